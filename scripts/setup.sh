@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages hsicho needs to build, test and benchmark.
+# Idempotent: does nothing when everything is already installed.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git pkg-config
+  libtorch-dev libopenblas0-pthread
+  libopenmpi-dev openmpi-bin
+  libhdf5-openmpi-dev
+  libeigen3-dev libyaml-cpp-dev catch2
+  python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# LibTorch falls back to the slow reference BLAS unless OpenBLAS provides libblas.so.3.
+arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+blas=/usr/lib/$arch/openblas-pthread/libblas.so.3
+if [ -e "$blas" ] && update-alternatives --query "libblas.so.3-$arch" >/dev/null 2>&1; then
+  current=$(update-alternatives --query "libblas.so.3-$arch" | awk '/^Value:/ {print $2}')
+  if [ "$current" != "$blas" ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo update-alternatives --set "libblas.so.3-$arch" "$blas" >/dev/null
+  fi
+fi
+echo "setup: all packages present"

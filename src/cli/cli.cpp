@@ -1,0 +1,59 @@
+#include "hsicho/cli/cli.hpp"
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "hsicho/error.hpp"
+#include "hsicho/suggest.hpp"
+#include "hsicho/version.hpp"
+
+namespace hsicho::cli {
+namespace {
+
+const char* kUsage =
+    "usage: hsicho COMMAND [ARGS]\n"
+    "\n"
+    "Goal-oriented sensitivity analysis (HSIC) of neural-network hyperparameters.\n"
+    "\n"
+    "commands:\n"
+    "  validate DECK.yaml                  check a deck and describe its space\n"
+    "  design DECK.yaml [--n N] [--csv]    print the design of configurations (no training)\n"
+    "  help                                this text\n"
+    "  version                             program version\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad input (deck, arguments, files)\n"
+    "documentation: docs/deck.md (input decks), README.md\n";
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, const Context& ctx) {
+  const bool root = ctx.rank == 0;
+  try {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+      if (root) std::cout << kUsage;
+      return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "version" || args[0] == "--version") {
+      if (root) std::cout << "hsicho " << kVersion << " (" << kGitCommit << ")\n";
+      return 0;
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "validate") return cmd_validate(rest, ctx);
+    if (args[0] == "design") return cmd_design(rest, ctx);
+    throw InputError("unknown command '" + args[0] + "'" +
+                     did_you_mean(args[0], {"validate", "design", "help", "version", "run", "eval",
+                                            "analyze", "report"}) +
+                     "; 'hsicho help' lists the commands");
+  } catch (const InputError& e) {
+    // Every rank reads the same input the same way, so every rank fails alike: one message.
+    if (root) std::cerr << "hsicho: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hsicho: failure";
+    if (ctx.ranks > 1) std::cerr << " on rank " << ctx.rank;
+    std::cerr << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace hsicho::cli

@@ -1,0 +1,14 @@
+// One function per subcommand; each throws InputError / RuntimeError and returns 0 on success.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hsicho/cli/cli.hpp"
+
+namespace hsicho::cli {
+
+int cmd_validate(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_design(const std::vector<std::string>& argv, const Context& ctx);
+
+}  // namespace hsicho::cli

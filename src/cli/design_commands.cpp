@@ -1,0 +1,118 @@
+// hsicho validate / hsicho design: read a deck, describe its space, print its design.
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "hsicho/cli/args.hpp"
+#include "hsicho/design/design.hpp"
+#include "hsicho/error.hpp"
+#include "hsicho/io/csv.hpp"
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::cli {
+namespace {
+
+std::string deck_argument(const Args& args, const std::string& command) {
+  if (args.positionals().size() != 1) {
+    throw InputError("hsicho " + command + " needs exactly one deck file: hsicho " + command +
+                     " DECK.yaml");
+  }
+  return args.positionals()[0];
+}
+
+// Left-aligned columns, two spaces apart.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& r : rows) {
+    width.resize(std::max(width.size(), r.size()));
+    for (std::size_t c = 0; c < r.size(); ++c)
+      width[c] = std::max(width[c], r[c].size());
+  }
+  for (const auto& r : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      line += r[c];
+      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
+    }
+    out << line << "\n";
+  }
+}
+
+std::string describe_search(const space::DesignSettings& s, const design::SearchReport& r) {
+  std::ostringstream o;
+  o << space::method_name(s.method) << ", n = " << s.samples;
+  if (s.method == space::DesignMethod::Lhs) {
+    o << ", space filling: " << space::criterion_name(s.criterion);
+    if (s.criterion != space::DesignCriterion::None) {
+      o << std::setprecision(4)
+        << (s.criterion == space::DesignCriterion::Discrepancy ? " (centered L2 discrepancy^2 "
+                                                               : " (minimum distance ")
+        << r.initial << " -> " << r.final << ", " << r.accepted << " of " << r.tried
+        << " swaps kept)";
+    }
+  }
+  return o.str();
+}
+
+}  // namespace
+
+int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
+  Args args(argv, {}, "validate");
+  const auto deck = space::load_deck(deck_argument(args, "validate"));
+  if (ctx.rank != 0) return 0;
+  const auto& sp = deck.space;
+  std::size_t conditional = 0;
+  for (const auto& p : sp.params())
+    conditional += p.condition ? 1 : 0;
+  std::cout << deck.path << ": valid deck\n"
+            << "study '" << deck.study.name << "', seed " << deck.study.seed << ", output "
+            << deck.study.output << "\n"
+            << "data: " << deck.data["name"].Scalar() << "\n"
+            << "design: " << space::method_name(deck.design.method)
+            << ", n = " << deck.design.samples << "\n"
+            << "space: " << sp.size() << " hyperparameters, " << sp.dimension() << " varied, "
+            << conditional << " conditional\n\n";
+  std::vector<std::vector<std::string>> rows = {{"name", "type", "domain", "active when"}};
+  for (const auto& p : sp.params()) {
+    rows.push_back({p.name, space::type_name(p.type), p.describe_domain(),
+                    p.condition ? p.condition->text : "always"});
+  }
+  print_table(std::cout, rows);
+  return 0;
+}
+
+int cmd_design(const std::vector<std::string>& argv, const Context& ctx) {
+  Args args(argv, {{"n", true}, {"csv", false}}, "design");
+  auto deck = space::load_deck(deck_argument(args, "design"));
+  if (auto n = args.integer("n", 2)) deck.design.samples = static_cast<std::size_t>(*n);
+  const auto design = design::make_design(deck.space, deck.design, deck.study.seed);
+  if (ctx.rank != 0) return 0;
+
+  const auto& sp = deck.space;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"config"};
+  for (const auto& p : sp.params())
+    header.push_back(p.name);
+  rows.push_back(header);
+  for (std::size_t i = 0; i < design.configs.size(); ++i) {
+    std::vector<std::string> row = {std::to_string(i)};
+    for (const auto& v : design.configs[i])
+      row.push_back(v ? space::to_text(*v) : "");
+    rows.push_back(std::move(row));
+  }
+  if (args.flag("csv")) {
+    for (const auto& r : rows)
+      std::cout << io::csv_line(r) << "\n";
+    std::cerr << "hsicho design: " << describe_search(deck.design, design.search) << "\n";
+  } else {
+    std::cout << "design of study '" << deck.study.name << "' (seed " << deck.study.seed
+              << "): " << describe_search(deck.design, design.search) << "\n"
+              << "(an empty cell is an inactive conditional hyperparameter)\n\n";
+    print_table(std::cout, rows);
+  }
+  return 0;
+}
+
+}  // namespace hsicho::cli

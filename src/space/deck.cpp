@@ -1,0 +1,408 @@
+#include "hsicho/space/deck.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "hsicho/suggest.hpp"
+#include "yaml_util.hpp"
+
+namespace hsicho::space {
+
+// The keys each block accepts. The training engine gives the data, model and training keys
+// their meaning; listing them here lets a misspelt key be caught before any work starts.
+namespace keys {
+const std::vector<std::string> top = {"study", "design", "data", "model", "training", "space"};
+const std::vector<std::string> study = {"name", "seed", "output", "description"};
+const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
+const std::vector<std::string> data = {
+    "name",    "path",  "dim",   "train",   "validation",  "test",        "noise",
+    "species", "decay", "t_max", "initial", "log_outputs", "standardize", "subset"};
+const std::vector<std::string> model = {
+    "type",   "layers",  "units",       "activation", "dropout",    "batch_norm", "init",
+    "blocks", "filters", "kernel_size", "pooling",    "head_units", "residual"};
+const std::vector<std::string> training = {"optimizer",    "lr",         "momentum", "nesterov",
+                                           "weight_decay", "batch_size", "epochs",   "schedule",
+                                           "step_size",    "gamma",      "clip",     "patience",
+                                           "loss",         "device",     "threads"};
+const std::vector<std::string> param = {"name",  "type", "range",   "log",        "values",
+                                        "value", "when", "default", "description"};
+const std::vector<std::string> types = {"continuous",  "log",     "integer",
+                                        "categorical", "boolean", "fixed"};
+const std::vector<std::string> datasets = {"runge", "bateman", "mnist", "fashion_mnist", "cifar10"};
+}  // namespace keys
+
+const char* method_name(DesignMethod m) {
+  return m == DesignMethod::Lhs ? "lhs" : "random";
+}
+
+const char* criterion_name(DesignCriterion c) {
+  switch (c) {
+    case DesignCriterion::None:
+      return "none";
+    case DesignCriterion::Maximin:
+      return "maximin";
+    case DesignCriterion::Discrepancy:
+      return "discrepancy";
+  }
+  return "?";
+}
+
+namespace {
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::string unquote(const std::string& s) {
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) {
+    return s.substr(1, s.size() - 2);
+  }
+  return s;
+}
+
+class DeckReader {
+ public:
+  explicit DeckReader(const std::string& file) : r_(file) {}
+
+  Deck read(const std::string& text, const std::string& path) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+      throw InputError(SourceMark{path, e.mark.line + 1, e.mark.column + 1},
+                       "YAML syntax error: " + e.msg);
+    }
+    if (!root.IsMap()) {
+      throw InputError(SourceMark{path, 1, 1},
+                       "a deck is a YAML map with the blocks " + join(keys::top));
+    }
+    r_.expect_keys(root, "the deck", keys::top);
+    Deck deck;
+    deck.path = path;
+    deck.text = text;
+    read_study(root["study"], deck);
+    read_design(root["design"], deck.design);
+    read_data(root, deck);
+    deck.model = checked_block(root["model"], "block 'model'", keys::model);
+    deck.training = checked_block(root["training"], "block 'training'", keys::training);
+    if (!root["space"]) {
+      throw InputError(SourceMark{path, 1, 1},
+                       "the deck has no 'space' block: list the hyperparameters to study");
+    }
+    read_space(root["space"], deck.space);
+    return deck;
+  }
+
+ private:
+  YAML::Node checked_block(const YAML::Node& node, const std::string& where,
+                           const std::vector<std::string>& allowed) {
+    if (node) r_.expect_keys(node, where, allowed);
+    return node ? node : YAML::Node(YAML::NodeType::Map);
+  }
+
+  void read_study(const YAML::Node& node, Deck& deck) {
+    checked_block(node, "block 'study'", keys::study);
+    std::string stem = deck.path;
+    if (auto slash = stem.find_last_of('/'); slash != std::string::npos) stem.erase(0, slash + 1);
+    if (auto dot = stem.find_last_of('.'); dot != std::string::npos) stem.erase(dot);
+    deck.study.name = stem.empty() ? "study" : stem;
+    if (!node) return;
+    if (node["name"]) deck.study.name = r_.scalar(node["name"], "study.name");
+    if (node["seed"]) {
+      const auto seed = r_.integer(node["seed"], "study.seed");
+      if (seed < 0) r_.fail(node["seed"], "study.seed must be >= 0, got " + std::to_string(seed));
+      deck.study.seed = static_cast<std::uint64_t>(seed);
+    }
+    if (node["output"]) deck.study.output = r_.scalar(node["output"], "study.output");
+    if (deck.study.output.empty()) deck.study.output = deck.study.name + ".h5";
+  }
+
+  void read_design(const YAML::Node& node, DesignSettings& d) {
+    checked_block(node, "block 'design'", keys::design);
+    if (!node) return;
+    if (node["method"]) {
+      d.method = r_.choice(node["method"], "design.method", {"lhs", "random"}) == "lhs"
+                     ? DesignMethod::Lhs
+                     : DesignMethod::Random;
+    }
+    if (node["samples"]) {
+      const auto n = r_.integer(node["samples"], "design.samples");
+      if (n < 2)
+        r_.fail(node["samples"], "design.samples must be at least 2, got " + std::to_string(n));
+      d.samples = static_cast<std::size_t>(n);
+    }
+    if (node["criterion"]) {
+      const auto c =
+          r_.choice(node["criterion"], "design.criterion", {"none", "maximin", "discrepancy"});
+      d.criterion = c == "none"      ? DesignCriterion::None
+                    : c == "maximin" ? DesignCriterion::Maximin
+                                     : DesignCriterion::Discrepancy;
+    }
+    if (node["iterations"]) {
+      const auto it = r_.integer(node["iterations"], "design.iterations");
+      if (it < 0) r_.fail(node["iterations"], "design.iterations must be >= 0 (0 = automatic)");
+      d.iterations = static_cast<std::size_t>(it);
+    }
+  }
+
+  void read_data(const YAML::Node& root, Deck& deck) {
+    const YAML::Node node = root["data"];
+    if (!node) {
+      throw InputError(SourceMark{r_.file(), 1, 1},
+                       "the deck has no 'data' block: say which data set to train on (name: " +
+                           join(keys::datasets, " | ") + ")");
+    }
+    deck.data = checked_block(node, "block 'data'", keys::data);
+    if (!node["name"]) r_.fail(node, "block 'data' needs a 'name': one of " + join(keys::datasets));
+    r_.choice(node["name"], "data.name", keys::datasets);
+  }
+
+  void read_space(const YAML::Node& node, Space& space) {
+    if (!node.IsSequence() || node.size() == 0) {
+      r_.fail(node,
+              "'space' must be a non-empty list of hyperparameters, each '- name: ..., "
+              "type: ...'");
+    }
+    for (const auto& entry : node)
+      space.add(read_param(entry));
+    space.finalize();
+    if (space.dimension() == 0) {
+      r_.fail(node, "the space has only fixed hyperparameters: nothing to vary and analyse");
+    }
+  }
+
+  Hyperparameter read_param(const YAML::Node& e) {
+    if (!e.IsMap()) r_.fail(e, "each entry of 'space' must be a map with 'name' and 'type'");
+    if (!e["name"]) r_.fail(e, "a hyperparameter of 'space' has no 'name'");
+    Hyperparameter p;
+    p.name = r_.scalar(e["name"], "name");
+    p.mark = r_.mark(e["name"]);
+    const std::string where = "hyperparameter '" + p.name + "'";
+    if (!is_identifier(p.name)) {
+      r_.fail(e["name"],
+              "hyperparameter name '" + p.name +
+                  "' must be a word of letters, digits and '_' (not starting with a digit)");
+    }
+    r_.expect_keys(e, where, keys::param);
+    if (!e["type"]) r_.fail(e, where + " has no 'type': one of " + join(keys::types));
+    const std::string type = r_.choice(e["type"], where + ": type", keys::types);
+
+    auto forbid = [&](const char* key, const std::string& takes) {
+      if (e[key]) {
+        r_.fail(yaml::Reader::key_node(e, key), "key '" + std::string(key) +
+                                                    "' does not apply to " + type + " " + where +
+                                                    " (it takes: " + takes + ")");
+      }
+    };
+    auto require = [&](const char* key, const std::string& what) {
+      if (!e[key]) r_.fail(e, where + " (" + type + ") needs '" + key + "': " + what);
+    };
+
+    if (type == "continuous" || type == "log" || type == "integer") {
+      p.type = type == "continuous" ? Type::Continuous : type == "log" ? Type::Log : Type::Integer;
+      require("range", "[low, high]");
+      forbid("values", "range");
+      forbid("value", "range");
+      if (p.type != Type::Integer) forbid("log", "range");
+      read_range(e["range"], where, p);
+      if (p.type == Type::Integer && e["log"]) p.log_scale = r_.boolean(e["log"], where + ": log");
+      check_range(e["range"], where, p);
+    } else if (type == "categorical") {
+      p.type = Type::Categorical;
+      require("values", "the list of its values");
+      forbid("range", "values");
+      forbid("value", "values");
+      forbid("log", "values");
+      read_categories(e["values"], where, p);
+    } else if (type == "boolean") {
+      p.type = Type::Boolean;
+      for (const char* k : {"range", "values", "value", "log"})
+        forbid(k, "no bounds: false or true");
+      p.categories = {Value(false), Value(true)};
+    } else {
+      p.type = Type::Fixed;
+      require("value", "its constant value");
+      for (const char* k : {"range", "values", "log"})
+        forbid(k, "value");
+      p.fixed_value = scalar_value(e["value"], where + ": value");
+    }
+    if (e["when"]) p.condition = read_condition(e["when"], where);
+    if (e["default"]) {
+      const std::string text = r_.scalar(e["default"], where + ": default");
+      try {
+        p.default_value = p.parse(text);
+      } catch (const InputError& err) {
+        r_.fail(e["default"], err.what());
+      }
+    }
+    return p;
+  }
+
+  void read_range(const YAML::Node& node, const std::string& where, Hyperparameter& p) {
+    if (!node.IsSequence() || node.size() != 2) {
+      r_.fail(node, where + ": range must be a list of two numbers [low, high]");
+    }
+    if (p.type == Type::Integer) {
+      p.lo = static_cast<double>(r_.integer(node[0], where + ": range low"));
+      p.hi = static_cast<double>(r_.integer(node[1], where + ": range high"));
+    } else {
+      p.lo = r_.number(node[0], where + ": range low");
+      p.hi = r_.number(node[1], where + ": range high");
+    }
+  }
+
+  void check_range(const YAML::Node& node, const std::string& where, const Hyperparameter& p) {
+    const std::string shown = "[" + to_text(p.lo) + ", " + to_text(p.hi) + "]";
+    if (p.lo > p.hi) {
+      r_.fail(node, where + ": range " + shown + " is inverted; write [low, high] with low < high");
+    }
+    if (p.lo == p.hi) {
+      r_.fail(node, where + ": range " + shown +
+                        " is empty (one value); use 'type: fixed' with 'value: " + to_text(p.lo) +
+                        "' for a constant");
+    }
+    if ((p.type == Type::Log || p.log_scale) && p.lo <= 0) {
+      r_.fail(node,
+              where + ": a log-scale range must be above zero, got " + shown +
+                  (p.type == Type::Integer ? "; start it at 1 or more"
+                                           : "; use a small positive low bound such as 1e-6"));
+    }
+    if (p.type == Type::Integer && p.hi - p.lo > 1e9) {
+      r_.fail(node, where + ": integer range " + shown + " is too wide; use a log range instead");
+    }
+  }
+
+  // A scalar as a typed value: quoted or non-numeric text is a word; whole numbers integers.
+  Value scalar_value(const YAML::Node& node, const std::string& what) {
+    const std::string s = r_.scalar(node, what);
+    if (!yaml::Reader::is_quoted(node)) {
+      errno = 0;
+      char* end = nullptr;
+      const double x = std::strtod(s.c_str(), &end);
+      if (!s.empty() && end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(x)) {
+        if (std::floor(x) == x && std::fabs(x) < 9e15 &&
+            s.find_first_of(".eE") == std::string::npos) {
+          return static_cast<std::int64_t>(x);
+        }
+        return x;
+      }
+      if (s == "true" || s == "false") return s == "true";
+    }
+    return s;
+  }
+
+  void read_categories(const YAML::Node& node, const std::string& where, Hyperparameter& p) {
+    if (!node.IsSequence() || node.size() < 2) {
+      r_.fail(node, where +
+                        ": values must be a list of at least two values (one value: use "
+                        "'type: fixed')");
+    }
+    std::vector<Value> values;
+    bool numbers = false, words = false, all_whole = true;
+    std::string first_number, first_word;
+    for (const auto& item : node) {
+      Value v = scalar_value(item, where + ": each value");
+      if (std::holds_alternative<bool>(v)) v = to_text(v);  // true/false among words
+      if (is_number(v)) {
+        numbers = true;
+        if (first_number.empty()) first_number = to_text(v);
+        all_whole = all_whole && std::holds_alternative<std::int64_t>(v);
+      } else {
+        words = true;
+        if (first_word.empty()) first_word = to_text(v);
+      }
+      for (const auto& seen : values) {
+        if (same_value(seen, v))
+          r_.fail(item, where + ": value '" + to_text(v) + "' is listed twice");
+      }
+      values.push_back(v);
+    }
+    if (numbers && words) {
+      r_.fail(node, where + ": values mix numbers (" + first_number + ") and words (" + first_word +
+                        "), which cannot be compared; make them all numbers, or quote the numbers "
+                        "to make them all words");
+    }
+    if (numbers && !all_whole) {
+      for (auto& v : values)
+        v = as_number(v);  // one numeric kind for the whole list
+    }
+    p.categories = std::move(values);
+  }
+
+  Condition read_condition(const YAML::Node& node, const std::string& where) {
+    Condition c;
+    c.text = trim(r_.scalar(node, where + ": when"));
+    c.mark = r_.mark(node);
+    static const std::vector<std::pair<std::string, Condition::Op>> ops = {
+        {">=", Condition::Op::Ge},  {"<=", Condition::Op::Le}, {"==", Condition::Op::Eq},
+        {"!=", Condition::Op::Ne},  {">", Condition::Op::Gt},  {"<", Condition::Op::Lt},
+        {" in ", Condition::Op::In}};
+    std::size_t at = std::string::npos, len = 0;
+    for (const auto& [sym, op] : ops) {
+      const auto pos = c.text.find(sym);
+      if (pos != std::string::npos && pos < at) at = pos, len = sym.size(), c.op = op;
+    }
+    const std::string usage =
+        "; write 'when: \"PARENT OP VALUE\"' with OP one of == != < <= > >=, or "
+        "'when: \"PARENT in [A, B]\"'";
+    if (at == std::string::npos)
+      r_.fail(node, where + ": cannot read condition '" + c.text + "'" + usage);
+    c.parent = trim(c.text.substr(0, at));
+    const std::string rhs = trim(c.text.substr(at + len));
+    if (!is_identifier(c.parent) || rhs.empty()) {
+      r_.fail(node, where + ": cannot read condition '" + c.text + "'" + usage);
+    }
+    if (c.op == Condition::Op::In) {
+      YAML::Node list;
+      try {
+        list = YAML::Load(rhs);
+      } catch (const YAML::Exception&) {
+      }
+      if (!list.IsSequence() || list.size() == 0) {
+        r_.fail(node, where + ": 'in' needs a list such as [sgd, rmsprop], got '" + rhs + "'");
+      }
+      for (const auto& item : list) {
+        if (!item.IsScalar()) r_.fail(node, where + ": the list after 'in' must hold plain values");
+        c.operand_texts.push_back(item.Scalar());
+      }
+    } else {
+      c.operand_texts.push_back(unquote(rhs));
+    }
+    return c;
+  }
+
+  yaml::Reader r_;
+};
+
+}  // namespace
+
+Deck parse_deck(const std::string& text, const std::string& path) {
+  return DeckReader(path).read(text, path);
+}
+
+Deck load_deck(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError("cannot read deck '" + path + "': " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_deck(text.str(), path);
+}
+
+}  // namespace hsicho::space

@@ -1,0 +1,100 @@
+#include "yaml_util.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "hsicho/suggest.hpp"
+
+namespace hsicho::space::yaml {
+
+SourceMark Reader::mark(const YAML::Node& node) const {
+  const YAML::Mark m = node.Mark();
+  if (m.is_null()) return SourceMark{file_, 0, 0};
+  return SourceMark{file_, m.line + 1, m.column + 1};
+}
+
+void Reader::fail(const YAML::Node& node, const std::string& message) const {
+  throw InputError(mark(node), message);
+}
+
+void Reader::expect_map(const YAML::Node& node, const std::string& where) const {
+  if (!node.IsMap()) fail(node, where + " must be a map of key: value pairs");
+}
+
+void Reader::expect_keys(const YAML::Node& node, const std::string& where,
+                         const std::vector<std::string>& allowed) const {
+  expect_map(node, where);
+  std::vector<std::string> seen;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) fail(kv.first, "keys in " + where + " must be plain words");
+    const std::string key = kv.first.Scalar();
+    bool known = false;
+    for (const auto& a : allowed)
+      known = known || a == key;
+    if (!known) {
+      fail(kv.first, "unknown key '" + key + "' in " + where + did_you_mean(key, allowed) +
+                         "; expected one of: " + join(allowed));
+    }
+    for (const auto& s : seen) {
+      if (s == key) fail(kv.first, "key '" + key + "' appears twice in " + where);
+    }
+    seen.push_back(key);
+  }
+}
+
+YAML::Node Reader::key_node(const YAML::Node& map, const std::string& key) {
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first;
+  }
+  return map;
+}
+
+std::string Reader::scalar(const YAML::Node& node, const std::string& what) const {
+  if (!node.IsScalar()) fail(node, what + " must be a single value, not a list or a map");
+  return node.Scalar();
+}
+
+double Reader::number(const YAML::Node& node, const std::string& what) const {
+  const std::string s = scalar(node, what);
+  errno = 0;
+  char* end = nullptr;
+  const double x = std::strtod(s.c_str(), &end);
+  if (s.empty() || is_quoted(node) || end != s.c_str() + s.size() || errno == ERANGE ||
+      !std::isfinite(x)) {
+    fail(node, what + " must be a finite number, got '" + s + "'");
+  }
+  return x;
+}
+
+std::int64_t Reader::integer(const YAML::Node& node, const std::string& what) const {
+  const std::string s = scalar(node, what);
+  errno = 0;
+  char* end = nullptr;
+  const long long x = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || is_quoted(node) || end != s.c_str() + s.size() || errno == ERANGE) {
+    fail(node, what + " must be a whole number, got '" + s + "'");
+  }
+  return x;
+}
+
+bool Reader::boolean(const YAML::Node& node, const std::string& what) const {
+  const std::string s = scalar(node, what);
+  if (!is_quoted(node)) {
+    if (s == "true" || s == "True" || s == "TRUE" || s == "yes") return true;
+    if (s == "false" || s == "False" || s == "FALSE" || s == "no") return false;
+  }
+  fail(node, what + " must be true or false, got '" + s + "'");
+}
+
+std::string Reader::choice(const YAML::Node& node, const std::string& what,
+                           const std::vector<std::string>& choices) const {
+  const std::string s = scalar(node, what);
+  for (const auto& c : choices) {
+    if (c == s) return s;
+  }
+  fail(node, what + " '" + s + "' is not known" + did_you_mean(s, choices) +
+                 "; expected one of: " + join(choices));
+}
+
+}  // namespace hsicho::space::yaml

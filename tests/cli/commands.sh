@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The command line as users run it: exit codes and the shape of the output.
+set -u
+hsicho=$1
+inputs=$2
+pass=0
+fail=0
+check() {  # check NAME EXPECTED_RC COMMAND... ; the output lands in $out
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want: $out"; fi
+}
+contains() {  # contains NAME TEXT: the last output holds TEXT
+  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: no '$2' in: $out"; fi
+}
+
+for deck in "$inputs"/*.yaml; do
+  check "validate $(basename "$deck")" 0 "$hsicho" validate "$deck"
+  contains "validate $(basename "$deck") says valid" "valid deck"
+done
+check "design csv" 0 "$hsicho" design "$inputs/demo.yaml" --n 5 --csv
+header=$(head -n 1 <<<"$out")
+contains "design csv header" "config,"
+lines=$(grep -c '^[0-9]' <<<"$out")
+if [ "$lines" -eq 5 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL design --n 5 gave $lines rows"; fi
+check "design table" 0 "$hsicho" design "$inputs/demo.yaml"
+contains "design table names the method" "lhs, n ="
+check "help" 0 "$hsicho" help
+contains "help lists design" "design DECK.yaml"
+check "no command" 2 "$hsicho"
+check "unknown command" 2 "$hsicho" desing "$inputs/demo.yaml"
+contains "unknown command suggestion" "did you mean 'design'"
+check "unknown option" 2 "$hsicho" design "$inputs/demo.yaml" --cvs
+contains "unknown option suggestion" "did you mean '--csv'"
+check "bad --n" 2 "$hsicho" design "$inputs/demo.yaml" --n 1
+check "missing deck" 2 "$hsicho" validate /nonexistent.yaml
+contains "missing deck message" "cannot read deck '/nonexistent.yaml'"
+check "two decks" 2 "$hsicho" validate a.yaml b.yaml
+check "version" 0 "$hsicho" version
+contains "version text" "hsicho "
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
