@@ -56,6 +56,15 @@ std::string describe_search(const space::DesignSettings& s, const design::Search
   return o.str();
 }
 
+std::string short_text(const space::Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) {
+    std::ostringstream o;
+    o << std::setprecision(4) << *d;
+    return o.str();
+  }
+  return space::to_text(v);
+}
+
 }  // namespace
 
 int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
@@ -96,13 +105,16 @@ int cmd_design(const std::vector<std::string>& argv, const Context& ctx) {
   for (const auto& p : sp.params())
     header.push_back(p.name);
   rows.push_back(header);
+  const bool csv = args.flag("csv");
   for (std::size_t i = 0; i < design.configs.size(); ++i) {
     std::vector<std::string> row = {std::to_string(i)};
-    for (const auto& v : design.configs[i])
-      row.push_back(v ? space::to_text(*v) : "");
+    for (const auto& v : design.configs[i]) {
+      // The CSV keeps every digit (it is read back); the table shows what a person reads.
+      row.push_back(!v ? "" : csv ? space::to_text(*v) : short_text(*v));
+    }
     rows.push_back(std::move(row));
   }
-  if (args.flag("csv")) {
+  if (csv) {
     for (const auto& r : rows)
       std::cout << io::csv_line(r) << "\n";
     std::cerr << "hsicho design: " << describe_search(deck.design, design.search) << "\n";
