@@ -20,6 +20,11 @@ for deck in "$inputs"/*.yaml; do
   check "validate $(basename "$deck")" 0 "$hsicho" validate "$deck"
   contains "validate $(basename "$deck") says valid" "valid deck"
 done
+# The complete example of docs/deck.md is a valid deck.
+docdeck=$(mktemp --suffix=.yaml)
+awk '/^```yaml/{f=1;next}/^```/{if(f)exit}f' "$inputs/../docs/deck.md" >"$docdeck"
+check "docs/deck.md example validates" 0 "$hsicho" validate "$docdeck"
+rm -f "$docdeck"
 check "design csv" 0 "$hsicho" design "$inputs/demo.yaml" --n 5 --csv
 header=$(head -n 1 <<<"$out")
 contains "design csv header" "config,"
