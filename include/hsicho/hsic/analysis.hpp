@@ -1,0 +1,72 @@
+// The sensitivity analysis of a set of trainings: normalized inputs X (n x d, NaN where a
+// conditional hyperparameter is inactive) and errors y (lower is better) -> one result per input,
+// ranked by nothing (callers sort), plus optional interactions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hsicho/hsic/bandwidth.hpp"
+#include "hsicho/hsic/partition.hpp"
+#include "hsicho/hsic/target.hpp"
+
+namespace hsicho::hsic {
+
+enum class PValueMethod { None, Gamma, Permutation };
+
+struct Options {
+  double alpha = 0.1;
+  Estimator estimator = Estimator::V;
+  Scaling scaling = Scaling::Hsic;
+  BandwidthRule bandwidth;
+  PValueMethod pvalues = PValueMethod::Gamma;
+  std::size_t permutations = 1000;
+  std::uint64_t seed = 1;
+  bool interactions = false;
+  bool conditional = false;    // analyse inputs with NaN on the rows where they are active
+  bool global = false;         // global HSIC (Gaussian kernel on y) instead of the target index
+  std::size_t block_size = 0;  // > 0: block HSIC (average of U statistics over blocks)
+};
+
+struct InputResult {
+  std::string name;
+  double hsic = 0, stderr_ = 0, r2 = 0, share = 0, pvalue = 0, bandwidth = 0;
+  std::size_t n = 0, m = 0;  // rows used and goal-set size (a conditional input: its active rows)
+  double threshold = 0;      // the quantile used for this input
+  bool conditional = false;
+  double active_hsic = 0, active_pvalue = 0;  // index of "is active" (conditional inputs)
+};
+
+struct Analysis {
+  std::size_t n = 0, m = 0;
+  double alpha = 0, threshold = 0;
+  std::vector<InputResult> inputs;
+  Eigen::MatrixXd interactions;  // d x d when asked (NaN for conditional inputs)
+};
+
+// Throws std::invalid_argument for bad input (alpha, sizes, NaN in y, missing values without
+// `conditional`, an empty goal set).
+Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                 const std::vector<std::string>& names, const Options& options,
+                 const Partition& part = {});
+
+// The bandwidth in [1e-4, 5] that maximizes the target index (log grid, then golden section).
+double max_bandwidth(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double alpha,
+                     Estimator est, Scaling scaling, const Partition& part);
+
+struct BlockResult {
+  double hsic = 0, stderr_ = 0, pvalue = 0;
+  std::size_t blocks = 0;
+};
+// Block HSIC (Zhang, Filippi, Gretton, Sejdinovic 2018): the mean of target U statistics over
+// disjoint blocks of `block_size` rows (a seeded random partition; leftover rows unused). The
+// block statistics are independent and centred under independence, so the p-value compares their
+// mean to its standard error (normal law).
+BlockResult block_hsic(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double s, double alpha,
+                       Scaling scaling, std::size_t block_size, std::uint64_t seed,
+                       const Partition& part);
+
+}  // namespace hsicho::hsic

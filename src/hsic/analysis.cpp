@@ -1,0 +1,281 @@
+#include "hsicho/hsic/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include "hsicho/hsic/pairwise.hpp"
+#include "hsicho/hsic/special.hpp"
+#include "hsicho/random.hpp"
+
+namespace hsicho::hsic {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double index_at(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double s, double alpha,
+                Estimator est, Scaling scaling, const Partition& part) {
+  const TargetSums sums = target_sums(x, z, s, part, false);
+  const double n = static_cast<double>(x.size()), m = z.sum();
+  double a = 0, b = 0, c = 0;
+  for (Eigen::Index i = 0; i < x.size(); ++i)
+    a += sums.k[i], c += sums.t[i], b += z[i] * sums.t[i];
+  return target_index(n, m, a, b, c, alpha, est, scaling);
+}
+
+double choose_bandwidth(const BandwidthRule& rule, const Eigen::VectorXd& x,
+                        const Eigen::VectorXd& z, double alpha, Estimator est, Scaling scaling,
+                        const Partition& part) {
+  double s = 0;
+  switch (rule.kind) {
+    case BandwidthRule::Kind::Median:
+      s = median_bandwidth(x.data(), static_cast<std::size_t>(x.size()));
+      break;
+    case BandwidthRule::Kind::Std:
+      s = std_bandwidth(x.data(), static_cast<std::size_t>(x.size()));
+      break;
+    case BandwidthRule::Kind::Max:
+      return max_bandwidth(x, z, alpha, est, scaling, part);
+    case BandwidthRule::Kind::Value:
+      return rule.value;
+  }
+  // A constant input has no spread: any bandwidth gives index 0; keep the kernel defined.
+  return s > 0 ? s : 1.0;
+}
+
+struct Single {
+  double hsic, stderr_, r2, pvalue, bandwidth;
+};
+
+Single analyse_one(const Eigen::VectorXd& x, const Eigen::VectorXd& y, const Goal& goal,
+                   const Options& o, const Partition& part, std::uint64_t stream) {
+  Single r{};
+  r.bandwidth = choose_bandwidth(o.bandwidth, x, goal.z, o.alpha, o.estimator, o.scaling, part);
+  if (o.block_size > 0) {
+    const BlockResult b =
+        block_hsic(x, goal.z, r.bandwidth, o.alpha, o.scaling, o.block_size, o.seed + stream, part);
+    r.hsic = b.hsic, r.stderr_ = b.stderr_, r.pvalue = b.pvalue, r.r2 = kNaN;
+    return r;
+  }
+  (void)y;
+  const TargetStats t = target_stats(target_sums(x, goal.z, r.bandwidth, part), goal.z, o.alpha,
+                                     o.estimator, o.scaling);
+  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2;
+  switch (o.pvalues) {
+    case PValueMethod::None:
+      r.pvalue = kNaN;
+      break;
+    case PValueMethod::Gamma:
+      r.pvalue = t.pvalue;
+      break;
+    case PValueMethod::Permutation:
+      r.pvalue = permutation_pvalue(x, goal.z, r.bandwidth, o.alpha, o.estimator, o.permutations,
+                                    o.seed + stream, part);
+      break;
+  }
+  return r;
+}
+
+Eigen::VectorXd rows_of(const Eigen::VectorXd& v, const std::vector<Eigen::Index>& rows) {
+  Eigen::VectorXd out(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    out[static_cast<Eigen::Index>(k)] = v[rows[k]];
+  return out;
+}
+
+}  // namespace
+
+double max_bandwidth(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double alpha,
+                     Estimator est, Scaling scaling, const Partition& part) {
+  const double lo = std::log(1e-4), hi = std::log(5.0);
+  auto f = [&](double log_s) { return index_at(x, z, std::exp(log_s), alpha, est, scaling, part); };
+  // The index can have several local maxima in s: scan a grid, then refine around the best.
+  const int grid = 24;
+  int best = 0;
+  double best_f = -INFINITY;
+  for (int g = 0; g <= grid; ++g) {
+    const double v = f(lo + (hi - lo) * g / grid);
+    if (v > best_f) best_f = v, best = g;
+  }
+  double a = lo + (hi - lo) * std::max(0, best - 1) / grid,
+         b = lo + (hi - lo) * std::min(grid, best + 1) / grid;
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  double c = b - phi * (b - a), d = a + phi * (b - a), fc = f(c), fd = f(d);
+  for (int it = 0; it < 40 && b - a > 1e-6; ++it) {
+    if (fc > fd) {
+      b = d, d = c, fd = fc, c = b - phi * (b - a), fc = f(c);
+    } else {
+      a = c, c = d, fc = fd, d = a + phi * (b - a), fd = f(d);
+    }
+  }
+  const double mid = 0.5 * (a + b);
+  return f(mid) >= best_f ? std::exp(mid) : std::exp(lo + (hi - lo) * best / grid);
+}
+
+BlockResult block_hsic(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double s, double alpha,
+                       Scaling scaling, std::size_t block_size, std::uint64_t seed,
+                       const Partition& part) {
+  const auto n = static_cast<std::size_t>(x.size());
+  if (block_size < 4) throw std::invalid_argument("block HSIC needs blocks of at least 4 rows");
+  const std::size_t blocks = n / block_size;
+  if (blocks < 2)
+    throw std::invalid_argument("block HSIC needs at least two blocks: n >= 2 x block size");
+  std::vector<std::size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng rng(seed, 0xB10C);
+  rng.shuffle(perm.data(), n);
+  Eigen::VectorXd stat = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(blocks));
+  const Partition serial;  // each block is small: one process computes it whole
+  for (std::size_t b = 0; b < blocks; ++b) {
+    if (!part.owns(b)) continue;
+    Eigen::VectorXd xb(static_cast<Eigen::Index>(block_size)),
+        zb(static_cast<Eigen::Index>(block_size));
+    for (std::size_t k = 0; k < block_size; ++k) {
+      xb[static_cast<Eigen::Index>(k)] = x[static_cast<Eigen::Index>(perm[b * block_size + k])];
+      zb[static_cast<Eigen::Index>(k)] = z[static_cast<Eigen::Index>(perm[b * block_size + k])];
+    }
+    const TargetSums sums = target_sums(xb, zb, s, serial, false);
+    double a = 0, bb = 0, c = 0;
+    for (Eigen::Index i = 0; i < xb.size(); ++i)
+      a += sums.k[i], c += sums.t[i], bb += zb[i] * sums.t[i];
+    stat[static_cast<Eigen::Index>(b)] = target_index(static_cast<double>(block_size), zb.sum(), a,
+                                                      bb, c, alpha, Estimator::U, scaling);
+  }
+  part.reduce(stat.data(), static_cast<std::size_t>(stat.size()));
+  BlockResult r;
+  r.blocks = blocks;
+  double mean = 0;
+  for (Eigen::Index b = 0; b < stat.size(); ++b)
+    mean += stat[b];
+  mean /= static_cast<double>(blocks);
+  double var = 0;
+  for (Eigen::Index b = 0; b < stat.size(); ++b)
+    var += (stat[b] - mean) * (stat[b] - mean);
+  var /= static_cast<double>(blocks - 1);
+  r.hsic = mean;
+  r.stderr_ = std::sqrt(var / static_cast<double>(blocks));
+  r.pvalue = r.stderr_ > 0 ? normal_sf(mean / r.stderr_) : (mean > 0 ? 0.0 : 1.0);
+  return r;
+}
+
+Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                 const std::vector<std::string>& names, const Options& o, const Partition& part) {
+  const Eigen::Index n = x.rows(), d = x.cols();
+  if (y.size() != n)
+    throw std::invalid_argument("inputs and target have different numbers of rows");
+  if (static_cast<Eigen::Index>(names.size()) != d)
+    throw std::invalid_argument("one name per input is needed");
+  if (n < 2) throw std::invalid_argument("at least 2 rows are needed, got " + std::to_string(n));
+  if (o.estimator == Estimator::U && n < 4)
+    throw std::invalid_argument("the U statistic needs at least 4 rows");
+  Analysis an;
+  const Goal goal = goal_set(y, o.alpha);
+  an.n = static_cast<std::size_t>(n), an.m = goal.m, an.alpha = o.alpha,
+  an.threshold = goal.threshold;
+
+  std::vector<double> bandwidths(static_cast<std::size_t>(d), kNaN);
+  for (Eigen::Index c = 0; c < d; ++c) {
+    InputResult r;
+    r.name = names[static_cast<std::size_t>(c)];
+    std::vector<Eigen::Index> active;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!std::isnan(x(i, c))) active.push_back(i);
+    }
+    const auto stream = static_cast<std::uint64_t>(c) * 7919 + 1;
+    if (static_cast<Eigen::Index>(active.size()) == n) {
+      const Single s = analyse_one(x.col(c), y, goal, o, part, stream);
+      r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
+      r.bandwidth = s.bandwidth;
+      r.n = an.n, r.m = goal.m, r.threshold = goal.threshold;
+      r.active_hsic = r.active_pvalue = kNaN;
+      bandwidths[static_cast<std::size_t>(c)] = s.bandwidth;
+    } else {
+      if (!o.conditional) {
+        throw std::invalid_argument(
+            "input '" + r.name + "' has " +
+            std::to_string(n - static_cast<Eigen::Index>(active.size())) +
+            " missing values: analyse a conditional hyperparameter with --conditional");
+      }
+      r.conditional = true;
+      // The child on the rows where it exists, with the quantile recomputed there.
+      if (active.size() >= 4) {
+        const Eigen::VectorXd yc = rows_of(y, active);
+        const Goal gc = goal_set(yc, o.alpha);
+        const Single s = analyse_one(rows_of(x.col(c), active), yc, gc, o, part, stream);
+        r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
+        r.bandwidth = s.bandwidth;
+        r.n = active.size(), r.m = gc.m, r.threshold = gc.threshold;
+      } else {
+        r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = kNaN;
+        r.n = active.size();
+      }
+      // "Is active" as a boolean input on all rows (two jittered bins, like any boolean).
+      Eigen::VectorXd flag(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        flag[i] = (std::isnan(x(i, c)) ? 0.0 : 0.5) +
+                  0.5 * hashed_unit(o.seed, static_cast<std::uint64_t>(i),
+                                    static_cast<std::uint64_t>(c), 0xAC71);
+      }
+      Options plain = o;
+      plain.block_size = 0;
+      const Single s = analyse_one(flag, y, goal, plain, part, stream + 1);
+      r.active_hsic = s.hsic, r.active_pvalue = s.pvalue;
+    }
+    an.inputs.push_back(r);
+  }
+  double total = 0;
+  for (const auto& r : an.inputs)
+    total += std::isnan(r.hsic) ? 0 : std::max(0.0, r.hsic);
+  for (auto& r : an.inputs)
+    r.share = total > 0 && !std::isnan(r.hsic) ? std::max(0.0, r.hsic) / total : kNaN;
+
+  if (o.global) {
+    // The global index replaces the target one for complete inputs (same bandwidths).
+    std::vector<Eigen::Index> cols;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      if (!an.inputs[static_cast<std::size_t>(c)].conditional) cols.push_back(c);
+    }
+    Eigen::MatrixXd xc(n, static_cast<Eigen::Index>(cols.size()));
+    std::vector<double> s;
+    for (std::size_t k = 0; k < cols.size(); ++k)
+      xc.col(static_cast<Eigen::Index>(k)) = x.col(cols[k]),
+      s.push_back(bandwidths[static_cast<std::size_t>(cols[k])]);
+    const double sy = std_bandwidth(y.data(), static_cast<std::size_t>(n));
+    const auto g = global_hsic(xc, y, s, sy > 0 ? sy : 1.0, o.estimator, part);
+    double gt = 0;
+    for (const auto& v : g)
+      gt += std::max(0.0, v.hsic);
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      auto& r = an.inputs[static_cast<std::size_t>(cols[k])];
+      r.hsic = g[k].hsic, r.r2 = g[k].r2,
+      r.pvalue = o.pvalues == PValueMethod::None ? kNaN : g[k].pvalue;
+      r.stderr_ = kNaN, r.m = 0, r.threshold = kNaN;
+      r.share = gt > 0 ? std::max(0.0, g[k].hsic) / gt : kNaN;
+    }
+  }
+
+  if (o.interactions) {
+    std::vector<Eigen::Index> cols;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      if (!an.inputs[static_cast<std::size_t>(c)].conditional) cols.push_back(c);
+    }
+    Eigen::MatrixXd xc(n, static_cast<Eigen::Index>(cols.size()));
+    std::vector<double> s;
+    for (std::size_t k = 0; k < cols.size(); ++k)
+      xc.col(static_cast<Eigen::Index>(k)) = x.col(cols[k]),
+      s.push_back(bandwidths[static_cast<std::size_t>(cols[k])]);
+    const Eigen::MatrixXd m =
+        target_interactions(xc, goal.z, s, o.alpha, o.estimator, o.scaling, part);
+    an.interactions = Eigen::MatrixXd::Constant(d, d, kNaN);
+    for (std::size_t a = 0; a < cols.size(); ++a) {
+      for (std::size_t b = 0; b < cols.size(); ++b)
+        an.interactions(cols[a], cols[b]) =
+            m(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+    }
+  }
+  return an;
+}
+
+}  // namespace hsicho::hsic
