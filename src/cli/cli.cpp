@@ -18,6 +18,11 @@ const char* kUsage =
     "commands:\n"
     "  validate DECK.yaml                  check a deck and describe its space\n"
     "  design DECK.yaml [--n N] [--csv]    print the design of configurations (no training)\n"
+    "  analyze FILE.csv --target COL       sensitivity indices of the other columns\n"
+    "      [--alpha A] [--bandwidth median|std|max|VALUE] [--estimator v|u]\n"
+    "      [--pvalues gamma|permutation:B|none] [--interactions] [--conditional]\n"
+    "      [--space DECK.yaml] [--ignore COL,...] [--scaling hsic|paper] [--global]\n"
+    "      [--block B] [--seed S] [--json]\n"
     "  help                                this text\n"
     "  version                             program version\n"
     "\n"
@@ -40,6 +45,7 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "validate") return cmd_validate(rest, ctx);
     if (args[0] == "design") return cmd_design(rest, ctx);
+    if (args[0] == "analyze") return cmd_analyze(rest, ctx);
     throw InputError("unknown command '" + args[0] + "'" +
                      did_you_mean(args[0], {"validate", "design", "help", "version", "run", "eval",
                                             "analyze", "report"}) +

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "hsicho/error.hpp"
@@ -49,6 +50,28 @@ std::vector<std::uint64_t> all_gather(std::uint64_t value) {
 void abort_all(int code) {
   MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);
+}
+
+}  // namespace hsicho::dist
+
+#include "hsicho/dist/hsic_partition.hpp"
+
+namespace hsicho::dist {
+
+hsic::Partition world_partition() {
+  hsic::Partition p;
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &p.rank), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &p.size), "MPI_Comm_size");
+  p.sum = [](double* data, std::size_t count) {
+    // In pieces: MPI counts are ints.
+    const std::size_t piece = std::size_t{1} << 28;
+    for (std::size_t first = 0; first < count; first += piece) {
+      const int len = static_cast<int>(std::min(piece, count - first));
+      check(MPI_Allreduce(MPI_IN_PLACE, data + first, len, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
+            "MPI_Allreduce");
+    }
+  };
+  return p;
 }
 
 }  // namespace hsicho::dist

@@ -1,6 +1,7 @@
 #include "hsicho/hsic/bandwidth.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>

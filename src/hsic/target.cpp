@@ -15,7 +15,13 @@ Goal goal_set(const Eigen::VectorXd& y, double alpha) {
   const auto n = static_cast<std::size_t>(y.size());
   if (!(alpha > 0 && alpha < 1)) throw std::invalid_argument("alpha must be in (0, 1)");
   if (n < 2) throw std::invalid_argument("at least 2 values are needed");
-  if (!y.allFinite()) throw std::invalid_argument("the target has NaN or infinite values");
+  // +inf is a valid error (a diverged training: never among the best); NaN is not a value.
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    if (std::isnan(y[i]) || y[i] == -INFINITY) {
+      throw std::invalid_argument("the target has a NaN or -inf value (row " +
+                                  std::to_string(i + 1) + ")");
+    }
+  }
   std::vector<double> sorted(y.data(), y.data() + n);
   std::sort(sorted.begin(), sorted.end());
   Goal g;
@@ -24,6 +30,11 @@ Goal goal_set(const Eigen::VectorXd& y, double alpha) {
   for (Eigen::Index i = 0; i < y.size(); ++i) {
     g.z[i] = y[i] <= g.threshold ? 1.0 : 0.0;
     g.m += y[i] <= g.threshold ? 1 : 0;
+  }
+  if (g.m == n) {
+    throw std::invalid_argument("every row is in the goal set (ties at the threshold " +
+                                std::to_string(g.threshold) +
+                                "): the target does not separate rows");
   }
   return g;
 }

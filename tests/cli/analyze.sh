@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# hsicho analyze as users run it: tables, JSON, typed CSVs with --space, bad input (exit 2), and
+# the same JSON on 1, 2 and 3 MPI ranks.
+set -u
+hsicho=$1
+mpiexec=$2
+root=$3   # the source tree
+data=$root/tests/reference/hsic_data.csv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, wanted $want: $out"; fi
+}
+contains() { if grep -qF -- "$2" <<<"$out"; then ok; else bad "$1: no '$2' in: $out"; fi; }
+
+# A table ranked by index: x1 drives y, x3 does not.
+check "table" 0 "$hsicho" analyze "$data" --target y
+first=$(awk '$1 == "1" {print $2}' <<<"$out")
+[ "$first" = "x1" ] && ok || bad "x1 should rank first, got '$first'"
+contains "table marks significance" "*"
+
+# JSON: parsable, with the documented fields, numbers equal to the table's source.
+check "json" 0 "$hsicho" analyze "$data" --target y --interactions --json
+printf '%s' "$out" >"$tmp/a.json"
+if python3 - "$tmp/a.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["n"] == 120 and j["m"] == 12 and j["estimator"] == "v"
+names = [i["name"] for i in j["inputs"]]
+assert names == ["x1", "x2", "x3"], names
+for i in j["inputs"]:
+    for k in ("hsic", "stderr", "r2", "share", "pvalue", "bandwidth"):
+        assert k in i, k
+assert abs(sum(i["share"] for i in j["inputs"]) - 1) < 1e-12
+h = j["interactions"]["hsic"]
+assert all(abs(h[k][k] - j["inputs"][k]["hsic"]) < 1e-15 for k in range(3))
+PY
+then ok; else bad "json content"; fi
+
+# Same JSON on 1, 2 and 3 ranks (permutation p-values included).
+"$hsicho" analyze "$data" --target y --interactions --pvalues permutation:200 --json >"$tmp/serial.json"
+for np in 1 2 3; do
+  "$mpiexec" -n "$np" "$hsicho" analyze "$data" --target y --interactions --pvalues permutation:200 --json >"$tmp/np$np.json"
+  cmp -s "$tmp/serial.json" "$tmp/np$np.json" && ok || bad "analyze JSON differs on $np ranks"
+done
+
+# Typed values through a deck's space: a design from 'hsicho design' plus an error column.
+"$hsicho" design "$root/inputs/demo.yaml" --n 64 --csv 2>/dev/null >"$tmp/design.csv"
+awk -F, 'NR == 1 {print $0 ",error"; next} {e = ($7 + 0) * 10 + ($3 + 0) / 100 + ($4 == "tanh" ? 0 : 1); print $0 "," e}' "$tmp/design.csv" >"$tmp/trials.csv"
+check "space csv" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config --conditional
+contains "conditional momentum" "active in"
+check "space csv without --conditional" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config
+contains "says --conditional" "--conditional"
+check "words without --space" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --ignore config
+contains "says --space" "is not a number; give --space"
+
+# Bad input: each a clear message and exit code 2.
+printf 'a,b,y\n0.1,0.2,1\n0.3,0.1,2\n0.5,0.9,3\n' >"$tmp/small.csv"
+check "missing target" 2 "$hsicho" analyze "$tmp/small.csv" --target err
+contains "missing target names columns" "no column 'err'"
+check "no --target" 2 "$hsicho" analyze "$tmp/small.csv"
+contains "no --target message" "needs --target"
+check "alpha out of range" 2 "$hsicho" analyze "$tmp/small.csv" --target y --alpha 1.5
+contains "alpha message" "--alpha must be in (0, 1)"
+printf 'a,y\n0.1,1\n' >"$tmp/one.csv"
+check "one row" 2 "$hsicho" analyze "$tmp/one.csv" --target y
+contains "one row message" "at least 2 rows"
+printf 'a,y\n0.1,1\n0.2,nan\n0.3,2\n' >"$tmp/nan.csv"
+check "NaN target" 2 "$hsicho" analyze "$tmp/nan.csv" --target y
+contains "NaN message" "the target must be a number"
+printf 'a,y\n0.1,1\nfast,2\n0.3,2\n' >"$tmp/word.csv"
+check "word cell" 2 "$hsicho" analyze "$tmp/word.csv" --target y
+contains "word cell position" "word.csv:3: column 'a'"
+printf 'a,y\n0.1,1\n0.2,1\n0.3,1\n' >"$tmp/ties.csv"
+check "goal set is everything" 2 "$hsicho" analyze "$tmp/ties.csv" --target y
+contains "ties message" "every row is in the goal set"
+printf 'a,y\n0.1,1\n0.2\n' >"$tmp/ragged.csv"
+check "ragged row" 2 "$hsicho" analyze "$tmp/ragged.csv" --target y
+contains "ragged message" "ragged.csv:3: row has 1 cells"
+check "bad pvalues" 2 "$hsicho" analyze "$tmp/small.csv" --target y --pvalues perm
+check "missing file" 2 "$hsicho" analyze "$tmp/none.csv" --target y
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
