@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "hsicho/hsic/pairwise.hpp"
@@ -83,6 +84,94 @@ Eigen::VectorXd rows_of(const Eigen::VectorXd& v, const std::vector<Eigen::Index
   for (std::size_t k = 0; k < rows.size(); ++k)
     out[static_cast<Eigen::Index>(k)] = v[rows[k]];
   return out;
+}
+
+// Everything about input c: its index on the rows where it is active, and for a conditional
+// input the index of "is active" itself.
+InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Goal& goal,
+                          Eigen::Index c, const std::string& name, const Options& o,
+                          const Partition& part) {
+  InputResult r;
+  r.name = name;
+  const Eigen::Index n = x.rows();
+  {
+    std::vector<Eigen::Index> active;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!std::isnan(x(i, c))) active.push_back(i);
+    }
+    const auto stream = static_cast<std::uint64_t>(c) * 7919 + 1;
+    if (static_cast<Eigen::Index>(active.size()) == n) {
+      const Single s = analyse_one(x.col(c), y, goal, o, part, stream);
+      r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
+      r.bandwidth = s.bandwidth;
+      r.n = static_cast<std::size_t>(n), r.m = goal.m, r.threshold = goal.threshold;
+      r.active_hsic = r.active_pvalue = kNaN;
+    } else {
+      r.conditional = true;
+      // The child on the rows where it exists, with the quantile recomputed there.
+      // A sub-sample too small, or whose errors all tie, has no index (NaN), not an error.
+      std::optional<Goal> gc;
+      if (active.size() >= 4) {
+        try {
+          gc = goal_set(rows_of(y, active), o.alpha);
+        } catch (const std::invalid_argument&) {
+        }
+      }
+      if (gc) {
+        const Eigen::VectorXd yc = rows_of(y, active);
+        const Single s = analyse_one(rows_of(x.col(c), active), yc, *gc, o, part, stream);
+        r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
+        r.bandwidth = s.bandwidth;
+        r.n = active.size(), r.m = gc->m, r.threshold = gc->threshold;
+      } else {
+        r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = kNaN;
+        r.n = active.size();
+      }
+      // "Is active" as a boolean input on all rows (two jittered bins, like any boolean).
+      Eigen::VectorXd flag(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        flag[i] = (std::isnan(x(i, c)) ? 0.0 : 0.5) +
+                  0.5 * hashed_unit(o.seed, static_cast<std::uint64_t>(i),
+                                    static_cast<std::uint64_t>(c), 0xAC71);
+      }
+      Options plain = o;
+      plain.block_size = 0;
+      const Single s = analyse_one(flag, y, goal, plain, part, stream + 1);
+      r.active_hsic = s.hsic, r.active_pvalue = s.pvalue;
+    }
+  }
+  return r;
+}
+
+// Input c was analysed by rank c % size alone: every rank takes its numbers. Other ranks add
+// -0.0, the one value whose sum with any x (signed zeros and NaN included) is exactly x.
+void share_results(std::vector<InputResult>& inputs, const Partition& part) {
+  constexpr std::size_t kFields = 11;
+  std::vector<double> buf(inputs.size() * kFields, -0.0);
+  for (std::size_t c = 0; c < inputs.size(); ++c) {
+    if (!part.owns(c)) continue;
+    const auto& r = inputs[c];
+    const double v[kFields] = {r.hsic,
+                               r.stderr_,
+                               r.r2,
+                               r.pvalue,
+                               r.bandwidth,
+                               static_cast<double>(r.n),
+                               static_cast<double>(r.m),
+                               r.threshold,
+                               r.conditional ? 1.0 : 0.0,
+                               r.active_hsic,
+                               r.active_pvalue};
+    std::copy(v, v + kFields, buf.begin() + static_cast<std::ptrdiff_t>(c * kFields));
+  }
+  part.reduce(buf.data(), buf.size());
+  for (std::size_t c = 0; c < inputs.size(); ++c) {
+    const double* v = buf.data() + c * kFields;
+    auto& r = inputs[c];
+    r.hsic = v[0], r.stderr_ = v[1], r.r2 = v[2], r.pvalue = v[3], r.bandwidth = v[4];
+    r.n = static_cast<std::size_t>(v[5]), r.m = static_cast<std::size_t>(v[6]);
+    r.threshold = v[7], r.conditional = v[8] > 0.5, r.active_hsic = v[9], r.active_pvalue = v[10];
+  }
 }
 
 }  // namespace
@@ -175,56 +264,35 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
   an.n = static_cast<std::size_t>(n), an.m = goal.m, an.alpha = o.alpha,
   an.threshold = goal.threshold;
 
-  std::vector<double> bandwidths(static_cast<std::size_t>(d), kNaN);
-  for (Eigen::Index c = 0; c < d; ++c) {
-    InputResult r;
-    r.name = names[static_cast<std::size_t>(c)];
-    std::vector<Eigen::Index> active;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      if (!std::isnan(x(i, c))) active.push_back(i);
+  // Missing values are checked up front, on every rank alike, so that all ranks fail together.
+  for (Eigen::Index c = 0; c < d && !o.conditional; ++c) {
+    const Eigen::Index missing = x.col(c).array().isNaN().count();
+    if (missing > 0) {
+      throw std::invalid_argument("input '" + names[static_cast<std::size_t>(c)] + "' has " +
+                                  std::to_string(missing) +
+                                  " missing values: analyse a conditional hyperparameter with "
+                                  "--conditional");
     }
-    const auto stream = static_cast<std::uint64_t>(c) * 7919 + 1;
-    if (static_cast<Eigen::Index>(active.size()) == n) {
-      const Single s = analyse_one(x.col(c), y, goal, o, part, stream);
-      r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
-      r.bandwidth = s.bandwidth;
-      r.n = an.n, r.m = goal.m, r.threshold = goal.threshold;
-      r.active_hsic = r.active_pvalue = kNaN;
-      bandwidths[static_cast<std::size_t>(c)] = s.bandwidth;
-    } else {
-      if (!o.conditional) {
-        throw std::invalid_argument(
-            "input '" + r.name + "' has " +
-            std::to_string(n - static_cast<Eigen::Index>(active.size())) +
-            " missing values: analyse a conditional hyperparameter with --conditional");
-      }
-      r.conditional = true;
-      // The child on the rows where it exists, with the quantile recomputed there.
-      if (active.size() >= 4) {
-        const Eigen::VectorXd yc = rows_of(y, active);
-        const Goal gc = goal_set(yc, o.alpha);
-        const Single s = analyse_one(rows_of(x.col(c), active), yc, gc, o, part, stream);
-        r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
-        r.bandwidth = s.bandwidth;
-        r.n = active.size(), r.m = gc.m, r.threshold = gc.threshold;
-      } else {
-        r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = kNaN;
-        r.n = active.size();
-      }
-      // "Is active" as a boolean input on all rows (two jittered bins, like any boolean).
-      Eigen::VectorXd flag(n);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        flag[i] = (std::isnan(x(i, c)) ? 0.0 : 0.5) +
-                  0.5 * hashed_unit(o.seed, static_cast<std::uint64_t>(i),
-                                    static_cast<std::uint64_t>(c), 0xAC71);
-      }
-      Options plain = o;
-      plain.block_size = 0;
-      const Single s = analyse_one(flag, y, goal, plain, part, stream + 1);
-      r.active_hsic = s.hsic, r.active_pvalue = s.pvalue;
-    }
-    an.inputs.push_back(r);
   }
+  // With at least as many inputs as ranks, each rank analyses whole inputs (all the work of an
+  // input, its bandwidth included, is then shared out); otherwise every input's kernel rows are
+  // spread over the ranks. Either way an input's numbers do not depend on the partition.
+  const bool by_input = part.size > 1 && d >= part.size;
+  const Partition serial;
+  for (Eigen::Index c = 0; c < d; ++c) {
+    if (by_input && !part.owns(static_cast<std::size_t>(c))) {
+      InputResult placeholder;
+      placeholder.name = names[static_cast<std::size_t>(c)];
+      an.inputs.push_back(placeholder);
+      continue;
+    }
+    an.inputs.push_back(analyse_input(x, y, goal, c, names[static_cast<std::size_t>(c)], o,
+                                      by_input ? serial : part));
+  }
+  if (by_input) share_results(an.inputs, part);
+  std::vector<double> bandwidths;
+  for (const auto& r : an.inputs)
+    bandwidths.push_back(r.bandwidth);
   double total = 0;
   for (const auto& r : an.inputs)
     total += std::isnan(r.hsic) ? 0 : std::max(0.0, r.hsic);

@@ -90,7 +90,19 @@ double median_bandwidth(const double* x, std::size_t n) {
   std::sort(s.begin(), s.end());
   const std::uint64_t total = static_cast<std::uint64_t>(n) * n;
   if (total % 2 == 1) return kth_distance(s, total / 2);
-  return 0.5 * (kth_distance(s, total / 2 - 1) + kth_distance(s, total / 2));
+  // Even count: the two middle values. The upper one is the lower one again when enough pairs
+  // tie with it, else the smallest distance above it (one O(n) sweep, not a second bisection).
+  const double low = kth_distance(s, total / 2 - 1);
+  if (pairs_within(s, low) >= total / 2 + 1) return low;
+  double high = INFINITY;
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    j = std::max(j, i);
+    while (j < n && s[j] - s[i] <= low)
+      ++j;
+    if (j < n) high = std::min(high, s[j] - s[i]);
+  }
+  return 0.5 * (low + high);
 }
 
 double std_bandwidth(const double* x, std::size_t n) {

@@ -30,33 +30,38 @@ TEST_CASE("analysis on all ranks equals the analysis of one process, bit for bit
   const std::vector<std::string> names = {"a", "b", "c", "d"};
   const auto world = dist::world_partition();
   REQUIRE(world.size >= 2);
-  for (int variant = 0; variant < 4; ++variant) {
-    hsic::Options o;
-    o.alpha = 0.15;
-    o.conditional = true;
-    o.interactions = variant == 0;
-    if (variant == 1) o.pvalues = hsic::PValueMethod::Permutation, o.permutations = 150;
-    if (variant == 2) o.estimator = hsic::Estimator::U, o.global = true;
-    if (variant == 3) o.block_size = 50, o.bandwidth = hsic::BandwidthRule::parse("max");
-    INFO("variant " << variant);
-    const auto serial = hsic::analyze(x, y, names, o, hsic::Partition{});
-    const auto spread = hsic::analyze(x, y, names, o, world);
-    for (std::size_t c = 0; c < names.size(); ++c) {
-      INFO("input " << names[c]);
-      CHECK(same_bits(serial.inputs[c].hsic, spread.inputs[c].hsic));
-      CHECK(same_bits(serial.inputs[c].pvalue, spread.inputs[c].pvalue));
-      CHECK(same_bits(serial.inputs[c].r2, spread.inputs[c].r2));
-      CHECK(same_bits(serial.inputs[c].stderr_, spread.inputs[c].stderr_));
-      CHECK(same_bits(serial.inputs[c].active_hsic, spread.inputs[c].active_hsic));
+  // Four inputs: whole inputs go to ranks. One input: its kernel rows are spread.
+  for (int width : {4, 1}) {
+    const Eigen::MatrixXd xw = x.leftCols(width);
+    const std::vector<std::string> nw(names.begin(), names.begin() + width);
+    for (int variant = 0; variant < 4; ++variant) {
+      hsic::Options o;
+      o.alpha = 0.15;
+      o.conditional = true;
+      o.interactions = variant == 0;
+      if (variant == 1) o.pvalues = hsic::PValueMethod::Permutation, o.permutations = 150;
+      if (variant == 2) o.estimator = hsic::Estimator::U, o.global = true;
+      if (variant == 3) o.block_size = 50, o.bandwidth = hsic::BandwidthRule::parse("max");
+      INFO("variant " << variant << ", " << width << " inputs");
+      const auto serial = hsic::analyze(xw, y, nw, o, hsic::Partition{});
+      const auto spread = hsic::analyze(xw, y, nw, o, world);
+      for (std::size_t c = 0; c < nw.size(); ++c) {
+        INFO("input " << nw[c]);
+        CHECK(same_bits(serial.inputs[c].hsic, spread.inputs[c].hsic));
+        CHECK(same_bits(serial.inputs[c].pvalue, spread.inputs[c].pvalue));
+        CHECK(same_bits(serial.inputs[c].r2, spread.inputs[c].r2));
+        CHECK(same_bits(serial.inputs[c].stderr_, spread.inputs[c].stderr_));
+        CHECK(same_bits(serial.inputs[c].active_hsic, spread.inputs[c].active_hsic));
+      }
+      for (Eigen::Index k = 0; k < serial.interactions.size(); ++k) {
+        CHECK(same_bits(serial.interactions.data()[k], spread.interactions.data()[k]));
+      }
+      // And every rank holds the same result.
+      std::uint64_t bits;
+      std::memcpy(&bits, &spread.inputs[0].hsic, sizeof bits);
+      const auto all = dist::all_gather(bits);
+      for (auto b : all)
+        CHECK(b == all[0]);
     }
-    for (Eigen::Index k = 0; k < serial.interactions.size(); ++k) {
-      CHECK(same_bits(serial.interactions.data()[k], spread.interactions.data()[k]));
-    }
-    // And every rank holds the same result.
-    std::uint64_t bits;
-    std::memcpy(&bits, &spread.inputs[1].hsic, sizeof bits);
-    const auto all = dist::all_gather(bits);
-    for (auto b : all)
-      CHECK(b == all[0]);
   }
 }
