@@ -121,16 +121,20 @@ Eigen::MatrixXd target_interactions(const Eigen::MatrixXd& x, const Eigen::Vecto
                                     Scaling scaling, const Partition& part) {
   const Eigen::Index n = x.rows(), d = x.cols();
   const Eigen::Index pairs = d * (d + 1) / 2;
-  // Per row and pair (a <= b): sum_j Ka_ij Kb_ij and the same over the goal set.
-  Eigen::MatrixXd k = Eigen::MatrixXd::Zero(n, pairs), t = Eigen::MatrixXd::Zero(n, pairs);
+  // Per block of rows and pair (a <= b): the sums A, C, B of the product kernel Ka o Kb, kept
+  // per block (O(n d^2 / 32) memory) and added over blocks in a fixed order.
   const Eigen::Index blocks = blocks_of(n);
+  Eigen::MatrixXd partial = Eigen::MatrixXd::Zero(3 * pairs, blocks);
 #pragma omp parallel
   {
     std::vector<double> e(static_cast<std::size_t>(d));
+    Eigen::VectorXd kr(pairs), tr(pairs);
 #pragma omp for schedule(dynamic)
     for (Eigen::Index b = 0; b < blocks; ++b) {
       if (!part.owns(static_cast<std::size_t>(b))) continue;
       for (Eigen::Index i = b * kRowBlock; i < std::min(n, (b + 1) * kRowBlock); ++i) {
+        kr.setZero();
+        tr.setZero();
         for (Eigen::Index j = 0; j < n; ++j) {
           for (Eigen::Index c = 0; c < d; ++c) {
             const double dx = x(i, c) - x(j, c), sc = s[static_cast<std::size_t>(c)];
@@ -142,26 +146,30 @@ Eigen::MatrixXd target_interactions(const Eigen::MatrixXd& x, const Eigen::Vecto
               const double prod =
                   a == bb ? e[static_cast<std::size_t>(a)]
                           : e[static_cast<std::size_t>(a)] * e[static_cast<std::size_t>(bb)];
-              k(i, p) += prod;
-              t(i, p) += prod * z[j];
+              kr[p] += prod;
+              tr[p] += prod * z[j];
             }
           }
+        }
+        for (Eigen::Index p = 0; p < pairs; ++p) {
+          partial(3 * p, b) += kr[p];
+          partial(3 * p + 1, b) += tr[p];
+          partial(3 * p + 2, b) += z[i] * tr[p];
         }
       }
     }
   }
-  part.reduce(k.data(), static_cast<std::size_t>(k.size()));
-  part.reduce(t.data(), static_cast<std::size_t>(t.size()));
+  part.reduce(partial.data(), static_cast<std::size_t>(partial.size()));
   const double nd = static_cast<double>(n), m = seq_sum(z);
   Eigen::MatrixXd out(d, d);
   Eigen::Index p = 0;
   for (Eigen::Index a = 0; a < d; ++a) {
     for (Eigen::Index bb = a; bb < d; ++bb, ++p) {
       double sa = 0, sc = 0, sb = 0;
-      for (Eigen::Index i = 0; i < n; ++i) {
-        sa += k(i, p);
-        sc += t(i, p);
-        sb += z[i] * t(i, p);
+      for (Eigen::Index blk = 0; blk < blocks; ++blk) {
+        sa += partial(3 * p, blk);
+        sc += partial(3 * p + 1, blk);
+        sb += partial(3 * p + 2, blk);
       }
       out(a, bb) = out(bb, a) = target_index(nd, m, sa, sb, sc, alpha, est, scaling);
     }
