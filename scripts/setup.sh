@@ -12,6 +12,10 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
 )
 
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-openturns)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
