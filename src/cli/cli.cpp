@@ -18,6 +18,8 @@ const char* kUsage =
     "commands:\n"
     "  validate DECK.yaml                  check a deck and describe its space\n"
     "  design DECK.yaml [--n N] [--csv]    print the design of configurations (no training)\n"
+    "  eval DECK.yaml [--set name=value ...] [--seed S] [--json]\n"
+    "                                      train one configuration, print its result\n"
     "  analyze FILE.csv --target COL       sensitivity indices of the other columns\n"
     "      [--alpha A] [--bandwidth median|std|max|VALUE] [--estimator v|u]\n"
     "      [--pvalues gamma|permutation:B|none] [--interactions] [--conditional]\n"
@@ -46,6 +48,7 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (args[0] == "validate") return cmd_validate(rest, ctx);
     if (args[0] == "design") return cmd_design(rest, ctx);
     if (args[0] == "analyze") return cmd_analyze(rest, ctx);
+    if (args[0] == "eval") return cmd_eval(rest, ctx);
     throw InputError("unknown command '" + args[0] + "'" +
                      did_you_mean(args[0], {"validate", "design", "help", "version", "run", "eval",
                                             "analyze", "report"}) +

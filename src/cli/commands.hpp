@@ -11,5 +11,6 @@ namespace hsicho::cli {
 int cmd_validate(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_design(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_eval(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace hsicho::cli

@@ -10,6 +10,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/train/spec.hpp"
 
 namespace hsicho::cli {
 namespace {
@@ -70,6 +71,9 @@ std::string short_text(const space::Value& v) {
 int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
   Args args(argv, {}, "validate");
   const auto deck = space::load_deck(deck_argument(args, "validate"));
+  // The space must set keys the trainer knows, and the blocks must hold values it can use.
+  train::check_space_keys(deck);
+  train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;

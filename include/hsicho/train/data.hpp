@@ -1,0 +1,50 @@
+// Data sets as plain arrays (no LibTorch): the generated regression problems of the paper
+// (Runge function, Bateman equations) and the image sets read from their official files.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "hsicho/train/spec.hpp"
+
+namespace hsicho::train {
+
+struct Split {
+  int rows = 0;
+  std::vector<float> x;             // rows x prod(input_shape), row-major
+  std::vector<float> y;             // regression: rows x outputs
+  std::vector<std::int64_t> label;  // classification
+};
+
+struct DataSet {
+  std::vector<int> input_shape;  // {features} or {channels, height, width}
+  int outputs = 1;               // regression outputs, or classes
+  bool classification = false;
+  Split train, validation, test;
+};
+
+// Throws InputError for missing or malformed files (naming the file and what is wrong).
+DataSet load_dataset(const DataSpec& spec, std::uint64_t seed);
+
+// The Runge function 1 / (1 + 25 |x|^2).
+double runge(const double* x, int dim);
+
+// Bateman equations of a linear chain: dN_1/dt = -l_1 N_1, dN_k/dt = l_{k-1} N_{k-1} - l_k N_k.
+Eigen::MatrixXd bateman_matrix(const std::vector<double>& decay);
+// N(t) = exp(A t) N(0), by Eigen's matrix exponential.
+Eigen::VectorXd bateman_expm(const std::vector<double>& decay, const Eigen::VectorXd& n0, double t);
+// The closed-form Bateman solution (distinct decay constants).
+Eigen::VectorXd bateman_closed_form(const std::vector<double>& decay, const Eigen::VectorXd& n0,
+                                    double t);
+
+// IDX files (MNIST layout), raw or gzipped: images as bytes, and labels.
+struct Idx {
+  std::vector<int> dims;
+  std::vector<std::uint8_t> data;
+};
+Idx read_idx(const std::string& path, int expected_dims);
+
+}  // namespace hsicho::train

@@ -1,0 +1,80 @@
+// What to train, as plain values: the deck's data, model and training blocks with the values of
+// one configuration laid over them. A hyperparameter of the space sets the key of the same name
+// (units_K and filters_K set layer or block K alone). No LibTorch here: this file is read by
+// every layer that needs to check or describe a training.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::train {
+
+struct DataSpec {
+  std::string name;  // runge | bateman | mnist | fashion_mnist | cifar10
+  std::string path;  // folder of the image files
+  int dim = 1;       // runge: input dimension
+  int train = 512, validation = 256, test = 1024;  // sizes (generated sets; subsets of images)
+  double noise = 0;                                // runge: Gaussian noise on the training targets
+  int species = 3;                                 // bateman: chain length K
+  std::vector<double> decay;  // bateman: decay constants l_1..l_K (default 1, 0.5, 0.25, ...)
+  double t_max = 5;           // bateman: times sampled in [0, t_max]
+  std::vector<double> initial = {0.0, 1.0};  // bateman: each N_k(0) uniform in this range
+  bool log_outputs = false;                  // bateman: learn log(N(t) + 1e-8)
+  bool standardize = true;  // standardize inputs (and regression outputs) on the train set
+};
+
+struct ModelSpec {
+  std::string type = "mlp";  // mlp | cnn
+  int layers = 2;            // mlp: hidden layers; cnn: convolution blocks
+  std::vector<int> units;    // mlp: width per hidden layer
+  std::string activation = "relu";
+  double dropout = 0;
+  bool batch_norm = false;
+  std::string init = "default";  // default | xavier | kaiming
+  std::vector<int> filters;      // cnn: filters per block
+  int kernel_size = 3;
+  std::string pooling = "max";  // max | avg | none
+  std::vector<int> head_units = {64};
+  bool residual = false;
+};
+
+struct OptimSpec {
+  std::string optimizer = "adam";  // sgd | adam | adamw | rmsprop
+  double lr = 1e-3, momentum = 0, weight_decay = 0;
+  bool nesterov = false;
+  int batch_size = 32, epochs = 20;
+  std::string schedule = "constant";  // constant | step | cosine
+  int step_size = 10;
+  double gamma = 0.1;
+  double clip = 0;             // max gradient norm; 0: none
+  int patience = 0;            // early stopping on the validation error; 0: none
+  std::string loss;            // mse | mae | huber | cross_entropy (default by data set)
+  std::string device = "cpu";  // cpu | cuda | auto
+  int threads = 1;
+};
+
+struct TrainSpec {
+  DataSpec data;
+  ModelSpec model;
+  OptimSpec optim;
+  std::uint64_t seed = 1;       // of this training (initialization, batches, dropout)
+  std::uint64_t data_seed = 1;  // of the generated data sets (the same for every configuration)
+};
+
+// Lays `config` over the deck's blocks. Throws InputError naming the deck position (or the
+// hyperparameter) for a wrong type, an unknown choice, or a space name that sets nothing.
+TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uint64_t seed);
+
+// The configuration given by --set name=value (others from defaults: the hyperparameter's
+// `default`, else the middle of its domain). Unknown names and values outside the space:
+// InputError.
+space::Config config_from_settings(const space::Space& space,
+                                   const std::vector<std::string>& settings);
+
+// Checks that every hyperparameter of the space sets a key the trainer knows (for validate).
+void check_space_keys(const space::Deck& deck);
+
+}  // namespace hsicho::train

@@ -1,0 +1,299 @@
+#include "hsicho/train/spec.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+
+#include "hsicho/error.hpp"
+#include "hsicho/suggest.hpp"
+
+namespace hsicho::train {
+namespace {
+
+// One key's value, wherever it comes from, as text plus a place to blame.
+struct Found {
+  std::string text;
+  std::vector<std::string> list;  // a YAML sequence
+  bool is_list = false;
+  std::string where;  // "deck.yaml:12:5" or "hyperparameter 'lr'"
+};
+
+class Resolver {
+ public:
+  Resolver(const space::Deck& deck, const space::Config& config) : deck_(deck), config_(config) {}
+
+  std::optional<Found> find(const YAML::Node& block, const std::string& key) const {
+    if (auto k = deck_.space.find(key)) {
+      const auto& v = config_[*k];
+      if (v) return Found{space::to_text(*v), {}, false, "hyperparameter '" + key + "'"};
+    }
+    const YAML::Node node = block[key];
+    if (!node) return std::nullopt;
+    Found f;
+    const auto m = node.Mark();
+    f.where = SourceMark{deck_.path, m.line + 1, m.column + 1}.str() + " (" + key + ")";
+    if (node.IsSequence()) {
+      f.is_list = true;
+      for (const auto& item : node)
+        f.list.push_back(item.IsScalar() ? item.Scalar() : "?");
+    } else if (node.IsScalar()) {
+      f.text = node.Scalar();
+    } else {
+      throw InputError(f.where + ": expected a value or a list, not a map");
+    }
+    return f;
+  }
+
+  static double number(const std::string& text, const std::string& where) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) {
+      throw InputError(where + ": expected a number, got '" + text + "'");
+    }
+    return v;
+  }
+  static int integer(const std::string& text, const std::string& where, int minimum) {
+    const double v = number(text, where);
+    if (v != std::floor(v) || v < minimum || v > 1e9) {
+      throw InputError(where + ": expected a whole number >= " + std::to_string(minimum) +
+                       ", got '" + text + "'");
+    }
+    return static_cast<int>(v);
+  }
+  static bool boolean(const std::string& text, const std::string& where) {
+    if (text == "true" || text == "1" || text == "yes") return true;
+    if (text == "false" || text == "0" || text == "no") return false;
+    throw InputError(where + ": expected true or false, got '" + text + "'");
+  }
+  static std::string choice(const std::string& text, const std::string& where,
+                            const std::vector<std::string>& choices) {
+    for (const auto& c : choices) {
+      if (c == text) return text;
+    }
+    throw InputError(where + ": '" + text + "' is not one of " + join(choices) +
+                     did_you_mean(text, choices));
+  }
+
+  void set(const YAML::Node& block, const std::string& key, double& out, double lo = -1e300) const {
+    if (auto f = find(block, key)) {
+      scalar_only(*f);
+      out = number(f->text, f->where);
+      if (out < lo) throw InputError(f->where + ": must be >= " + space::to_text(lo));
+    }
+  }
+  void set(const YAML::Node& block, const std::string& key, int& out, int minimum) const {
+    if (auto f = find(block, key)) scalar_only(*f), out = integer(f->text, f->where, minimum);
+  }
+  void set(const YAML::Node& block, const std::string& key, bool& out) const {
+    if (auto f = find(block, key)) scalar_only(*f), out = boolean(f->text, f->where);
+  }
+  void set(const YAML::Node& block, const std::string& key, std::string& out,
+           const std::vector<std::string>& choices) const {
+    if (auto f = find(block, key)) scalar_only(*f), out = choice(f->text, f->where, choices);
+  }
+  void set_path(const YAML::Node& block, const std::string& key, std::string& out) const {
+    if (auto f = find(block, key)) scalar_only(*f), out = f->text;
+  }
+  // A list of numbers, or one number for all.
+  template <class T>
+  void set_list(const YAML::Node& block, const std::string& key, std::vector<T>& out,
+                double lo) const {
+    auto f = find(block, key);
+    if (!f) return;
+    out.clear();
+    const std::vector<std::string> items = f->is_list ? f->list : std::vector<std::string>{f->text};
+    for (const auto& t : items) {
+      const double v = number(t, f->where);
+      if (v < lo) throw InputError(f->where + ": values must be >= " + space::to_text(lo));
+      if (std::is_integral<T>::value && v != std::floor(v))
+        throw InputError(f->where + ": expected whole numbers");
+      out.push_back(static_cast<T>(v));
+    }
+  }
+  // Per-layer values: the block's list (or one value), then KEY_1, KEY_2, ... from the space.
+  void per_layer(const YAML::Node& block, const std::string& key, int count, int fallback,
+                 std::vector<int>& out) const {
+    std::vector<int> base;
+    set_list(block, key, base, 1);
+    if (base.empty()) base = {fallback};
+    out.resize(static_cast<std::size_t>(count));
+    for (int k = 0; k < count; ++k) {
+      out[static_cast<std::size_t>(k)] =
+          base[std::min<std::size_t>(static_cast<std::size_t>(k), base.size() - 1)];
+      const std::string name = key + "_" + std::to_string(k + 1);
+      if (auto f = find(YAML::Node(), name))
+        out[static_cast<std::size_t>(k)] = integer(f->text, f->where, 1);
+    }
+  }
+
+ private:
+  static void scalar_only(const Found& f) {
+    if (f.is_list) throw InputError(f.where + ": expected one value, not a list");
+  }
+  const space::Deck& deck_;
+  const space::Config& config_;
+};
+
+const std::vector<std::string> kActivations = {"relu", "tanh", "sigmoid", "elu", "gelu", "silu"};
+
+}  // namespace
+
+TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uint64_t seed) {
+  const Resolver r(deck, config);
+  TrainSpec s;
+  s.seed = seed;
+  s.data_seed = deck.study.seed;
+  const YAML::Node& d = deck.data;
+  DataSpec& ds = s.data;
+  ds.name = d["name"].Scalar();
+  r.set_path(d, "path", ds.path);
+  if (ds.path.empty() && ds.name == "fashion_mnist")
+    ds.path = "/usr/share/datasets/fashion-mnist";  // Debian dataset-fashion-mnist
+  if (ds.path.empty() && ds.name == "mnist") ds.path = "data/mnist";
+  if (ds.path.empty() && ds.name == "cifar10") ds.path = "data/cifar10";
+  const bool images = ds.name == "mnist" || ds.name == "fashion_mnist" || ds.name == "cifar10";
+  if (images) ds.train = 0, ds.validation = 5000, ds.test = 0;  // 0: all of the set
+  r.set(d, "dim", ds.dim, 1);
+  r.set(d, "train", ds.train, images ? 0 : 4);
+  r.set(d, "validation", ds.validation, images ? 1 : 4);
+  r.set(d, "test", ds.test, images ? 0 : 4);
+  r.set(d, "noise", ds.noise, 0.0);
+  r.set(d, "species", ds.species, 1);
+  r.set_list(d, "decay", ds.decay, 1e-12);
+  if (ds.decay.empty()) {
+    for (int k = 0; k < ds.species; ++k)
+      ds.decay.push_back(std::pow(0.5, k));
+  }
+  if (static_cast<int>(ds.decay.size()) != ds.species) {
+    throw InputError(deck.path + ": data.decay lists " + std::to_string(ds.decay.size()) +
+                     " constants for " + std::to_string(ds.species) + " species");
+  }
+  r.set(d, "t_max", ds.t_max, 1e-12);
+  r.set_list(d, "initial", ds.initial, 0.0);
+  if (ds.initial.size() != 2 || ds.initial[0] > ds.initial[1]) {
+    throw InputError(deck.path + ": data.initial must be a range [low, high] with low <= high");
+  }
+  r.set(d, "log_outputs", ds.log_outputs);
+  r.set(d, "standardize", ds.standardize);
+
+  const YAML::Node& m = deck.model;
+  ModelSpec& ms = s.model;
+  r.set(m, "type", ms.type, {"mlp", "cnn"});
+  if (ms.type == "cnn" && !images) {
+    throw InputError(deck.path +
+                     ": model type cnn needs an image data set (mnist, fashion_mnist, cifar10)");
+  }
+  r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
+  r.set(m, "blocks", ms.layers, 1);
+  r.per_layer(m, "units", ms.layers, 32, ms.units);
+  r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
+  r.set(m, "activation", ms.activation, kActivations);
+  r.set(m, "dropout", ms.dropout, 0.0);
+  if (ms.dropout >= 1) throw InputError(deck.path + ": dropout must be below 1");
+  r.set(m, "batch_norm", ms.batch_norm);
+  r.set(m, "init", ms.init, {"default", "xavier", "kaiming"});
+  r.set(m, "kernel_size", ms.kernel_size, 1);
+  r.set(m, "pooling", ms.pooling, {"max", "avg", "none"});
+  r.set_list(m, "head_units", ms.head_units, 1);
+  r.set(m, "residual", ms.residual);
+
+  const YAML::Node& t = deck.training;
+  OptimSpec& os = s.optim;
+  r.set(t, "optimizer", os.optimizer, {"sgd", "adam", "adamw", "rmsprop"});
+  r.set(t, "lr", os.lr, 0.0);
+  r.set(t, "momentum", os.momentum, 0.0);
+  r.set(t, "nesterov", os.nesterov);
+  r.set(t, "weight_decay", os.weight_decay, 0.0);
+  r.set(t, "batch_size", os.batch_size, 1);
+  r.set(t, "epochs", os.epochs, 1);
+  r.set(t, "schedule", os.schedule, {"constant", "step", "cosine"});
+  r.set(t, "step_size", os.step_size, 1);
+  r.set(t, "gamma", os.gamma, 0.0);
+  r.set(t, "clip", os.clip, 0.0);
+  r.set(t, "patience", os.patience, 0);
+  os.loss = images ? "cross_entropy" : "mse";
+  r.set(t, "loss", os.loss, {"mse", "mae", "huber", "cross_entropy"});
+  if (images != (os.loss == "cross_entropy")) {
+    throw InputError(
+        deck.path + ": loss " + os.loss + " does not fit data set " + ds.name +
+        (images ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
+  }
+  r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
+  r.set(t, "threads", os.threads, 1);
+  if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
+    throw InputError(deck.path + ": nesterov needs optimizer sgd with momentum > 0");
+  }
+  return s;
+}
+
+void check_space_keys(const space::Deck& deck) {
+  std::vector<std::string> known = {
+      "path",     "dim",         "train",       "validation",   "test",       "noise",
+      "species",  "t_max",       "log_outputs", "standardize",  "type",       "layers",
+      "blocks",   "units",       "activation",  "dropout",      "batch_norm", "init",
+      "filters",  "kernel_size", "pooling",     "head_units",   "residual",   "optimizer",
+      "lr",       "momentum",    "nesterov",    "weight_decay", "batch_size", "epochs",
+      "schedule", "step_size",   "gamma",       "clip",         "patience",   "loss",
+      "device",   "threads"};
+  for (const auto& p : deck.space.params()) {
+    bool ok = false;
+    for (const auto& k : known)
+      ok = ok || k == p.name;
+    for (const std::string prefix : {"units_", "filters_"}) {
+      if (p.name.rfind(prefix, 0) == 0) {
+        const std::string rest = p.name.substr(prefix.size());
+        ok = ok || (!rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos &&
+                    rest[0] != '0');
+      }
+    }
+    if (!ok) {
+      throw InputError(p.mark,
+                       "hyperparameter '" + p.name + "' sets nothing the trainer knows" +
+                           did_you_mean(p.name, known) +
+                           "; name it after a data, model or training key (units_K and filters_K "
+                           "set layer or block K)");
+    }
+  }
+}
+
+space::Config config_from_settings(const space::Space& space,
+                                   const std::vector<std::string>& settings) {
+  space::Config config(space.size());
+  for (std::size_t k = 0; k < space.size(); ++k) {
+    const auto& p = space[k];
+    if (p.default_value) {
+      config[k] = *p.default_value;
+    } else if (p.type == space::Type::Fixed) {
+      config[k] = p.fixed_value;
+    } else {
+      config[k] = p.value_at(0.5);  // the middle of the domain in its own scale
+    }
+  }
+  for (const auto& s : settings) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError("--set needs name=value, got '" + s + "'");
+    const std::string name = s.substr(0, eq), text = s.substr(eq + 1);
+    const auto k = space.find(name);
+    if (!k) {
+      throw InputError("--set " + name + ": no hyperparameter of that name" +
+                       did_you_mean(name, space.names()) +
+                       "; the space has: " + join(space.names()));
+    }
+    config[*k] = space[*k].parse(text);
+  }
+  const space::Config before = config;
+  space.apply_conditions(config);
+  for (const auto& s : settings) {
+    const auto k = *space.find(s.substr(0, s.find('=')));
+    if (before[k] && !config[k]) {
+      throw InputError("--set " + s + ": '" + space[k].name +
+                       "' is inactive in this configuration (it exists when " +
+                       space[k].condition->text + ")");
+    }
+  }
+  return config;
+}
+
+}  // namespace hsicho::train

@@ -1,0 +1,227 @@
+#include "hsicho/train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+
+#include "hsicho/error.hpp"
+#include "model.hpp"
+
+namespace hsicho::train {
+
+int local_rank_from_environment() {
+  for (const char* name :
+       {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID", "PMI_LOCAL_RANK"}) {
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  }
+  return 0;
+}
+
+std::string choose_device(const std::string& requested, int local_rank) {
+  if (requested == "cpu") return "cpu";
+  const bool cuda = torch::cuda::is_available();
+  if (!cuda) {
+    if (requested == "auto") return "cpu";
+    throw InputError(
+        "device: cuda, but no CUDA device is usable here (" +
+        std::string(torch::cuda::device_count() == 0 ? "none found" : "driver problem") +
+        "; this LibTorch " + (torch::cuda::is_available() ? "has" : "may lack") +
+        " CUDA support). Use device: auto to fall back to the CPU");
+  }
+  const auto count = static_cast<int>(torch::cuda::device_count());
+  return "cuda:" + std::to_string(local_rank % count);
+}
+
+namespace {
+
+struct Tensors {
+  torch::Tensor x, y;  // y: float targets, or int64 labels
+  int rows = 0;
+};
+
+Tensors to_tensors(const Split& s, const DataSet& d, const torch::Device& device) {
+  Tensors t;
+  t.rows = s.rows;
+  std::vector<std::int64_t> shape = {s.rows};
+  for (int v : d.input_shape)
+    shape.push_back(v);
+  t.x = torch::from_blob(const_cast<float*>(s.x.data()), shape, torch::kFloat32).clone().to(device);
+  if (d.classification) {
+    t.y = torch::from_blob(const_cast<std::int64_t*>(s.label.data()), {s.rows}, torch::kInt64)
+              .clone()
+              .to(device);
+  } else {
+    t.y = torch::from_blob(const_cast<float*>(s.y.data()), {s.rows, d.outputs}, torch::kFloat32)
+              .clone()
+              .to(device);
+  }
+  return t;
+}
+
+torch::Tensor loss_of(const std::string& loss, const torch::Tensor& out, const torch::Tensor& y) {
+  if (loss == "cross_entropy") return torch::nn::functional::cross_entropy(out, y);
+  if (loss == "mae") return torch::l1_loss(out, y);
+  if (loss == "huber") return torch::huber_loss(out, y);
+  return torch::mse_loss(out, y);
+}
+
+struct Errors {
+  double error, rel_l2;
+};
+
+// Mean squared error (and relative L2) for regression, error rate for classification; in
+// batches, so memory stays that of one batch.
+Errors evaluate(torch::nn::Sequential& net, const Tensors& t, bool classification, int batch) {
+  torch::NoGradGuard guard;
+  net->eval();
+  double sq = 0, ref = 0, wrong = 0;
+  for (int first = 0; first < t.rows; first += batch) {
+    const int len = std::min(batch, t.rows - first);
+    const auto out = net->forward(t.x.narrow(0, first, len));
+    const auto y = t.y.narrow(0, first, len);
+    if (classification) {
+      wrong += out.argmax(1).ne(y).sum().item<double>();
+    } else {
+      sq += (out - y).pow(2).sum().item<double>();
+      ref += y.pow(2).sum().item<double>();
+    }
+  }
+  net->train();
+  if (classification) return {wrong / t.rows, std::nan("")};
+  const double count = static_cast<double>(t.rows) * static_cast<double>(t.y.size(1));
+  return {sq / count, ref > 0 ? std::sqrt(sq / ref) : std::nan("")};
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimSpec& o,
+                                                        std::vector<torch::Tensor> params) {
+  if (o.optimizer == "sgd") {
+    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(o.lr)
+                                                           .momentum(o.momentum)
+                                                           .nesterov(o.nesterov)
+                                                           .weight_decay(o.weight_decay));
+  }
+  if (o.optimizer == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(
+        params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+  }
+  if (o.optimizer == "rmsprop") {
+    return std::make_unique<torch::optim::RMSprop>(
+        params,
+        torch::optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  }
+  return std::make_unique<torch::optim::Adam>(
+      params, torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+}
+
+double learning_rate(const OptimSpec& o, int epoch) {
+  if (o.schedule == "step") return o.lr * std::pow(o.gamma, epoch / o.step_size);
+  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+  return o.lr;
+}
+
+bool finite_weights(torch::nn::Module& m) {
+  for (const auto& p : m.parameters()) {
+    if (!torch::isfinite(p).all().item<bool>()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::int64_t count_parameters(const ModelSpec& model, const DataSet& data) {
+  auto net = build_model(model, data.input_shape, data.outputs);
+  std::int64_t n = 0;
+  for (const auto& p : net->parameters())
+    n += p.numel();
+  return n;
+}
+
+Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
+  Result r;
+  r.seed = spec.seed;
+  r.device = choose_device(spec.optim.device, local_rank);  // InputError: not the training's fault
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    const torch::Device device(r.device);
+    torch::set_num_threads(spec.optim.threads);
+    torch::manual_seed(spec.seed);
+    if (device.is_cuda()) torch::cuda::manual_seed_all(spec.seed);
+    auto net = build_model(spec.model, data.input_shape, data.outputs);
+    for (const auto& p : net->parameters())
+      r.parameters += p.numel();
+    net->to(device);
+    // Data moves to the device once, not per batch.
+    const Tensors train = to_tensors(data.train, data, device);
+    const Tensors val = to_tensors(data.validation, data, device);
+    const Tensors test = to_tensors(data.test, data, device);
+    auto opt = make_optimizer(spec.optim, net->parameters());
+    const auto& o = spec.optim;
+    const int eval_batch = std::max(o.batch_size, 1024);
+    double best = std::numeric_limits<double>::infinity();
+    int since_best = 0;
+    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+      const double lr = learning_rate(o, epoch);
+      for (auto& group : opt->param_groups())
+        group.options().set_lr(lr);
+      const auto order =
+          torch::randperm(train.rows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+      for (int first = 0; first < train.rows; first += o.batch_size) {
+        const int len = std::min(o.batch_size, train.rows - first);
+        if (len < 2 && spec.model.batch_norm) continue;  // batch norm needs two samples
+        const auto idx = order.narrow(0, first, len);
+        opt->zero_grad();
+        const auto loss = loss_of(o.loss, net->forward(train.x.index_select(0, idx)),
+                                  train.y.index_select(0, idx));
+        const double value = loss.item<double>();
+        if (!std::isfinite(value)) {
+          r.status = "diverged";
+          r.message =
+              "loss became " + std::to_string(value) + " in epoch " + std::to_string(epoch + 1);
+          break;
+        }
+        loss.backward();
+        if (o.clip > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), o.clip);
+        opt->step();
+      }
+      r.epochs = epoch + 1;
+      if (r.status == "ok" && !finite_weights(*net)) {
+        r.status = "diverged";
+        r.message = "weights became infinite or NaN in epoch " + std::to_string(epoch + 1);
+      }
+      if (r.status != "ok") break;
+      const Errors v = evaluate(net, val, data.classification, eval_batch);
+      if (!std::isfinite(v.error)) {
+        r.status = "diverged";
+        r.message = "validation error became " + std::to_string(v.error) + " in epoch " +
+                    std::to_string(epoch + 1);
+        break;
+      }
+      r.curve.push_back(v.error);
+      if (v.error < best) {
+        best = v.error;
+        since_best = 0;
+        r.best_epoch = epoch + 1;
+        r.val_error = v.error;
+        r.val_rel_l2 = v.rel_l2;
+        const Errors t = evaluate(net, test, data.classification, eval_batch);
+        r.test_error = t.error;
+        r.test_rel_l2 = t.rel_l2;
+      } else if (o.patience > 0 && ++since_best >= o.patience) {
+        break;  // early stopping
+      }
+    }
+  } catch (const std::exception& e) {
+    // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run.
+    r.status = "failed";
+    r.message = e.what();
+    const auto eol = r.message.find('\n');
+    if (eol != std::string::npos) r.message.resize(eol);
+  }
+  if (r.status != "ok") {
+    r.val_error = r.test_error = std::numeric_limits<double>::infinity();
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace hsicho::train

@@ -1,0 +1,177 @@
+// Training with LibTorch: parameter counts by hand, a network that learns, divergence, failure,
+// reproducibility, devices.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "hsicho/error.hpp"
+#include "hsicho/train/trainer.hpp"
+
+using namespace hsicho;
+using namespace hsicho::train;
+
+namespace {
+
+DataSet images(int channels, int size) {
+  DataSet d;
+  d.classification = true;
+  d.outputs = 10;
+  d.input_shape = {channels, size, size};
+  for (Split* s : {&d.train, &d.validation, &d.test}) {
+    s->rows = 8;
+    s->x.assign(static_cast<std::size_t>(8 * channels * size * size), 0.5f);
+    s->label.assign(8, 3);
+  }
+  return d;
+}
+
+DataSet runge_data(int train = 256) {
+  DataSpec s;
+  s.name = "runge";
+  s.train = train, s.validation = 256, s.test = 512;
+  return load_dataset(s, 1);
+}
+
+TrainSpec mlp_spec() {
+  TrainSpec t;
+  t.model.type = "mlp";
+  t.model.layers = 2;
+  t.model.units = {32, 32};
+  t.model.activation = "tanh";
+  t.optim.optimizer = "adam";
+  t.optim.lr = 1e-2;
+  t.optim.batch_size = 32;
+  t.optim.epochs = 60;
+  t.optim.loss = "mse";
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("parameter counts match hand computation", "[train]") {
+  DataSet one;
+  one.input_shape = {1};
+  one.outputs = 1;
+  ModelSpec m;
+  m.type = "mlp";
+  m.layers = 2;
+  m.units = {32, 16};
+  // (1*32 + 32) + (32*16 + 16) + (16*1 + 1)
+  CHECK(count_parameters(m, one) == 609);
+  m.batch_norm = true;  // + 2 per unit (scale, shift)
+  CHECK(count_parameters(m, one) == 609 + 2 * (32 + 16));
+
+  // LeNet-5-like on 1x28x28: conv 5x5 (6), pool, conv 5x5 (16), pool, 120, 84, 10.
+  ModelSpec lenet;
+  lenet.type = "cnn";
+  lenet.layers = 2;
+  lenet.filters = {6, 16};
+  lenet.kernel_size = 5;
+  lenet.head_units = {120, 84};
+  // conv1 156 + conv2 2416 + fc 16*7*7*120+120 + 120*84+84 + 84*10+10
+  CHECK(count_parameters(lenet, images(1, 28)) == 156 + 2416 + 94200 + 10164 + 850);
+
+  // A small residual network for CIFAR-10: two residual blocks (3->8, 8->8), no pooling.
+  ModelSpec res;
+  res.type = "cnn";
+  res.layers = 2;
+  res.filters = {8, 8};
+  res.kernel_size = 3;
+  res.residual = true;
+  res.pooling = "none";
+  res.head_units = {};
+  // block 1: conv 3->8 (224) + conv 8->8 (584) + 1x1 skip 3->8 (32); block 2: 584 + 584;
+  // head: 8*32*32*10 + 10
+  CHECK(count_parameters(res, images(3, 32)) == 224 + 584 + 32 + 584 + 584 + 81930);
+}
+
+TEST_CASE("a small MLP learns the 1-D Runge function", "[train]") {
+  const auto data = runge_data();
+  const Result r = train_one(mlp_spec(), data);
+  INFO(r.message);
+  CHECK(r.status == "ok");
+  CHECK(r.val_error < 1e-3);
+  CHECK(r.test_error < 2e-3);
+  CHECK(r.epochs == 60);
+  CHECK(static_cast<int>(r.curve.size()) == 60);
+  CHECK(r.curve.back() < r.curve.front());
+  CHECK(r.parameters == 1153);  // 1*32+32 + 32*32+32 + 32+1
+  CHECK(r.device == "cpu");
+}
+
+TEST_CASE("the same seed gives the same training, bit for bit", "[train]") {
+  const auto data = runge_data(128);
+  auto spec = mlp_spec();
+  spec.optim.epochs = 5;
+  spec.model.dropout = 0.1;
+  const Result a = train_one(spec, data), b = train_one(spec, data);
+  CHECK(a.curve == b.curve);
+  CHECK(a.test_error == b.test_error);
+  spec.seed = 2;
+  CHECK(train_one(spec, data).curve != a.curve);
+}
+
+TEST_CASE("a diverging training is a result, not a crash", "[train]") {
+  const auto data = runge_data(128);
+  auto spec = mlp_spec();
+  spec.optim.optimizer = "sgd";
+  spec.optim.lr = 1e8;
+  const Result r = train_one(spec, data);
+  CHECK(r.status == "diverged");
+  CHECK(std::isinf(r.val_error));
+  CHECK(std::isinf(r.test_error));
+  CHECK(r.epochs <= spec.optim.epochs);
+  CHECK(!r.message.empty());
+}
+
+TEST_CASE("an error inside a training gives status failed", "[train]") {
+  // Labels out of range make cross-entropy throw inside LibTorch.
+  DataSet d = images(1, 8);
+  for (auto& l : d.train.label)
+    l = 42;
+  TrainSpec spec;
+  spec.model.type = "cnn";
+  spec.model.layers = 1;
+  spec.model.filters = {2};
+  spec.optim.loss = "cross_entropy";
+  spec.optim.epochs = 1;
+  const Result r = train_one(spec, d);
+  CHECK(r.status == "failed");
+  CHECK(!r.message.empty());
+  CHECK(std::isinf(r.val_error));
+}
+
+TEST_CASE("early stopping, schedules and every optimizer run", "[train]") {
+  const auto data = runge_data(64);
+  for (const std::string opt : {"sgd", "adam", "adamw", "rmsprop"}) {
+    for (const std::string sched : {"constant", "step", "cosine"}) {
+      auto spec = mlp_spec();
+      spec.optim.optimizer = opt;
+      spec.optim.schedule = sched;
+      spec.optim.step_size = 2;
+      spec.optim.epochs = 4;
+      spec.optim.clip = 1.0;
+      spec.optim.lr = 1e-3;
+      const Result r = train_one(spec, data);
+      INFO(opt << " " << sched << ": " << r.message);
+      CHECK(r.status == "ok");
+    }
+  }
+  auto spec = mlp_spec();
+  spec.optim.lr = 0;  // nothing improves after the first epoch
+  spec.optim.patience = 3;
+  spec.optim.epochs = 50;
+  const Result r = train_one(spec, data);
+  CHECK(r.epochs == 4);
+  CHECK(r.best_epoch == 1);
+}
+
+TEST_CASE("devices: cuda without a GPU is refused, auto falls back to the CPU", "[train][device]") {
+  if (choose_device("auto", 0) != "cpu") {
+    SUCCEED("a GPU is present: covered by scripts/gpu_check.sh");
+    return;
+  }
+  CHECK(choose_device("cpu", 3) == "cpu");
+  CHECK_THROWS_AS(choose_device("cuda", 0), InputError);
+  CHECK_THROWS_WITH(choose_device("cuda", 0), Catch::Contains("device: auto"));
+}

@@ -1,0 +1,61 @@
+// A configuration laid over the deck's blocks: space values win, per-layer names set one layer.
+#include <catch2/catch.hpp>
+
+#include "hsicho/error.hpp"
+#include "hsicho/train/spec.hpp"
+
+using namespace hsicho;
+using namespace hsicho::train;
+
+namespace {
+const char* kDeck = R"(
+study: {seed: 9}
+data: {name: runge, dim: 1, train: 100}
+model: {type: mlp, layers: 3, units: [64, 32], activation: tanh}
+training: {optimizer: sgd, lr: 0.05, epochs: 7, momentum: 0.5}
+space:
+  - {name: units_2, type: integer, range: [4, 16]}
+  - {name: lr, type: log, range: [1.0e-4, 1.0e-1], default: 0.01}
+  - {name: optimizer, type: categorical, values: [sgd, adam]}
+  - {name: momentum, type: continuous, range: [0, 0.9], when: "optimizer == sgd"}
+)";
+}
+
+TEST_CASE("space values override the deck's blocks", "[train][spec]") {
+  const auto deck = space::parse_deck(kDeck, "spec.yaml");
+  check_space_keys(deck);
+  const auto config = config_from_settings(deck.space, {"units_2=8", "optimizer=adam"});
+  const auto s = resolve(deck, config, 5);
+  CHECK(s.seed == 5);
+  CHECK(s.data_seed == 9);
+  CHECK(s.model.units == std::vector<int>{64, 8, 32});  // layer 3 repeats the list's last
+  CHECK(s.model.activation == "tanh");
+  CHECK(s.optim.lr == Approx(0.01));  // the hyperparameter's default
+  CHECK(s.optim.optimizer == "adam");
+  CHECK(s.optim.momentum == Approx(0.5));  // momentum is inactive: the deck's value stays
+  CHECK(s.optim.epochs == 7);
+  CHECK(s.optim.loss == "mse");
+  CHECK(s.data.train == 100);
+}
+
+TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") {
+  const auto deck = space::parse_deck(kDeck, "spec.yaml");
+  CHECK_THROWS_WITH(config_from_settings(deck.space, {"lr=5"}),
+                    Catch::Contains("outside its domain"));
+  CHECK_THROWS_WITH(config_from_settings(deck.space, {"learning_rate=0.1"}),
+                    Catch::Contains("no hyperparameter"));
+  CHECK_THROWS_WITH(config_from_settings(deck.space, {"optimizer=adam", "momentum=0.3"}),
+                    Catch::Contains("inactive") && Catch::Contains("optimizer == sgd"));
+  CHECK_THROWS_WITH(config_from_settings(deck.space, {"lr"}), Catch::Contains("name=value"));
+  const auto bad = space::parse_deck(
+      "data: {name: runge}\nspace:\n  - {name: widht, type: integer, range: [1, 4]}\n", "bad.yaml");
+  CHECK_THROWS_WITH(check_space_keys(bad), Catch::Contains("sets nothing the trainer knows") &&
+                                               Catch::Contains("bad.yaml:3:12"));
+  const auto wrong = space::parse_deck(
+      "data: {name: runge}\ntraining: {epochs: many}\nspace:\n  - {name: lr, type: log, range: "
+      "[0.001, 0.1]}\n",
+      "wrong.yaml");
+  CHECK_THROWS_WITH(
+      resolve(wrong, config_from_settings(wrong.space, {}), 1),
+      Catch::Contains("wrong.yaml:2:20") && Catch::Contains("expected a number, got 'many'"));
+}
