@@ -1,5 +1,6 @@
 // Times hsicho's HSIC analysis in-process (file reading excluded), on any number of MPI ranks.
-// Usage: hsic_bench DATA.csv [--alpha A] [--bandwidth median|VALUE] [--pvalues gamma|permutation:B|none]
+// Usage: hsic_bench DATA.csv [--alpha A] [--bandwidth median|VALUE] [--pvalues
+// gamma|permutation:B|none]
 //        [--estimator v|u] [--repeat R]
 // DATA.csv: a header, inputs in every column but the last, the error in the last.
 // Prints on rank 0 one JSON object: seconds (best of R), peak memory of rank 0 (MiB), ranks,
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--alpha") o.alpha = std::atof(v.c_str());
     if (k == "--bandwidth") o.bandwidth = hsicho::hsic::BandwidthRule::parse(v);
-    if (k == "--estimator") o.estimator = v == "u" ? hsicho::hsic::Estimator::U : hsicho::hsic::Estimator::V;
+    if (k == "--estimator")
+      o.estimator = v == "u" ? hsicho::hsic::Estimator::U : hsicho::hsic::Estimator::V;
     if (k == "--repeat") repeat = std::atoi(v.c_str());
     if (k == "--pvalues") {
       if (v == "none") o.pvalues = hsicho::hsic::PValueMethod::None;
@@ -45,7 +47,8 @@ int main(int argc, char** argv) {
   Eigen::MatrixXd x(n, d);
   Eigen::VectorXd y(n);
   for (Eigen::Index r = 0; r < n; ++r) {
-    for (Eigen::Index c = 0; c < d; ++c) x(r, c) = std::atof(table.rows[r][c].c_str());
+    for (Eigen::Index c = 0; c < d; ++c)
+      x(r, c) = std::atof(table.rows[r][c].c_str());
     y[r] = std::atof(table.rows[r][d].c_str());
   }
   std::vector<std::string> names(table.header.begin(), table.header.end() - 1);
@@ -57,19 +60,21 @@ int main(int argc, char** argv) {
     const auto t0 = std::chrono::steady_clock::now();
     an = hsicho::hsic::analyze(x, y, names, o, part);
     hsicho::dist::all_gather(0);
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   if (mpi.rank() == 0) {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     using hsicho::io::json_number;
-    std::printf("{\"seconds\": %.6f, \"peak_mib\": %.1f, \"ranks\": %d, \"n\": %ld, \"inputs\": [", best,
-                ru.ru_maxrss / 1024.0, mpi.size(), static_cast<long>(n));
+    std::printf("{\"seconds\": %.6f, \"peak_mib\": %.1f, \"ranks\": %d, \"n\": %ld, \"inputs\": [",
+                best, ru.ru_maxrss / 1024.0, mpi.size(), static_cast<long>(n));
     for (std::size_t i = 0; i < an.inputs.size(); ++i) {
       const auto& in = an.inputs[i];
-      std::printf("%s{\"name\": \"%s\", \"bandwidth\": %s, \"hsic\": %s, \"r2\": %s, \"pvalue\": %s}",
-                  i ? ", " : "", in.name.c_str(), json_number(in.bandwidth).c_str(),
-                  json_number(in.hsic).c_str(), json_number(in.r2).c_str(), json_number(in.pvalue).c_str());
+      std::printf(
+          "%s{\"name\": \"%s\", \"bandwidth\": %s, \"hsic\": %s, \"r2\": %s, \"pvalue\": %s}",
+          i ? ", " : "", in.name.c_str(), json_number(in.bandwidth).c_str(),
+          json_number(in.hsic).c_str(), json_number(in.r2).c_str(), json_number(in.pvalue).c_str());
     }
     std::printf("]}\n");
   }
