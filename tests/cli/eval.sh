@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# hsicho eval as users run it: one training, its record as text or JSON, bad settings (exit 2).
+set -u
+hsicho=$1
+root=$2
+deck=$root/tests/decks/train_small.yaml
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() {
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, wanted $want: $out"; fi
+}
+contains() { if grep -qF -- "$2" <<<"$out"; then ok; else bad "$1: no '$2' in: $out"; fi; }
+
+check "text" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8
+contains "text status" "status ok"
+contains "text parameters" "97 parameters"   # 1*8+8 + 8*8+8 + 8+1
+
+check "json" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8 --json
+first=$out
+if python3 -c '
+import json, sys
+j = json.loads(sys.argv[1])
+assert j["status"] == "ok" and j["parameters"] == 97 and j["epochs"] == 5, j
+assert len(j["curve"]) == 5 and j["val_error"] == min(j["curve"])
+assert j["config"] == {"layers": 2, "units": 8, "lr": 0.01, "device": "cpu"}, j["config"]
+' "$out"; then ok; else bad "json content: $out"; fi
+check "json again" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8 --json
+[ "$out" = "$first" ] || [ "$(sed 's/"seconds": [^,]*,//' <<<"$out")" = "$(sed 's/"seconds": [^,]*,//' <<<"$first")" ] && ok || bad "same seed, different result"
+
+check "diverged is a result" 0 "$hsicho" eval "$deck" --set lr=1e8 --json
+contains "diverged status" '"status": "diverged"'
+contains "diverged error" '"val_error": null'
+check "auto device" 0 "$hsicho" eval "$deck" --set device=auto --json
+contains "auto is cpu here" '"device": "cpu"'
+if ! "$hsicho" eval "$deck" --set device=auto --json | grep -q '"device": "cuda'; then
+  check "cuda without GPU" 2 "$hsicho" eval "$deck" --set device=cuda
+  contains "cuda message" "device: auto"
+fi
+check "unknown name" 2 "$hsicho" eval "$deck" --set unitz=4
+contains "unknown name suggestion" "did you mean 'units'"
+check "outside domain" 2 "$hsicho" eval "$deck" --set units=99
+contains "outside domain message" "outside its domain"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
