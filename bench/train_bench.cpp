@@ -1,5 +1,5 @@
 // Training throughput of hsicho's trainer (the same code path as every study's trainings).
-// Usage: hsicho_bench_train mlp|cnn EPOCHS
+// Usage: hsicho_bench_train mlp|cnn EPOCHS [DEVICE]   (DEVICE: cpu (default), cuda, auto)
 // Prints: hsicho <case> samples_per_second=<v> seconds=<t> parameters=<p>
 // bench/train_vs_pytorch.py runs it beside the same networks and loop in Python PyTorch.
 #include <cstdio>
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   const std::string which = argv[1];
   const int epochs = std::atoi(argv[2]);
   TrainSpec spec;
+  spec.optim.device = argc > 3 ? argv[3] : "cpu";
   spec.optim.epochs = epochs;
   spec.optim.optimizer = "adam";
   spec.optim.lr = 1e-3;
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "training %s: %s\n", r.status.c_str(), r.message.c_str());
     return 1;
   }
-  std::printf("hsicho %s samples_per_second=%.1f seconds=%.4f parameters=%lld\n", which.c_str(),
+  std::printf("hsicho %s device=%s samples_per_second=%.1f seconds=%.4f parameters=%lld\n",
+              which.c_str(), r.device.c_str(),
               static_cast<double>(data.train.rows) * r.epochs / r.seconds, r.seconds,
               static_cast<long long>(r.parameters));
   return 0;

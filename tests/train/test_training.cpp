@@ -175,3 +175,38 @@ TEST_CASE("devices: cuda without a GPU is refused, auto falls back to the CPU", 
   CHECK_THROWS_AS(choose_device("cuda", 0), InputError);
   CHECK_THROWS_WITH(choose_device("cuda", 0), Catch::Contains("device: auto"));
 }
+
+TEST_CASE("on a GPU: training runs on the device, and running out of memory is a failed result",
+          "[train][cuda]") {
+  if (choose_device("auto", 0) == "cpu") {
+    SUCCEED("no GPU here");
+    return;
+  }
+  const auto data = runge_data();
+  auto spec = mlp_spec();
+  spec.optim.device = "cuda";
+  const Result r = train_one(spec, data);
+  INFO(r.message);
+  CHECK(r.status == "ok");
+  CHECK(r.device.rfind("cuda:", 0) == 0);
+  CHECK(r.val_error < 1e-3);
+  // A batch of 200 000 CIFAR-sized images through 512 filters needs ~400 GB of activations.
+  DataSet big = images(3, 32);
+  big.train.rows = 200000;
+  big.train.x.assign(static_cast<std::size_t>(200000) * 3 * 32 * 32, 0.0f);
+  big.train.label.assign(200000, 1);
+  TrainSpec huge;
+  huge.model.type = "cnn";
+  huge.model.layers = 1;
+  huge.model.filters = {512};
+  huge.model.pooling = "none";
+  huge.optim.loss = "cross_entropy";
+  huge.optim.batch_size = 200000;
+  huge.optim.epochs = 1;
+  huge.optim.device = "cuda";
+  const Result oom = train_one(huge, big);
+  CHECK(oom.status == "failed");
+  CHECK(oom.message.find("memory") != std::string::npos);
+  // The device is still usable afterwards.
+  CHECK(train_one(spec, data).status == "ok");
+}
