@@ -165,6 +165,10 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         group.options().set_lr(lr);
       const auto order =
           torch::randperm(train.rows, torch::TensorOptions().dtype(torch::kInt64)).to(device);
+      // On a GPU, reading the loss every batch would wait for the device each time: the losses
+      // are summed there and checked once per epoch. On the CPU the check is free and stops at
+      // once.
+      torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device));
       for (int first = 0; first < train.rows; first += o.batch_size) {
         const int len = std::min(o.batch_size, train.rows - first);
         if (len < 2 && spec.model.batch_norm) continue;  // batch norm needs two samples
@@ -172,8 +176,9 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         opt->zero_grad();
         const auto loss = loss_of(o.loss, net->forward(train.x.index_select(0, idx)),
                                   train.y.index_select(0, idx));
-        const double value = loss.item<double>();
-        if (!std::isfinite(value)) {
+        if (device.is_cuda()) {
+          epoch_loss += loss.detach();
+        } else if (const double value = loss.item<double>(); !std::isfinite(value)) {
           r.status = "diverged";
           r.message =
               "loss became " + std::to_string(value) + " in epoch " + std::to_string(epoch + 1);
@@ -184,6 +189,10 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         opt->step();
       }
       r.epochs = epoch + 1;
+      if (r.status == "ok" && device.is_cuda() && !std::isfinite(epoch_loss.item<double>())) {
+        r.status = "diverged";
+        r.message = "loss became infinite or NaN in epoch " + std::to_string(epoch + 1);
+      }
       if (r.status == "ok" && !finite_weights(*net)) {
         r.status = "diverged";
         r.message = "weights became infinite or NaN in epoch " + std::to_string(epoch + 1);

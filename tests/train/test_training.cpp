@@ -190,6 +190,13 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   CHECK(r.status == "ok");
   CHECK(r.device.rfind("cuda:", 0) == 0);
   CHECK(r.val_error < 1e-3);
+  // Divergence is found on the device too (checked once per epoch there).
+  auto wild = spec;
+  wild.optim.optimizer = "sgd";
+  wild.optim.lr = 1e8;
+  const Result d = train_one(wild, data);
+  CHECK(d.status == "diverged");
+  CHECK(std::isinf(d.val_error));
   // A batch of 200 000 CIFAR-sized images through 512 filters needs ~400 GB of activations.
   DataSet big = images(3, 32);
   big.train.rows = 200000;
