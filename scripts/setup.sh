@@ -8,12 +8,12 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libopenmpi-dev openmpi-bin
   libhdf5-openmpi-dev
-  libeigen3-dev libyaml-cpp-dev catch2
+  libeigen3-dev libyaml-cpp-dev catch2 zlib1g-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
 )
 
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-openturns)
+  packages+=(python3-openturns python3-torch)
 fi
 
 missing=()
