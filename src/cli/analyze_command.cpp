@@ -12,6 +12,7 @@
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/study_file.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/suggest.hpp"
@@ -25,6 +26,7 @@ struct Request {
   std::vector<std::string> ignore;
   hsic::Options options;
   bool json = false;
+  bool study = false;  // an HDF5 study file rather than a CSV
 };
 
 double parse_double(const std::string& text, const std::string& what) {
@@ -58,16 +60,21 @@ Request parse_request(const std::vector<std::string>& argv) {
     throw InputError("hsicho analyze needs one file: hsicho analyze FILE.csv --target COLUMN");
   }
   r.file = args.positionals()[0];
-  if (r.file.size() > 3 && r.file.substr(r.file.size() - 3) == ".h5") {
-    throw InputError("'" + r.file +
-                     "': analysing a study file comes with 'hsicho run'; "
-                     "analyse a CSV of trials for now");
-  }
-  if (!args.value("target")) {
+  r.study = r.file.size() > 3 && r.file.substr(r.file.size() - 3) == ".h5";
+  if (r.study) {
+    // A study file carries its space and its errors (validation); its inactive children are known.
+    if (args.value("target") && *args.value("target") != "val_error") {
+      throw InputError("a study file is analysed on its validation errors: leave out --target");
+    }
+    if (args.value("space")) throw InputError("a study file carries its space: leave out --space");
+    r.target = "val_error";
+    r.options.conditional = true;
+  } else if (!args.value("target")) {
     throw InputError(
         "hsicho analyze needs --target COLUMN: the column of errors (lower is better)");
+  } else {
+    r.target = *args.value("target");
   }
-  r.target = *args.value("target");
   auto& o = r.options;
   if (auto a = args.value("alpha")) {
     o.alpha = parse_double(*a, "--alpha");
@@ -109,7 +116,7 @@ Request parse_request(const std::vector<std::string>& argv) {
   if (auto b = args.integer("block", 4)) o.block_size = static_cast<std::size_t>(*b);
   if (auto s = args.integer("seed", 0)) o.seed = static_cast<std::uint64_t>(*s);
   o.interactions = args.flag("interactions");
-  o.conditional = args.flag("conditional");
+  o.conditional = o.conditional || args.flag("conditional");
   o.global = args.flag("global");
   r.space = args.value("space");
   for (const auto& list : args.values("ignore")) {
@@ -132,7 +139,22 @@ std::string cell_at(const io::CsvTable& t, std::size_t r, std::size_t c) {
   return t.path + ":" + std::to_string(t.line[r]) + ": column '" + t.header[c] + "'";
 }
 
+Data load_study(const Request& req) {
+  const auto in = io::read_study_inputs(req.file);
+  Data d;
+  d.names = in.names;
+  d.x.resize(static_cast<Eigen::Index>(in.n), static_cast<Eigen::Index>(in.d));
+  d.y.resize(static_cast<Eigen::Index>(in.n));
+  for (std::size_t i = 0; i < in.n; ++i) {
+    for (std::size_t c = 0; c < in.d; ++c)
+      d.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = in.normalized[i * in.d + c];
+    d.y[static_cast<Eigen::Index>(i)] = in.val_error[i];
+  }
+  return d;
+}
+
 Data load(const Request& req) {
+  if (req.study) return load_study(req);
   const io::CsvTable t = io::read_csv(req.file);
   if (t.rows.size() < 2) {
     throw InputError(SourceMark{req.file, 0, 0},

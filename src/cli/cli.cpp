@@ -16,11 +16,16 @@ const char* kUsage =
     "Goal-oriented sensitivity analysis (HSIC) of neural-network hyperparameters.\n"
     "\n"
     "commands:\n"
+    "  run DECK.yaml [--out study.h5] [--resume]\n"
+    "                                      the study: train the design on all MPI ranks, analyse,\n"
+    "                                      write the HDF5 study file (srun/mpiexec hsicho run "
+    "...)\n"
     "  validate DECK.yaml                  check a deck and describe its space\n"
     "  design DECK.yaml [--n N] [--csv]    print the design of configurations (no training)\n"
     "  eval DECK.yaml [--set name=value ...] [--seed S] [--json]\n"
     "                                      train one configuration, print its result\n"
     "  analyze FILE.csv --target COL       sensitivity indices of the other columns\n"
+    "  analyze STUDY.h5                    the same, from a study file (errors: validation)\n"
     "      [--alpha A] [--bandwidth median|std|max|VALUE] [--estimator v|u]\n"
     "      [--pvalues gamma|permutation:B|none] [--interactions] [--conditional]\n"
     "      [--space DECK.yaml] [--ignore COL,...] [--scaling hsic|paper] [--global]\n"
@@ -49,6 +54,7 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (args[0] == "design") return cmd_design(rest, ctx);
     if (args[0] == "analyze") return cmd_analyze(rest, ctx);
     if (args[0] == "eval") return cmd_eval(rest, ctx);
+    if (args[0] == "run") return cmd_run(rest, ctx);
     throw InputError("unknown command '" + args[0] + "'" +
                      did_you_mean(args[0], {"validate", "design", "help", "version", "run", "eval",
                                             "analyze", "report"}) +

@@ -12,5 +12,6 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_design(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_eval(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_run(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace hsicho::cli

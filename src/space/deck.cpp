@@ -15,8 +15,10 @@ namespace hsicho::space {
 // The keys each block accepts. The training engine gives the data, model and training keys
 // their meaning; listing them here lets a misspelt key be caught before any work starts.
 namespace keys {
-const std::vector<std::string> top = {"study", "design", "data", "model", "training", "space"};
-const std::vector<std::string> study = {"name", "seed", "output", "description"};
+const std::vector<std::string> top = {"study", "design", "data", "model", "training", "space", "analysis"};
+const std::vector<std::string> study = {"name", "seed", "output", "description", "scheduling", "order",
+                                        "progress"};
+const std::vector<std::string> analysis = {"alpha", "bandwidth", "estimator", "pvalues", "interactions"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
     "name",    "path",  "dim",   "train",   "validation",  "test",        "noise",
@@ -100,6 +102,7 @@ class DeckReader {
     read_data(root, deck);
     deck.model = checked_block(root["model"], "block 'model'", keys::model);
     deck.training = checked_block(root["training"], "block 'training'", keys::training);
+    deck.analysis = checked_block(root["analysis"], "block 'analysis'", keys::analysis);
     if (!root["space"]) {
       throw InputError(SourceMark{path, 1, 1},
                        "the deck has no 'space' block: list the hyperparameters to study");
@@ -129,6 +132,16 @@ class DeckReader {
       deck.study.seed = static_cast<std::uint64_t>(seed);
     }
     if (node["output"]) deck.study.output = r_.scalar(node["output"], "study.output");
+    if (node["scheduling"]) {
+      deck.study.dynamic = r_.choice(node["scheduling"], "study.scheduling", {"static", "dynamic"}) == "dynamic";
+    }
+    if (node["order"]) {
+      deck.study.longest_first = r_.choice(node["order"], "study.order", {"index", "longest_first"}) == "longest_first";
+    }
+    if (node["progress"]) {
+      deck.study.progress_seconds = r_.number(node["progress"], "study.progress");
+      if (deck.study.progress_seconds < 0) r_.fail(node["progress"], "study.progress must be >= 0 (seconds)");
+    }
     if (deck.study.output.empty()) deck.study.output = deck.study.name + ".h5";
   }
 

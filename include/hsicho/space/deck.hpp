@@ -15,6 +15,9 @@ struct StudySettings {
   std::string name;
   std::uint64_t seed = 1;
   std::string output;  // study file; defaults to <name>.h5
+  bool dynamic = true;        // scheduling: dynamic (self-scheduling) or static slices
+  bool longest_first = true;  // dynamic order: expected cost (parameters x epochs), longest first
+  double progress_seconds = 0;  // 0: a progress line per finished training, else at most every N s
 };
 
 enum class DesignMethod { Lhs, Random };
@@ -33,6 +36,7 @@ struct Deck {
   StudySettings study;
   DesignSettings design;
   YAML::Node data, model, training;  // checked for known keys; typed by the training engine
+  YAML::Node analysis;               // alpha, bandwidth, estimator, pvalues, interactions
   Space space;
 };
 

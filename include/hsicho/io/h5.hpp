@@ -1,0 +1,56 @@
+// A thin layer over the HDF5 C API, the one place hsicho calls it: every call's error code becomes
+// a RuntimeError naming the call and the object, and handles close themselves.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hsicho::io::h5 {
+
+using hid = std::int64_t;
+
+// An open HDF5 object (file, group, data set, ...), closed when it goes out of scope.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid id, std::string what) : id_(id), what_(std::move(what)) {}
+  ~Handle();
+  Handle(Handle&& o) noexcept : id_(o.id_), what_(std::move(o.what_)) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid id() const { return id_; }
+  const std::string& what() const { return what_; }
+
+ private:
+  hid id_ = -1;
+  std::string what_;
+};
+
+Handle create_file(const std::string& path);  // truncates
+Handle open_file(const std::string& path);    // read only; InputError if not an HDF5 file
+Handle create_group(const Handle& parent, const std::string& name);
+Handle open_group(const Handle& parent, const std::string& name);
+bool exists(const Handle& parent, const std::string& name);
+
+void write_attribute(const Handle& obj, const std::string& name, const std::string& value);
+void write_attribute(const Handle& obj, const std::string& name, double value);
+void write_attribute(const Handle& obj, const std::string& name, std::int64_t value);
+std::string read_string_attribute(const Handle& obj, const std::string& name);
+double read_double_attribute(const Handle& obj, const std::string& name);
+
+// Data sets, 1-D (rows only) or 2-D (rows x cols, row-major data).
+void write_strings(const Handle& parent, const std::string& name, const std::vector<std::string>& v,
+                   std::size_t cols = 0);
+void write_doubles(const Handle& parent, const std::string& name, const std::vector<double>& v,
+                   std::size_t cols = 0);
+void write_int64s(const Handle& parent, const std::string& name, const std::vector<std::int64_t>& v,
+                  std::size_t cols = 0);
+
+std::vector<std::string> read_strings(const Handle& parent, const std::string& name);
+std::vector<double> read_doubles(const Handle& parent, const std::string& name,
+                                 std::vector<std::size_t>* dims = nullptr);
+std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name);
+
+}  // namespace hsicho::io::h5

@@ -1,0 +1,53 @@
+// The append-only journal of finished trainings, one file per rank. Every record is one line
+// with a CRC-32 of its content, written and flushed to disk (fsync) before the next training
+// starts, so a killed job loses at most the training in progress. A torn or corrupted record
+// (the last line of a killed process) is detected and dropped on reading.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsicho/train/trainer.hpp"
+
+namespace hsicho::io {
+
+struct JournalRecord {
+  std::size_t config = 0;  // index in the design
+  int rank = 0;
+  train::Result result;
+};
+
+struct JournalContents {
+  std::vector<JournalRecord> records;  // valid records, file by file in name order
+  std::size_t dropped = 0;             // torn or corrupted lines
+  std::vector<std::string> files;
+};
+
+class JournalWriter {
+ public:
+  // Opens (creating) <dir>/rank-RRRRR.jnl for appending; an existing file must carry the same
+  // fingerprint, and a torn tail left by a killed run is cut off first.
+  JournalWriter(const std::string& dir, int rank, const std::string& fingerprint);
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  // Appends one record and makes it durable (write, fsync) before returning.
+  void append(const JournalRecord& record);
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+// Reads every rank-*.jnl in dir. Throws InputError if a file's fingerprint differs from
+// `fingerprint` (the deck changed in a way that makes the journal meaningless).
+JournalContents read_journals(const std::string& dir, const std::string& fingerprint);
+
+// One record as its line (without the trailing newline), and back; parse returns false for a
+// torn or corrupted line.
+std::string format_record(const JournalRecord& r);
+bool parse_record(const std::string& line, JournalRecord& r);
+
+}  // namespace hsicho::io

@@ -1,0 +1,56 @@
+// The study file (HDF5): the deck and provenance, the space, every configuration, every result,
+// and the HSIC analysis. docs/hdf5.md documents the layout; tests read it with h5py.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hsicho::io {
+
+struct StudyData {
+  // Provenance.
+  std::string name, deck_path, deck_text, version, commit, started, finished, hosts;
+  std::int64_t ranks = 1, seed = 0;
+  bool complete = true;
+  // The space: one entry per hyperparameter.
+  std::vector<std::string> names, types, domains, conditions;
+  std::vector<double> low, high;  // NaN where not numeric
+  std::vector<std::int64_t> log_scale, free;
+  // Configurations: n rows; values and active n x p; unit and normalized n x d (free columns).
+  std::size_t n = 0;
+  std::vector<std::string> values;
+  std::vector<std::int64_t> active, seeds, stage;
+  std::vector<std::string> free_names;
+  std::vector<double> unit, normalized;
+  // Results, one per configuration.
+  std::vector<std::string> status, message, device;
+  std::vector<double> val_error, test_error, val_rel_l2, test_rel_l2, seconds;
+  std::vector<std::int64_t> parameters, epochs, best_epoch, rank;
+  std::vector<double> curves;  // n x curve_length, NaN after the last epoch run
+  std::size_t curve_length = 0;
+  // Analysis (when the study is complete).
+  bool analysed = false;
+  double alpha = 0, threshold = 0;
+  std::int64_t m = 0;
+  std::string estimator, bandwidth, pvalues, metric;
+  std::vector<std::string> input_names;
+  std::vector<double> hsic, stderr_, r2, share, pvalue, input_bandwidth, input_threshold,
+      active_hsic, active_pvalue;
+  std::vector<std::int64_t> input_n, input_m, conditional;
+  std::vector<double> interactions;  // d x d, or empty
+};
+
+// Writes to PATH.tmp, then renames it to PATH: a reader never sees half a file.
+void write_study(const std::string& path, const StudyData& s);
+
+// What `hsicho analyze study.h5` needs: the normalized inputs (NaN inactive) and the errors.
+struct StudyInputs {
+  std::vector<std::string> names;
+  std::size_t n = 0, d = 0;
+  std::vector<double> normalized;  // n x d
+  std::vector<double> val_error;
+};
+StudyInputs read_study_inputs(const std::string& path);
+
+}  // namespace hsicho::io

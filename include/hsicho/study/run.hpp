@@ -1,0 +1,19 @@
+// hsicho run: the whole study as one MPI job. Every rank builds the same design, trains its share
+// (journaled), and takes part in the HSIC analysis; rank 0 writes the study file.
+#pragma once
+
+#include <string>
+
+namespace hsicho::study {
+
+struct RunOptions {
+  std::string deck;
+  std::string out;      // the study file; default: the deck's study.output
+  bool resume = false;  // continue from the journals of an earlier, interrupted run
+};
+
+// Returns the exit code (0 done; 1 stopped by a signal or failed). Throws InputError for bad
+// input, identically on every rank.
+int run(const RunOptions& options, int rank, int ranks);
+
+}  // namespace hsicho::study

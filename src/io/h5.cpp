@@ -1,0 +1,246 @@
+#include "hsicho/io/h5.hpp"
+
+#include <hdf5.h>
+
+#include <cstring>
+
+#include "hsicho/error.hpp"
+
+namespace hsicho::io::h5 {
+namespace {
+
+// HDF5 prints its own error stack unless told not to: hsicho reports errors itself.
+struct Quiet {
+  Quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const Quiet quiet;
+
+hid check(hid id, const std::string& call, const std::string& what) {
+  if (id < 0) throw RuntimeError("HDF5 " + call + " failed for " + what);
+  return id;
+}
+
+Handle vlen_string_type() {
+  const hid t = check(H5Tcopy(H5T_C_S1), "H5Tcopy", "string type");
+  check(H5Tset_size(t, H5T_VARIABLE), "H5Tset_size", "string type");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset", "string type");
+  return Handle(t, "string type");
+}
+
+Handle space_of(std::size_t count, std::size_t cols) {
+  hsize_t dims[2] = {cols ? count / cols : count, cols};
+  return Handle(
+      check(H5Screate_simple(cols ? 2 : 1, dims, nullptr), "H5Screate_simple", "data space"),
+      "space");
+}
+
+void write_numbers(const Handle& parent, const std::string& name, hid mem_type, hid file_type,
+                   const void* data, std::size_t count, std::size_t cols) {
+  const std::string what = parent.what() + "/" + name;
+  Handle space = space_of(count, cols);
+  Handle set(check(H5Dcreate2(parent.id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
+                              H5P_DEFAULT, H5P_DEFAULT),
+                   "H5Dcreate2", what),
+             what);
+  if (count > 0)
+    check(H5Dwrite(set.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "H5Dwrite", what);
+}
+
+Handle open_set(const Handle& parent, const std::string& name) {
+  const std::string what = parent.what() + "/" + name;
+  if (!exists(parent, name))
+    throw InputError("'" + parent.what() + "' has no data set '" + name + "'");
+  return Handle(check(H5Dopen2(parent.id(), name.c_str(), H5P_DEFAULT), "H5Dopen2", what), what);
+}
+
+std::size_t element_count(const Handle& set, std::vector<std::size_t>* dims) {
+  Handle space(check(H5Dget_space(set.id()), "H5Dget_space", set.what()), set.what());
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  hsize_t d[8] = {0};
+  check(H5Sget_simple_extent_dims(space.id(), d, nullptr), "H5Sget_simple_extent_dims", set.what());
+  std::size_t n = 1;
+  if (dims) dims->clear();
+  for (int k = 0; k < rank; ++k) {
+    n *= d[k];
+    if (dims) dims->push_back(d[k]);
+  }
+  return n;
+}
+
+}  // namespace
+
+Handle::~Handle() {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
+    default:
+      break;
+  }
+}
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    Handle old(id_, what_);
+    id_ = o.id_;
+    what_ = std::move(o.what_);
+    o.id_ = -1;
+  }
+  return *this;
+}
+
+Handle create_file(const std::string& path) {
+  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "H5Fcreate",
+                      "'" + path + "'"),
+                path);
+}
+
+Handle open_file(const std::string& path) {
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError("'" + path + "' is not a readable HDF5 file");
+  return Handle(
+      check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen", "'" + path + "'"), path);
+}
+
+Handle create_group(const Handle& parent, const std::string& name) {
+  const std::string what = parent.what() + "/" + name;
+  return Handle(check(H5Gcreate2(parent.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "H5Gcreate2", what),
+                what);
+}
+
+Handle open_group(const Handle& parent, const std::string& name) {
+  if (!exists(parent, name))
+    throw InputError("'" + parent.what() + "' has no group '" + name + "'");
+  const std::string what = parent.what() + "/" + name;
+  return Handle(check(H5Gopen2(parent.id(), name.c_str(), H5P_DEFAULT), "H5Gopen2", what), what);
+}
+
+bool exists(const Handle& parent, const std::string& name) {
+  return H5Lexists(parent.id(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+void write_attribute(const Handle& obj, const std::string& name, const std::string& value) {
+  Handle type = vlen_string_type();
+  Handle space(check(H5Screate(H5S_SCALAR), "H5Screate", "scalar"), "scalar");
+  Handle attr(
+      check(H5Acreate2(obj.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+            "H5Acreate2", obj.what() + "@" + name),
+      name);
+  const char* p = value.c_str();
+  check(H5Awrite(attr.id(), type.id(), &p), "H5Awrite", obj.what() + "@" + name);
+}
+
+void write_attribute(const Handle& obj, const std::string& name, double value) {
+  Handle space(check(H5Screate(H5S_SCALAR), "H5Screate", "scalar"), "scalar");
+  Handle attr(check(H5Acreate2(obj.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+                               H5P_DEFAULT),
+                    "H5Acreate2", obj.what() + "@" + name),
+              name);
+  check(H5Awrite(attr.id(), H5T_NATIVE_DOUBLE, &value), "H5Awrite", obj.what() + "@" + name);
+}
+
+void write_attribute(const Handle& obj, const std::string& name, std::int64_t value) {
+  Handle space(check(H5Screate(H5S_SCALAR), "H5Screate", "scalar"), "scalar");
+  Handle attr(
+      check(H5Acreate2(obj.id(), name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+            "H5Acreate2", obj.what() + "@" + name),
+      name);
+  check(H5Awrite(attr.id(), H5T_NATIVE_INT64, &value), "H5Awrite", obj.what() + "@" + name);
+}
+
+std::string read_string_attribute(const Handle& obj, const std::string& name) {
+  if (H5Aexists(obj.id(), name.c_str()) <= 0)
+    throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
+  Handle attr(
+      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
+      name);
+  Handle type = vlen_string_type();
+  char* p = nullptr;
+  check(H5Aread(attr.id(), type.id(), &p), "H5Aread", obj.what() + "@" + name);
+  std::string s = p ? p : "";
+  H5free_memory(p);
+  return s;
+}
+
+double read_double_attribute(const Handle& obj, const std::string& name) {
+  if (H5Aexists(obj.id(), name.c_str()) <= 0)
+    throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
+  Handle attr(
+      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
+      name);
+  double v = 0;
+  check(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", obj.what() + "@" + name);
+  return v;
+}
+
+void write_strings(const Handle& parent, const std::string& name, const std::vector<std::string>& v,
+                   std::size_t cols) {
+  Handle type = vlen_string_type();
+  std::vector<const char*> ptr;
+  for (const auto& s : v)
+    ptr.push_back(s.c_str());
+  write_numbers(parent, name, type.id(), type.id(), ptr.data(), v.size(), cols);
+}
+
+void write_doubles(const Handle& parent, const std::string& name, const std::vector<double>& v,
+                   std::size_t cols) {
+  write_numbers(parent, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, v.data(), v.size(), cols);
+}
+
+void write_int64s(const Handle& parent, const std::string& name, const std::vector<std::int64_t>& v,
+                  std::size_t cols) {
+  write_numbers(parent, name, H5T_NATIVE_INT64, H5T_STD_I64LE, v.data(), v.size(), cols);
+}
+
+std::vector<std::string> read_strings(const Handle& parent, const std::string& name) {
+  Handle set = open_set(parent, name);
+  const std::size_t n = element_count(set, nullptr);
+  Handle type = vlen_string_type();
+  std::vector<char*> ptr(n, nullptr);
+  if (n)
+    check(H5Dread(set.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptr.data()), "H5Dread",
+          set.what());
+  std::vector<std::string> out;
+  for (char* p : ptr) {
+    out.emplace_back(p ? p : "");
+    H5free_memory(p);
+  }
+  return out;
+}
+
+std::vector<double> read_doubles(const Handle& parent, const std::string& name,
+                                 std::vector<std::size_t>* dims) {
+  Handle set = open_set(parent, name);
+  std::vector<double> v(element_count(set, dims));
+  if (!v.empty())
+    check(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",
+          set.what());
+  return v;
+}
+
+std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name) {
+  Handle set = open_set(parent, name);
+  std::vector<std::int64_t> v(element_count(set, nullptr));
+  if (!v.empty())
+    check(H5Dread(set.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",
+          set.what());
+  return v;
+}
+
+}  // namespace hsicho::io::h5

@@ -1,0 +1,113 @@
+#include "hsicho/io/study_file.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "hsicho/error.hpp"
+#include "hsicho/io/h5.hpp"
+
+namespace hsicho::io {
+
+void write_study(const std::string& path, const StudyData& s) {
+  const std::string tmp = path + ".tmp";
+  {
+    auto f = h5::create_file(tmp);
+    h5::write_attribute(f, "format", std::string("hsicho-study"));
+    h5::write_attribute(f, "format_version", std::int64_t{1});
+    h5::write_attribute(f, "program_version", s.version);
+    h5::write_attribute(f, "git_commit", s.commit);
+    h5::write_attribute(f, "name", s.name);
+    h5::write_attribute(f, "deck_path", s.deck_path);
+    h5::write_attribute(f, "started", s.started);
+    h5::write_attribute(f, "finished", s.finished);
+    h5::write_attribute(f, "ranks", s.ranks);
+    h5::write_attribute(f, "hosts", s.hosts);
+    h5::write_attribute(f, "seed", s.seed);
+    h5::write_attribute(f, "complete", std::int64_t{s.complete ? 1 : 0});
+    h5::write_strings(f, "deck", {s.deck_text});
+
+    auto sp = h5::create_group(f, "space");
+    h5::write_strings(sp, "names", s.names);
+    h5::write_strings(sp, "types", s.types);
+    h5::write_strings(sp, "domains", s.domains);
+    h5::write_strings(sp, "conditions", s.conditions);
+    h5::write_doubles(sp, "low", s.low);
+    h5::write_doubles(sp, "high", s.high);
+    h5::write_int64s(sp, "log_scale", s.log_scale);
+    h5::write_int64s(sp, "free", s.free);
+
+    const std::size_t p = s.names.size(), d = s.free_names.size();
+    auto c = h5::create_group(f, "configs");
+    h5::write_strings(c, "values", s.values, p);
+    h5::write_int64s(c, "active", s.active, p);
+    h5::write_strings(c, "columns", s.free_names);
+    h5::write_doubles(c, "unit", s.unit, d);
+    h5::write_doubles(c, "normalized", s.normalized, d);
+    h5::write_int64s(c, "seed", s.seeds);
+    h5::write_int64s(c, "stage", s.stage);
+
+    auto r = h5::create_group(f, "results");
+    h5::write_attribute(r, "metric", s.metric);
+    h5::write_strings(r, "status", s.status);
+    h5::write_strings(r, "message", s.message);
+    h5::write_strings(r, "device", s.device);
+    h5::write_doubles(r, "val_error", s.val_error);
+    h5::write_doubles(r, "test_error", s.test_error);
+    h5::write_doubles(r, "val_rel_l2", s.val_rel_l2);
+    h5::write_doubles(r, "test_rel_l2", s.test_rel_l2);
+    h5::write_doubles(r, "seconds", s.seconds);
+    h5::write_int64s(r, "parameters", s.parameters);
+    h5::write_int64s(r, "epochs", s.epochs);
+    h5::write_int64s(r, "best_epoch", s.best_epoch);
+    h5::write_int64s(r, "rank", s.rank);
+    h5::write_doubles(r, "curves", s.curves, s.curve_length ? s.curve_length : 1);
+
+    if (s.analysed) {
+      auto a = h5::create_group(f, "analysis");
+      h5::write_attribute(a, "alpha", s.alpha);
+      h5::write_attribute(a, "threshold", s.threshold);
+      h5::write_attribute(a, "m", s.m);
+      h5::write_attribute(a, "estimator", s.estimator);
+      h5::write_attribute(a, "bandwidth", s.bandwidth);
+      h5::write_attribute(a, "pvalues", s.pvalues);
+      h5::write_strings(a, "names", s.input_names);
+      h5::write_doubles(a, "hsic", s.hsic);
+      h5::write_doubles(a, "stderr", s.stderr_);
+      h5::write_doubles(a, "r2", s.r2);
+      h5::write_doubles(a, "share", s.share);
+      h5::write_doubles(a, "pvalue", s.pvalue);
+      h5::write_doubles(a, "bandwidth", s.input_bandwidth);
+      h5::write_doubles(a, "threshold", s.input_threshold);
+      h5::write_int64s(a, "n", s.input_n);
+      h5::write_int64s(a, "m", s.input_m);
+      h5::write_int64s(a, "conditional", s.conditional);
+      h5::write_doubles(a, "active_hsic", s.active_hsic);
+      h5::write_doubles(a, "active_pvalue", s.active_pvalue);
+      if (!s.interactions.empty())
+        h5::write_doubles(a, "interactions", s.interactions, s.input_names.size());
+    }
+  }  // closed here, before the rename
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw RuntimeError("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
+}
+
+StudyInputs read_study_inputs(const std::string& path) {
+  auto f = h5::open_file(path);
+  if (h5::read_string_attribute(f, "format") != "hsicho-study") {
+    throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
+  }
+  StudyInputs in;
+  auto c = h5::open_group(f, "configs");
+  in.names = h5::read_strings(c, "columns");
+  std::vector<std::size_t> dims;
+  in.normalized = h5::read_doubles(c, "normalized", &dims);
+  in.n = dims.empty() ? 0 : dims[0];
+  in.d = dims.size() > 1 ? dims[1] : 1;
+  in.val_error = h5::read_doubles(h5::open_group(f, "results"), "val_error");
+  if (in.val_error.size() != in.n)
+    throw InputError("'" + path + "': results and configurations differ in number");
+  return in;
+}
+
+}  // namespace hsicho::io
