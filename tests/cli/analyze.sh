@@ -30,7 +30,7 @@ contains "table marks significance" "*"
 # JSON: parsable, with the documented fields, numbers equal to the table's source.
 check "json" 0 "$hsicho" analyze "$data" --target y --interactions --json
 printf '%s' "$out" >"$tmp/a.json"
-if python3 - "$tmp/a.json" <<'PY'
+if /usr/bin/python3 - "$tmp/a.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 assert j["n"] == 120 and j["m"] == 12 and j["estimator"] == "v"

@@ -23,7 +23,7 @@ contains "text parameters" "97 parameters"   # 1*8+8 + 8*8+8 + 8+1
 
 check "json" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8 --json
 first=$out
-if python3 -c '
+if /usr/bin/python3 -c '
 import json, sys
 j = json.loads(sys.argv[1])
 assert j["status"] == "ok" and j["parameters"] == 97 and j["epochs"] == 5, j

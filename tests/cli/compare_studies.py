@@ -1,0 +1,20 @@
+#!/usr/bin/env python3
+"""Exit 0 if two study files hold the same configurations, results and analysis (timings and
+ranks aside), bit for bit. Usage: compare_studies.py A.h5 B.h5"""
+import sys
+
+import h5py
+import numpy as np
+
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+same = True
+for group in ("configs", "results", "analysis"):
+    for name in a[group]:
+        if group == "results" and name in ("seconds", "rank", "device"):
+            continue
+        x, y = a[group][name][()], b[group][name][()]
+        equal = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
+        if not equal:
+            print(f"differ: {group}/{name}")
+            same = False
+sys.exit(0 if same else 1)
