@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds hsicho (installing what it needs) and runs the small default deck on 2 MPI ranks.
+# Builds hsicho (installing what it needs) and runs a study on 2 MPI ranks: the small default
+# deck unless another is given. The study file lands in out/ (a fresh run each time).
 # Usage: ./scripts/run.sh [DECK.yaml]   (default: inputs/demo.yaml)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -7,7 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/mpi_env.sh"
 deck=${1:-$root/inputs/demo.yaml}
 build=${HSICHO_BUILD_DIR:-$root/build}
+name=$(basename "$deck" .yaml)
+mkdir -p "$root/out"
+rm -rf "$root/out/$name.h5" "$root/out/$name.h5.journal"
 "$build/hsicho" validate "$deck"
 echo
-# Training arrives with the training engine; until then the main job prints the study's design.
-mpiexec -n 2 "$build/hsicho" design "$deck"
+mpiexec -n 2 "$build/hsicho" run "$deck" --out "$root/out/$name.h5"
