@@ -15,10 +15,12 @@ namespace hsicho::space {
 // The keys each block accepts. The training engine gives the data, model and training keys
 // their meaning; listing them here lets a misspelt key be caught before any work starts.
 namespace keys {
-const std::vector<std::string> top = {"study", "design", "data", "model", "training", "space", "analysis"};
-const std::vector<std::string> study = {"name", "seed", "output", "description", "scheduling", "order",
-                                        "progress"};
-const std::vector<std::string> analysis = {"alpha", "bandwidth", "estimator", "pvalues", "interactions"};
+const std::vector<std::string> top = {"study",    "design", "data",    "model",
+                                      "training", "space",  "analysis"};
+const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
+                                        "scheduling", "order", "progress"};
+const std::vector<std::string> analysis = {"alpha", "bandwidth", "estimator", "pvalues",
+                                           "interactions"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
     "name",    "path",  "dim",   "train",   "validation",  "test",        "noise",
@@ -133,14 +135,17 @@ class DeckReader {
     }
     if (node["output"]) deck.study.output = r_.scalar(node["output"], "study.output");
     if (node["scheduling"]) {
-      deck.study.dynamic = r_.choice(node["scheduling"], "study.scheduling", {"static", "dynamic"}) == "dynamic";
+      deck.study.dynamic =
+          r_.choice(node["scheduling"], "study.scheduling", {"static", "dynamic"}) == "dynamic";
     }
     if (node["order"]) {
-      deck.study.longest_first = r_.choice(node["order"], "study.order", {"index", "longest_first"}) == "longest_first";
+      deck.study.longest_first =
+          r_.choice(node["order"], "study.order", {"index", "longest_first"}) == "longest_first";
     }
     if (node["progress"]) {
       deck.study.progress_seconds = r_.number(node["progress"], "study.progress");
-      if (deck.study.progress_seconds < 0) r_.fail(node["progress"], "study.progress must be >= 0 (seconds)");
+      if (deck.study.progress_seconds < 0)
+        r_.fail(node["progress"], "study.progress must be >= 0 (seconds)");
     }
     if (deck.study.output.empty()) deck.study.output = deck.study.name + ".h5";
   }

@@ -14,9 +14,9 @@ namespace hsicho::space {
 struct StudySettings {
   std::string name;
   std::uint64_t seed = 1;
-  std::string output;  // study file; defaults to <name>.h5
-  bool dynamic = true;        // scheduling: dynamic (self-scheduling) or static slices
-  bool longest_first = true;  // dynamic order: expected cost (parameters x epochs), longest first
+  std::string output;           // study file; defaults to <name>.h5
+  bool dynamic = true;          // scheduling: dynamic (self-scheduling) or static slices
+  bool longest_first = true;    // dynamic order: expected cost (parameters x epochs), longest first
   double progress_seconds = 0;  // 0: a progress line per finished training, else at most every N s
 };
 
