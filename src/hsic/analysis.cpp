@@ -174,6 +174,26 @@ void share_results(std::vector<InputResult>& inputs, const Partition& part) {
   }
 }
 
+// The inputs without missing values (not conditional): their columns, data and bandwidths.
+struct Complete {
+  std::vector<Eigen::Index> cols;
+  Eigen::MatrixXd x;
+  std::vector<double> bandwidths;
+};
+
+Complete complete_inputs(const Eigen::MatrixXd& x, const std::vector<InputResult>& inputs) {
+  Complete c;
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    if (!inputs[k].conditional) c.cols.push_back(static_cast<Eigen::Index>(k));
+  }
+  c.x.resize(x.rows(), static_cast<Eigen::Index>(c.cols.size()));
+  for (std::size_t k = 0; k < c.cols.size(); ++k) {
+    c.x.col(static_cast<Eigen::Index>(k)) = x.col(c.cols[k]);
+    c.bandwidths.push_back(inputs[static_cast<std::size_t>(c.cols[k])].bandwidth);
+  }
+  return c;
+}
+
 }  // namespace
 
 double max_bandwidth(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double alpha,
@@ -290,9 +310,6 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                                       by_input ? serial : part));
   }
   if (by_input) share_results(an.inputs, part);
-  std::vector<double> bandwidths;
-  for (const auto& r : an.inputs)
-    bandwidths.push_back(r.bandwidth);
   double total = 0;
   for (const auto& r : an.inputs)
     total += std::isnan(r.hsic) ? 0 : std::max(0.0, r.hsic);
@@ -301,15 +318,10 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
 
   if (o.global) {
     // The global index replaces the target one for complete inputs (same bandwidths).
-    std::vector<Eigen::Index> cols;
-    for (Eigen::Index c = 0; c < d; ++c) {
-      if (!an.inputs[static_cast<std::size_t>(c)].conditional) cols.push_back(c);
-    }
-    Eigen::MatrixXd xc(n, static_cast<Eigen::Index>(cols.size()));
-    std::vector<double> s;
-    for (std::size_t k = 0; k < cols.size(); ++k)
-      xc.col(static_cast<Eigen::Index>(k)) = x.col(cols[k]),
-      s.push_back(bandwidths[static_cast<std::size_t>(cols[k])]);
+    const Complete c = complete_inputs(x, an.inputs);
+    const auto& cols = c.cols;
+    const auto& xc = c.x;
+    const auto& s = c.bandwidths;
     const double sy = std_bandwidth(y.data(), static_cast<std::size_t>(n));
     const auto g = global_hsic(xc, y, s, sy > 0 ? sy : 1.0, o.estimator, part);
     double gt = 0;
@@ -325,15 +337,10 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
   }
 
   if (o.interactions) {
-    std::vector<Eigen::Index> cols;
-    for (Eigen::Index c = 0; c < d; ++c) {
-      if (!an.inputs[static_cast<std::size_t>(c)].conditional) cols.push_back(c);
-    }
-    Eigen::MatrixXd xc(n, static_cast<Eigen::Index>(cols.size()));
-    std::vector<double> s;
-    for (std::size_t k = 0; k < cols.size(); ++k)
-      xc.col(static_cast<Eigen::Index>(k)) = x.col(cols[k]),
-      s.push_back(bandwidths[static_cast<std::size_t>(cols[k])]);
+    const Complete c = complete_inputs(x, an.inputs);
+    const auto& cols = c.cols;
+    const auto& xc = c.x;
+    const auto& s = c.bandwidths;
     const Eigen::MatrixXd m =
         target_interactions(xc, goal.z, s, o.alpha, o.estimator, o.scaling, part);
     an.interactions = Eigen::MatrixXd::Constant(d, d, kNaN);

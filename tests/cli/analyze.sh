@@ -8,18 +8,7 @@ root=$3   # the source tree
 data=$root/tests/reference/hsic_data.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {  # check NAME EXPECTED_RC COMMAND... ; output in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, wanted $want: $out"; fi
-}
-contains() { if grep -qF -- "$2" <<<"$out"; then ok; else bad "$1: no '$2' in: $out"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # A table ranked by index: x1 drives y, x3 does not.
 check "table" 0 "$hsicho" analyze "$data" --target y
@@ -87,5 +76,4 @@ check "ragged row" 2 "$hsicho" analyze "$tmp/ragged.csv" --target y
 contains "ragged message" "ragged.csv:3: row has 1 cells"
 check "bad pvalues" 2 "$hsicho" analyze "$tmp/small.csv" --target y --pvalues perm
 check "missing file" 2 "$hsicho" analyze "$tmp/none.csv" --target y
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

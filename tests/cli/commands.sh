@@ -3,18 +3,7 @@
 set -u
 hsicho=$1
 inputs=$2
-pass=0
-fail=0
-check() {  # check NAME EXPECTED_RC COMMAND... ; the output lands in $out
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name: exit $rc, wanted $want: $out"; fi
-}
-contains() {  # contains NAME TEXT: the last output holds TEXT
-  if grep -qF -- "$2" <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $1: no '$2' in: $out"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 for deck in "$inputs"/*.yaml; do
   check "validate $(basename "$deck")" 0 "$hsicho" validate "$deck"
@@ -45,5 +34,4 @@ contains "missing deck message" "cannot read deck '/nonexistent.yaml'"
 check "two decks" 2 "$hsicho" validate a.yaml b.yaml
 check "version" 0 "$hsicho" version
 contains "version text" "hsicho "
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -4,18 +4,7 @@ set -u
 hsicho=$1
 root=$2
 deck=$root/tests/decks/train_small.yaml
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() {
-  local name=$1 want=$2
-  shift 2
-  out=$("$@" 2>&1)
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, wanted $want: $out"; fi
-}
-contains() { if grep -qF -- "$2" <<<"$out"; then ok; else bad "$1: no '$2' in: $out"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 check "text" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8
 contains "text status" "status ok"
@@ -46,5 +35,4 @@ check "unknown name" 2 "$hsicho" eval "$deck" --set unitz=4
 contains "unknown name suggestion" "did you mean 'units'"
 check "outside domain" 2 "$hsicho" eval "$deck" --set units=99
 contains "outside domain message" "outside its domain"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

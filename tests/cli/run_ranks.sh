@@ -7,10 +7,7 @@ root=$3
 deck=$root/tests/decks/study_small.yaml
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 "$hsicho" run "$deck" --out "$tmp/np1.h5" >"$tmp/np1.log" 2>&1 && ok || bad "1 rank: $(tail -3 "$tmp/np1.log")"
 grep -q "study file: $tmp/np1.h5" "$tmp/np1.log" && ok || bad "no study file line"
 grep -q "what matters" "$tmp/np1.log" && ok || bad "no summary"
@@ -31,5 +28,4 @@ grep -v '^design' "$deck" >>"$tmp/tiny.yaml"
 "$hsicho" analyze "$tmp/np1.h5" --alpha 0.5 --json >"$tmp/a1.json" && ok || bad "analyze study"
 "$mpiexec" -n 2 "$hsicho" analyze "$tmp/np1.h5" --alpha 0.5 --json >"$tmp/a2.json" && ok || bad "analyze study on 2 ranks"
 cmp -s "$tmp/a1.json" "$tmp/a2.json" && ok || bad "analyze differs on 2 ranks"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

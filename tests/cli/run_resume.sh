@@ -9,10 +9,7 @@ deck=$root/tests/decks/study_resume.yaml
 compare="/usr/bin/python3 $root/tests/cli/compare_studies.py"
 tmp=$(mktemp -d)
 trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 records() { cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true; }
 
 "$hsicho" run "$deck" --out "$tmp/reference.h5" >"$tmp/reference.log" 2>&1 || bad "reference run"
@@ -70,5 +67,4 @@ sed 's/seed: 5/seed: 6/' "$deck" >"$tmp/other.yaml"
 [ $? -eq 2 ] && grep -q "belongs to another study" "$tmp/other.log" && ok || bad "changed deck accepted: $(cat "$tmp/other.log")"
 "$hsicho" run "$deck" --out "$tmp/reference.h5" >"$tmp/again.log" 2>&1
 [ $? -eq 2 ] && grep -q -- "--resume" "$tmp/again.log" && ok || bad "rerun without --resume accepted"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -1,0 +1,23 @@
+# Helpers for the command-line test scripts (sourced): count passes and failures, run a command
+# expecting an exit code, look for text in its output.
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() {
+  fail=$((fail + 1))
+  echo "FAIL $*"
+}
+check() {  # check NAME EXPECTED_RC COMMAND... ; the output lands in $out
+  local name=$1 want=$2
+  shift 2
+  out=$("$@" 2>&1)
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$name: exit $rc, wanted $want: $out"; fi
+}
+contains() {  # contains NAME TEXT: the last output holds TEXT
+  if grep -qF -- "$2" <<<"$out"; then ok; else bad "$1: no '$2' in: $out"; fi
+}
+summary() {  # the closing line, and the exit status
+  echo "$pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+}
