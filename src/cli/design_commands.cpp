@@ -10,6 +10,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/stage.hpp"
 #include "hsicho/train/spec.hpp"
 
 namespace hsicho::cli {
@@ -74,6 +75,7 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
   // The space must set keys the trainer knows, and the blocks must hold values it can use.
   train::check_space_keys(deck);
   train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
+  const auto opt = study::read_optimize(deck);  // the optimizer's settings and budget
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;
@@ -85,6 +87,10 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
             << "data: " << deck.data["name"].Scalar() << "\n"
             << "design: " << space::method_name(deck.design.method)
             << ", n = " << deck.design.samples << "\n"
+            << (opt.enabled
+                    ? "optimize: " + opt.strategy + ", " + std::to_string(opt.stages.size()) +
+                          " stage(s), " + std::to_string(opt.total()) + " trainings in all\n"
+                    : std::string())
             << "space: " << sp.size() << " hyperparameters, " << sp.dimension() << " varied, "
             << conditional << " conditional\n\n";
   std::vector<std::vector<std::string>> rows = {{"name", "type", "domain", "active when"}};

@@ -86,6 +86,29 @@ void write_study(const std::string& path, const StudyData& s) {
       if (!s.interactions.empty())
         h5::write_doubles(a, "interactions", s.interactions, s.input_names.size());
     }
+    auto st = h5::create_group(f, "stages");
+    h5::write_int64s(st, "first", s.stage_first);
+    h5::write_int64s(st, "size", s.stage_size);
+    h5::write_doubles(st, "alpha", s.stage_alpha);
+    h5::write_strings(st, "log", s.stage_log);
+    h5::write_doubles(st, "hsic", s.stage_hsic, s.free_names.size());
+    h5::write_doubles(st, "pvalue", s.stage_pvalue, s.free_names.size());
+    if (s.best_config >= 0) {
+      auto b = h5::create_group(f, "best");
+      h5::write_attribute(b, "config", s.best_config);
+      h5::write_attribute(b, "values", s.best_values);
+      h5::write_attribute(b, "val_error", s.best_val);
+      h5::write_attribute(b, "test_error", s.best_test);
+      h5::write_attribute(b, "parameters", s.best_parameters);
+      h5::write_attribute(b, "seconds", s.best_seconds);
+    }
+    if (s.optimized) {
+      auto fi = h5::create_group(f, "final");
+      h5::write_attribute(fi, "strategy", s.strategy);
+      h5::write_int64s(fi, "config", s.final_config);
+      h5::write_doubles(fi, "val_error", s.final_val, s.final_seeds);
+      h5::write_doubles(fi, "test_error", s.final_test, s.final_seeds);
+    }
   }  // closed here, before the rename
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

@@ -15,8 +15,11 @@ namespace hsicho::space {
 // The keys each block accepts. The training engine gives the data, model and training keys
 // their meaning; listing them here lets a misspelt key be caught before any work starts.
 namespace keys {
-const std::vector<std::string> top = {"study",    "design", "data",    "model",
-                                      "training", "space",  "analysis"};
+const std::vector<std::string> top = {"study",    "design", "data",     "model",
+                                      "training", "space",  "analysis", "optimize"};
+const std::vector<std::string> optimize = {"strategy",    "stages",       "alpha",  "pvalue",
+                                           "share_floor", "freeze",       "margin", "final_top",
+                                           "final_seeds", "final_epochs", "budget"};
 const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
                                         "scheduling", "order", "progress"};
 const std::vector<std::string> analysis = {"alpha", "bandwidth", "estimator", "pvalues",
@@ -105,6 +108,8 @@ class DeckReader {
     deck.model = checked_block(root["model"], "block 'model'", keys::model);
     deck.training = checked_block(root["training"], "block 'training'", keys::training);
     deck.analysis = checked_block(root["analysis"], "block 'analysis'", keys::analysis);
+    if (root["optimize"])
+      deck.optimize = checked_block(root["optimize"], "block 'optimize'", keys::optimize);
     if (!root["space"]) {
       throw InputError(SourceMark{path, 1, 1},
                        "the deck has no 'space' block: list the hyperparameters to study");

@@ -101,7 +101,7 @@ static void resolve_condition(Hyperparameter& child, const Space& space) {
 
 void Space::finalize() {
   for (auto& p : params_) {
-    if (p.condition) resolve_condition(p, *this);
+    if (p.condition && !p.never_active) resolve_condition(p, *this);
   }
   // Each child has one parent, so the condition graph is a forest unless a chain loops.
   const std::size_t n = params_.size();
@@ -147,6 +147,7 @@ Config Space::config_at(const double* u) const {
   Config config(params_.size());
   std::size_t c = 0;
   for (std::size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].never_active) continue;  // stays nullopt
     config[i] = params_[i].is_free() ? params_[i].value_at(u[c++]) : params_[i].fixed_value;
   }
   apply_conditions(config);
@@ -155,6 +156,10 @@ Config Space::config_at(const double* u) const {
 
 void Space::apply_conditions(Config& config) const {
   for (std::size_t i : order_) {
+    if (params_[i].never_active) {
+      config[i].reset();
+      continue;
+    }
     const auto& cond = params_[i].condition;
     if (!cond) continue;
     const auto& parent = config[cond->parent_index];

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "hsicho/design/design.hpp"
@@ -21,6 +22,7 @@
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/stage.hpp"
 #include "hsicho/train/trainer.hpp"
 #include "hsicho/version.hpp"
 
@@ -59,7 +61,8 @@ std::string fingerprint(const space::Deck& deck) {
   std::ostringstream s;
   s << YAML::Dump(deck.data) << '\n'
     << YAML::Dump(deck.model) << '\n'
-    << YAML::Dump(deck.training) << '\n';
+    << YAML::Dump(deck.training) << '\n'
+    << (deck.optimize ? YAML::Dump(deck.optimize) : std::string()) << '\n';
   for (const auto& p : deck.space.params()) {
     s << p.name << '|' << space::type_name(p.type) << '|' << p.describe_domain() << '|'
       << (p.condition ? p.condition->text : "") << '|'
@@ -141,225 +144,378 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
-}  // namespace
+// One stage of a study: its space, configurations (global ids first .. first + size), analysis
+// and the decisions taken after it.
+struct Stage {
+  space::Space space;
+  std::vector<space::Config> configs;
+  Eigen::MatrixXd unit;
+  std::size_t first = 0;
+  double alpha = 0.1;
+  hsic::Analysis analysis;
+  std::string analysis_problem;
+  std::vector<std::string> log;
+};
 
-int run(const RunOptions& options, int rank, int ranks) {
-  const auto started = std::chrono::steady_clock::now();
-  const std::string started_at = now_iso();
-  const bool root = rank == 0;
-  const auto deck = space::load_deck(options.deck);
-  train::check_space_keys(deck);
-  const hsic::Options analysis = analysis_options(deck);
-  const std::string out = options.out.empty() ? deck.study.output : options.out;
-  const std::string journal_dir = out + ".journal";
-  const std::string fp = fingerprint(deck);
-  const auto design = design::make_design(deck.space, deck.design, deck.study.seed);
-  const std::size_t n = design.configs.size();
-  // Every configuration's spec is checked before any training starts.
-  std::vector<train::TrainSpec> specs;
-  for (std::size_t i = 0; i < n; ++i)
-    specs.push_back(train::resolve(deck, design.configs[i], config_seed(deck.study.seed, i)));
-
-  // The journal: refuse to mix with an old one unless resuming.
-  if (fs::exists(journal_dir) && !options.resume) {
-    throw InputError("'" + journal_dir +
-                     "' holds the journal of an earlier run: continue it with --resume, "
-                     "or remove it to start over");
-  }
-  dist::barrier();
-  if (root) fs::create_directories(journal_dir);
-  dist::barrier();
-  std::vector<char> done(n, 0);
-  std::size_t already = 0;
-  if (options.resume) {
-    const auto old = io::read_journals(journal_dir, fp);
-    for (const auto& r : old.records) {
-      if (r.config < n && !done[r.config]) done[r.config] = 1, ++already;
-    }
-    if (root) {
-      std::cout << "resuming: " << already << " of " << n
-                << " trainings already done (journals: " << old.files.size() << " files"
-                << (old.dropped ? ", " + std::to_string(old.dropped) + " torn records dropped" : "")
-                << ")\n";
-    }
-  }
-  // A new run may start while an old rank's writer still holds its file: each rank appends to its
-  // own file only.
-  dist::barrier();
-  io::JournalWriter journal(journal_dir, rank, fp);
-
-  std::vector<std::size_t> todo;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!done[i]) todo.push_back(i);
-  }
-  std::map<std::string, train::DataSet> data_cache;
-  auto data_for = [&](const train::DataSpec& d) -> const train::DataSet& {
-    const auto key = data_key(d);
-    auto it = data_cache.find(key);
-    if (it == data_cache.end())
-      it = data_cache.emplace(key, train::load_dataset(d, deck.study.seed)).first;
-    return it->second;
-  };
-  if (deck.study.dynamic && deck.study.longest_first && !todo.empty()) {
-    // Longest expected first (parameters x epochs), so that no long training starts last.
-    std::vector<double> cost(n, 0);
-    for (auto i : todo) {
-      cost[i] =
-          static_cast<double>(train::count_parameters(specs[i].model, data_for(specs[i].data))) *
-          specs[i].optim.epochs;
-    }
-    std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
-  }
-  if (root) {
-    std::cout << "study '" << deck.study.name << "': " << n << " configurations, " << todo.size()
-              << " to train on " << ranks << " rank" << (ranks > 1 ? "s" : "") << " ("
-              << (deck.study.dynamic ? "dynamic" : "static") << " scheduling); journal "
-              << journal_dir << "\n"
-              << std::flush;
+class Driver {
+ public:
+  Driver(const RunOptions& options, int rank, int ranks)
+      : options_(options),
+        rank_(rank),
+        ranks_(ranks),
+        root_(rank == 0),
+        deck_(space::load_deck(options.deck)) {
+    train::check_space_keys(deck_);
+    opt_ = read_optimize(deck_);
+    analysis_ = analysis_options(deck_);
+    out_ = options.out.empty() ? deck_.study.output : options.out;
+    journal_dir_ = out_ + ".journal";
+    fp_ = fingerprint(deck_);
   }
 
-  std::signal(SIGTERM, on_stop_signal);
-  std::signal(SIGUSR1, on_stop_signal);
-  const int local_rank = train::local_rank_from_environment();
-  double last_print = -1e300;
-  {
-    dist::WorkQueue queue(todo.size(), deck.study.dynamic);
-    auto elapsed = [&]() {
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    };
-    auto print_progress = [&](bool force) {
-      const double t = elapsed();
-      if (!force && deck.study.progress_seconds > 0 && t - last_print < deck.study.progress_seconds)
-        return;
-      last_print = t;
-      const auto p = queue.read();
-      const double rate = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
-      char best[32];
-      std::snprintf(best, sizeof best, "%.4g", p.best);
-      std::cout << "progress: " << (already + static_cast<std::size_t>(p.done)) << "/" << n
-                << " done, " << p.failed << " failed, best validation error "
-                << (std::isfinite(p.best) ? best : "-") << ", elapsed " << clock_text(t)
-                << ", left ~"
-                << clock_text(rate *
-                              static_cast<double>(todo.size() - static_cast<std::size_t>(p.done)))
-                << "\n"
-                << std::flush;
-    };
-    while (!stop_requested) {
-      const auto k = queue.next();
-      if (!k) break;
-      const std::size_t i = todo[*k];
-      const auto& spec = specs[i];
-      const train::Result r = train::train_one(spec, data_for(spec.data), local_rank);
-      journal.append({i, rank, r});  // on disk before the next training starts
-      queue.record(r.status != "ok", r.val_error);
-      if (root) print_progress(false);
-    }
-    queue.finish();
-    if (root) {
-      // Rank 0 keeps reporting while the others finish.
-      std::int64_t last_done = -1;
-      for (;;) {
-        const auto p = queue.read();
-        if (p.finished_ranks >= ranks) break;
-        if (p.done != last_done) print_progress(false), last_done = p.done;
-        struct timespec ts {
-          0, 200000000
-        };
-        nanosleep(&ts, nullptr);
+  int run() {
+    started_ = std::chrono::steady_clock::now();
+    started_at_ = now_iso();
+    open_journal();
+    std::signal(SIGTERM, on_stop_signal);
+    std::signal(SIGUSR1, on_stop_signal);
+    // The stages: one for a plain study or the random / lhs baselines, several for hsic.
+    const std::vector<std::size_t> sizes =
+        opt_.enabled ? opt_.stages : std::vector<std::size_t>{deck_.design.samples};
+    space::Space current = deck_.space;
+    std::size_t first = 0;
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+      Stage st;
+      st.space = current;
+      st.first = first;
+      st.alpha = opt_.enabled ? opt_.alpha[k] : analysis_.alpha;
+      space::DesignSettings ds = deck_.design;
+      ds.samples = sizes[k];
+      if (opt_.enabled && opt_.strategy == "random") ds.method = space::DesignMethod::Random;
+      if (opt_.enabled && opt_.strategy != "random") ds.method = space::DesignMethod::Lhs;
+      // Stage k's design: its own seed stream, so later stages never repeat earlier points.
+      const auto design = design::make_design(
+          st.space, ds, k == 0 ? deck_.study.seed : config_seed(deck_.study.seed, 1000003 * k));
+      st.configs = design.configs;
+      st.unit = design.unit;
+      if (root_ && sizes.size() > 1)
+        std::cout << "\n== stage " << k + 1 << " of " << sizes.size() << ": " << sizes[k]
+                  << " trainings\n";
+      std::vector<train::TrainSpec> specs;
+      std::vector<std::size_t> ids;
+      for (std::size_t i = 0; i < st.configs.size(); ++i) {
+        ids.push_back(first + i);
+        specs.push_back(
+            train::resolve(deck_, st.configs[i], config_seed(deck_.study.seed, first + i)));
       }
-      print_progress(true);
+      if (!train_all(ids, specs)) return stopped();
+      analyse(st);
+      first += sizes[k];
+      if (opt_.enabled && opt_.strategy == "hsic" && k + 1 < sizes.size() &&
+          st.analysis_problem.empty()) {
+        StageInput in;
+        in.space = &st.space;
+        in.configs = st.configs;
+        in.alpha = st.alpha;
+        in.analysis = st.analysis;
+        for (std::size_t i = 0; i < st.configs.size(); ++i) {
+          const auto& r = results_.at(st.first + i).result;
+          in.errors.push_back(r.val_error);
+          in.costs.push_back(static_cast<double>(r.parameters) * std::max(1, r.epochs));
+        }
+        StageDecision d = decide(in, opt_);
+        st.log = d.log;
+        if (root_) {
+          std::cout << "decisions after stage " << k + 1 << ":\n";
+          for (const auto& l : d.log)
+            std::cout << "  " << l << "\n";
+        }
+        current = d.next;
+      }
+      stages_.push_back(std::move(st));
+    }
+    if (opt_.enabled && !final_retraining(first)) return stopped();
+    hosts_ = dist::host_names();  // a collective: every rank takes part
+    if (root_) write_and_report();
+    return 0;
+  }
+
+ private:
+  void open_journal() {
+    if (fs::exists(journal_dir_) && !options_.resume) {
+      throw InputError("'" + journal_dir_ +
+                       "' holds the journal of an earlier run: continue it with --resume, "
+                       "or remove it to start over");
+    }
+    dist::barrier();
+    if (root_) fs::create_directories(journal_dir_);
+    dist::barrier();
+    if (options_.resume) {
+      const auto old = io::read_journals(journal_dir_, fp_);
+      for (const auto& r : old.records)
+        results_.emplace(r.config, r);
+      if (root_) {
+        std::cout << "resuming: " << results_.size()
+                  << " trainings already done (journals: " << old.files.size() << " files"
+                  << (old.dropped ? ", " + std::to_string(old.dropped) + " torn records dropped"
+                                  : "")
+                  << ")\n";
+      }
+    }
+    dist::barrier();
+    journal_ = std::make_unique<io::JournalWriter>(journal_dir_, rank_, fp_);
+  }
+
+  const train::DataSet& data_for(const train::DataSpec& d) {
+    const auto key = data_key(d);
+    auto it = data_cache_.find(key);
+    if (it == data_cache_.end())
+      it = data_cache_.emplace(key, train::load_dataset(d, deck_.study.seed)).first;
+    return it->second;
+  }
+
+  // Trains the ids without a result yet, shared out over the ranks; then every rank reads every
+  // journal. Returns false when a rank was asked to stop.
+  bool train_all(const std::vector<std::size_t>& ids, const std::vector<train::TrainSpec>& specs) {
+    std::vector<std::size_t> todo;  // positions in ids
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      if (!results_.count(ids[k])) todo.push_back(k);
+    }
+    if (deck_.study.dynamic && deck_.study.longest_first) {
+      std::vector<double> cost(ids.size(), 0);
+      for (auto k : todo) {
+        cost[k] =
+            static_cast<double>(train::count_parameters(specs[k].model, data_for(specs[k].data))) *
+            specs[k].optim.epochs;
+      }
+      std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
+    }
+    const std::size_t already = ids.size() - todo.size();
+    if (root_) {
+      std::cout << ids.size() << " configurations, " << todo.size() << " to train on " << ranks_
+                << " rank" << (ranks_ > 1 ? "s" : "") << " ("
+                << (deck_.study.dynamic ? "dynamic" : "static") << " scheduling); journal "
+                << journal_dir_ << "\n"
+                << std::flush;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    double last_print = -1e300;
+    const int local_rank = train::local_rank_from_environment();
+    {
+      dist::WorkQueue queue(todo.size(), deck_.study.dynamic);
+      auto print_progress = [&](bool force) {
+        const double t =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!force && deck_.study.progress_seconds > 0 &&
+            t - last_print < deck_.study.progress_seconds)
+          return;
+        last_print = t;
+        const auto p = queue.read();
+        const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
+        char best[32];
+        std::snprintf(best, sizeof best, "%.4g", p.best);
+        std::cout << "progress: " << (already + static_cast<std::size_t>(p.done)) << "/"
+                  << ids.size() << " done, " << p.failed << " failed, best validation error "
+                  << (std::isfinite(p.best) ? best : "-") << ", elapsed " << clock_text(t)
+                  << ", left ~"
+                  << clock_text(per *
+                                static_cast<double>(todo.size() - static_cast<std::size_t>(p.done)))
+                  << "\n"
+                  << std::flush;
+      };
+      while (!stop_requested) {
+        const auto k = queue.next();
+        if (!k) break;
+        const auto pos = todo[*k];
+        const auto& spec = specs[pos];
+        const train::Result r = train::train_one(spec, data_for(spec.data), local_rank);
+        journal_->append({ids[pos], rank_, r});  // on disk before the next training starts
+        queue.record(r.status != "ok", r.val_error);
+        if (root_) print_progress(false);
+      }
+      queue.finish();
+      if (root_) {
+        std::int64_t last_done = -1;
+        for (;;) {
+          const auto p = queue.read();
+          if (p.finished_ranks >= ranks_) break;
+          if (p.done != last_done) print_progress(false), last_done = p.done;
+          struct timespec ts {
+            0, 200000000
+          };
+          nanosleep(&ts, nullptr);
+        }
+        print_progress(true);
+      }
+    }
+    if (dist::any_rank(stop_requested != 0)) return false;
+    dist::barrier();
+    const auto all = io::read_journals(journal_dir_, fp_);
+    for (const auto& r : all.records)
+      results_.emplace(r.config, r);  // the first record of an id wins
+    for (auto id : ids) {
+      if (!results_.count(id))
+        throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
+                           journal_dir_);
+    }
+    return true;
+  }
+
+  void analyse(Stage& st) {
+    const auto& sp = st.space;
+    const std::size_t n = st.configs.size(), d = sp.dimension();
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
+    Eigen::VectorXd y(static_cast<Eigen::Index>(n));
+    std::vector<double> row(d);
+    for (std::size_t i = 0; i < n; ++i) {
+      sp.normalize(st.configs[i], deck_.study.seed, st.first + i, row.data());
+      for (std::size_t c = 0; c < d; ++c)
+        x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = row[c];
+      y[static_cast<Eigen::Index>(i)] = results_.at(st.first + i).result.val_error;
+    }
+    std::vector<std::string> names;
+    for (auto c : sp.free_columns())
+      names.push_back(sp[c].name);
+    hsic::Options o = analysis_;
+    o.alpha = st.alpha;
+    try {
+      if (d == 0) throw std::invalid_argument("every hyperparameter is frozen");
+      st.analysis = hsic::analyze(x, y, names, o, dist::world_partition());
+    } catch (const std::invalid_argument& e) {
+      st.analysis_problem =
+          e.what();  // e.g. every training failed: the study is still worth saving
     }
   }
-  if (dist::any_rank(stop_requested != 0)) {
-    if (root) {
-      const auto j = io::read_journals(journal_dir, fp);
-      std::cerr << "hsicho run: stopped by a signal with " << j.records.size() << " of " << n
-                << " trainings done (all saved in " << journal_dir << ").\n"
-                << "continue with: srun hsicho run " << options.deck << " --resume"
-                << (options.out.empty() ? "" : " --out " + options.out) << "\n";
+
+  // Retrains the top configurations (distinct, successful) with more epochs and several seeds;
+  // the winner has the best mean validation error.
+  bool final_retraining(std::size_t first) {
+    std::vector<std::size_t> ranked;
+    for (const auto& st : stages_) {
+      for (std::size_t i = 0; i < st.configs.size(); ++i) {
+        if (results_.at(st.first + i).result.status == "ok") ranked.push_back(st.first + i);
+      }
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) {
+      return results_.at(a).result.val_error < results_.at(b).result.val_error;
+    });
+    if (ranked.size() > opt_.final_top) ranked.resize(opt_.final_top);
+    final_configs_ = ranked;
+    std::vector<std::size_t> ids;
+    std::vector<train::TrainSpec> specs;
+    for (std::size_t t = 0; t < ranked.size(); ++t) {
+      const auto& cfg = config_of(ranked[t]);
+      for (std::size_t s = 0; s < opt_.final_seeds; ++s) {
+        const std::size_t id = first + t * opt_.final_seeds + s;
+        auto spec = train::resolve(deck_, cfg, config_seed(deck_.study.seed, id));
+        spec.optim.epochs =
+            std::max(1, static_cast<int>(std::lround(spec.optim.epochs * opt_.final_epochs)));
+        ids.push_back(id);
+        specs.push_back(spec);
+      }
+    }
+    final_first_ = first;
+    if (root_) {
+      std::cout << "\n== final: the " << ranked.size() << " best configurations, "
+                << opt_.final_seeds << " seeds, epochs x" << opt_.final_epochs << "\n";
+    }
+    return train_all(ids, specs);
+  }
+
+  const space::Config& config_of(std::size_t id) const {
+    for (const auto& st : stages_) {
+      if (id >= st.first && id < st.first + st.configs.size()) return st.configs[id - st.first];
+    }
+    throw RuntimeError("no configuration " + std::to_string(id));
+  }
+
+  int stopped() {
+    if (root_) {
+      std::cerr << "hsicho run: stopped by a signal with " << results_.size()
+                << " trainings done (all saved in " << journal_dir_ << ").\n"
+                << "continue with: srun hsicho run " << options_.deck << " --resume"
+                << (options_.out.empty() ? "" : " --out " + options_.out) << "\n";
     }
     return 1;
   }
 
-  // Every rank reads every journal: all results, whichever rank trained them.
-  dist::barrier();
-  const auto all = io::read_journals(journal_dir, fp);
-  std::vector<const io::JournalRecord*> result(n, nullptr);
-  for (const auto& r : all.records) {
-    if (r.config < n && !result[r.config]) result[r.config] = &r;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!result[i])
-      throw RuntimeError("configuration " + std::to_string(i) + " has no result in " + journal_dir);
-  }
+  void write_and_report();
 
-  const auto& sp = deck.space;
-  const std::size_t d = sp.dimension(), p = sp.size();
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(d));
-  Eigen::VectorXd y(static_cast<Eigen::Index>(n));
-  std::vector<double> row(d);
-  for (std::size_t i = 0; i < n; ++i) {
-    sp.normalize(design.configs[i], deck.study.seed, i, row.data());
-    for (std::size_t c = 0; c < d; ++c)
-      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = row[c];
-    y[static_cast<Eigen::Index>(i)] = result[i]->result.val_error;
+  RunOptions options_;
+  int rank_, ranks_;
+  bool root_;
+  space::Deck deck_;
+  OptimizeSettings opt_;
+  hsic::Options analysis_;
+  std::string out_, journal_dir_, fp_;
+  std::unique_ptr<io::JournalWriter> journal_;
+  std::map<std::size_t, io::JournalRecord> results_;
+  std::map<std::string, train::DataSet> data_cache_;
+  std::vector<Stage> stages_;
+  std::vector<std::size_t> final_configs_;
+  std::size_t final_first_ = 0;
+  std::chrono::steady_clock::time_point started_;
+  std::string started_at_;
+  std::string hosts_;
+};
+
+void Driver::write_and_report() {
+  const auto& sp = deck_.space;  // the original space: every stage's configurations fit it
+  const std::size_t p = sp.size(), d0 = sp.dimension();
+  io::StudyData s;
+  s.name = deck_.study.name;
+  s.deck_path = options_.deck;
+  s.deck_text = deck_.text;
+  s.version = kVersion;
+  s.commit = kGitCommit;
+  s.started = started_at_;
+  s.finished = now_iso();
+  s.hosts = hosts_;
+  s.ranks = ranks_;
+  s.seed = static_cast<std::int64_t>(deck_.study.seed);
+  for (const auto& q : sp.params()) {
+    s.names.push_back(q.name);
+    s.types.push_back(space::type_name(q.type));
+    s.domains.push_back(q.describe_domain());
+    s.conditions.push_back(q.condition ? q.condition->text : "");
+    const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
+                         q.type == space::Type::Integer;
+    s.low.push_back(numeric ? q.lo : NAN);
+    s.high.push_back(numeric ? q.hi : NAN);
+    s.log_scale.push_back(q.type == space::Type::Log || q.log_scale ? 1 : 0);
+    s.free.push_back(q.is_free() ? 1 : 0);
   }
-  std::vector<std::string> names;
   for (auto c : sp.free_columns())
-    names.push_back(sp[c].name);
-  hsic::Analysis an;
-  std::string analysis_problem;
-  try {
-    an = hsic::analyze(x, y, names, analysis, dist::world_partition());
-  } catch (const std::invalid_argument& e) {
-    analysis_problem = e.what();  // e.g. every training failed: the study is still worth saving
-  }
-
-  const std::string hosts = dist::host_names();  // a collective: every rank takes part
-  if (root) {
-    io::StudyData s;
-    s.name = deck.study.name;
-    s.deck_path = options.deck;
-    s.deck_text = deck.text;
-    s.version = kVersion;
-    s.commit = kGitCommit;
-    s.started = started_at;
-    s.finished = now_iso();
-    s.hosts = hosts;
-    s.ranks = ranks;
-    s.seed = static_cast<std::int64_t>(deck.study.seed);
-    for (const auto& q : sp.params()) {
-      s.names.push_back(q.name);
-      s.types.push_back(space::type_name(q.type));
-      s.domains.push_back(q.describe_domain());
-      s.conditions.push_back(q.condition ? q.condition->text : "");
-      const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
-                           q.type == space::Type::Integer;
-      s.low.push_back(numeric ? q.lo : NAN);
-      s.high.push_back(numeric ? q.hi : NAN);
-      s.log_scale.push_back(q.type == space::Type::Log || q.log_scale ? 1 : 0);
-      s.free.push_back(q.is_free() ? 1 : 0);
-    }
-    s.free_names = names;
-    s.n = n;
-    std::size_t longest = 1;
-    for (std::size_t i = 0; i < n; ++i)
-      longest = std::max(longest, result[i]->result.curve.size());
-    s.curve_length = longest;
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t k = 0; k < p; ++k) {
-        const auto& v = design.configs[i][k];
-        s.values.push_back(v ? space::to_text(*v) : "");
-        s.active.push_back(v ? 1 : 0);
+    s.free_names.push_back(sp[c].name);
+  std::size_t longest = 1;
+  for (const auto& [id, r] : results_)
+    longest = std::max(longest, r.result.curve.size());
+  s.curve_length = longest;
+  std::vector<double> row(d0);
+  for (std::size_t k = 0; k < stages_.size(); ++k) {
+    const auto& st = stages_[k];
+    for (std::size_t i = 0; i < st.configs.size(); ++i) {
+      const auto& cfg = st.configs[i];
+      for (std::size_t j = 0; j < p; ++j) {
+        s.values.push_back(cfg[j] ? space::to_text(*cfg[j]) : "");
+        s.active.push_back(cfg[j] ? 1 : 0);
       }
-      for (std::size_t c = 0; c < d; ++c) {
-        s.unit.push_back(design.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)));
-        s.normalized.push_back(x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)));
+      sp.normalize(cfg, deck_.study.seed, st.first + i, row.data());
+      for (std::size_t c = 0; c < d0; ++c) {
+        s.normalized.push_back(row[c]);
+        // The stage's design coordinate of this column, if it was varied in that stage.
+        double u = NAN;
+        const auto& cols = st.space.free_columns();
+        for (std::size_t cc = 0; cc < cols.size(); ++cc) {
+          if (cols[cc] == sp.free_columns()[c])
+            u = st.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(cc));
+        }
+        s.unit.push_back(u);
       }
-      s.seeds.push_back(static_cast<std::int64_t>(specs[i].seed));
-      s.stage.push_back(1);
-      const auto& r = result[i]->result;
+      const auto& rec = results_.at(st.first + i);
+      const auto& r = rec.result;
+      s.seeds.push_back(static_cast<std::int64_t>(r.seed));
+      s.stage.push_back(static_cast<std::int64_t>(k + 1));
       s.status.push_back(r.status);
       s.message.push_back(r.message);
       s.device.push_back(r.device);
@@ -371,94 +527,161 @@ int run(const RunOptions& options, int rank, int ranks) {
       s.parameters.push_back(r.parameters);
       s.epochs.push_back(r.epochs);
       s.best_epoch.push_back(r.best_epoch);
-      s.rank.push_back(result[i]->rank);
-      for (std::size_t k = 0; k < longest; ++k)
-        s.curves.push_back(k < r.curve.size() ? r.curve[k] : NAN);
+      s.rank.push_back(rec.rank);
+      for (std::size_t e = 0; e < longest; ++e)
+        s.curves.push_back(e < r.curve.size() ? r.curve[e] : NAN);
     }
-    s.metric = specs.empty() || specs[0].optim.loss != "cross_entropy" ? "mse" : "error_rate";
-    if (analysis_problem.empty()) {
-      s.analysed = true;
-      s.alpha = an.alpha, s.threshold = an.threshold, s.m = static_cast<std::int64_t>(an.m);
-      s.estimator = analysis.estimator == hsic::Estimator::V ? "v" : "u";
-      s.bandwidth = analysis.bandwidth.str();
-      s.pvalues = analysis.pvalues == hsic::PValueMethod::None ? "none"
-                  : analysis.pvalues == hsic::PValueMethod::Gamma
-                      ? "gamma"
-                      : "permutation:" + std::to_string(analysis.permutations);
-      for (const auto& r : an.inputs) {
-        s.input_names.push_back(r.name);
-        s.hsic.push_back(r.hsic);
-        s.stderr_.push_back(r.stderr_);
-        s.r2.push_back(r.r2);
-        s.share.push_back(r.share);
-        s.pvalue.push_back(r.pvalue);
-        s.input_bandwidth.push_back(r.bandwidth);
-        s.input_threshold.push_back(r.threshold);
-        s.input_n.push_back(static_cast<std::int64_t>(r.n));
-        s.input_m.push_back(static_cast<std::int64_t>(r.m));
-        s.conditional.push_back(r.conditional ? 1 : 0);
-        s.active_hsic.push_back(r.active_hsic);
-        s.active_pvalue.push_back(r.active_pvalue);
+    s.n += st.configs.size();
+    s.stage_first.push_back(static_cast<std::int64_t>(st.first));
+    s.stage_size.push_back(static_cast<std::int64_t>(st.configs.size()));
+    s.stage_alpha.push_back(st.alpha);
+    for (const auto& l : st.log)
+      s.stage_log.push_back("after stage " + std::to_string(k + 1) + ": " + l);
+    for (std::size_t c = 0; c < d0; ++c) {
+      double h = NAN, pv = NAN;
+      for (const auto& in : st.analysis.inputs) {
+        if (in.name == s.free_names[c]) h = in.hsic, pv = in.pvalue;
       }
-      for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
-        for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
-          s.interactions.push_back(an.interactions(a, b));
-      }
+      s.stage_hsic.push_back(h);
+      s.stage_pvalue.push_back(pv);
     }
-    io::write_study(out, s);
-
-    // The summary a user watching the log wants.
-    std::size_t failed = 0, best = n;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (result[i]->result.status != "ok")
-        ++failed;
-      else if (best == n || result[i]->result.val_error < result[best]->result.val_error)
-        best = i;
-    }
-    std::cout
-        << "\ndone: " << n << " trainings, " << failed << " diverged or failed, in "
-        << clock_text(
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())
-        << "\n";
-    if (best < n) {
-      const auto& r = result[best]->result;
-      std::cout << "best: configuration " << best << ":";
-      for (std::size_t k = 0; k < p; ++k) {
-        if (design.configs[best][k])
-          std::cout << " " << sp[k].name << "=" << space::to_text(*design.configs[best][k]);
-      }
-      std::cout << "\n      validation " << s.metric << " " << r.val_error << ", test "
-                << r.test_error << ", " << r.parameters << " parameters, " << r.seconds << " s\n";
-    }
-    if (analysis_problem.empty()) {
-      std::vector<std::size_t> order(an.inputs.size());
-      for (std::size_t k = 0; k < order.size(); ++k)
-        order[k] = k;
-      auto key = [&](std::size_t k) {
-        return std::isnan(an.inputs[k].hsic) ? -INFINITY : an.inputs[k].hsic;
-      };
-      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
-      std::cout << "\nwhat matters (target HSIC, alpha = " << an.alpha << ", " << an.m
-                << " best of " << an.n << "):\n";
-      for (auto k : order) {
-        const auto& r = an.inputs[k];
-        char line[160];
-        std::snprintf(line, sizeof line, "  %-16s HSIC %.3e  share %5.1f%%  p %.2g%s%s\n",
-                      r.name.c_str(), r.hsic, 100 * (std::isnan(r.share) ? 0 : r.share), r.pvalue,
-                      r.pvalue < 0.05 ? "  *" : "", r.conditional ? "  (where active)" : "");
-        std::cout << line;
-      }
-    } else {
-      std::cout << "\nno sensitivity analysis: " << analysis_problem << "\n";
-    }
-    std::cout << "\nstudy file: " << out << "\n"
-              << "look at it:  hsicho analyze " << out
-              << " (other alpha, bandwidth, ... with options)\n"
-              << "             python3 -c \"import h5py; f = h5py.File('" << out
-              << "'); print(list(f['analysis']))\"\n"
-              << "             (layout: docs/hdf5.md)\n";
   }
-  return 0;
+  s.metric = deck_.training["loss"] && deck_.training["loss"].Scalar() == "cross_entropy"
+                 ? "error_rate"
+                 : "mse";
+  const std::string dn = deck_.data["name"].Scalar();
+  if (dn == "mnist" || dn == "fashion_mnist" || dn == "cifar10") s.metric = "error_rate";
+  const Stage& last = stages_.back();
+  if (last.analysis_problem.empty()) {
+    const auto& an = last.analysis;
+    s.analysed = true;
+    s.alpha = an.alpha, s.threshold = an.threshold, s.m = static_cast<std::int64_t>(an.m);
+    s.estimator = analysis_.estimator == hsic::Estimator::V ? "v" : "u";
+    s.bandwidth = analysis_.bandwidth.str();
+    s.pvalues = analysis_.pvalues == hsic::PValueMethod::None ? "none"
+                : analysis_.pvalues == hsic::PValueMethod::Gamma
+                    ? "gamma"
+                    : "permutation:" + std::to_string(analysis_.permutations);
+    for (const auto& r : an.inputs) {
+      s.input_names.push_back(r.name);
+      s.hsic.push_back(r.hsic);
+      s.stderr_.push_back(r.stderr_);
+      s.r2.push_back(r.r2);
+      s.share.push_back(r.share);
+      s.pvalue.push_back(r.pvalue);
+      s.input_bandwidth.push_back(r.bandwidth);
+      s.input_threshold.push_back(r.threshold);
+      s.input_n.push_back(static_cast<std::int64_t>(r.n));
+      s.input_m.push_back(static_cast<std::int64_t>(r.m));
+      s.conditional.push_back(r.conditional ? 1 : 0);
+      s.active_hsic.push_back(r.active_hsic);
+      s.active_pvalue.push_back(r.active_pvalue);
+    }
+    for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
+      for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
+        s.interactions.push_back(an.interactions(a, b));
+    }
+  }
+
+  // The winner: of the final retraining (best mean validation error over seeds), else the best
+  // training.
+  std::size_t winner = SIZE_MAX;
+  double win_val = INFINITY, win_test = NAN, win_seconds = NAN;
+  std::int64_t win_params = 0;
+  if (opt_.enabled) {
+    s.optimized = true;
+    s.strategy = opt_.strategy;
+    for (std::size_t t = 0; t < final_configs_.size(); ++t) {
+      double sv = 0, st = 0, ss = 0;
+      std::int64_t params = 0;
+      for (std::size_t k = 0; k < opt_.final_seeds; ++k) {
+        const auto& r = results_.at(final_first_ + t * opt_.final_seeds + k).result;
+        s.final_val.push_back(r.val_error);
+        s.final_test.push_back(r.test_error);
+        sv += r.val_error, st += r.test_error, ss += r.seconds, params = r.parameters;
+      }
+      const double n = static_cast<double>(opt_.final_seeds);
+      s.final_config.push_back(static_cast<std::int64_t>(final_configs_[t]));
+      if (sv / n < win_val)
+        winner = final_configs_[t], win_val = sv / n, win_test = st / n, win_seconds = ss / n,
+        win_params = params;
+    }
+    s.final_seeds = opt_.final_seeds;
+  } else {
+    for (const auto& [id, rec] : results_) {
+      if (rec.result.status == "ok" && rec.result.val_error < win_val) {
+        winner = id, win_val = rec.result.val_error, win_test = rec.result.test_error;
+        win_seconds = rec.result.seconds, win_params = rec.result.parameters;
+      }
+    }
+  }
+  std::string values;
+  if (winner != SIZE_MAX) {
+    const auto& cfg = config_of(winner);
+    for (std::size_t j = 0; j < p; ++j) {
+      if (cfg[j])
+        values += (values.empty() ? "" : " ") + sp[j].name + "=" + space::to_text(*cfg[j]);
+    }
+    s.best_config = static_cast<std::int64_t>(winner);
+    s.best_values = values;
+    s.best_val = win_val, s.best_test = win_test, s.best_seconds = win_seconds,
+    s.best_parameters = win_params;
+  }
+  io::write_study(out_, s);
+
+  std::size_t failed = 0;
+  for (const auto& [id, rec] : results_)
+    failed += rec.result.status != "ok";
+  std::cout
+      << "\ndone: " << results_.size() << " trainings, " << failed << " diverged or failed, in "
+      << clock_text(
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count())
+      << "\n";
+  if (winner != SIZE_MAX) {
+    std::cout << "best"
+              << (opt_.enabled ? " (mean of " + std::to_string(opt_.final_seeds) +
+                                     " seeds, final retraining)"
+                               : "")
+              << ": configuration " << winner << ": " << values << "\n      validation " << s.metric
+              << " " << win_val << ", test " << win_test << ", " << win_params << " parameters, "
+              << win_seconds << " s\n";
+  }
+  if (last.analysis_problem.empty()) {
+    const auto& an = last.analysis;
+    std::vector<std::size_t> order(an.inputs.size());
+    for (std::size_t k = 0; k < order.size(); ++k)
+      order[k] = k;
+    auto key = [&](std::size_t k) {
+      return std::isnan(an.inputs[k].hsic) ? -INFINITY : an.inputs[k].hsic;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
+    std::cout << "\nwhat matters" << (stages_.size() > 1 ? " in the last stage" : "")
+              << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n
+              << "):\n";
+    for (auto k : order) {
+      const auto& r = an.inputs[k];
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-16s HSIC %.3e  share %5.1f%%  p %.2g%s%s\n",
+                    r.name.c_str(), r.hsic, 100 * (std::isnan(r.share) ? 0 : r.share), r.pvalue,
+                    r.pvalue < 0.05 ? "  *" : "", r.conditional ? "  (where active)" : "");
+      std::cout << line;
+    }
+  } else {
+    std::cout << "\nno sensitivity analysis: " << last.analysis_problem << "\n";
+  }
+  std::cout << "\nstudy file: " << out_ << "\n"
+            << "look at it:  hsicho analyze " << out_
+            << " (other alpha, bandwidth, ... with options)\n"
+            << "             python3 -c \"import h5py; f = h5py.File('" << out_
+            << "'); print(list(f['analysis']))\"\n"
+            << "             (layout: docs/hdf5.md)\n";
+}
+
+}  // namespace
+
+int run(const RunOptions& options, int rank, int ranks) {
+  Driver driver(options, rank, ranks);
+  return driver.run();
 }
 
 }  // namespace hsicho::study

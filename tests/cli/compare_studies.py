@@ -8,7 +8,13 @@ import numpy as np
 
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 same = True
-for group in ("configs", "results", "analysis"):
+for group in ("configs", "results", "analysis", "stages", "final"):
+    if group not in a and group not in b:
+        continue
+    if (group in a) != (group in b):
+        print(f"differ: {group} in one file only")
+        same = False
+        continue
     for name in a[group]:
         if group == "results" and name in ("seconds", "rank", "device"):
             continue
@@ -16,5 +22,10 @@ for group in ("configs", "results", "analysis"):
         equal = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
         if not equal:
             print(f"differ: {group}/{name}")
+            same = False
+if "best" in a or "best" in b:
+    for key in ("config", "values", "val_error", "test_error", "parameters"):
+        if a["best"].attrs[key] != b["best"].attrs[key]:
+            print(f"differ: best@{key}")
             same = False
 sys.exit(0 if same else 1)

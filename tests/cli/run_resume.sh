@@ -43,7 +43,7 @@ interrupt() {
   [ "$done_before" -lt 16 ] && ok || bad "$name: nothing was left to resume ($done_before done)"
   "$mpiexec" -n "$resume_ranks" "$hsicho" run "$deck" --out "$out" --resume >"$tmp/$name.resume.log" 2>&1 &&
     ok || bad "$name: resume failed: $(tail -3 "$tmp/$name.resume.log")"
-  grep -q "resuming: $done_before of 16" "$tmp/$name.resume.log" && ok || bad "$name: resume did not count $done_before done: $(head -2 "$tmp/$name.resume.log")"
+  grep -q "resuming: $done_before trainings already done" "$tmp/$name.resume.log" && ok || bad "$name: resume did not count $done_before done: $(head -2 "$tmp/$name.resume.log")"
   $compare "$tmp/reference.h5" "$out" && ok || bad "$name: resumed study differs from the uninterrupted one"
 }
 

@@ -39,6 +39,20 @@ struct StudyData {
       active_hsic, active_pvalue;
   std::vector<std::int64_t> input_n, input_m, conditional;
   std::vector<double> interactions;  // d x d, or empty
+  // Stages (one for a plain study): first id, size, alpha, decisions, and each stage's indices
+  // and p-values over the free columns (NaN where frozen).
+  std::vector<std::int64_t> stage_first, stage_size;
+  std::vector<double> stage_alpha, stage_hsic, stage_pvalue;
+  std::vector<std::string> stage_log;
+  // Optimization: the final retraining (configuration ids, errors per seed) and the winner.
+  bool optimized = false;
+  std::string strategy;
+  std::vector<std::int64_t> final_config;
+  std::vector<double> final_val, final_test;  // final_config.size() x final_seeds
+  std::size_t final_seeds = 0;
+  std::int64_t best_config = -1, best_parameters = 0;
+  std::string best_values;
+  double best_val = 0, best_test = 0, best_seconds = 0;
 };
 
 // Writes to PATH.tmp, then renames it to PATH: a reader never sees half a file.

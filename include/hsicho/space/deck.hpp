@@ -37,6 +37,7 @@ struct Deck {
   DesignSettings design;
   YAML::Node data, model, training;  // checked for known keys; typed by the training engine
   YAML::Node analysis;               // alpha, bandwidth, estimator, pvalues, interactions
+  YAML::Node optimize;               // the HSIC-guided optimizer's settings (study/stage.hpp)
   Space space;
 };
 

@@ -48,9 +48,11 @@ class Hyperparameter {
   std::optional<Value> default_value;
   std::optional<Condition> condition;
   SourceMark mark;
+  // Set by the optimizer when a frozen parent leaves this child inactive in every configuration.
+  bool never_active = false;
 
-  // A design column exists for every type but Fixed.
-  bool is_free() const { return type != Type::Fixed; }
+  // A design column exists for every type but Fixed (and for no child that is never active).
+  bool is_free() const { return type != Type::Fixed && !never_active; }
   // Number of discrete levels (0 for Continuous, Log and Fixed).
   std::size_t levels() const;
   // Lower edge of the bin of discrete level j in [0, 1]; edge(levels()) == 1.

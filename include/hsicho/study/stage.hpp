@@ -1,0 +1,51 @@
+// The HSIC-guided optimizer's decisions between two stages, as pure functions of one stage's
+// configurations, results and analysis (no MPI, no training): which hyperparameters to freeze and
+// at what value, how to narrow the others. The same results always give the same decisions, so a
+// resumed run takes the same path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsicho/hsic/analysis.hpp"
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::study {
+
+struct OptimizeSettings {
+  bool enabled = false;
+  std::string strategy = "hsic";    // hsic | random | lhs
+  std::vector<std::size_t> stages;  // trainings per stage (random, lhs: one stage of the sum)
+  std::vector<double> alpha;        // per stage
+  double pvalue = 0.05;             // freeze when p > pvalue ...
+  double share_floor = 0.0;         // ... or share < share_floor
+  std::string freeze = "cheapest";  // cheapest | best | mode
+  double margin = 0.1;              // widening of a narrowed range, in the normalized scale
+  std::size_t final_top = 3, final_seeds = 3;
+  double final_epochs = 2.0;  // factor on the epochs of the final retraining
+  std::size_t budget = 0;     // 0: no cap; else stages + final must fit
+  std::size_t total() const;  // trainings the settings ask for
+};
+
+// Reads the deck's `optimize` block; InputError for bad values or a budget the stages exceed.
+OptimizeSettings read_optimize(const space::Deck& deck);
+
+struct StageInput {
+  const space::Space* space = nullptr;  // the stage's space
+  std::vector<space::Config> configs;
+  std::vector<double> errors;  // validation errors (+inf: diverged or failed)
+  std::vector<double> costs;   // parameters x epochs (or seconds)
+  hsic::Analysis analysis;     // of this stage, inputs in space->free_columns() order
+  double alpha = 0.1;
+};
+
+struct StageDecision {
+  space::Space next;             // the space of the next stage
+  std::vector<std::string> log;  // one sentence per decision, for the log and the study file
+  std::vector<std::string> frozen;
+};
+
+StageDecision decide(const StageInput& in, const OptimizeSettings& settings);
+
+}  // namespace hsicho::study

@@ -1,0 +1,262 @@
+#include "hsicho/study/stage.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+
+#include "hsicho/error.hpp"
+
+namespace hsicho::study {
+
+std::size_t OptimizeSettings::total() const {
+  return std::accumulate(stages.begin(), stages.end(), std::size_t{0}) + final_top * final_seeds;
+}
+
+OptimizeSettings read_optimize(const space::Deck& deck) {
+  OptimizeSettings o;
+  const YAML::Node& n = deck.optimize;
+  if (!n || n.IsNull()) return o;
+  o.enabled = true;
+  auto where = [&](const char* key) {
+    const auto m = n[key].Mark();
+    return SourceMark{deck.path, m.line + 1, m.column + 1};
+  };
+  try {
+    if (n["strategy"]) {
+      o.strategy = n["strategy"].Scalar();
+      if (o.strategy != "hsic" && o.strategy != "random" && o.strategy != "lhs") {
+        throw InputError(where("strategy"),
+                         "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
+      }
+    }
+    if (!n["stages"])
+      throw InputError(deck.path +
+                       ": block 'optimize' needs 'stages': trainings per stage, e.g. [48, 32, 24]");
+    const YAML::Node st = n["stages"];
+    const std::vector<std::size_t> sizes = st.IsSequence()
+                                               ? st.as<std::vector<std::size_t>>()
+                                               : std::vector<std::size_t>{st.as<std::size_t>()};
+    for (auto s : sizes) {
+      if (s < 4) throw InputError(where("stages"), "each stage needs at least 4 trainings");
+    }
+    o.stages = sizes;
+    if (o.strategy != "hsic")
+      o.stages = {std::accumulate(sizes.begin(), sizes.end(), std::size_t{0})};
+    if (n["alpha"]) {
+      const YAML::Node a = n["alpha"];
+      o.alpha = a.IsSequence() ? a.as<std::vector<double>>() : std::vector<double>{a.as<double>()};
+    } else {
+      o.alpha = {0.1};
+    }
+    for (double a : o.alpha) {
+      if (!(a > 0 && a < 1))
+        throw InputError(where("alpha"), "optimize.alpha values must be in (0, 1)");
+    }
+    while (o.alpha.size() < o.stages.size())
+      o.alpha.push_back(o.alpha.back());
+    if (n["pvalue"]) o.pvalue = n["pvalue"].as<double>();
+    if (n["share_floor"]) o.share_floor = n["share_floor"].as<double>();
+    if (n["freeze"]) {
+      o.freeze = n["freeze"].Scalar();
+      if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
+        throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
+      }
+    }
+    if (n["margin"]) o.margin = n["margin"].as<double>();
+    if (n["final_top"]) o.final_top = n["final_top"].as<std::size_t>();
+    if (n["final_seeds"]) o.final_seeds = n["final_seeds"].as<std::size_t>();
+    if (n["final_epochs"]) o.final_epochs = n["final_epochs"].as<double>();
+    if (n["budget"]) o.budget = n["budget"].as<std::size_t>();
+  } catch (const YAML::Exception& e) {
+    throw InputError(deck.path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                     std::to_string(e.mark.column + 1) + ": block 'optimize': " + e.msg);
+  }
+  if (o.budget > 0 && o.total() > o.budget) {
+    throw InputError(where("budget"),
+                     "optimize asks for " + std::to_string(o.total()) +
+                         " trainings (stages + final_top x final_seeds) but budget is " +
+                         std::to_string(o.budget));
+  }
+  return o;
+}
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", v);
+  return buf;
+}
+
+}  // namespace
+
+StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
+  const space::Space& sp = *in.space;
+  const std::size_t n = in.configs.size();
+  // The stage's goal set: errors at or below its alpha-quantile (finite errors only count).
+  std::vector<double> sorted(in.errors);
+  std::sort(sorted.begin(), sorted.end());
+  const double q =
+      sorted[static_cast<std::size_t>(std::floor(in.alpha * static_cast<double>(n - 1)))];
+  std::vector<std::size_t> best;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isfinite(in.errors[i]) && in.errors[i] <= q) best.push_back(i);
+  }
+  std::vector<space::Hyperparameter> params = sp.params();
+  StageDecision d;
+  if (best.empty()) {
+    d.log.push_back("no finite error in the best fraction: the space is kept as it is");
+    d.next = sp;
+    return d;
+  }
+  const std::size_t best_row = *std::min_element(
+      best.begin(), best.end(), [&](auto a, auto b) { return in.errors[a] < in.errors[b]; });
+
+  for (std::size_t c = 0; c < sp.dimension(); ++c) {
+    const std::size_t k = sp.free_columns()[c];
+    auto& p = params[k];
+    const auto& r = in.analysis.inputs.at(c);
+    std::vector<std::size_t> rows;  // the best rows where it is active
+    for (auto i : best) {
+      if (in.configs[i][k]) rows.push_back(i);
+    }
+    if (rows.empty()) continue;  // never active among the best: decided by its parent
+    const bool weak = !(r.pvalue <= o.pvalue) || (o.share_floor > 0 && r.share < o.share_floor);
+    if (weak) {
+      // Freeze, at the value the policy picks among the best.
+      space::Value v;
+      std::string why;
+      if (o.freeze == "best" && in.configs[best_row][k]) {
+        v = *in.configs[best_row][k];
+        why = "the best configuration's value";
+      } else if (o.freeze == "mode" || o.freeze == "best") {
+        std::map<std::string, std::pair<int, space::Value>> count;
+        for (auto i : rows) {
+          auto& e = count[space::to_text(*in.configs[i][k])];
+          e.first++;
+          e.second = *in.configs[i][k];
+        }
+        auto it = std::max_element(count.begin(), count.end(), [](auto& a, auto& b) {
+          return a.second.first < b.second.first;
+        });
+        v = it->second.second;
+        why = "the most frequent among the best";
+      } else {
+        const std::size_t cheap = *std::min_element(
+            rows.begin(), rows.end(), [&](auto a, auto b) { return in.costs[a] < in.costs[b]; });
+        v = *in.configs[cheap][k];
+        why = "cheapest among the best";
+      }
+      p.type = space::Type::Fixed;
+      p.fixed_value = v;
+      d.frozen.push_back(p.name);
+      d.log.push_back("froze " + p.name + " = " + space::to_text(v) + " (p = " + fmt(r.pvalue) +
+                      ", share " + fmt(100 * r.share) + "%, " + why + ")");
+      continue;
+    }
+    // Narrow: the span of the best, widened by the margin, in the normalized scale.
+    if (p.levels() > 0 && p.type != space::Type::Integer) {
+      std::vector<space::Value> kept;
+      for (const auto& cat : p.categories) {
+        const bool seen = std::any_of(rows.begin(), rows.end(), [&](auto i) {
+          return space::same_value(*in.configs[i][k], cat);
+        });
+        if (seen) kept.push_back(cat);
+      }
+      if (p.type == space::Type::Boolean || kept.size() == p.categories.size()) {
+        d.log.push_back("kept " + p.name + " " + p.describe_domain() + " (p = " + fmt(r.pvalue) +
+                        ")");
+        continue;
+      }
+      if (kept.size() == 1) {
+        p.type = space::Type::Fixed;
+        p.fixed_value = kept[0];
+        d.frozen.push_back(p.name);
+        d.log.push_back("fixed " + p.name + " = " + space::to_text(kept[0]) +
+                        " (p = " + fmt(r.pvalue) + ": the only value among the best)");
+      } else {
+        p.categories = kept;
+        d.log.push_back("narrowed " + p.name + " to " + p.describe_domain() +
+                        " (p = " + fmt(r.pvalue) + ")");
+      }
+      continue;
+    }
+    double lo = 1, hi = 0;
+    for (auto i : rows) {
+      const auto& v = *in.configs[i][k];
+      // Discrete levels count by their whole bin; continuous values by their position.
+      if (p.levels() > 0) {
+        const auto j = p.level_of(v);
+        lo = std::min(lo, p.edge(j)), hi = std::max(hi, p.edge(j + 1));
+      } else {
+        const double u = p.unit_of(v, 0.5);
+        lo = std::min(lo, u), hi = std::max(hi, u);
+      }
+    }
+    lo = std::max(0.0, lo - o.margin), hi = std::min(1.0, hi + o.margin);
+    const std::string before = p.describe_domain();
+    if (p.type == space::Type::Integer) {
+      const double a = space::as_number(p.value_at(lo)),
+                   b = space::as_number(p.value_at(std::nextafter(hi, 0.0)));
+      if (a == b) {
+        p.type = space::Type::Fixed;
+        p.fixed_value = static_cast<std::int64_t>(a);
+        d.frozen.push_back(p.name);
+        d.log.push_back("fixed " + p.name + " = " + space::to_text(p.fixed_value) +
+                        " (p = " + fmt(r.pvalue) + ": one value spans the best)");
+        continue;
+      }
+      p.lo = a, p.hi = b;
+    } else {
+      const double a = space::as_number(p.value_at(lo)), b = space::as_number(p.value_at(hi));
+      if (!(a < b)) continue;
+      p.lo = a, p.hi = b;
+    }
+    if (p.describe_domain() == before) {
+      d.log.push_back("kept " + p.name + " " + before + " (p = " + fmt(r.pvalue) + ")");
+    } else {
+      d.log.push_back("narrowed " + p.name + " from " + before + " to " + p.describe_domain() +
+                      " (p = " + fmt(r.pvalue) + ")");
+    }
+  }
+  // A frozen parent decides its children: always there, or never.
+  for (auto& child : params) {
+    if (!child.condition || child.never_active) continue;
+    const auto& parent = params[child.condition->parent_index];
+    if (parent.type != space::Type::Fixed) continue;
+    if (child.condition->holds(parent.fixed_value)) {
+      child.condition.reset();
+    } else {
+      child.never_active = true;
+      child.condition.reset();
+      // A child that disappears is not "frozen": say only that it is dropped.
+      d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), child.name), d.frozen.end());
+      d.log.erase(std::remove_if(d.log.begin(), d.log.end(),
+                                 [&](const std::string& l) {
+                                   return l.rfind("froze " + child.name + " = ", 0) == 0;
+                                 }),
+                  d.log.end());
+      d.log.push_back("dropped " + child.name + " (" + parent.name + " = " +
+                      space::to_text(parent.fixed_value) + " leaves it inactive)");
+    }
+  }
+  // Children of dropped children are dropped too (conditions on an inactive parent never hold).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& child : params) {
+      if (child.condition && params[child.condition->parent_index].never_active) {
+        child.never_active = true;
+        child.condition.reset();
+        changed = true;
+      }
+    }
+  }
+  for (auto& p : params)
+    d.next.add(p);
+  d.next.finalize();
+  return d;
+}
+
+}  // namespace hsicho::study

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# HSIC-guided optimization end to end: stages, decisions, final retraining, budget; a run killed
+# in stage 2 and resumed on other ranks ends with the same answer; the random and lhs baselines.
+set -u
+hsicho=$1
+mpiexec=$2
+root=$3
+deck=$root/tests/decks/optimize_small.yaml
+compare="/usr/bin/python3 $root/tests/cli/compare_studies.py"
+tmp=$(mktemp -d)
+trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+records() { cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true; }
+
+check "optimize" 0 "$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/ref.h5"
+contains "stage 2 announced" "== stage 2 of 2: 12 trainings"
+contains "decisions in words" "decisions after stage 1:"
+contains "final retraining" "== final: the 2 best configurations, 2 seeds"
+contains "winner" "best (mean of 2 seeds, final retraining)"
+/usr/bin/python3 - "$tmp/ref.h5" <<'PY' && ok || bad "optimization study content"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+assert list(f["stages/size"][()]) == [16, 12]
+assert f["results/val_error"].shape == (28,)
+assert f["final/val_error"].shape == (2, 2)
+n = f["results/val_error"].shape[0] + f["final/val_error"].size
+assert n <= 32, n                      # the budget
+log = list(f["stages/log"].asstr())
+assert any("froze" in l or "narrowed" in l or "fixed" in l for l in log), log
+stage = f["configs/stage"][()]
+assert list(np.bincount(stage)[1:]) == [16, 12]
+best = f["best"].attrs
+assert best["config"] in list(f["final/config"][()])
+assert np.isclose(best["val_error"], f["final/val_error"][()].mean(axis=1).min())
+PY
+
+# Killed in the middle of stage 2 (after 16 + 4 trainings), resumed on 3 ranks.
+"$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/cut.h5" >"$tmp/cut.log" 2>&1 &
+job=$!
+for _ in $(seq 600); do
+  [ "$(records "$tmp/cut.h5")" -ge 20 ] && break
+  sleep 0.05
+done
+kill -9 $(pgrep -f "hsicho run $deck --out $tmp/cut.h5") 2>/dev/null
+wait $job 2>/dev/null
+n=$(records "$tmp/cut.h5")
+[ "$n" -ge 20 ] && [ "$n" -lt 32 ] && ok || bad "the kill did not land in stage 2 or the final ($n done)"
+check "resume in stage 2" 0 "$mpiexec" -n 3 "$hsicho" run "$deck" --out "$tmp/cut.h5" --resume
+$compare "$tmp/ref.h5" "$tmp/cut.h5" && ok || bad "resumed optimization differs"
+
+# Baselines: one stage of the whole budget, then the same final retraining.
+for strategy in random lhs; do
+  sed "s/strategy: hsic/strategy: $strategy/" "$deck" >"$tmp/$strategy.yaml"
+  check "$strategy baseline" 0 "$mpiexec" -n 2 "$hsicho" run "$tmp/$strategy.yaml" --out "$tmp/$strategy.h5"
+  contains "$strategy: one stage of 28" "28 configurations"
+  contains "$strategy: final" "== final: the 2 best configurations"
+done
+sed 's/budget: 32/budget: 30/' "$deck" >"$tmp/over.yaml"
+check "budget exceeded" 2 "$hsicho" validate "$tmp/over.yaml"
+contains "budget message" "asks for 32 trainings"
+summary
