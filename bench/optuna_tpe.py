@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Optuna's TPE sampler on an hsicho deck's space: the peer of `optimize: {strategy: hsic}`.
+
+Each trial calls `hsicho eval DECK --set name=value ... --json` and minimizes the validation error.
+The number of trials is the sum of the deck's optimize.stages; then the same final retraining as
+hsicho's (the final_top best trials, final_seeds seeds, final_epochs x the epochs), so that the
+comparison is fair. Writes every trial (and the final retraining) as CSV, and prints one JSON line
+with the winner: {"val_error", "test_error", "parameters", "values"}.
+
+Usage: optuna_tpe.py DECK.yaml --seed S --csv trials.csv [--hsicho build/hsicho]
+Needs Debian's python3-optuna.
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import optuna
+import yaml
+
+
+def condition_holds(text, values):
+    m = re.match(r"\s*(\w+)\s*(==|!=|<=|>=|<|>| in )\s*(.+)\s*$", text)
+    name, op, rhs = m.group(1), m.group(2).strip(), m.group(3).strip().strip('"')
+    if name not in values:
+        return False
+    v = values[name]
+    if op == "in":
+        return str(v) in [s.strip() for s in rhs.strip("[]").split(",")]
+    if op in ("==", "!="):
+        return (str(v) == rhs) == (op == "==")
+    a, b = float(v), float(rhs)
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def suggest(trial, space):
+    values = {}
+    for p in space:  # deck order: parents come before their children
+        if "when" in p and not condition_holds(p["when"], values):
+            continue
+        name, kind = p["name"], p["type"]
+        if kind == "fixed":
+            continue
+        if kind == "continuous":
+            values[name] = trial.suggest_float(name, *map(float, p["range"]))
+        elif kind == "log":
+            values[name] = trial.suggest_float(name, *map(float, p["range"]), log=True)
+        elif kind == "integer":
+            values[name] = trial.suggest_int(name, *map(int, p["range"]), log=bool(p.get("log", False)))
+        elif kind == "categorical":
+            values[name] = trial.suggest_categorical(name, [str(v) for v in p["values"]])
+        elif kind == "boolean":
+            values[name] = trial.suggest_categorical(name, ["false", "true"])
+    return values
+
+
+def evaluate(hsicho, deck, values, seed):
+    cmd = [hsicho, "eval", deck, "--json", "--seed", str(seed)]
+    for k, v in values.items():
+        cmd += ["--set", f"{k}={v}"]
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(out.stderr)
+    r = json.loads(out.stdout)
+    inf = float("inf")
+    return (r["val_error"] if r["val_error"] is not None else inf,
+            r["test_error"] if r["test_error"] is not None else inf, r["parameters"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("deck")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--hsicho", default="build/hsicho")
+    a = ap.parse_args()
+    deck = yaml.safe_load(open(a.deck))
+    opt = deck["optimize"]
+    trials = sum(opt["stages"]) if isinstance(opt["stages"], list) else int(opt["stages"])
+    top, seeds, factor = opt.get("final_top", 3), opt.get("final_seeds", 3), opt.get("final_epochs", 2.0)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=a.seed))
+    rows = []
+
+    def objective(trial):
+        values = suggest(trial, deck["space"])
+        val, test, params = evaluate(a.hsicho, a.deck, values, a.seed * 100003 + trial.number)
+        rows.append({"stage": "tpe", "trial": trial.number, **values, "val_error": val, "test_error": test,
+                     "parameters": params})
+        return val if val != float("inf") else 1e300
+
+    study.optimize(objective, n_trials=trials)
+    # The same final retraining as hsicho: a deck with the epochs multiplied.
+    longer = dict(deck)
+    longer["training"] = dict(deck.get("training", {}))
+    longer["training"]["epochs"] = max(1, round(deck.get("training", {}).get("epochs", 20) * factor))
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        yaml.safe_dump(longer, f)
+        final_deck = f.name
+    best = sorted((t for t in study.trials if t.value is not None and t.value < 1e300), key=lambda t: t.value)[:top]
+    winner = None
+    for t in best:
+        vals, tests = [], []
+        for s in range(seeds):
+            v, te, params = evaluate(a.hsicho, final_deck, t.params, a.seed * 7919 + 1000 * t.number + s)
+            vals.append(v), tests.append(te)
+            rows.append({"stage": "final", "trial": t.number, **t.params, "val_error": v, "test_error": te,
+                         "parameters": params})
+        mean = sum(vals) / seeds
+        if winner is None or mean < winner["val_error"]:
+            winner = {"val_error": mean, "test_error": sum(tests) / seeds, "parameters": params, "values": t.params}
+    os.unlink(final_deck)
+    keys = sorted({k for r in rows for k in r})
+    with open(a.csv, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(rows)
+    print(json.dumps(winner))
+
+
+if __name__ == "__main__":
+    main()
