@@ -30,6 +30,8 @@ const char* kUsage =
     "      [--pvalues gamma|permutation:B|none] [--interactions] [--conditional]\n"
     "      [--space DECK.yaml] [--ignore COL,...] [--scaling hsic|paper] [--global]\n"
     "      [--block B] [--seed S] [--json]\n"
+    "  report STUDY.h5 [--json]            what a study found: ranking, best network, failures\n"
+    "  export STUDY.h5 --csv               one row per training (typed values, results)\n"
     "  help                                this text\n"
     "  version                             program version\n"
     "\n"
@@ -55,6 +57,8 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (args[0] == "analyze") return cmd_analyze(rest, ctx);
     if (args[0] == "eval") return cmd_eval(rest, ctx);
     if (args[0] == "run") return cmd_run(rest, ctx);
+    if (args[0] == "report") return cmd_report(rest, ctx);
+    if (args[0] == "export") return cmd_export(rest, ctx);
     throw InputError("unknown command '" + args[0] + "'" +
                      did_you_mean(args[0], {"validate", "design", "help", "version", "run", "eval",
                                             "analyze", "report"}) +

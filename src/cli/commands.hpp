@@ -13,5 +13,7 @@ int cmd_design(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_eval(const std::vector<std::string>& argv, const Context& ctx);
 int cmd_run(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_report(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_export(const std::vector<std::string>& argv, const Context& ctx);
 
 }  // namespace hsicho::cli

@@ -133,4 +133,86 @@ StudyInputs read_study_inputs(const std::string& path) {
   return in;
 }
 
+namespace {
+std::vector<std::int64_t> ints_or_empty(const h5::Handle& g, const std::string& name) {
+  return h5::exists(g, name) ? h5::read_int64s(g, name) : std::vector<std::int64_t>{};
+}
+std::vector<double> doubles_or_empty(const h5::Handle& g, const std::string& name) {
+  return h5::exists(g, name) ? h5::read_doubles(g, name) : std::vector<double>{};
+}
+}  // namespace
+
+StudyData read_study(const std::string& path) {
+  auto f = h5::open_file(path);
+  if (h5::read_string_attribute(f, "format") != "hsicho-study") {
+    throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
+  }
+  StudyData s;
+  s.name = h5::read_string_attribute(f, "name");
+  s.deck_path = h5::read_string_attribute(f, "deck_path");
+  s.started = h5::read_string_attribute(f, "started");
+  s.finished = h5::read_string_attribute(f, "finished");
+  s.version = h5::read_string_attribute(f, "program_version");
+  auto sp = h5::open_group(f, "space");
+  s.names = h5::read_strings(sp, "names");
+  s.types = h5::read_strings(sp, "types");
+  s.domains = h5::read_strings(sp, "domains");
+  s.conditions = h5::read_strings(sp, "conditions");
+  auto c = h5::open_group(f, "configs");
+  s.values = h5::read_strings(c, "values");
+  s.free_names = h5::read_strings(c, "columns");
+  s.stage = h5::read_int64s(c, "stage");
+  s.seeds = h5::read_int64s(c, "seed");
+  auto r = h5::open_group(f, "results");
+  s.metric = h5::read_string_attribute(r, "metric");
+  s.status = h5::read_strings(r, "status");
+  s.message = h5::read_strings(r, "message");
+  s.val_error = h5::read_doubles(r, "val_error");
+  s.test_error = h5::read_doubles(r, "test_error");
+  s.seconds = h5::read_doubles(r, "seconds");
+  s.parameters = h5::read_int64s(r, "parameters");
+  s.epochs = h5::read_int64s(r, "epochs");
+  s.n = s.val_error.size();
+  if (h5::exists(f, "analysis")) {
+    auto a = h5::open_group(f, "analysis");
+    s.analysed = true;
+    s.alpha = h5::read_double_attribute(a, "alpha");
+    s.threshold = h5::read_double_attribute(a, "threshold");
+    s.m = static_cast<std::int64_t>(h5::read_double_attribute(a, "m"));
+    s.estimator = h5::read_string_attribute(a, "estimator");
+    s.pvalues = h5::read_string_attribute(a, "pvalues");
+    s.input_names = h5::read_strings(a, "names");
+    s.hsic = h5::read_doubles(a, "hsic");
+    s.stderr_ = h5::read_doubles(a, "stderr");
+    s.r2 = h5::read_doubles(a, "r2");
+    s.share = h5::read_doubles(a, "share");
+    s.pvalue = h5::read_doubles(a, "pvalue");
+    s.conditional = h5::read_int64s(a, "conditional");
+    s.input_n = h5::read_int64s(a, "n");
+    s.active_hsic = h5::read_doubles(a, "active_hsic");
+    s.active_pvalue = h5::read_doubles(a, "active_pvalue");
+    s.interactions = doubles_or_empty(a, "interactions");
+  }
+  if (h5::exists(f, "stages")) {
+    auto st = h5::open_group(f, "stages");
+    s.stage_size = ints_or_empty(st, "size");
+    s.stage_log = h5::read_strings(st, "log");
+  }
+  if (h5::exists(f, "best")) {
+    auto b = h5::open_group(f, "best");
+    s.best_config = static_cast<std::int64_t>(h5::read_double_attribute(b, "config"));
+    s.best_values = h5::read_string_attribute(b, "values");
+    s.best_val = h5::read_double_attribute(b, "val_error");
+    s.best_test = h5::read_double_attribute(b, "test_error");
+    s.best_parameters = static_cast<std::int64_t>(h5::read_double_attribute(b, "parameters"));
+    s.best_seconds = h5::read_double_attribute(b, "seconds");
+  }
+  if (h5::exists(f, "final")) {
+    auto fi = h5::open_group(f, "final");
+    s.optimized = true;
+    s.strategy = h5::read_string_attribute(fi, "strategy");
+  }
+  return s;
+}
+
 }  // namespace hsicho::io

@@ -221,6 +221,33 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
                       " (p = " + fmt(r.pvalue) + ")");
     }
   }
+  // Never freeze everything: a stage with nothing to vary would train one network again and
+  // again. The most important of the frozen inputs stays free, as it was.
+  const bool any_free =
+      std::any_of(params.begin(), params.end(), [](const space::Hyperparameter& q) {
+        return q.type != space::Type::Fixed && !q.never_active;
+      });
+  if (!any_free && !d.frozen.empty()) {
+    std::size_t keep = SIZE_MAX;
+    for (std::size_t c = 0; c < sp.dimension(); ++c) {
+      const auto& name = sp[sp.free_columns()[c]].name;
+      if (std::find(d.frozen.begin(), d.frozen.end(), name) == d.frozen.end()) continue;
+      const double h = in.analysis.inputs.at(c).hsic;
+      if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
+    }
+    const std::size_t k = sp.free_columns()[keep];
+    params[k] = sp[k];
+    d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), params[k].name), d.frozen.end());
+    d.log.erase(std::remove_if(d.log.begin(), d.log.end(),
+                               [&](const std::string& l) {
+                                 return l.rfind("froze " + params[k].name + " = ", 0) == 0 ||
+                                        l.rfind("fixed " + params[k].name + " = ", 0) == 0;
+                               }),
+                d.log.end());
+    d.log.push_back(
+        "kept " + params[k].name + " " + params[k].describe_domain() +
+        " free: the most important input, and freezing it too would leave nothing to search");
+  }
   // A frozen parent decides its children: always there, or never.
   for (auto& child : params) {
     if (!child.condition || child.never_active) continue;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "hsicho/design/design.hpp"
+#include "hsicho/random.hpp"
 #include "hsicho/study/stage.hpp"
 
 using namespace hsicho;
@@ -133,4 +134,41 @@ TEST_CASE("optimize settings are read and checked against the budget", "[optimiz
   deck = space::parse_deck(std::string(kDeck) + "optimize: {strategy: random, stages: [40, 30]}\n",
                            "opt.yaml");
   CHECK(read_optimize(deck).stages == std::vector<std::size_t>{70});  // baselines: one stage
+}
+
+TEST_CASE("the optimizer never freezes every hyperparameter", "[optimize]") {
+  // Nothing drives the error: every p-value is large. The most important input stays free.
+  const auto deck = space::parse_deck(R"(
+data: {name: runge}
+space:
+  - {name: a, type: continuous, range: [0, 1]}
+  - {name: b, type: continuous, range: [0, 1]}
+)",
+                                      "flat.yaml");
+  space::DesignSettings ds;
+  ds.samples = 60;
+  const auto design = design::make_design(deck.space, ds, 3);
+  StageInput in;
+  in.space = &deck.space;
+  in.configs = design.configs;
+  in.alpha = 0.2;
+  Eigen::MatrixXd x(60, 2);
+  Eigen::VectorXd y(60);
+  Rng rng(9);
+  for (int i = 0; i < 60; ++i) {
+    in.errors.push_back(rng.uniform());
+    in.costs.push_back(1);
+    y[i] = in.errors.back();
+    x(i, 0) = design.unit(i, 0), x(i, 1) = design.unit(i, 1);
+  }
+  hsic::Options o;
+  o.alpha = 0.2;
+  in.analysis = hsic::analyze(x, y, {"a", "b"}, o);
+  OptimizeSettings settings;
+  settings.pvalue = 1e-9;  // everything counts as unimportant
+  const auto d = decide(in, settings);
+  CHECK(d.next.dimension() == 1);
+  const std::size_t kept = in.analysis.inputs[0].hsic > in.analysis.inputs[1].hsic ? 0 : 1;
+  CHECK(d.next[kept].type == space::Type::Continuous);
+  CHECK(d.next[1 - kept].type == space::Type::Fixed);
 }

@@ -67,4 +67,7 @@ struct StudyInputs {
 };
 StudyInputs read_study_inputs(const std::string& path);
 
+// The whole study file back (for report and export). InputError if it is not a study file.
+StudyData read_study(const std::string& path);
+
 }  // namespace hsicho::io

@@ -1,0 +1,246 @@
+// hsicho report STUDY.h5 [--json]: what a study found, in the terminal.
+// hsicho export STUDY.h5 --csv: one row per training, for pandas, R or another tool.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "commands.hpp"
+#include "hsicho/cli/args.hpp"
+#include "hsicho/error.hpp"
+#include "hsicho/io/csv.hpp"
+#include "hsicho/io/json.hpp"
+#include "hsicho/io/study_file.hpp"
+
+namespace hsicho::cli {
+namespace {
+
+std::string fmt(double v, const char* f) {
+  if (std::isnan(v)) return "-";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string study_argument(const Args& args, const std::string& command) {
+  if (args.positionals().size() != 1) {
+    throw InputError("hsicho " + command + " needs one study file: hsicho " + command +
+                     " STUDY.h5");
+  }
+  return args.positionals()[0];
+}
+
+// Inputs ranked by index, largest first (NaN last).
+std::vector<std::size_t> ranking(const io::StudyData& s) {
+  std::vector<std::size_t> order(s.hsic.size());
+  for (std::size_t k = 0; k < order.size(); ++k)
+    order[k] = k;
+  auto key = [&](std::size_t k) { return std::isnan(s.hsic[k]) ? -INFINITY : s.hsic[k]; };
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
+  return order;
+}
+
+struct Pair {
+  double hsic;
+  std::size_t a, b;
+};
+
+std::vector<Pair> strongest_pairs(const io::StudyData& s, std::size_t most) {
+  std::vector<Pair> pairs;
+  const std::size_t d = s.input_names.size();
+  if (s.interactions.size() != d * d) return pairs;
+  for (std::size_t a = 0; a < d; ++a) {
+    for (std::size_t b = a + 1; b < d; ++b) {
+      if (!std::isnan(s.interactions[a * d + b]))
+        pairs.push_back({s.interactions[a * d + b], a, b});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const Pair& x, const Pair& y) { return x.hsic > y.hsic; });
+  if (pairs.size() > most) pairs.resize(most);
+  return pairs;
+}
+
+// Failures grouped by status and by the first words of their message.
+std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData& s) {
+  std::map<std::string, std::pair<int, std::string>> f;
+  for (std::size_t i = 0; i < s.status.size(); ++i) {
+    if (s.status[i] == "ok") continue;
+    auto& e = f[s.status[i]];
+    if (e.first++ == 0) e.second = s.message[i];
+  }
+  return f;
+}
+
+}  // namespace
+
+int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
+  Args args(argv, {{"json", false}}, "report");
+  const auto s = io::read_study(study_argument(args, "report"));
+  if (ctx.rank != 0) return 0;
+  const auto order = ranking(s);
+  const auto pairs = strongest_pairs(s, 5);
+  const auto fails = failures(s);
+  if (args.flag("json")) {
+    using io::json_number;
+    using io::json_string;
+    std::ostringstream j;
+    j << "{\"name\": " << json_string(s.name) << ", \"trainings\": " << s.n
+      << ", \"metric\": " << json_string(s.metric) << ", \"failures\": {";
+    bool first = true;
+    for (const auto& [status, e] : fails) {
+      j << (first ? "" : ", ") << json_string(status) << ": {\"count\": " << e.first
+        << ", \"example\": " << json_string(e.second) << "}";
+      first = false;
+    }
+    j << "}";
+    if (s.best_config >= 0) {
+      j << ", \"best\": {\"config\": " << s.best_config
+        << ", \"values\": " << json_string(s.best_values)
+        << ", \"val_error\": " << json_number(s.best_val)
+        << ", \"test_error\": " << json_number(s.best_test)
+        << ", \"parameters\": " << s.best_parameters
+        << ", \"seconds\": " << json_number(s.best_seconds) << "}";
+    }
+    if (s.analysed) {
+      j << ", \"alpha\": " << json_number(s.alpha) << ", \"m\": " << s.m << ", \"inputs\": [";
+      for (std::size_t r = 0; r < order.size(); ++r) {
+        const auto k = order[r];
+        j << (r ? ", " : "") << "{\"name\": " << json_string(s.input_names[k])
+          << ", \"hsic\": " << json_number(s.hsic[k])
+          << ", \"stderr\": " << json_number(s.stderr_[k]) << ", \"r2\": " << json_number(s.r2[k])
+          << ", \"share\": " << json_number(s.share[k])
+          << ", \"pvalue\": " << json_number(s.pvalue[k])
+          << ", \"significant\": " << (s.pvalue[k] < 0.05 ? "true" : "false")
+          << ", \"conditional\": " << (s.conditional[k] ? "true" : "false") << "}";
+      }
+      j << "], \"interactions\": [";
+      for (std::size_t p = 0; p < pairs.size(); ++p) {
+        j << (p ? ", " : "") << "{\"a\": " << json_string(s.input_names[pairs[p].a])
+          << ", \"b\": " << json_string(s.input_names[pairs[p].b])
+          << ", \"hsic\": " << json_number(pairs[p].hsic) << "}";
+      }
+      j << "]";
+    }
+    j << ", \"decisions\": [";
+    for (std::size_t k = 0; k < s.stage_log.size(); ++k)
+      j << (k ? ", " : "") << json_string(s.stage_log[k]);
+    j << "]}\n";
+    std::cout << j.str();
+    return 0;
+  }
+  std::size_t not_ok = 0;
+  for (const auto& [status, e] : fails)
+    not_ok += static_cast<std::size_t>(e.first);
+  std::cout << "study '" << s.name << "' (" << study_argument(args, "report") << "): " << s.n
+            << " trainings, " << not_ok << " diverged or failed; " << s.started << " to "
+            << s.finished << "\n";
+  if (s.optimized) {
+    std::cout << "optimization (" << s.strategy << "):";
+    for (auto n : s.stage_size)
+      std::cout << " " << n;
+    std::cout << " trainings per stage, then a final retraining\n";
+  }
+  if (s.best_config >= 0) {
+    std::cout << "\nbest network: configuration " << s.best_config << ": " << s.best_values
+              << "\n  validation " << s.metric << " " << fmt(s.best_val, "%.4g") << ", test "
+              << fmt(s.best_test, "%.4g") << ", " << s.best_parameters << " parameters, "
+              << fmt(s.best_seconds, "%.3g") << " s of training"
+              << (s.optimized ? " (means over the final seeds)" : "") << "\n";
+  }
+  if (s.analysed) {
+    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << s.alpha << ": the " << s.m
+              << " best of the" << (s.optimized ? " last stage" : " study") << "):\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"rank", "hyperparameter", "HSIC", "stderr", "R2", "share", "p-value", ""}};
+    for (std::size_t r = 0; r < order.size(); ++r) {
+      const auto k = order[r];
+      rows.push_back({std::to_string(r + 1),
+                      s.input_names[k] + (s.conditional[k] ? " (where active)" : ""),
+                      fmt(s.hsic[k], "%.3e"), fmt(s.stderr_[k], "%.1e"), fmt(s.r2[k], "%.3f"),
+                      fmt(100 * s.share[k], "%.1f") + "%", fmt(s.pvalue[k], "%.2g"),
+                      s.pvalue[k] < 0.05 ? "*" : ""});
+    }
+    std::vector<std::size_t> w(rows[0].size(), 0);
+    for (const auto& row : rows) {
+      for (std::size_t c = 0; c < row.size(); ++c)
+        w[c] = std::max(w[c], row[c].size());
+    }
+    for (const auto& row : rows) {
+      std::string line = " ";
+      for (std::size_t c = 0; c < row.size(); ++c)
+        line += " " + row[c] + std::string(w[c] - row[c].size(), ' ');
+      while (line.back() == ' ')
+        line.pop_back();
+      std::cout << line << "\n";
+    }
+    std::cout << "  * p < 0.05: it changes the chance that a network lands among the best\n";
+    for (std::size_t k = 0; k < s.input_names.size(); ++k) {
+      if (s.conditional[k]) {
+        std::cout << "  " << s.input_names[k] << " exists in " << s.input_n[k]
+                  << " trainings; whether it exists: HSIC " << fmt(s.active_hsic[k], "%.3e")
+                  << ", p " << fmt(s.active_pvalue[k], "%.2g") << "\n";
+      }
+    }
+    if (!pairs.empty()) {
+      std::cout << "\nstrongest interactions (joint index of the pair):\n";
+      for (const auto& p : pairs) {
+        std::cout << "  " << s.input_names[p.a] << " x " << s.input_names[p.b] << ": "
+                  << fmt(p.hsic, "%.3e") << "\n";
+      }
+    }
+  } else {
+    std::cout << "\nno sensitivity analysis in this file\n";
+  }
+  if (!fails.empty()) {
+    std::cout << "\nfailures by cause:\n";
+    for (const auto& [status, e] : fails)
+      std::cout << "  " << status << ": " << e.first << " (e.g. " << e.second << ")\n";
+  }
+  if (!s.stage_log.empty()) {
+    std::cout << "\nthe optimizer's decisions:\n";
+    for (const auto& l : s.stage_log)
+      std::cout << "  " << l << "\n";
+  }
+  return 0;
+}
+
+int cmd_export(const std::vector<std::string>& argv, const Context& ctx) {
+  Args args(argv, {{"csv", false}}, "export");
+  const std::string path = study_argument(args, "export");
+  if (!args.flag("csv"))
+    throw InputError("hsicho export writes CSV: hsicho export STUDY.h5 --csv > trials.csv");
+  const auto s = io::read_study(path);
+  if (ctx.rank != 0) return 0;
+  std::vector<std::string> header = {"config", "stage"};
+  header.insert(header.end(), s.names.begin(), s.names.end());
+  for (const char* h :
+       {"status", "val_error", "test_error", "parameters", "epochs", "seconds", "seed"})
+    header.push_back(h);
+  std::cout << io::csv_line(header) << "\n";
+  const std::size_t p = s.names.size();
+  auto num = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return std::string(buf);
+  };
+  for (std::size_t i = 0; i < s.n; ++i) {
+    std::vector<std::string> row = {std::to_string(i), std::to_string(s.stage[i])};
+    for (std::size_t k = 0; k < p; ++k)
+      row.push_back(s.values[i * p + k]);
+    row.push_back(s.status[i]);
+    row.push_back(num(s.val_error[i]));
+    row.push_back(num(s.test_error[i]));
+    row.push_back(std::to_string(s.parameters[i]));
+    row.push_back(std::to_string(s.epochs[i]));
+    row.push_back(num(s.seconds[i]));
+    row.push_back(std::to_string(s.seeds[i]));
+    std::cout << io::csv_line(row) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace hsicho::cli

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# hsicho report and export on a study the test runs: ranked order and numbers as in the file, and
+# the exported CSV analysed again gives the study's own indices.
+set -u
+hsicho=$1
+root=$2
+deck=$root/tests/decks/study_small.yaml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+
+"$hsicho" run "$deck" --out "$tmp/s.h5" >"$tmp/run.log" 2>&1 || bad "run: $(tail -3 "$tmp/run.log")"
+check "report" 0 "$hsicho" report "$tmp/s.h5"
+contains "report names the best network" "best network: configuration"
+contains "report ranks" "hyperparameters ranked by target HSIC"
+contains "report interactions" "strongest interactions"
+contains "report conditional" "units_2 exists in"
+check "report json" 0 "$hsicho" report "$tmp/s.h5" --json
+/usr/bin/python3 - "$tmp/s.h5" "$out" <<'PY' && ok || bad "report numbers differ from the file"
+import json, sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+j = json.loads(sys.argv[2])
+names = list(f["analysis/names"].asstr())
+h = f["analysis/hsic"][()]
+ranked = [names[k] for k in np.argsort(-h, kind="stable")]
+assert [i["name"] for i in j["inputs"]] == ranked, (j["inputs"], ranked)
+for i in j["inputs"]:
+    k = names.index(i["name"])
+    assert i["hsic"] == h[k] and i["pvalue"] == f["analysis/pvalue"][k]
+assert j["trainings"] == 12 and j["best"]["val_error"] == f["best"].attrs["val_error"]
+assert j["best"]["val_error"] == np.min(f["results/val_error"][()])
+PY
+check "export" 0 "$hsicho" export "$tmp/s.h5" --csv
+printf '%s\n' "$out" >"$tmp/trials.csv"
+rows=$(($(wc -l <"$tmp/trials.csv") - 1))
+[ "$rows" -eq 12 ] && ok || bad "export wrote $rows rows"
+contains "export header" "config,stage,layers,units,units_2,activation,lr,status,val_error"
+# The exported trials, analysed with the deck's space and the study's seed, give the same indices.
+check "analyze the export" 0 "$hsicho" analyze "$tmp/trials.csv" --target val_error --space "$deck" \
+  --ignore config,stage,status,test_error,parameters,epochs,seconds,seed --conditional --alpha 0.25 --seed 11 --json
+/usr/bin/python3 - "$tmp/s.h5" "$out" <<'PY' && ok || bad "indices of the exported CSV differ from the study's"
+import json, sys, h5py
+f = h5py.File(sys.argv[1])
+j = json.loads(sys.argv[2])
+names = list(f["analysis/names"].asstr())
+for i in j["inputs"]:
+    k = names.index(i["name"])
+    assert abs(i["hsic"] - f["analysis/hsic"][k]) <= 1e-12 * max(1, abs(i["hsic"])), (i["name"], i["hsic"], f["analysis/hsic"][k])
+PY
+check "report of a missing file" 2 "$hsicho" report "$tmp/none.h5"
+check "export without --csv" 2 "$hsicho" export "$tmp/s.h5"
+summary
