@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""PNG figures of an hsicho study file (Debian's python3-h5py and python3-matplotlib).
+
+  python3 scripts/plot_study.py out/demo.h5 --out out/demo-figures
+
+Writes: indices.png (indices with error bars, significance marked), interactions.png (heat map, when
+the study computed them), distributions.png (each hyperparameter overall vs among the best),
+parallel.png (parallel coordinates, best highlighted), progress.png (best error against the number
+of trainings, stage by stage), curves.png (validation curves of the best networks).
+"""
+import argparse
+import os
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def strs(ds):
+    return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("study")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    f = h5py.File(a.study, "r")
+    name = f.attrs["name"]
+    name = name.decode() if isinstance(name, bytes) else str(name)
+    metric = f["results"].attrs["metric"]
+    metric = metric.decode() if isinstance(metric, bytes) else str(metric)
+    err = f["results/val_error"][()]
+    names = strs(f["space/names"])
+    values = np.array(f["configs/values"].asstr()[()]).reshape(len(err), len(names))
+    types = strs(f["space/types"])
+    log_scale = f["space/log_scale"][()]
+    written = []
+
+    if "analysis" in f:
+        an = f["analysis"]
+        inames = strs(an["names"])
+        h, se, p = an["hsic"][()], an["stderr"][()], an["pvalue"][()]
+        order = np.argsort(-np.nan_to_num(h, nan=-1))
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(inames) + 1.5))
+        colours = ["tab:red" if p[k] < 0.05 else "tab:gray" for k in order]
+        ax.barh(range(len(order)), h[order], xerr=np.nan_to_num(se[order]), color=colours, capsize=3)
+        ax.set_yticks(range(len(order)), [inames[k] + (" *" if p[k] < 0.05 else "") for k in order])
+        ax.invert_yaxis()
+        ax.set_xlabel("target HSIC (bars: the authors' error estimate)")
+        alpha = an.attrs["alpha"]
+        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}\n(red, *: p < 0.05)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(a.out, "indices.png"), dpi=110)
+        written.append("indices.png")
+        plt.close(fig)
+
+        if "interactions" in an:
+            m = an["interactions"][()]
+            fig, ax = plt.subplots(figsize=(6, 5))
+            im = ax.imshow(m, cmap="viridis")
+            ax.set_xticks(range(len(inames)), inames, rotation=45, ha="right")
+            ax.set_yticks(range(len(inames)), inames)
+            fig.colorbar(im, ax=ax, label="joint target HSIC")
+            ax.set_title(f"{name}: pairs of hyperparameters (diagonal: single indices)")
+            fig.tight_layout()
+            fig.savefig(os.path.join(a.out, "interactions.png"), dpi=110)
+            written.append("interactions.png")
+            plt.close(fig)
+        threshold = an.attrs["threshold"]
+    else:
+        threshold = np.quantile(err[np.isfinite(err)], 0.1)
+    best = err <= threshold
+
+    free = [k for k, t in enumerate(types) if t != "fixed"]
+    cols = 3
+    rows = (len(free) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+    for ax, k in zip(axes.flat, free):
+        v = values[:, k]
+        active = v != ""
+        if types[k] in ("continuous", "log", "integer"):
+            x = v[active].astype(float)
+            logscale = bool(log_scale[k])
+            bins = np.geomspace(x.min(), x.max(), 16) if logscale else np.linspace(x.min(), x.max(), 16)
+            # Fractions of each group per bin (not densities): comparable whatever the bin widths.
+            xb = v[active & best].astype(float)
+            ax.hist(x, bins=bins, weights=np.full(len(x), 1 / len(x)), alpha=0.5, label="all", color="tab:gray")
+            if len(xb):
+                ax.hist(xb, bins=bins, weights=np.full(len(xb), 1 / len(xb)), alpha=0.7, label="best", color="tab:red")
+            if logscale:
+                ax.set_xscale("log")
+        else:
+            cats = sorted(set(v[active]))
+            allc = [np.mean(v[active] == c) for c in cats]
+            bestc = [np.mean(v[active & best] == c) if np.any(active & best) else 0 for c in cats]
+            xs = np.arange(len(cats))
+            ax.bar(xs - 0.2, allc, 0.4, label="all", color="tab:gray")
+            ax.bar(xs + 0.2, bestc, 0.4, label="best", color="tab:red")
+            ax.set_xticks(xs, cats)
+        ax.set_title(names[k])
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(free):]:
+        ax.axis("off")
+    fig.suptitle(f"{name}: each hyperparameter overall vs among the best")
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "distributions.png"), dpi=100)
+    written.append("distributions.png")
+    plt.close(fig)
+
+    norm = f["configs/normalized"][()]
+    columns = strs(f["configs/columns"])
+    fig, ax = plt.subplots(figsize=(1.3 * len(columns) + 2, 4))
+    for i in np.argsort(-np.nan_to_num(err, nan=np.inf, posinf=1e300)):
+        ax.plot(range(len(columns)), norm[i], color="tab:red" if best[i] else "lightgray",
+                alpha=0.9 if best[i] else 0.5, lw=1.5 if best[i] else 0.8)
+    ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
+    ax.set_ylabel("normalized value (0: low end, 1: high end)")
+    ax.set_title(f"{name}: every configuration; red: the best")
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "parallel.png"), dpi=100)
+    written.append("parallel.png")
+    plt.close(fig)
+
+    stage = f["configs/stage"][()]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    running = np.minimum.accumulate(np.where(np.isfinite(err), err, np.inf))
+    for s in sorted(set(stage)):
+        idx = np.where(stage == s)[0]
+        ax.plot(idx + 1, running[idx], drawstyle="steps-post", label=f"stage {s}")
+    ax.set_yscale("log")
+    ax.set_xlabel("trainings")
+    ax.set_ylabel(f"best validation {metric} so far")
+    ax.set_title(f"{name}: best error against the number of trainings")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "progress.png"), dpi=100)
+    written.append("progress.png")
+    plt.close(fig)
+
+    curves = f["results/curves"][()]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for i in np.argsort(np.where(np.isfinite(err), err, np.inf))[:5]:
+        label = " ".join(f"{names[k]}={values[i, k]}" for k in free if values[i, k] != "")
+        ax.plot(np.arange(1, curves.shape[1] + 1), curves[i], label=label[:60])
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"validation {metric}")
+    ax.set_title(f"{name}: validation curves of the 5 best networks")
+    ax.legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(os.path.join(a.out, "curves.png"), dpi=100)
+    written.append("curves.png")
+    plt.close(fig)
+    print("wrote " + ", ".join(os.path.join(a.out, w) for w in written))
+
+
+if __name__ == "__main__":
+    main()
