@@ -38,7 +38,7 @@ for d in "$mpi/usr/lib/x86_64-linux-gnu" "$mpi/lib/x86_64-linux-gnu" "$mpi/usr/l
   for f in "$d"/*.so.*; do
     [ -e "$f" ] || continue
     name=$(basename "$f")
-    ldconfig -p | grep -q " $name " || ln -sf "$f" "$libs/$name"
+    ldconfig -p | awk '{print $1}' | grep -qx "$name" || ln -sf "$f" "$libs/$name"
   done
 done
 export PATH=$bin:$mpi/usr/bin:$PATH LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
