@@ -21,3 +21,6 @@ summary() {  # the closing line, and the exit status
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
 }
+records() {  # records STUDY.h5: finished trainings in its journal
+  cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true
+}

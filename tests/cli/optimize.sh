@@ -10,7 +10,6 @@ compare="/usr/bin/python3 $root/tests/cli/compare_studies.py"
 tmp=$(mktemp -d)
 trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
-records() { cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true; }
 
 check "optimize" 0 "$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/ref.h5"
 contains "stage 2 announced" "== stage 2 of 2: 12 trainings"

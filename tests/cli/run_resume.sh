@@ -10,7 +10,6 @@ compare="/usr/bin/python3 $root/tests/cli/compare_studies.py"
 tmp=$(mktemp -d)
 trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
-records() { cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true; }
 
 "$hsicho" run "$deck" --out "$tmp/reference.h5" >"$tmp/reference.log" 2>&1 || bad "reference run"
 
