@@ -12,9 +12,13 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
 )
 
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-openturns python3-torch)
-fi
+for option in "$@"; do
+  case "$option" in
+    --bench) packages+=(python3-openturns python3-torch) ;;         # peers of the benchmarks
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;                  # libFuzzer and sanitizers
+    *) echo "setup: unknown option '$option' (known: --bench, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,11 +11,10 @@
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/csv.hpp"
+#include "hsicho/io/csv_inputs.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/study_file.hpp"
-#include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
-#include "hsicho/suggest.hpp"
 
 namespace hsicho::cli {
 namespace {
@@ -129,15 +128,7 @@ Request parse_request(const std::vector<std::string>& argv) {
   return r;
 }
 
-struct Data {
-  std::vector<std::string> names;
-  Eigen::MatrixXd x;
-  Eigen::VectorXd y;
-};
-
-std::string cell_at(const io::CsvTable& t, std::size_t r, std::size_t c) {
-  return t.path + ":" + std::to_string(t.line[r]) + ": column '" + t.header[c] + "'";
-}
+using Data = io::CsvInputs;
 
 Data load_study(const Request& req) {
   const auto in = io::read_study_inputs(req.file);
@@ -156,75 +147,10 @@ Data load_study(const Request& req) {
 Data load(const Request& req) {
   if (req.study) return load_study(req);
   const io::CsvTable t = io::read_csv(req.file);
-  if (t.rows.size() < 2) {
-    throw InputError(SourceMark{req.file, 0, 0},
-                     "at least 2 rows of data are needed, found " + std::to_string(t.rows.size()));
-  }
-  const std::size_t target = t.column(req.target);
-  for (const auto& name : req.ignore)
-    t.column(name);  // each ignored column must exist
   std::optional<space::Deck> deck;
   if (req.space) deck = space::load_deck(*req.space);
-  Data d;
-  std::vector<std::size_t> cols;
-  for (std::size_t c = 0; c < t.header.size(); ++c) {
-    if (c == target ||
-        std::find(req.ignore.begin(), req.ignore.end(), t.header[c]) != req.ignore.end())
-      continue;
-    if (deck) {
-      const auto k = deck->space.find(t.header[c]);
-      if (!k) {
-        throw InputError(SourceMark{req.file, 1, 0},
-                         "column '" + t.header[c] + "' is not a hyperparameter of " + *req.space +
-                             did_you_mean(t.header[c], deck->space.names()) +
-                             "; leave it out with --ignore " + t.header[c]);
-      }
-      if (!deck->space[*k].is_free()) continue;  // a fixed hyperparameter carries no information
-    }
-    cols.push_back(c);
-    d.names.push_back(t.header[c]);
-  }
-  if (cols.empty())
-    throw InputError(SourceMark{req.file, 1, 0}, "no input columns besides the target");
-  const auto n = static_cast<Eigen::Index>(t.rows.size());
-  d.x.resize(n, static_cast<Eigen::Index>(cols.size()));
-  d.y.resize(n);
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const auto& row = t.rows[static_cast<std::size_t>(r)];
-    const std::string& yt = row[target];
-    char* end = nullptr;
-    const double yv = std::strtod(yt.c_str(), &end);
-    if (yt.empty() || end != yt.c_str() + yt.size() || std::isnan(yv)) {
-      throw InputError(cell_at(t, static_cast<std::size_t>(r), target) +
-                       ": the target must be a number, got '" + yt + "'");
-    }
-    d.y[r] = yv;
-    for (std::size_t k = 0; k < cols.size(); ++k) {
-      const std::string& cell = row[cols[k]];
-      double v;
-      if (cell.empty()) {
-        v = NAN;  // inactive conditional hyperparameter
-      } else if (deck) {
-        const auto& p = deck->space[*deck->space.find(t.header[cols[k]])];
-        try {
-          const auto value = p.parse(cell);
-          v = p.unit_of(value,
-                        hashed_unit(req.options.seed, static_cast<std::uint64_t>(r), k, 0x6A177E5));
-        } catch (const InputError& e) {
-          throw InputError(cell_at(t, static_cast<std::size_t>(r), cols[k]) + ": " + e.what());
-        }
-      } else {
-        v = std::strtod(cell.c_str(), &end);
-        if (end != cell.c_str() + cell.size() || !std::isfinite(v)) {
-          throw InputError(cell_at(t, static_cast<std::size_t>(r), cols[k]) + ": '" + cell +
-                           "' is not a number; give --space DECK.yaml to read typed values "
-                           "(categories, booleans), or --ignore the column");
-        }
-      }
-      d.x(r, static_cast<Eigen::Index>(k)) = v;
-    }
-  }
-  return d;
+  return io::csv_inputs(t, req.target, req.ignore, deck ? &deck->space : nullptr,
+                        req.space.value_or(""), req.options.seed);
 }
 
 std::string fmt(double v, const char* f = "%.4g") {

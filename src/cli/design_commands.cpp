@@ -76,6 +76,12 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
   train::check_space_keys(deck);
   train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
   const auto opt = study::read_optimize(deck);  // the optimizer's settings and budget
+  // Every point of the first design must be trainable, as `hsicho run` will check before it
+  // trains anything (a combination the trainer refuses is the deck's to fix).
+  const auto first =
+      design::make_design(deck.space, study::stage_design(deck, opt, 0), deck.study.seed);
+  for (std::size_t i = 0; i < first.configs.size(); ++i)
+    train::resolve_point(deck, first.configs[i], deck.study.seed, i);
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;

@@ -35,12 +35,16 @@ GaussTransform::GaussTransform(const double* x, std::size_t n, double s) : s_(s)
   std::stable_sort(order_.begin(), order_.end(),
                    [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
   sorted_.resize(n);
-  for (std::size_t k = 0; k < n; ++k)
+  for (std::size_t k = 0; k < n; ++k) {
     sorted_[k] = x[order_[k]] / s;
-  // Boxes of width 2 r over the occupied range only (empty stretches cost nothing).
+    if (!std::isfinite(sorted_[k]))
+      throw std::invalid_argument("an input value is not finite or too large for its bandwidth");
+  }
+  // Boxes of width 2 r over the occupied range only (empty stretches cost nothing). Every box
+  // holds at least its first point, also where start + 1 == start (values beyond 2^53 s).
   for (std::size_t k = 0; k < n;) {
     const double start = sorted_[k];
-    std::size_t e = k;
+    std::size_t e = k + 1;
     while (e < n && sorted_[e] < start + 2 * kHalfWidth)
       ++e;
     box_start_.push_back(k);

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "hsicho/error.hpp"
@@ -156,13 +157,17 @@ JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string
   char name[32];
   std::snprintf(name, sizeof name, "rank-%05d.jnl", rank);
   path_ = (fs::path(dir) / name).string();
-  std::string keep;  // the file's valid prefix, if it exists
+  // An existing file keeps its header and every valid record; a torn last line (a killed run, a
+  // full disk) or a corrupted one is left out, so that appending starts on a clean line.
+  std::string keep, text;
   if (fs::exists(path_)) {
     std::ifstream in(path_, std::ios::binary);
-    std::string line, text;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::size_t start = 0;
     bool first = true;
-    while (std::getline(in, line)) {
-      if (in.eof()) break;  // no newline: a torn last record
+    for (auto end = text.find('\n'); end != std::string::npos;
+         start = end + 1, end = text.find('\n', start)) {
+      const std::string line = text.substr(start, end - start);
       JournalRecord r;
       if (first) {
         if (line != header_line(fingerprint)) {
@@ -173,17 +178,31 @@ JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string
         }
         first = false;
       } else if (!parse_record(line, r)) {
-        break;  // corrupted: keep what came before
+        continue;
       }
       keep += line + '\n';
     }
   }
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT, 0644);
-  if (fd_ < 0) throw RuntimeError("cannot open journal '" + path_ + "': " + std::strerror(errno));
-  if (::ftruncate(fd_, static_cast<off_t>(keep.size())) != 0 || ::lseek(fd_, 0, SEEK_END) < 0) {
-    throw RuntimeError("cannot prepare journal '" + path_ + "': " + std::strerror(errno));
+  if (keep.empty()) keep = header_line(fingerprint) + '\n';
+  if (keep != text) {
+    // Rewritten beside and renamed over: a crash now leaves the old file or the new one, whole.
+    const std::string tmp = path_ + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) throw RuntimeError("cannot write journal '" + tmp + "': " + std::strerror(errno));
+    try {
+      write_all(fd, keep, tmp);
+    } catch (...) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw;
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+      throw RuntimeError("cannot replace journal '" + path_ + "': " + std::strerror(errno));
+    }
   }
-  if (keep.empty()) write_all(fd_, header_line(fingerprint) + '\n', path_);
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND);
+  if (fd_ < 0) throw RuntimeError("cannot open journal '" + path_ + "': " + std::strerror(errno));
 }
 
 JournalWriter::~JournalWriter() {
@@ -210,6 +229,7 @@ JournalContents read_journals(const std::string& dir, const std::string& fingerp
     while (std::getline(in, line)) {
       const bool complete = !in.eof();
       if (first) {
+        if (!complete) break;  // a torn header (killed, or a full disk): nothing was recorded
         if (line != header_line(fingerprint)) {
           throw InputError(
               "journal '" + file +

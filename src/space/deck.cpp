@@ -167,6 +167,10 @@ class DeckReader {
       const auto n = r_.integer(node["samples"], "design.samples");
       if (n < 2)
         r_.fail(node["samples"], "design.samples must be at least 2, got " + std::to_string(n));
+      if (n > 1000000) {
+        r_.fail(node["samples"], "design.samples must be at most 1000000 (trainings), got " +
+                                     std::to_string(n) + "; split a larger study into several");
+      }
       d.samples = static_cast<std::size_t>(n);
     }
     if (node["criterion"]) {

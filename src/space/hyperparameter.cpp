@@ -80,8 +80,9 @@ Value Hyperparameter::level_value(std::size_t j) const {
   return categories.at(j);
 }
 
+// A whole number that an int64 holds (2^63 itself does not).
 static bool is_whole(double x) {
-  return std::isfinite(x) && std::floor(x) == x;
+  return std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9.2233720368547758e18;
 }
 
 std::size_t Hyperparameter::level_of(const Value& v) const {

@@ -189,10 +189,7 @@ class Driver {
       st.space = current;
       st.first = first;
       st.alpha = opt_.enabled ? opt_.alpha[k] : analysis_.alpha;
-      space::DesignSettings ds = deck_.design;
-      ds.samples = sizes[k];
-      if (opt_.enabled && opt_.strategy == "random") ds.method = space::DesignMethod::Random;
-      if (opt_.enabled && opt_.strategy != "random") ds.method = space::DesignMethod::Lhs;
+      const space::DesignSettings ds = stage_design(deck_, opt_, k);
       // Stage k's design: its own seed stream, so later stages never repeat earlier points.
       const auto design = design::make_design(
           st.space, ds, k == 0 ? deck_.study.seed : config_seed(deck_.study.seed, 1000003 * k));
@@ -205,8 +202,8 @@ class Driver {
       std::vector<std::size_t> ids;
       for (std::size_t i = 0; i < st.configs.size(); ++i) {
         ids.push_back(first + i);
-        specs.push_back(
-            train::resolve(deck_, st.configs[i], config_seed(deck_.study.seed, first + i)));
+        specs.push_back(train::resolve_point(deck_, st.configs[i],
+                                             config_seed(deck_.study.seed, first + i), first + i));
       }
       if (!train_all(ids, specs)) return stopped();
       analyse(st);

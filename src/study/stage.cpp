@@ -286,4 +286,14 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   return d;
 }
 
+space::DesignSettings stage_design(const space::Deck& deck, const OptimizeSettings& settings,
+                                   std::size_t k) {
+  space::DesignSettings ds = deck.design;
+  if (!settings.enabled) return ds;
+  ds.samples = settings.stages.at(k);
+  ds.method =
+      settings.strategy == "random" ? space::DesignMethod::Random : space::DesignMethod::Lhs;
+  return ds;
+}
+
 }  // namespace hsicho::study

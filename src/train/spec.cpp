@@ -26,7 +26,12 @@ class Resolver {
   std::optional<Found> find(const YAML::Node& block, const std::string& key) const {
     if (auto k = deck_.space.find(key)) {
       const auto& v = config_[*k];
-      if (v) return Found{space::to_text(*v), {}, false, "hyperparameter '" + key + "'"};
+      if (v) {
+        return Found{space::to_text(*v),
+                     {},
+                     false,
+                     deck_.space[*k].mark.str() + ": hyperparameter '" + key + "'"};
+      }
     }
     const YAML::Node node = block[key];
     if (!node) return std::nullopt;
@@ -43,6 +48,13 @@ class Resolver {
       throw InputError(f.where + ": expected a value or a list, not a map");
     }
     return f;
+  }
+
+  // Where a key's value comes from (the deck line, or the hyperparameter's), else the deck: the
+  // place to blame for a check across keys.
+  std::string where(const YAML::Node& block, const std::string& key) const {
+    if (auto f = find(block, key)) return f->where;
+    return deck_.path;
   }
 
   static double number(const std::string& text, const std::string& where) {
@@ -166,13 +178,14 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
       ds.decay.push_back(std::pow(0.5, k));
   }
   if (static_cast<int>(ds.decay.size()) != ds.species) {
-    throw InputError(deck.path + ": data.decay lists " + std::to_string(ds.decay.size()) +
+    throw InputError(r.where(d, "decay") + ": data.decay lists " + std::to_string(ds.decay.size()) +
                      " constants for " + std::to_string(ds.species) + " species");
   }
   r.set(d, "t_max", ds.t_max, 1e-12);
   r.set_list(d, "initial", ds.initial, 0.0);
   if (ds.initial.size() != 2 || ds.initial[0] > ds.initial[1]) {
-    throw InputError(deck.path + ": data.initial must be a range [low, high] with low <= high");
+    throw InputError(r.where(d, "initial") +
+                     ": data.initial must be a range [low, high] with low <= high");
   }
   r.set(d, "log_outputs", ds.log_outputs);
   r.set(d, "standardize", ds.standardize);
@@ -181,7 +194,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   ModelSpec& ms = s.model;
   r.set(m, "type", ms.type, {"mlp", "cnn"});
   if (ms.type == "cnn" && !images) {
-    throw InputError(deck.path +
+    throw InputError(r.where(m, "type") +
                      ": model type cnn needs an image data set (mnist, fashion_mnist, cifar10)");
   }
   r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
@@ -190,7 +203,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
   r.set(m, "activation", ms.activation, kActivations);
   r.set(m, "dropout", ms.dropout, 0.0);
-  if (ms.dropout >= 1) throw InputError(deck.path + ": dropout must be below 1");
+  if (ms.dropout >= 1) throw InputError(r.where(m, "dropout") + ": dropout must be below 1");
   r.set(m, "batch_norm", ms.batch_norm);
   r.set(m, "init", ms.init, {"default", "xavier", "kaiming"});
   r.set(m, "kernel_size", ms.kernel_size, 1);
@@ -216,15 +229,33 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(t, "loss", os.loss, {"mse", "mae", "huber", "cross_entropy"});
   if (images != (os.loss == "cross_entropy")) {
     throw InputError(
-        deck.path + ": loss " + os.loss + " does not fit data set " + ds.name +
+        r.where(t, "loss") + ": loss " + os.loss + " does not fit data set " + ds.name +
         (images ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
   r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
   r.set(t, "threads", os.threads, 1);
   if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
-    throw InputError(deck.path + ": nesterov needs optimizer sgd with momentum > 0");
+    throw InputError(r.where(t, "nesterov") + ": nesterov needs optimizer sgd with momentum > 0");
   }
   return s;
+}
+
+TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, std::uint64_t seed,
+                        std::size_t index) {
+  try {
+    return resolve(deck, config, seed);
+  } catch (const InputError& e) {
+    std::string values;
+    for (std::size_t k = 0; k < config.size(); ++k) {
+      if (config[k] && deck.space[k].is_free())
+        values +=
+            (values.empty() ? "" : ", ") + deck.space[k].name + " = " + space::to_text(*config[k]);
+    }
+    throw InputError(std::string(e.what()) + " (design point " + std::to_string(index) + ": " +
+                     values +
+                     "); restrict the space (a narrower range, fewer values, or a 'when' "
+                     "condition) so that every combination is one the trainer accepts");
+  }
 }
 
 void check_space_keys(const space::Deck& deck) {

@@ -27,7 +27,8 @@ struct JournalContents {
 class JournalWriter {
  public:
   // Opens (creating) <dir>/rank-RRRRR.jnl for appending; an existing file must carry the same
-  // fingerprint, and a torn tail left by a killed run is cut off first.
+  // fingerprint, and torn or corrupted lines (a killed run, a full disk) are removed first
+  // (the file is rewritten beside and renamed over it), every valid record kept.
   JournalWriter(const std::string& dir, int rank, const std::string& fingerprint);
   ~JournalWriter();
   JournalWriter(const JournalWriter&) = delete;

@@ -48,4 +48,9 @@ struct StageDecision {
 
 StageDecision decide(const StageInput& in, const OptimizeSettings& settings);
 
+// The design settings of stage k (0: the deck's design when there is no optimizer): its size,
+// and the sampling method the strategy asks for.
+space::DesignSettings stage_design(const space::Deck& deck, const OptimizeSettings& settings,
+                                   std::size_t k);
+
 }  // namespace hsicho::study

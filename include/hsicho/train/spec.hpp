@@ -68,6 +68,11 @@ struct TrainSpec {
 // hyperparameter) for a wrong type, an unknown choice, or a space name that sets nothing.
 TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uint64_t seed);
 
+// resolve() for point `index` of a design: an error names the point and its values, and says
+// to restrict the space (a combination of values the trainer refuses, such as nesterov with adam).
+TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, std::uint64_t seed,
+                        std::size_t index);
+
 // The configuration given by --set name=value (others from defaults: the hyperparameter's
 // `default`, else the middle of its domain). Unknown names and values outside the space:
 // InputError.

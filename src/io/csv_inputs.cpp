@@ -1,0 +1,93 @@
+#include "hsicho/io/csv_inputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "hsicho/error.hpp"
+#include "hsicho/random.hpp"
+#include "hsicho/suggest.hpp"
+
+namespace hsicho::io {
+namespace {
+
+std::string cell_at(const CsvTable& t, std::size_t r, std::size_t c) {
+  return t.path + ":" + std::to_string(t.line[r]) + ": column '" + t.header[c] + "'";
+}
+
+bool read_number(const std::string& text, double& v) {
+  char* end = nullptr;
+  v = std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
+}  // namespace
+
+CsvInputs csv_inputs(const CsvTable& t, const std::string& target,
+                     const std::vector<std::string>& ignore, const space::Space* space,
+                     const std::string& space_file, std::uint64_t seed) {
+  if (t.rows.size() < 2) {
+    throw InputError(SourceMark{t.path, 0, 0},
+                     "at least 2 rows of data are needed, found " + std::to_string(t.rows.size()));
+  }
+  const std::size_t target_col = t.column(target);
+  for (const auto& name : ignore)
+    t.column(name);  // each ignored column must exist
+  CsvInputs d;
+  std::vector<std::size_t> cols;
+  for (std::size_t c = 0; c < t.header.size(); ++c) {
+    if (c == target_col || std::find(ignore.begin(), ignore.end(), t.header[c]) != ignore.end())
+      continue;
+    if (space) {
+      const auto k = space->find(t.header[c]);
+      if (!k) {
+        throw InputError(SourceMark{t.path, 1, 0},
+                         "column '" + t.header[c] + "' is not a hyperparameter of " + space_file +
+                             did_you_mean(t.header[c], space->names()) +
+                             "; leave it out with --ignore " + t.header[c]);
+      }
+      if (!(*space)[*k].is_free()) continue;  // a fixed hyperparameter carries no information
+    }
+    cols.push_back(c);
+    d.names.push_back(t.header[c]);
+  }
+  if (cols.empty()) {
+    throw InputError(SourceMark{t.path, 1, 0},
+                     "no input columns besides the target '" + target + "'");
+  }
+  const auto n = static_cast<Eigen::Index>(t.rows.size());
+  d.x.resize(n, static_cast<Eigen::Index>(cols.size()));
+  d.y.resize(n);
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const auto row_index = static_cast<std::size_t>(r);
+    const auto& row = t.rows[row_index];
+    double yv = 0;
+    if (!read_number(row[target_col], yv) || std::isnan(yv)) {
+      throw InputError(cell_at(t, row_index, target_col) + ": the target must be a number, got '" +
+                       row[target_col] + "'");
+    }
+    d.y[r] = yv;
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const std::string& cell = row[cols[k]];
+      double v = NAN;  // an empty cell: an inactive conditional hyperparameter
+      if (cell.empty()) {
+      } else if (space) {
+        const auto& p = (*space)[*space->find(t.header[cols[k]])];
+        try {
+          v = p.unit_of(p.parse(cell),
+                        hashed_unit(seed, static_cast<std::uint64_t>(r), k, 0x6A177E5));
+        } catch (const InputError& e) {
+          throw InputError(cell_at(t, row_index, cols[k]) + ": " + e.what());
+        }
+      } else if (!read_number(cell, v) || !std::isfinite(v)) {
+        throw InputError(cell_at(t, row_index, cols[k]) + ": '" + cell +
+                         "' is not a number; give --space DECK.yaml to read typed values "
+                         "(categories, booleans), or --ignore the column");
+      }
+      d.x(r, static_cast<Eigen::Index>(k)) = v;
+    }
+  }
+  return d;
+}
+
+}  // namespace hsicho::io

@@ -1,0 +1,112 @@
+// The journal of finished trainings: records read back exactly, and whatever a killed run or a
+// full disk leaves behind (a torn header, a torn or corrupted record) is dropped, never fatal.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "hsicho/error.hpp"
+#include "hsicho/io/journal.hpp"
+
+using namespace hsicho;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("hsicho-test-journal-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+io::JournalRecord record(std::size_t config, const std::string& message) {
+  io::JournalRecord r;
+  r.config = config;
+  r.rank = 1;
+  r.result.status = "ok";
+  r.result.val_error = 0.1 + static_cast<double>(config);
+  r.result.test_error = NAN;
+  r.result.curve = {1.0, 0.5, INFINITY};
+  r.result.message = message;
+  r.result.parameters = 609;
+  return r;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("journal records read back exactly, tabs and newlines in messages included",
+          "[journal]") {
+  const auto dir = fresh_dir("roundtrip");
+  {
+    io::JournalWriter w(dir.string(), 1, "fp");
+    w.append(record(0, "plain"));
+    w.append(record(5, "a\ttab, a\nnewline and a \\ backslash"));
+  }
+  const auto c = io::read_journals(dir.string(), "fp");
+  REQUIRE(c.dropped == 0);
+  REQUIRE(c.records.size() == 2);
+  CHECK(c.records[1].config == 5);
+  CHECK(c.records[1].result.message == "a\ttab, a\nnewline and a \\ backslash");
+  CHECK(c.records[1].result.val_error == 5.1);
+  CHECK(std::isnan(c.records[1].result.test_error));
+  CHECK(c.records[1].result.curve == std::vector<double>{1.0, 0.5, INFINITY});
+  REQUIRE_THROWS_AS(io::read_journals(dir.string(), "another"), InputError);
+}
+
+TEST_CASE("a torn header (killed or out of space while starting) holds nothing and is rewritten",
+          "[journal]") {
+  const auto dir = fresh_dir("torn-header");
+  const auto file = dir / "rank-00000.jnl";
+  write_text(file, "hsicho-jour");
+  const auto c = io::read_journals(dir.string(), "fp");
+  CHECK(c.records.empty());
+  {
+    io::JournalWriter w(dir.string(), 0, "fp");
+    w.append(record(2, ""));
+  }
+  const auto again = io::read_journals(dir.string(), "fp");
+  REQUIRE(again.records.size() == 1);
+  CHECK(again.dropped == 0);
+  CHECK(read_text(file).rfind("hsicho-journal 1 fp\n", 0) == 0);
+}
+
+TEST_CASE("a torn or corrupted record is dropped, and reopening keeps every valid record",
+          "[journal]") {
+  const auto dir = fresh_dir("corrupt");
+  const auto file = dir / "rank-00001.jnl";
+  {
+    io::JournalWriter w(dir.string(), 1, "fp");
+    for (std::size_t k = 0; k < 4; ++k)
+      w.append(record(k, "r" + std::to_string(k)));
+  }
+  std::string text = read_text(file);
+  const auto third = text.find("\nR\t2\t") + 1;
+  text[third + 8] ^= 0x01;     // a flipped bit in record 2: its CRC no longer matches
+  text += "R\t9\t1\tok\t0.5";  // and a torn last line
+  write_text(file, text);
+  const auto c = io::read_journals(dir.string(), "fp");
+  CHECK(c.records.size() == 3);  // 0, 1 and 3
+  CHECK(c.dropped == 2);
+  {
+    io::JournalWriter w(dir.string(), 1, "fp");  // rewrites the file without the two bad lines
+    w.append(record(7, ""));
+  }
+  const auto again = io::read_journals(dir.string(), "fp");
+  REQUIRE(again.records.size() == 4);
+  CHECK(again.dropped == 0);
+  CHECK(again.records[0].config == 0);
+  CHECK(again.records[1].config == 1);
+  CHECK(again.records[2].config == 3);
+  CHECK(again.records[3].config == 7);
+  CHECK(!fs::exists(file.string() + ".tmp"));
+}
