@@ -1,18 +1,16 @@
-// Fuzz target: the deck reader and everything `hsicho validate` checks, then the design and the
-// training settings of every point of a small first design, as `hsicho run` builds them before it
-// trains anything. A deck may be refused only with an InputError that names the deck; any other
-// exception, crash, hang, leak or sanitizer report is a finding.
-#include <algorithm>
+// Fuzz target: the deck reader and everything `hsicho validate` checks (study::check_deck, with a
+// first design of at most 8 points and without the data files). A deck may be refused only with
+// an InputError that starts with the deck's file and line; any other exception, crash, hang, leak
+// or sanitizer report is a finding.
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/space/deck.hpp"
-#include "hsicho/study/stage.hpp"
-#include "hsicho/train/spec.hpp"
+#include "hsicho/study/check_deck.hpp"
 
 namespace {
 
@@ -29,20 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // What `hsicho validate` does, with a smaller first design (the deck's own size would make
   // each input slow): the deck, the trainer's keys and values, the optimizer, every design point.
   try {
-    const auto deck = space::parse_deck(text, "fuzz.yaml");
-    train::check_space_keys(deck);
-    train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
-    const auto opt = study::read_optimize(deck);
-    auto settings = study::stage_design(deck, opt, 0);
-    settings.samples = std::min<std::size_t>(settings.samples, 8);
-    settings.iterations =
-        settings.iterations == 0 ? 64 : std::min<std::size_t>(settings.iterations, 64);
-    const auto design = design::make_design(deck.space, settings, deck.study.seed);
-    for (std::size_t i = 0; i < design.configs.size(); ++i)
-      train::resolve_point(deck, design.configs[i], deck.study.seed + i, i);
+    study::check_deck(space::parse_deck(text, "fuzz.yaml"), false, 8);
   } catch (const InputError& e) {
-    if (std::string(e.what()).find("fuzz.yaml") == std::string::npos)
-      fail(std::string("a deck error that does not name the deck: ") + e.what());
+    // Every message starts with the deck's file and line ("fuzz.yaml:12:5: ...").
+    const std::string m = e.what();
+    if (m.rfind("fuzz.yaml:", 0) != 0 || m.size() < 11 || !std::isdigit(m[10]))
+      fail("a deck error that does not start with the deck's line: " + m);
   }
   return 0;
 }

@@ -10,7 +10,9 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/check_deck.hpp"
 #include "hsicho/study/stage.hpp"
+#include "hsicho/train/data.hpp"
 #include "hsicho/train/spec.hpp"
 
 namespace hsicho::cli {
@@ -70,18 +72,9 @@ std::string short_text(const space::Value& v) {
 }  // namespace
 
 int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {}, "validate");
+  Args args(argv, {{"no-data", false}}, "validate");
   const auto deck = space::load_deck(deck_argument(args, "validate"));
-  // The space must set keys the trainer knows, and the blocks must hold values it can use.
-  train::check_space_keys(deck);
-  train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
-  const auto opt = study::read_optimize(deck);  // the optimizer's settings and budget
-  // Every point of the first design must be trainable, as `hsicho run` will check before it
-  // trains anything (a combination the trainer refuses is the deck's to fix).
-  const auto first =
-      design::make_design(deck.space, study::stage_design(deck, opt, 0), deck.study.seed);
-  for (std::size_t i = 0; i < first.configs.size(); ++i)
-    train::resolve_point(deck, first.configs[i], deck.study.seed, i);
+  const auto opt = study::check_deck(deck, !args.flag("no-data")).optimize;
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;

@@ -92,11 +92,15 @@ class DeckReader {
       root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
       throw InputError(SourceMark{path, e.mark.line + 1, e.mark.column + 1},
-                       "YAML syntax error: " + e.msg);
+                       "YAML syntax error: " + e.msg +
+                           "; check the indentation (spaces, not tabs), brackets and quotes on "
+                           "this line and the one before");
     }
     if (!root.IsMap()) {
       throw InputError(SourceMark{path, 1, 1},
-                       "a deck is a YAML map with the blocks " + join(keys::top));
+                       std::string(root.IsNull() ? "the deck is empty; " : "") +
+                           "a deck is a YAML map with the blocks " + join(keys::top) +
+                           " (docs/deck.md has a complete example)");
     }
     r_.expect_keys(root, "the deck", keys::top);
     Deck deck;
@@ -209,7 +213,10 @@ class DeckReader {
       space.add(read_param(entry));
     space.finalize();
     if (space.dimension() == 0) {
-      r_.fail(node, "the space has only fixed hyperparameters: nothing to vary and analyse");
+      r_.fail(
+          node,
+          "the space has only fixed hyperparameters: nothing to vary and analyse; give at least "
+          "one a range or values");
     }
   }
 
@@ -223,7 +230,8 @@ class DeckReader {
     if (!is_identifier(p.name)) {
       r_.fail(e["name"],
               "hyperparameter name '" + p.name +
-                  "' must be a word of letters, digits and '_' (not starting with a digit)");
+                  "' must be a word of letters, digits and '_' (not starting with a digit), "
+                  "such as learning_rate");
     }
     r_.expect_keys(e, where, keys::param);
     if (!e["type"]) r_.fail(e, where + " has no 'type': one of " + join(keys::types));
@@ -274,7 +282,7 @@ class DeckReader {
       try {
         p.default_value = p.parse(text);
       } catch (const InputError& err) {
-        r_.fail(e["default"], err.what());
+        r_.fail(e["default"], std::string(err.what()) + "; choose a default inside it");
       }
     }
     return p;
@@ -355,7 +363,8 @@ class DeckReader {
       }
       for (const auto& seen : values) {
         if (same_value(seen, v))
-          r_.fail(item, where + ": value '" + to_text(v) + "' is listed twice");
+          r_.fail(item,
+                  where + ": value '" + to_text(v) + "' is listed twice; list each value once");
       }
       values.push_back(v);
     }

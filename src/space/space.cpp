@@ -94,7 +94,9 @@ static void resolve_condition(Hyperparameter& child, const Space& space) {
       ever = c.holds(p.level_value(j));
     if (!ever) {
       throw InputError(c.mark, "'" + child.name + "' is never active: no value of '" + p.name +
-                                   "' " + p.describe_domain() + " satisfies '" + c.text + "'");
+                                   "' " + p.describe_domain() + " satisfies '" + c.text +
+                                   "'; change the condition or widen the range of '" + p.name +
+                                   "'");
     }
   }
 }

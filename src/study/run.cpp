@@ -22,6 +22,7 @@
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/stage.hpp"
 #include "hsicho/train/trainer.hpp"
 #include "hsicho/version.hpp"
@@ -80,50 +81,6 @@ std::uint64_t config_seed(std::uint64_t study_seed, std::size_t i) {
   return splitmix64(s) >> 1;  // 63 bits: fits the signed integers of HDF5 and LibTorch
 }
 
-hsic::Options analysis_options(const space::Deck& deck) {
-  hsic::Options o;
-  o.conditional = true;
-  o.seed = deck.study.seed;
-  const YAML::Node& a = deck.analysis;
-  auto where = [&](const char* key) {
-    const auto m = a[key].Mark();
-    return SourceMark{deck.path, m.line + 1, m.column + 1};
-  };
-  try {
-    if (a["alpha"]) {
-      o.alpha = a["alpha"].as<double>();
-      if (!(o.alpha > 0 && o.alpha < 1))
-        throw InputError(where("alpha"), "analysis.alpha must be in (0, 1)");
-    }
-    if (a["bandwidth"]) o.bandwidth = hsic::BandwidthRule::parse(a["bandwidth"].Scalar());
-    if (a["estimator"]) {
-      const auto e = a["estimator"].Scalar();
-      if (e != "v" && e != "u")
-        throw InputError(where("estimator"), "analysis.estimator must be v or u");
-      o.estimator = e == "u" ? hsic::Estimator::U : hsic::Estimator::V;
-    }
-    if (a["pvalues"]) {
-      const auto p = a["pvalues"].Scalar();
-      if (p == "none") {
-        o.pvalues = hsic::PValueMethod::None;
-      } else if (p.rfind("permutation:", 0) == 0) {
-        o.pvalues = hsic::PValueMethod::Permutation;
-        o.permutations = std::stoul(p.substr(12));
-      } else if (p != "gamma") {
-        throw InputError(where("pvalues"), "analysis.pvalues must be gamma, permutation:B or none");
-      }
-    }
-    if (a["interactions"]) o.interactions = a["interactions"].as<bool>();
-  } catch (const YAML::Exception& e) {
-    throw InputError(deck.path + ": block 'analysis': " + e.msg);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(deck.path + ": block 'analysis': " + e.what());
-  }
-  if (o.estimator == hsic::Estimator::U && o.pvalues == hsic::PValueMethod::Gamma)
-    o.pvalues = hsic::PValueMethod::None;
-  return o;
-}
-
 std::string data_key(const train::DataSpec& d) {
   std::ostringstream s;
   s << d.name << '|' << d.path << '|' << d.dim << '|' << d.train << '|' << d.validation << '|'
@@ -167,7 +124,7 @@ class Driver {
         deck_(space::load_deck(options.deck)) {
     train::check_space_keys(deck_);
     opt_ = read_optimize(deck_);
-    analysis_ = analysis_options(deck_);
+    analysis_ = read_analysis(deck_);
     out_ = options.out.empty() ? deck_.study.output : options.out;
     journal_dir_ = out_ + ".journal";
     fp_ = fingerprint(deck_);
@@ -267,7 +224,7 @@ class Driver {
     const auto key = data_key(d);
     auto it = data_cache_.find(key);
     if (it == data_cache_.end())
-      it = data_cache_.emplace(key, train::load_dataset(d, deck_.study.seed)).first;
+      it = data_cache_.emplace(key, train::load_deck_data(deck_, d)).first;
     return it->second;
   }
 

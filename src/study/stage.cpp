@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <numeric>
+#include <string>
 
 #include "hsicho/error.hpp"
 
@@ -23,56 +25,87 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
     const auto m = n[key].Mark();
     return SourceMark{deck.path, m.line + 1, m.column + 1};
   };
-  try {
-    if (n["strategy"]) {
-      o.strategy = n["strategy"].Scalar();
-      if (o.strategy != "hsic" && o.strategy != "random" && o.strategy != "lhs") {
-        throw InputError(where("strategy"),
-                         "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
-      }
-    }
-    if (!n["stages"])
-      throw InputError(deck.path +
-                       ": block 'optimize' needs 'stages': trainings per stage, e.g. [48, 32, 24]");
-    const YAML::Node st = n["stages"];
-    const std::vector<std::size_t> sizes = st.IsSequence()
-                                               ? st.as<std::vector<std::size_t>>()
-                                               : std::vector<std::size_t>{st.as<std::size_t>()};
-    for (auto s : sizes) {
-      if (s < 4) throw InputError(where("stages"), "each stage needs at least 4 trainings");
-    }
-    o.stages = sizes;
-    if (o.strategy != "hsic")
-      o.stages = {std::accumulate(sizes.begin(), sizes.end(), std::size_t{0})};
-    if (n["alpha"]) {
-      const YAML::Node a = n["alpha"];
-      o.alpha = a.IsSequence() ? a.as<std::vector<double>>() : std::vector<double>{a.as<double>()};
+  // Each key read with its own message: yaml-cpp's "bad conversion" names neither key nor remedy.
+  auto count = [&](const char* key, const YAML::Node& v) -> std::size_t {
+    const std::string t = v.IsScalar() ? v.Scalar() : "";
+    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 9)
+      throw InputError(where(key), std::string("optimize.") + key +
+                                       " must be whole numbers >= 0, got '" + t + "'");
+    return static_cast<std::size_t>(std::stoul(t));
+  };
+  auto real = [&](const char* key, const YAML::Node& v) {
+    const std::string t = v.IsScalar() ? v.Scalar() : "";
+    char* end = nullptr;
+    const double x = std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(x))
+      throw InputError(where(key),
+                       std::string("optimize.") + key + " must be a number, got '" + t + "'");
+    return x;
+  };
+  auto list = [&](const char* key, auto read) {
+    const YAML::Node v = n[key];
+    std::vector<decltype(read(key, v))> out;
+    if (v.IsSequence()) {
+      for (const auto& item : v)
+        out.push_back(read(key, item));
     } else {
-      o.alpha = {0.1};
+      out.push_back(read(key, v));
     }
-    for (double a : o.alpha) {
-      if (!(a > 0 && a < 1))
-        throw InputError(where("alpha"), "optimize.alpha values must be in (0, 1)");
+    return out;
+  };
+  if (n["strategy"]) {
+    o.strategy = n["strategy"].Scalar();
+    if (o.strategy != "hsic" && o.strategy != "random" && o.strategy != "lhs") {
+      throw InputError(where("strategy"),
+                       "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
     }
-    while (o.alpha.size() < o.stages.size())
-      o.alpha.push_back(o.alpha.back());
-    if (n["pvalue"]) o.pvalue = n["pvalue"].as<double>();
-    if (n["share_floor"]) o.share_floor = n["share_floor"].as<double>();
-    if (n["freeze"]) {
-      o.freeze = n["freeze"].Scalar();
-      if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
-        throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
-      }
-    }
-    if (n["margin"]) o.margin = n["margin"].as<double>();
-    if (n["final_top"]) o.final_top = n["final_top"].as<std::size_t>();
-    if (n["final_seeds"]) o.final_seeds = n["final_seeds"].as<std::size_t>();
-    if (n["final_epochs"]) o.final_epochs = n["final_epochs"].as<double>();
-    if (n["budget"]) o.budget = n["budget"].as<std::size_t>();
-  } catch (const YAML::Exception& e) {
-    throw InputError(deck.path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                     std::to_string(e.mark.column + 1) + ": block 'optimize': " + e.msg);
   }
+  if (!n["stages"]) {
+    const auto m = n.Mark();
+    throw InputError(SourceMark{deck.path, m.line + 1, m.column + 1},
+                     "block 'optimize' needs 'stages': trainings per stage, e.g. [48, 32, 24]");
+  }
+  const std::vector<std::size_t> sizes = list("stages", count);
+  if (sizes.empty())
+    throw InputError(where("stages"), "optimize.stages lists no stage; e.g. [48, 32, 24]");
+  for (auto s : sizes) {
+    if (s < 4) throw InputError(where("stages"), "each stage needs at least 4 trainings");
+    if (s > 1000000)
+      throw InputError(where("stages"), "each stage can hold at most 1000000 trainings");
+  }
+  o.stages = sizes;
+  if (o.strategy != "hsic")
+    o.stages = {std::accumulate(sizes.begin(), sizes.end(), std::size_t{0})};
+  o.alpha = n["alpha"] ? list("alpha", real) : std::vector<double>{0.1};
+  for (double a : o.alpha) {
+    if (!(a > 0 && a < 1))
+      throw InputError(where("alpha"), "optimize.alpha values must be in (0, 1)");
+  }
+  while (o.alpha.size() < o.stages.size())
+    o.alpha.push_back(o.alpha.back());
+  if (n["pvalue"]) o.pvalue = real("pvalue", n["pvalue"]);
+  if (n["share_floor"]) o.share_floor = real("share_floor", n["share_floor"]);
+  if (n["freeze"]) {
+    o.freeze = n["freeze"].Scalar();
+    if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
+      throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
+    }
+  }
+  if (n["margin"]) o.margin = real("margin", n["margin"]);
+  if (n["final_top"]) o.final_top = count("final_top", n["final_top"]);
+  if (n["final_seeds"]) o.final_seeds = count("final_seeds", n["final_seeds"]);
+  if (n["final_epochs"]) o.final_epochs = real("final_epochs", n["final_epochs"]);
+  if (n["budget"]) o.budget = count("budget", n["budget"]);
+  auto in_range = [&](const char* key, double v, double lo, double hi, const char* what) {
+    if (n[key] && !(v >= lo && v <= hi))
+      throw InputError(where(key), std::string("optimize.") + key + " must be " + what);
+  };
+  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a larger p-value are frozen");
+  in_range("share_floor", o.share_floor, 0, 1, "in [0, 1]: a fraction of the sum of indices");
+  in_range("margin", o.margin, 0, 1, "in [0, 1] (of the normalized scale)");
+  in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
+  in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
+  in_range("final_epochs", o.final_epochs, 1e-3, 1e3, "a factor in [0.001, 1000] on the epochs");
   if (o.budget > 0 && o.total() > o.budget) {
     throw InputError(where("budget"),
                      "optimize asks for " + std::to_string(o.total()) +

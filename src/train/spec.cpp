@@ -7,6 +7,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/suggest.hpp"
+#include "hsicho/train/data.hpp"
 
 namespace hsicho::train {
 namespace {
@@ -37,7 +38,7 @@ class Resolver {
     if (!node) return std::nullopt;
     Found f;
     const auto m = node.Mark();
-    f.where = SourceMark{deck_.path, m.line + 1, m.column + 1}.str() + " (" + key + ")";
+    f.where = SourceMark{deck_.path, m.line + 1, m.column + 1}.str() + ": " + key;
     if (node.IsSequence()) {
       f.is_list = true;
       for (const auto& item : node)
@@ -178,14 +179,14 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
       ds.decay.push_back(std::pow(0.5, k));
   }
   if (static_cast<int>(ds.decay.size()) != ds.species) {
-    throw InputError(r.where(d, "decay") + ": data.decay lists " + std::to_string(ds.decay.size()) +
-                     " constants for " + std::to_string(ds.species) + " species");
+    throw InputError(r.where(d, "decay") + ": lists " + std::to_string(ds.decay.size()) +
+                     " decay constants for " + std::to_string(ds.species) +
+                     " species; give one per species");
   }
   r.set(d, "t_max", ds.t_max, 1e-12);
   r.set_list(d, "initial", ds.initial, 0.0);
   if (ds.initial.size() != 2 || ds.initial[0] > ds.initial[1]) {
-    throw InputError(r.where(d, "initial") +
-                     ": data.initial must be a range [low, high] with low <= high");
+    throw InputError(r.where(d, "initial") + ": must be a range [low, high] with low <= high");
   }
   r.set(d, "log_outputs", ds.log_outputs);
   r.set(d, "standardize", ds.standardize);
@@ -194,8 +195,9 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   ModelSpec& ms = s.model;
   r.set(m, "type", ms.type, {"mlp", "cnn"});
   if (ms.type == "cnn" && !images) {
-    throw InputError(r.where(m, "type") +
-                     ": model type cnn needs an image data set (mnist, fashion_mnist, cifar10)");
+    throw InputError(
+        r.where(m, "type") +
+        ": cnn needs an image data set (mnist, fashion_mnist, cifar10); use type: mlp");
   }
   r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
   r.set(m, "blocks", ms.layers, 1);
@@ -203,7 +205,8 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
   r.set(m, "activation", ms.activation, kActivations);
   r.set(m, "dropout", ms.dropout, 0.0);
-  if (ms.dropout >= 1) throw InputError(r.where(m, "dropout") + ": dropout must be below 1");
+  if (ms.dropout >= 1)
+    throw InputError(r.where(m, "dropout") + ": must be below 1 (the fraction of units dropped)");
   r.set(m, "batch_norm", ms.batch_norm);
   r.set(m, "init", ms.init, {"default", "xavier", "kaiming"});
   r.set(m, "kernel_size", ms.kernel_size, 1);
@@ -229,13 +232,14 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(t, "loss", os.loss, {"mse", "mae", "huber", "cross_entropy"});
   if (images != (os.loss == "cross_entropy")) {
     throw InputError(
-        r.where(t, "loss") + ": loss " + os.loss + " does not fit data set " + ds.name +
+        r.where(t, "loss") + ": " + os.loss + " does not fit data set " + ds.name +
         (images ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
   r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
   r.set(t, "threads", os.threads, 1);
   if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
-    throw InputError(r.where(t, "nesterov") + ": nesterov needs optimizer sgd with momentum > 0");
+    throw InputError(r.where(t, "nesterov") +
+                     ": needs optimizer sgd with momentum > 0; set them, or leave nesterov false");
   }
   return s;
 }
@@ -255,6 +259,17 @@ TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, st
                      values +
                      "); restrict the space (a narrower range, fewer values, or a 'when' "
                      "condition) so that every combination is one the trainer accepts");
+  }
+}
+
+DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec) {
+  try {
+    return load_dataset(spec, deck.study.seed);
+  } catch (const InputError& e) {
+    const YAML::Node node = deck.data["path"] ? deck.data["path"] : deck.data["name"];
+    const auto m = node.Mark();
+    throw InputError(SourceMark{deck.path, m.line + 1, m.column + 1},
+                     std::string("data: ") + e.what());
   }
 }
 

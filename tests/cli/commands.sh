@@ -6,9 +6,17 @@ inputs=$2
 . "$(dirname "$0")/lib.sh"
 
 for deck in "$inputs"/*.yaml; do
-  check "validate $(basename "$deck")" 0 "$hsicho" validate "$deck"
+  check "validate $(basename "$deck")" 0 "$hsicho" validate --no-data "$deck"
   contains "validate $(basename "$deck") says valid" "valid deck"
 done
+# With its data read: generated data always; image sets where their files are absent say so.
+for deck in "$inputs"/demo.yaml "$inputs"/runge*.yaml "$inputs"/bateman*.yaml; do
+  check "validate with data $(basename "$deck")" 0 "$hsicho" validate "$deck"
+done
+if [ ! -e data/cifar10 ]; then
+  check "validate without the CIFAR-10 files" 2 "$hsicho" validate "$inputs/cifar10_small.yaml"
+  contains "missing data named" "data/cifar10"
+fi
 # The complete example of docs/deck.md is a valid deck.
 docdeck=$(mktemp --suffix=.yaml)
 awk '/^```yaml/{f=1;next}/^```/{if(f)exit}f' "$inputs/../docs/deck.md" >"$docdeck"

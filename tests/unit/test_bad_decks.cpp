@@ -1,10 +1,11 @@
-// Every malformed deck in tests/decks/bad is rejected with the message and the position its
-// header announces ("# expect-at: LINE:COL", "# expect: TEXT").
+// Every malformed deck in tests/decks/bad is rejected, by the checks of `hsicho validate`, with
+// the message and the position its header announces ("# expect-at: LINE:COL", "# expect: TEXT").
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/check_deck.hpp"
 
 using namespace hsicho;
 namespace fs = std::filesystem;
@@ -26,7 +27,7 @@ TEST_CASE("each bad deck gives its message at its line and column", "[deck][erro
     REQUIRE(!at.empty());
     REQUIRE(!expect.empty());
     try {
-      space::load_deck(file.string());
+      study::check_deck(space::load_deck(file.string()), true);
       FAIL("accepted a bad deck");
     } catch (const InputError& e) {
       const std::string msg = e.what();

@@ -79,6 +79,11 @@ TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, st
 space::Config config_from_settings(const space::Space& space,
                                    const std::vector<std::string>& settings);
 
+// The data set of `spec` (train::load_dataset), a missing or damaged file reported at the deck's
+// data.path (or data.name) line.
+struct DataSet;
+DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec);
+
 // Checks that every hyperparameter of the space sets a key the trainer knows (for validate).
 void check_space_keys(const space::Deck& deck);
 

@@ -1,0 +1,33 @@
+#include "hsicho/study/check_deck.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "hsicho/design/design.hpp"
+#include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/train/data.hpp"
+#include "hsicho/train/spec.hpp"
+
+namespace hsicho::study {
+
+DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_samples) {
+  train::check_space_keys(deck);
+  train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
+  DeckCheck c;
+  c.optimize = read_optimize(deck);
+  c.analysis = read_analysis(deck);
+  auto settings = stage_design(deck, c.optimize, 0);
+  if (max_samples > 0) {
+    settings.samples = std::min(settings.samples, max_samples);
+    settings.iterations =
+        std::min<std::size_t>(settings.iterations == 0 ? 64 : settings.iterations, 64);
+  }
+  const auto first = design::make_design(deck.space, settings, deck.study.seed);
+  std::vector<train::TrainSpec> specs;
+  for (std::size_t i = 0; i < first.configs.size(); ++i)
+    specs.push_back(train::resolve_point(deck, first.configs[i], deck.study.seed, i));
+  if (read_data && !specs.empty()) train::load_deck_data(deck, specs.front().data);
+  return c;
+}
+
+}  // namespace hsicho::study
