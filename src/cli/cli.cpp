@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "hsicho/dist/mpi_session.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/suggest.hpp"
 #include "hsicho/version.hpp"
@@ -69,9 +70,12 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (root) std::cerr << "hsicho: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "hsicho: failure";
-    if (ctx.ranks > 1) std::cerr << " on rank " << ctx.rank;
-    std::cerr << ": " << e.what() << "\n";
+    // One line, written at once, so that the lines of several failing ranks do not interleave.
+    const std::string where = ctx.ranks > 1 ? " on rank " + std::to_string(ctx.rank) : "";
+    std::cerr << "hsicho: failure" + where + ": " + e.what() + "\n" << std::flush;
+    // A failure may strike one rank only (its disk, its memory): the others would wait for it
+    // in the next collective call for ever. Ending the whole job is the only safe way out.
+    if (ctx.ranks > 1) dist::abort_all(1);
     return 1;
   }
 }

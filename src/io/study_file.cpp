@@ -9,9 +9,11 @@
 namespace hsicho::io {
 
 void write_study(const std::string& path, const StudyData& s) {
+  // Built in memory, written beside the destination and renamed over it: a crash or a full disk
+  // leaves the previous file or none, never a damaged one.
   const std::string tmp = path + ".tmp";
   {
-    auto f = h5::create_file(tmp);
+    auto f = h5::create_memory_file(path);
     h5::write_attribute(f, "format", std::string("hsicho-study"));
     h5::write_attribute(f, "format_version", std::int64_t{1});
     h5::write_attribute(f, "program_version", s.version);
@@ -109,6 +111,7 @@ void write_study(const std::string& path, const StudyData& s) {
       h5::write_doubles(fi, "val_error", s.final_val, s.final_seeds);
       h5::write_doubles(fi, "test_error", s.final_test, s.final_seeds);
     }
+    h5::save_file(f, tmp);
   }  // closed here, before the rename
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);

@@ -130,6 +130,13 @@ class Driver {
     fp_ = fingerprint(deck_);
   }
 
+  // What is kept and how to go on, after a stop or a failure.
+  std::string resume_hint() const {
+    return "Finished trainings are kept in " + journal_dir_ +
+           "; once the cause is fixed, continue with: srun hsicho run " + options_.deck +
+           " --resume" + (options_.out.empty() ? "" : " --out " + options_.out);
+  }
+
   int run() {
     started_ = std::chrono::steady_clock::now();
     started_at_ = now_iso();
@@ -235,6 +242,10 @@ class Driver {
     for (std::size_t k = 0; k < ids.size(); ++k) {
       if (!results_.count(ids[k])) todo.push_back(k);
     }
+    // Every rank reads the data before any training, also a rank that will get no work: a
+    // missing or damaged file stops all ranks alike, at once.
+    for (auto k : todo)
+      data_for(specs[k].data);
     if (deck_.study.dynamic && deck_.study.longest_first) {
       std::vector<double> cost(ids.size(), 0);
       for (auto k : todo) {
@@ -385,10 +396,8 @@ class Driver {
 
   int stopped() {
     if (root_) {
-      std::cerr << "hsicho run: stopped by a signal with " << results_.size()
-                << " trainings done (all saved in " << journal_dir_ << ").\n"
-                << "continue with: srun hsicho run " << options_.deck << " --resume"
-                << (options_.out.empty() ? "" : " --out " + options_.out) << "\n";
+      std::cerr << "hsicho run: stopped by a signal with " << results_.size() << " trainings done. "
+                << resume_hint() << "\n";
     }
     return 1;
   }
@@ -635,7 +644,11 @@ void Driver::write_and_report() {
 
 int run(const RunOptions& options, int rank, int ranks) {
   Driver driver(options, rank, ranks);
-  return driver.run();
+  try {
+    return driver.run();
+  } catch (const RuntimeError& e) {
+    throw RuntimeError(std::string(e.what()) + "\n" + driver.resume_hint());
+  }
 }
 
 }  // namespace hsicho::study

@@ -29,7 +29,13 @@ class Handle {
 };
 
 Handle create_file(const std::string& path);  // truncates
-Handle open_file(const std::string& path);    // read only; InputError if not an HDF5 file
+// A file built in memory (HDF5's core driver), written to disk whole by save_file: HDF5 never
+// meets a full disk or a failing file system halfway through its metadata.
+Handle create_memory_file(const std::string& name);
+// Writes a memory file's image to `path` (plain write + fsync, every error a RuntimeError that
+// names the path and the system's reason, e.g. "No space left on device"), then closes it.
+void save_file(Handle& file, const std::string& path);
+Handle open_file(const std::string& path);  // read only; InputError if not an HDF5 file
 Handle create_group(const Handle& parent, const std::string& name);
 Handle open_group(const Handle& parent, const std::string& name);
 bool exists(const Handle& parent, const std::string& name);
