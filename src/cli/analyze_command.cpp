@@ -300,6 +300,8 @@ int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx) {
     throw InputError(req.file + ": " + e.what());  // bad data: the user's to fix
   }
   if (ctx.rank != 0) return 0;
+  if (const auto w = hsic::goal_set_warning(an); !w.empty() && !req.options.global)
+    std::cerr << "hsicho analyze: " << w << "\n";  // stderr: the JSON on stdout stays clean
   if (req.json) {
     print_json(req, an);
   } else {

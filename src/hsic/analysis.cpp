@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -351,6 +352,16 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
     }
   }
   return an;
+}
+
+std::string goal_set_warning(const Analysis& an) {
+  constexpr std::size_t kFew = 5;
+  if (an.m >= kFew || an.n == 0) return "";
+  char alpha[32];
+  std::snprintf(alpha, sizeof alpha, "%.2g", std::min(0.5, static_cast<double>(kFew) / an.n));
+  return "warning: the goal set holds " + std::to_string(an.m) + " of " + std::to_string(an.n) +
+         " trainings: too few for the indices to say what matters; raise alpha (to " + alpha +
+         " here) or train more";
 }
 
 }  // namespace hsicho::hsic

@@ -112,9 +112,13 @@ Value Hyperparameter::value_at(double u) const {
       break;
   }
   const std::size_t k = levels();
-  // First guess from the (linear) bin width, then step to the bin whose edges hold u: exact for
-  // both linear and logarithmic bins, whatever the rounding of the guess.
-  auto j = static_cast<std::size_t>(std::min<double>(std::floor(u * k), k - 1));
+  // First guess from the inverse of the bin edges (linear or logarithmic), then step to the bin
+  // whose edges hold u: exact whatever the rounding of the guess, and a step or two at most (a
+  // linear guess for log bins once walked a billion levels, one at a time).
+  double guess = std::floor(u * static_cast<double>(k));
+  if (type == Type::Integer && log_scale)
+    guess = std::floor(lo * std::exp(u * (std::log(hi + 1) - std::log(lo))) - lo);
+  auto j = static_cast<std::size_t>(std::clamp(guess, 0.0, static_cast<double>(k - 1)));
   while (j > 0 && u < edge(j))
     --j;
   while (j + 1 < k && u >= edge(j + 1))

@@ -242,10 +242,13 @@ class Driver {
     for (std::size_t k = 0; k < ids.size(); ++k) {
       if (!results_.count(ids[k])) todo.push_back(k);
     }
-    // Every rank reads the data before any training, also a rank that will get no work: a
-    // missing or damaged file stops all ranks alike, at once.
-    for (auto k : todo)
+    // Every rank reads the data and checks the devices before any training, also a rank that
+    // will get no work: a missing file or a cuda without a GPU stops all ranks alike, at once.
+    const int local_rank = train::local_rank_from_environment();
+    for (auto k : todo) {
       data_for(specs[k].data);
+      train::choose_device(specs[k].optim.device, local_rank);
+    }
     if (deck_.study.dynamic && deck_.study.longest_first) {
       std::vector<double> cost(ids.size(), 0);
       for (auto k : todo) {
@@ -265,7 +268,6 @@ class Driver {
     }
     const auto t0 = std::chrono::steady_clock::now();
     double last_print = -1e300;
-    const int local_rank = train::local_rank_from_environment();
     {
       dist::WorkQueue queue(todo.size(), deck_.study.dynamic);
       auto print_progress = [&](bool force) {
@@ -293,7 +295,13 @@ class Driver {
         if (!k) break;
         const auto pos = todo[*k];
         const auto& spec = specs[pos];
-        const train::Result r = train::train_one(spec, data_for(spec.data), local_rank);
+        train::Result r;
+        try {
+          r = train::train_one(spec, data_for(spec.data), local_rank);
+        } catch (const InputError& e) {
+          // Found by one rank in the middle of the study: not a deck error the others share.
+          throw RuntimeError(e.what());
+        }
         journal_->append({ids[pos], rank_, r});  // on disk before the next training starts
         queue.record(r.status != "ok", r.val_error);
         if (root_) print_progress(false);
@@ -345,6 +353,11 @@ class Driver {
     o.alpha = st.alpha;
     try {
       if (d == 0) throw std::invalid_argument("every hyperparameter is frozen");
+      if (!(y.array() < INFINITY).any()) {
+        throw std::invalid_argument("all " + std::to_string(n) +
+                                    " trainings diverged or failed, nothing to compare "
+                                    "('hsicho report' on the study file says why)");
+      }
       st.analysis = hsic::analyze(x, y, names, o, dist::world_partition());
     } catch (const std::invalid_argument& e) {
       st.analysis_problem =
@@ -621,6 +634,7 @@ void Driver::write_and_report() {
     std::cout << "\nwhat matters" << (stages_.size() > 1 ? " in the last stage" : "")
               << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n
               << "):\n";
+    if (const auto w = hsic::goal_set_warning(an); !w.empty()) std::cout << "  " << w << "\n";
     for (auto k : order) {
       const auto& r = an.inputs[k];
       char line[160];

@@ -53,6 +53,10 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                  const std::vector<std::string>& names, const Options& options,
                  const Partition& part = {});
 
+// A warning when the goal set is too small for the indices to mean much (fewer than 5 rows):
+// empty when it is fine. Printed by `hsicho run` and `hsicho analyze`.
+std::string goal_set_warning(const Analysis& analysis);
+
 // The bandwidth in [1e-4, 5] that maximizes the target index (log grid, then golden section).
 double max_bandwidth(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double alpha,
                      Estimator est, Scaling scaling, const Partition& part);
