@@ -252,9 +252,15 @@ class Driver {
     if (deck_.study.dynamic && deck_.study.longest_first) {
       std::vector<double> cost(ids.size(), 0);
       for (auto k : todo) {
-        cost[k] =
-            static_cast<double>(train::count_parameters(specs[k].model, data_for(specs[k].data))) *
-            specs[k].optim.epochs;
+        try {
+          cost[k] = static_cast<double>(
+                        train::count_parameters(specs[k].model, data_for(specs[k].data))) *
+                    specs[k].optim.epochs;
+        } catch (const std::exception&) {
+          // A network that cannot be built (too large for memory, pooled below one pixel):
+          // its training fails at once and is recorded with the reason, like any other failure.
+          cost[k] = 0;
+        }
       }
       std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
     }
