@@ -11,7 +11,8 @@ echo "|---|---|---|"
 for deck in tests/decks/bad/*.yaml; do
   out=$("$hsicho" validate "$deck" 2>&1 | head -1)
   rc=${PIPESTATUS[0]}
-  msg=${out#hsicho: error: tests/decks/bad/}
+  msg=${out#hsicho: error: }
+  msg=${msg//tests\/decks\/bad\//}  # paths relative to the folder of bad decks
   msg=${msg//|/\\|}
   echo "| \`$(basename "$deck")\` | $rc | $msg |"
 done
