@@ -244,10 +244,24 @@ class Driver {
     }
     // Every rank reads the data and checks the devices before any training, also a rank that
     // will get no work: a missing file or a cuda without a GPU stops all ranks alike, at once.
+    // The ranks agree on the outcome, so that a rank whose node differs (a GPU missing, a file
+    // absent from a local disk) does not leave the others waiting for it.
     const int local_rank = train::local_rank_from_environment();
-    for (auto k : todo) {
-      data_for(specs[k].data);
-      train::choose_device(specs[k].optim.device, local_rank);
+    std::string problem;
+    try {
+      for (auto k : todo) {
+        data_for(specs[k].data);
+        train::choose_device(specs[k].optim.device, local_rank);
+      }
+    } catch (const InputError& e) {
+      problem = e.what();
+    }
+    if (dist::any_rank(!problem.empty())) {
+      if (!problem.empty() && !root_)
+        std::cerr << "hsicho: error on rank " + std::to_string(rank_) + ": " + problem + "\n";
+      throw InputError(problem.empty() ? "another rank could not start training (its message "
+                                         "is above)"
+                                       : problem);
     }
     if (deck_.study.dynamic && deck_.study.longest_first) {
       std::vector<double> cost(ids.size(), 0);

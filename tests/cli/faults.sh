@@ -7,7 +7,8 @@
 # (b) corrupted and torn journal records, a torn header, a header of another study;
 # (c) a full disk (a small tmpfs as output folder; skipped where it cannot be mounted): a clear
 #     error, the journals intact, and a resume that works once space is freed;
-# (d) missing, truncated and wrong-format data files: exit 2 before any training, naming the file;
+# (d) missing, truncated and wrong-format data files, also on one node only: exit 2 before any
+#     training, naming the file;
 # (e) trainings that diverge or throw: recorded as such, the study completes;
 # (f) more ranks than configurations, a goal set of one training, every training diverged.
 # The closing lines ("figure: ...") are the numbers docs/reliability.md reports.
@@ -76,7 +77,7 @@ finished=0
 during_resume=0
 for i in $(seq "$kills"); do
   out=$tmp/kill$i.h5
-  delay=$((RANDOM % duration))
+  delay=$((RANDOM % (duration * 9 / 10)))  # within the run (its last tenth can end early)
   mode=whole
   [ $((RANDOM % 2)) -eq 0 ] && mode=rank
   start "$out" "$tmp/kill$i.log"
@@ -92,7 +93,7 @@ for i in $(seq "$kills"); do
   if [ $((i % 4)) -eq 0 ] && [ "$what" != finished ]; then
     # Killed again while resuming.
     start "$out" "$tmp/kill$i.resume1.log" --resume
-    what2=$(kill_after "$out" $((RANDOM % duration)) whole)
+    what2=$(kill_after "$out" $((RANDOM % (duration * 9 / 10))) whole)
     wait "$job" 2>/dev/null
     [ "$what2" != finished ] && during_resume=$((during_resume + 1)) && extra=", killed again while resuming"
   fi
@@ -195,6 +196,18 @@ for damage in missing_folder missing_labels truncated_images wrong_magic bad_gzi
   data_faults=$((data_faults + 1))
   echo "data $damage: ${message#hsicho: error: $tmp/}"
 done
+# Missing on one node only (each rank in its own folder, the data path relative): every rank
+# stops, at once, with the failing rank's message.
+mkdir -p "$tmp/node_a" "$tmp/node_b"
+/usr/bin/python3 "$root/tests/cli/make_idx.py" "$tmp/node_a/images"
+write_deck "$tmp/node.yaml" images
+check "data on one node only" 2 timeout 120 "$mpiexec" -n 1 -wdir "$tmp/node_a" "$hsicho" run "$tmp/node.yaml" \
+  --out "$tmp/node.h5" : -n 1 -wdir "$tmp/node_b" "$hsicho" run "$tmp/node.yaml" --out "$tmp/node.h5"
+contains "data on one node only: the rank says" "error on rank 1: $tmp/node.yaml:3:"
+contains "data on one node only: rank 0 says" "another rank could not start training"
+[ "$(records "$tmp/node.h5")" -eq 0 ] && ok || bad "data on one node only: trainings ran"
+data_faults=$((data_faults + 1))
+echo "data on one node only: $(grep -m1 'error on rank' <<<"$out" | sed "s|$tmp/||g")"
 echo "figure: data faults $data_faults, each refused before any training (exit 2)"
 
 # (e) Trainings that diverge (lr up to 1e6) or throw (5-7 pooling blocks on a 28x28 image).
