@@ -1,13 +1,10 @@
 #include "hsicho/io/h5.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 #include <cstring>
 
+#include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
 
 namespace hsicho::io::h5 {
@@ -127,24 +124,10 @@ void save_file(Handle& file, const std::string& path) {
   check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL), "H5Fflush", file.what());
   const ssize_t size = H5Fget_file_image(file.id(), nullptr, 0);
   if (size < 0) throw RuntimeError("HDF5 H5Fget_file_image failed for " + file.what());
-  std::vector<char> image(static_cast<std::size_t>(size));
-  if (H5Fget_file_image(file.id(), image.data(), image.size()) != size)
+  std::string image(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(file.id(), &image[0], image.size()) != size)
     throw RuntimeError("HDF5 H5Fget_file_image failed for " + file.what());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw RuntimeError("cannot create '" + path + "': " + std::strerror(errno));
-  std::size_t done = 0;
-  int error = 0;
-  while (done < image.size() && !error) {
-    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
-    if (n < 0 && errno != EINTR) error = errno;
-    if (n > 0) done += static_cast<std::size_t>(n);
-  }
-  if (!error && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && !error) error = errno;
-  if (error) {
-    ::unlink(path.c_str());  // no half-written file is left to be mistaken for a study
-    throw RuntimeError("cannot write '" + path + "': " + std::strerror(error));
-  }
+  write_file_durably(path, image, "'" + path + "'");
 }
 
 Handle open_file(const std::string& path) {

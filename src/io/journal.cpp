@@ -15,6 +15,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
 
 namespace hsicho::io {
@@ -80,20 +81,6 @@ std::string crc_of(const std::string& s) {
 
 std::string header_line(const std::string& fingerprint) {
   return std::string(kMagic) + " " + fingerprint;
-}
-
-void write_all(int fd, const std::string& text, const std::string& path) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw RuntimeError("cannot write journal '" + path + "': " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0)
-    throw RuntimeError("cannot flush journal '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace
@@ -187,16 +174,7 @@ JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string
   if (keep != text) {
     // Rewritten beside and renamed over: a crash now leaves the old file or the new one, whole.
     const std::string tmp = path_ + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw RuntimeError("cannot write journal '" + tmp + "': " + std::strerror(errno));
-    try {
-      write_all(fd, keep, tmp);
-    } catch (...) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw;
-    }
-    ::close(fd);
+    write_file_durably(tmp, keep, "journal '" + tmp + "'");
     if (::rename(tmp.c_str(), path_.c_str()) != 0) {
       throw RuntimeError("cannot replace journal '" + path_ + "': " + std::strerror(errno));
     }
@@ -210,7 +188,8 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(const JournalRecord& record) {
-  write_all(fd_, format_record(record) + '\n', path_);
+  const std::string line = format_record(record) + '\n';
+  write_durably(fd_, line.data(), line.size(), "journal '" + path_ + "'");
 }
 
 JournalContents read_journals(const std::string& dir, const std::string& fingerprint) {
