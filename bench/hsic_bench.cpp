@@ -10,16 +10,17 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 
-#include "hsicho/dist/hsic_partition.hpp"
-#include "hsicho/dist/mpi_session.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 
 int main(int argc, char** argv) {
-  hsicho::dist::MpiSession mpi(argc, argv);
+  hsicho::parallel::MpiSession mpi(argc, argv);
   if (argc < 2) {
     std::fprintf(stderr, "usage: %s DATA.csv [options]\n", argv[0]);
     return 2;
@@ -52,31 +53,33 @@ int main(int argc, char** argv) {
     y[r] = std::atof(table.rows[r][d].c_str());
   }
   std::vector<std::string> names(table.header.begin(), table.header.end() - 1);
-  const auto part = hsicho::dist::world_partition();
+  const auto part = hsicho::parallel::world_partition();
   double best = 1e300;
   hsicho::hsic::Analysis an;
   for (int r = 0; r < repeat; ++r) {
-    hsicho::dist::all_gather(0);  // start together
+    hsicho::parallel::all_gather(0);  // start together
     const auto t0 = std::chrono::steady_clock::now();
     an = hsicho::hsic::analyze(x, y, names, o, part);
-    hsicho::dist::all_gather(0);
+    hsicho::parallel::all_gather(0);
     best = std::min(best,
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   if (mpi.rank() == 0) {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    using hsicho::io::json_number;
-    std::printf("{\"seconds\": %.6f, \"peak_mib\": %.1f, \"ranks\": %d, \"n\": %ld, \"inputs\": [",
-                best, ru.ru_maxrss / 1024.0, mpi.size(), static_cast<long>(n));
-    for (std::size_t i = 0; i < an.inputs.size(); ++i) {
-      const auto& in = an.inputs[i];
-      std::printf(
-          "%s{\"name\": \"%s\", \"bandwidth\": %s, \"hsic\": %s, \"r2\": %s, \"pvalue\": %s}",
-          i ? ", " : "", in.name.c_str(), json_number(in.bandwidth).c_str(),
-          json_number(in.hsic).c_str(), json_number(in.r2).c_str(), json_number(in.pvalue).c_str());
+    hsicho::io::Json j = {{"seconds", best},
+                          {"peak_mib", ru.ru_maxrss / 1024.0},
+                          {"ranks", mpi.size()},
+                          {"n", n},
+                          {"inputs", hsicho::io::Json::array()}};
+    for (const auto& in : an.inputs) {
+      j["inputs"].push_back({{"name", in.name},
+                             {"bandwidth", in.bandwidth},
+                             {"hsic", in.hsic},
+                             {"r2", in.r2},
+                             {"pvalue", in.pvalue}});
     }
-    std::printf("]}\n");
+    std::cout << hsicho::io::json_text(j);
   }
   return 0;
 }

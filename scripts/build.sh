@@ -5,5 +5,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 build=${HSICHO_BUILD_DIR:-$root/build}
+# hsicho links the serial HDF5 since the study file needs no MPI: a cache made before that still
+# names the openmpi HDF5, so it is made anew.
+if grep -qs "^HDF5_C_INCLUDE_DIR.*hdf5/openmpi" "$build/CMakeCache.txt"; then
+  rm -f "$build/CMakeCache.txt"
+fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build "$build" -j "$(nproc)"

@@ -7,8 +7,9 @@ packages=(
   build-essential cmake git pkg-config
   libtorch-dev libopenblas0-pthread
   libopenmpi-dev openmpi-bin
-  libhdf5-openmpi-dev
+  libhdf5-dev
   libeigen3-dev libyaml-cpp-dev catch2 zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libboost-math-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
 )
 

@@ -4,11 +4,11 @@
 #include <vector>
 
 #include "hsicho/cli/cli.hpp"
-#include "hsicho/dist/mpi_session.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 
 int main(int argc, char** argv) {
   try {
-    hsicho::dist::MpiSession mpi(argc, argv);
+    hsicho::parallel::MpiSession mpi(argc, argv);
     const std::vector<std::string> args(argv + 1, argv + argc);
     return hsicho::cli::run(args, {mpi.rank(), mpi.size()});
   } catch (const std::exception& e) {

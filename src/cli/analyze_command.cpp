@@ -1,20 +1,21 @@
 // hsicho analyze FILE.csv --target COL: sensitivity indices of the other columns.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "commands.hpp"
-#include "hsicho/cli/args.hpp"
-#include "hsicho/dist/hsic_partition.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/csv_inputs.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/study_file.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/analysis_settings.hpp"
 
 namespace hsicho::cli {
 namespace {
@@ -28,103 +29,53 @@ struct Request {
   bool study = false;  // an HDF5 study file rather than a CSV
 };
 
-double parse_double(const std::string& text, const std::string& what) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size()) {
-    throw InputError(what + " must be a number, got '" + text + "'");
-  }
-  return v;
-}
-
-Request parse_request(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {{"target", true},
-             {"alpha", true},
-             {"bandwidth", true},
-             {"estimator", true},
-             {"scaling", true},
-             {"pvalues", true},
-             {"interactions", false},
-             {"conditional", false},
-             {"global", false},
-             {"block", true},
-             {"space", true},
-             {"ignore", true, true},
-             {"seed", true},
-             {"json", false}},
-            "analyze");
+Request parse_request(const AnalyzeArgs& args) {
   Request r;
-  if (args.positionals().size() != 1) {
-    throw InputError("hsicho analyze needs one file: hsicho analyze FILE.csv --target COLUMN");
-  }
-  r.file = args.positionals()[0];
-  r.study = r.file.size() > 3 && r.file.substr(r.file.size() - 3) == ".h5";
+  r.file = args.file;
+  r.study = io::is_study_file_name(r.file);
   if (r.study) {
     // A study file carries its space and its errors (validation); its inactive children are known.
-    if (args.value("target") && *args.value("target") != "val_error") {
+    if (args.target && *args.target != "val_error") {
       throw InputError("a study file is analysed on its validation errors: leave out --target");
     }
-    if (args.value("space")) throw InputError("a study file carries its space: leave out --space");
+    if (args.space) throw InputError("a study file carries its space: leave out --space");
     r.target = "val_error";
     r.options.conditional = true;
-  } else if (!args.value("target")) {
+  } else if (!args.target) {
     throw InputError(
         "hsicho analyze needs --target COLUMN: the column of errors (lower is better)");
   } else {
-    r.target = *args.value("target");
+    r.target = *args.target;
   }
+  // The same validators as the deck's analysis block (study/analysis_settings.hpp).
   auto& o = r.options;
-  if (auto a = args.value("alpha")) {
-    o.alpha = parse_double(*a, "--alpha");
-    if (!(o.alpha > 0 && o.alpha < 1)) throw InputError("--alpha must be in (0, 1), got " + *a);
-  }
-  if (auto b = args.value("bandwidth")) {
+  auto set = [&](const char* key, const std::optional<std::string>& text) {
+    if (!text) return;
     try {
-      o.bandwidth = hsic::BandwidthRule::parse(*b);
+      study::set_analysis_option(o, key, *text);
     } catch (const std::invalid_argument& e) {
-      throw InputError(std::string("--bandwidth: ") + e.what());
+      throw InputError(std::string("--") + key + " " + e.what());
     }
-  }
-  if (auto e = args.value("estimator")) {
-    if (*e != "v" && *e != "u") throw InputError("--estimator must be v or u, got '" + *e + "'");
-    o.estimator = *e == "v" ? hsic::Estimator::V : hsic::Estimator::U;
-  }
-  if (auto s = args.value("scaling")) {
-    if (*s != "hsic" && *s != "paper")
-      throw InputError("--scaling must be hsic or paper, got '" + *s + "'");
-    o.scaling = *s == "hsic" ? hsic::Scaling::Hsic : hsic::Scaling::Paper;
-  }
-  if (auto p = args.value("pvalues")) {
-    if (*p == "gamma") {
-      o.pvalues = hsic::PValueMethod::Gamma;
-    } else if (*p == "none") {
-      o.pvalues = hsic::PValueMethod::None;
-    } else if (p->rfind("permutation:", 0) == 0) {
-      o.pvalues = hsic::PValueMethod::Permutation;
-      const double b = parse_double(p->substr(12), "the number of permutations");
-      if (!(b >= 1) || b != std::floor(b)) throw InputError("--pvalues permutation:B needs B >= 1");
-      o.permutations = static_cast<std::size_t>(b);
-    } else {
-      throw InputError("--pvalues must be gamma, permutation:B or none, got '" + *p + "'");
-    }
-  }
-  if (o.pvalues == hsic::PValueMethod::Gamma && o.estimator == hsic::Estimator::U) {
-    o.pvalues = hsic::PValueMethod::None;  // the Gamma law is that of the V statistic
-  }
-  if (auto b = args.integer("block", 4)) o.block_size = static_cast<std::size_t>(*b);
-  if (auto s = args.integer("seed", 0)) o.seed = static_cast<std::uint64_t>(*s);
-  o.interactions = args.flag("interactions");
-  o.conditional = o.conditional || args.flag("conditional");
-  o.global = args.flag("global");
-  r.space = args.value("space");
-  for (const auto& list : args.values("ignore")) {
+  };
+  set("alpha", args.alpha);
+  set("bandwidth", args.bandwidth);
+  set("estimator", args.estimator);
+  set("scaling", args.scaling);
+  set("pvalues", args.pvalues);
+  set("block", args.block);
+  set("seed", args.seed);
+  o.interactions = args.interactions;
+  o.conditional = o.conditional || args.conditional;
+  o.global = args.global;
+  study::finish_analysis_options(o);
+  r.space = args.space;
+  for (const auto& list : args.ignore) {
     std::stringstream s(list);
     std::string name;
     while (std::getline(s, name, ','))
       r.ignore.push_back(name);
   }
-  r.json = args.flag("json");
+  r.json = args.json;
   return r;
 }
 
@@ -153,17 +104,15 @@ Data load(const Request& req) {
                         req.space.value_or(""), req.options.seed);
 }
 
-std::string fmt(double v, const char* f = "%.4g") {
+std::string num(double v, const char* spec = "{:.4g}") {
   if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
+  return fmt::format(fmt::runtime(spec), v);
 }
 
 void print_table(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
   std::cout << "hsicho analyze " << req.file << ": " << an.n << " rows, target '" << req.target
-            << "', alpha = " << an.alpha << " (threshold " << fmt(an.threshold) << ", " << an.m
+            << "', alpha = " << an.alpha << " (threshold " << num(an.threshold) << ", " << an.m
             << " rows in the goal set)\n"
             << (o.global ? "global HSIC" : "target HSIC") << ", "
             << (o.block_size
@@ -192,13 +141,14 @@ void print_table(const Request& req, const hsic::Analysis& an) {
     std::string note;
     if (r.conditional) {
       any_conditional = true;
-      note = "active in " + std::to_string(r.n) + " rows (threshold " + fmt(r.threshold) +
-             "); 'is active': HSIC " + fmt(r.active_hsic) + ", p " + fmt(r.active_pvalue, "%.2g");
+      note = "active in " + std::to_string(r.n) + " rows (threshold " + num(r.threshold) +
+             "); 'is active': HSIC " + num(r.active_hsic) + ", p " + num(r.active_pvalue, "{:.2g}");
     }
-    rows.push_back({std::to_string(rank++), r.name, fmt(r.hsic, "%.4e"), fmt(r.stderr_, "%.2e"),
-                    fmt(r.r2, "%.3f"), std::isnan(r.share) ? "-" : fmt(100 * r.share, "%.1f") + "%",
-                    fmt(r.pvalue, "%.2e"), !std::isnan(r.pvalue) && r.pvalue < 0.05 ? "*" : "",
-                    fmt(r.bandwidth, "%.3g"), note});
+    rows.push_back({std::to_string(rank++), r.name, num(r.hsic, "{:.4e}"), num(r.stderr_, "{:.2e}"),
+                    num(r.r2, "{:.3f}"),
+                    std::isnan(r.share) ? "-" : num(100 * r.share, "{:.1f}") + "%",
+                    num(r.pvalue, "{:.2e}"), !std::isnan(r.pvalue) && r.pvalue < 0.05 ? "*" : "",
+                    num(r.bandwidth, "{:.3g}"), note});
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows) {
@@ -231,71 +181,62 @@ void print_table(const Request& req, const hsic::Analysis& an) {
     std::sort(pairs.rbegin(), pairs.rend());
     for (std::size_t k = 0; k < std::min<std::size_t>(pairs.size(), 5); ++k) {
       const auto [v, a, b] = pairs[k];
-      std::cout << "  " << an.inputs[a].name << " x " << an.inputs[b].name << ": " << fmt(v, "%.4e")
-                << "  ["
-                << fmt(an.interactions(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(a)),
-                       "%.2e")
+      std::cout << "  " << an.inputs[a].name << " x " << an.inputs[b].name << ": "
+                << num(v, "{:.4e}") << "  ["
+                << num(an.interactions(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(a)),
+                       "{:.2e}")
                 << ", "
-                << fmt(an.interactions(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(b)),
-                       "%.2e")
+                << num(an.interactions(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(b)),
+                       "{:.2e}")
                 << "]\n";
     }
   }
 }
 
 void print_json(const Request& req, const hsic::Analysis& an) {
-  using io::json_number;
-  using io::json_string;
   const auto& o = req.options;
-  std::ostringstream j;
-  j << "{\"n\": " << an.n << ", \"alpha\": " << json_number(an.alpha)
-    << ", \"threshold\": " << json_number(an.threshold) << ", \"m\": " << an.m
-    << ", \"estimator\": "
-    << json_string(o.block_size                        ? "block"
-                   : o.estimator == hsic::Estimator::V ? "v"
-                                                       : "u")
-    << ", \"kind\": " << json_string(o.global ? "global" : "target") << ", \"inputs\": [";
-  for (std::size_t i = 0; i < an.inputs.size(); ++i) {
-    const auto& r = an.inputs[i];
-    j << (i ? ", " : "") << "{\"name\": " << json_string(r.name)
-      << ", \"hsic\": " << json_number(r.hsic) << ", \"stderr\": " << json_number(r.stderr_)
-      << ", \"r2\": " << json_number(r.r2) << ", \"share\": " << json_number(r.share)
-      << ", \"pvalue\": " << json_number(r.pvalue)
-      << ", \"bandwidth\": " << json_number(r.bandwidth) << ", \"n\": " << r.n << ", \"m\": " << r.m
-      << ", \"threshold\": " << json_number(r.threshold)
-      << ", \"conditional\": " << (r.conditional ? "true" : "false");
+  io::Json j;
+  j["n"] = an.n;
+  j["alpha"] = an.alpha;
+  j["threshold"] = an.threshold;
+  j["m"] = an.m;
+  j["estimator"] = o.block_size ? "block" : o.estimator == hsic::Estimator::V ? "v" : "u";
+  j["kind"] = o.global ? "global" : "target";
+  j["inputs"] = io::Json::array();
+  for (const auto& r : an.inputs) {
+    io::Json in = {
+        {"name", r.name},   {"hsic", r.hsic},           {"stderr", r.stderr_},         {"r2", r.r2},
+        {"share", r.share}, {"pvalue", r.pvalue},       {"bandwidth", r.bandwidth},    {"n", r.n},
+        {"m", r.m},         {"threshold", r.threshold}, {"conditional", r.conditional}};
     if (r.conditional) {
-      j << ", \"active_hsic\": " << json_number(r.active_hsic)
-        << ", \"active_pvalue\": " << json_number(r.active_pvalue);
+      in["active_hsic"] = r.active_hsic;
+      in["active_pvalue"] = r.active_pvalue;
     }
-    j << "}";
+    j["inputs"].push_back(std::move(in));
   }
-  j << "]";
   if (an.interactions.size() > 0) {
-    j << ", \"interactions\": {\"names\": [";
-    for (std::size_t i = 0; i < an.inputs.size(); ++i)
-      j << (i ? ", " : "") << json_string(an.inputs[i].name);
-    j << "], \"hsic\": [";
+    io::Json names = io::Json::array(), rows = io::Json::array();
+    for (const auto& r : an.inputs)
+      names.push_back(r.name);
     for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
-      j << (a ? ", " : "") << "[";
+      io::Json row = io::Json::array();
       for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
-        j << (b ? ", " : "") << json_number(an.interactions(a, b));
-      j << "]";
+        row.push_back(an.interactions(a, b));
+      rows.push_back(std::move(row));
     }
-    j << "]}";
+    j["interactions"] = {{"names", names}, {"hsic", rows}};
   }
-  j << "}\n";
-  std::cout << j.str();
+  std::cout << io::json_text(j);
 }
 
 }  // namespace
 
-int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx) {
-  const Request req = parse_request(argv);
+int cmd_analyze(const AnalyzeArgs& args, const Context& ctx) {
+  const Request req = parse_request(args);
   const Data data = load(req);
   hsic::Analysis an;
   try {
-    an = hsic::analyze(data.x, data.y, data.names, req.options, dist::world_partition());
+    an = hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
   } catch (const std::invalid_argument& e) {
     throw InputError(req.file + ": " + e.what());  // bad data: the user's to fix
   }

@@ -1,19 +1,17 @@
 // One function per subcommand; each throws InputError / RuntimeError and returns 0 on success.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "hsicho/cli/cli.hpp"
+#include "hsicho/cli/command_line.hpp"
 
 namespace hsicho::cli {
 
-int cmd_validate(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_design(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_analyze(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_eval(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_run(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_report(const std::vector<std::string>& argv, const Context& ctx);
-int cmd_export(const std::vector<std::string>& argv, const Context& ctx);
+int cmd_validate(const ValidateArgs& args, const Context& ctx);
+int cmd_design(const DesignArgs& args, const Context& ctx);
+int cmd_analyze(const AnalyzeArgs& args, const Context& ctx);
+int cmd_eval(const EvalArgs& args, const Context& ctx);
+int cmd_run(const RunArgs& args, const Context& ctx);
+int cmd_report(const ReportArgs& args, const Context& ctx);
+int cmd_export(const ExportArgs& args, const Context& ctx);
 
 }  // namespace hsicho::cli

@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "hsicho/cli/args.hpp"
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
@@ -17,14 +16,6 @@
 
 namespace hsicho::cli {
 namespace {
-
-std::string deck_argument(const Args& args, const std::string& command) {
-  if (args.positionals().size() != 1) {
-    throw InputError("hsicho " + command + " needs exactly one deck file: hsicho " + command +
-                     " DECK.yaml");
-  }
-  return args.positionals()[0];
-}
 
 // Left-aligned columns, two spaces apart.
 void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
@@ -71,10 +62,9 @@ std::string short_text(const space::Value& v) {
 
 }  // namespace
 
-int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {{"no-data", false}}, "validate");
-  const auto deck = space::load_deck(deck_argument(args, "validate"));
-  const auto opt = study::check_deck(deck, !args.flag("no-data")).optimize;
+int cmd_validate(const ValidateArgs& args, const Context& ctx) {
+  const auto deck = space::load_deck(args.deck);
+  const auto opt = study::check_deck(deck, !args.no_data).optimize;
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;
@@ -83,7 +73,7 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
   std::cout << deck.path << ": valid deck\n"
             << "study '" << deck.study.name << "', seed " << deck.study.seed << ", output "
             << deck.study.output << "\n"
-            << "data: " << deck.data["name"].Scalar() << "\n"
+            << "data: " << deck.data_name << "\n"
             << "design: " << space::method_name(deck.design.method)
             << ", n = " << deck.design.samples << "\n"
             << (opt.enabled
@@ -101,11 +91,13 @@ int cmd_validate(const std::vector<std::string>& argv, const Context& ctx) {
   return 0;
 }
 
-int cmd_design(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {{"n", true}, {"csv", false}}, "design");
-  auto deck = space::load_deck(deck_argument(args, "design"));
-  if (auto n = args.integer("n", 2)) deck.design.samples = static_cast<std::size_t>(*n);
-  const auto design = design::make_design(deck.space, deck.design, deck.study.seed);
+int cmd_design(const DesignArgs& args, const Context& ctx) {
+  auto deck = space::load_deck(args.deck);
+  // The first design that `run` trains: the optimizer's first stage when the deck has one.
+  auto opt = study::read_optimize(deck);
+  if (args.n) (opt.enabled ? opt.stages.front() : deck.design.samples) = *args.n;
+  const auto settings = study::stage_design(deck, opt, 0);
+  const auto design = study::make_stage_design(deck.space, settings, deck.study.seed, 0);
   if (ctx.rank != 0) return 0;
 
   const auto& sp = deck.space;
@@ -114,7 +106,7 @@ int cmd_design(const std::vector<std::string>& argv, const Context& ctx) {
   for (const auto& p : sp.params())
     header.push_back(p.name);
   rows.push_back(header);
-  const bool csv = args.flag("csv");
+  const bool csv = args.csv;
   for (std::size_t i = 0; i < design.configs.size(); ++i) {
     std::vector<std::string> row = {std::to_string(i)};
     for (const auto& v : design.configs[i]) {
@@ -126,10 +118,10 @@ int cmd_design(const std::vector<std::string>& argv, const Context& ctx) {
   if (csv) {
     for (const auto& r : rows)
       std::cout << io::csv_line(r) << "\n";
-    std::cerr << "hsicho design: " << describe_search(deck.design, design.search) << "\n";
+    std::cerr << "hsicho design: " << describe_search(settings, design.search) << "\n";
   } else {
     std::cout << "design of study '" << deck.study.name << "' (seed " << deck.study.seed
-              << "): " << describe_search(deck.design, design.search) << "\n"
+              << "): " << describe_search(settings, design.search) << "\n"
               << "(an empty cell is an inactive conditional hyperparameter)\n\n";
     print_table(std::cout, rows);
   }

@@ -1,73 +1,74 @@
 // hsicho eval DECK.yaml --set name=value ...: train one configuration and print its record.
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "commands.hpp"
-#include "hsicho/cli/args.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/space/scalar.hpp"
 #include "hsicho/train/trainer.hpp"
 
 namespace hsicho::cli {
 namespace {
 
-std::string num(double v, const char* f = "%.4g") {
+std::string num(double v, const char* spec = "{:.4g}") {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
+  return fmt::format(fmt::runtime(spec), v);
 }
 
 }  // namespace
 
-int cmd_eval(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {{"set", true, true}, {"json", false}, {"seed", true}}, "eval");
-  if (args.positionals().size() != 1) {
-    throw InputError("hsicho eval needs one deck: hsicho eval DECK.yaml --set name=value ...");
-  }
-  const auto deck = space::load_deck(args.positionals()[0]);
+int cmd_eval(const EvalArgs& args, const Context& ctx) {
+  const auto deck = space::load_deck(args.deck);
   train::check_space_keys(deck);
-  const auto config = train::config_from_settings(deck.space, args.values("set"));
-  const std::uint64_t seed = args.integer("seed", 0)
-                                 ? static_cast<std::uint64_t>(*args.integer("seed", 0))
-                                 : deck.study.seed;
+  const auto config = train::config_from_settings(deck.space, args.set);
+  std::uint64_t seed = deck.study.seed;
+  if (args.seed) {
+    const auto s = space::scalar::to_integer(*args.seed);
+    if (!s || *s < 0)
+      throw InputError("--seed must be a whole number >= 0, got '" + *args.seed + "'");
+    seed = static_cast<std::uint64_t>(*s);
+  }
   const auto spec = train::resolve(deck, config, seed);
   if (ctx.rank != 0) return 0;  // one training: rank 0 does it
   const auto data = train::load_dataset(spec.data, spec.data_seed);
-  const auto r = train::train_one(spec, data, train::local_rank_from_environment());
+  const auto r = train::train_one(spec, data, parallel::local_rank_from_environment());
   const bool regression = !data.classification;
-  if (args.flag("json")) {
-    using io::json_number;
-    using io::json_string;
-    std::ostringstream j;
-    j << "{\"status\": " << json_string(r.status) << ", \"message\": " << json_string(r.message)
-      << ", \"val_error\": " << json_number(r.val_error)
-      << ", \"test_error\": " << json_number(r.test_error)
-      << ", \"val_rel_l2\": " << json_number(r.val_rel_l2)
-      << ", \"test_rel_l2\": " << json_number(r.test_rel_l2)
-      << ", \"metric\": " << json_string(regression ? "mse" : "error_rate")
-      << ", \"epochs\": " << r.epochs << ", \"best_epoch\": " << r.best_epoch
-      << ", \"seconds\": " << json_number(r.seconds) << ", \"parameters\": " << r.parameters
-      << ", \"seed\": " << r.seed << ", \"device\": " << json_string(r.device) << ", \"curve\": [";
-    for (std::size_t k = 0; k < r.curve.size(); ++k)
-      j << (k ? ", " : "") << json_number(r.curve[k]);
-    j << "], \"config\": {";
-    bool first = true;
+  if (args.json) {
+    io::Json values = io::Json::object();
     for (std::size_t k = 0; k < deck.space.size(); ++k) {
       if (!config[k]) continue;
       const auto& v = *config[k];
-      j << (first ? "" : ", ") << json_string(deck.space[k].name) << ": "
-        << (space::is_number(v)               ? json_number(space::as_number(v))
-            : std::holds_alternative<bool>(v) ? std::string(std::get<bool>(v) ? "true" : "false")
-                                              : json_string(space::to_text(v)));
-      first = false;
+      const auto& name = deck.space[k].name;
+      if (space::is_number(v))
+        values[name] = space::as_number(v);
+      else if (std::holds_alternative<bool>(v))
+        values[name] = std::get<bool>(v);
+      else
+        values[name] = space::to_text(v);
     }
-    j << "}}\n";
-    std::cout << j.str();
+    const io::Json j = {{"status", r.status},
+                        {"message", r.message},
+                        {"val_error", r.val_error},
+                        {"test_error", r.test_error},
+                        {"val_rel_l2", r.val_rel_l2},
+                        {"test_rel_l2", r.test_rel_l2},
+                        {"metric", regression ? "mse" : "error_rate"},
+                        {"epochs", r.epochs},
+                        {"best_epoch", r.best_epoch},
+                        {"seconds", r.seconds},
+                        {"parameters", r.parameters},
+                        {"seed", r.seed},
+                        {"device", r.device},
+                        {"curve", r.curve},
+                        {"config", values}};
+    std::cout << io::json_text(j);
   } else {
     std::cout << "hsicho eval " << deck.path << ":";
     for (std::size_t k = 0; k < deck.space.size(); ++k) {
@@ -81,7 +82,7 @@ int cmd_eval(const std::vector<std::string>& argv, const Context& ctx) {
               << metric << " " << num(r.test_error)
               << (regression ? " (relative L2 " + num(r.test_rel_l2) + ")" : "") << "\n"
               << "best epoch " << r.best_epoch << " of " << r.epochs << " run, " << r.parameters
-              << " parameters, " << num(r.seconds, "%.2f") << " s on " << r.device << ", seed "
+              << " parameters, " << num(r.seconds, "{:.2f}") << " s on " << r.device << ", seed "
               << r.seed << "\n";
   }
   return r.status == "failed" ? 1 : 0;

@@ -2,13 +2,13 @@
 // hsicho export STUDY.h5 --csv: one row per training, for pandas, R or another tool.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "commands.hpp"
-#include "hsicho/cli/args.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/json.hpp"
@@ -17,20 +17,10 @@
 namespace hsicho::cli {
 namespace {
 
-std::string fmt(double v, const char* f) {
+std::string num(double v, const char* spec) {
   if (std::isnan(v)) return "-";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string study_argument(const Args& args, const std::string& command) {
-  if (args.positionals().size() != 1) {
-    throw InputError("hsicho " + command + " needs one study file: hsicho " + command +
-                     " STUDY.h5");
-  }
-  return args.positionals()[0];
+  return fmt::format(fmt::runtime(spec), v);
 }
 
 // Inputs ranked by index, largest first (NaN last).
@@ -77,67 +67,54 @@ std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData&
 
 }  // namespace
 
-int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {{"json", false}}, "report");
-  const auto s = io::read_study(study_argument(args, "report"));
+int cmd_report(const ReportArgs& args, const Context& ctx) {
+  const auto s = io::read_study(args.study);
   if (ctx.rank != 0) return 0;
   const auto order = ranking(s);
   const auto pairs = strongest_pairs(s, 5);
   const auto fails = failures(s);
-  if (args.flag("json")) {
-    using io::json_number;
-    using io::json_string;
-    std::ostringstream j;
-    j << "{\"name\": " << json_string(s.name) << ", \"trainings\": " << s.n
-      << ", \"metric\": " << json_string(s.metric) << ", \"failures\": {";
-    bool first = true;
-    for (const auto& [status, e] : fails) {
-      j << (first ? "" : ", ") << json_string(status) << ": {\"count\": " << e.first
-        << ", \"example\": " << json_string(e.second) << "}";
-      first = false;
-    }
-    j << "}";
+  if (args.json) {
+    io::Json j;
+    j["name"] = s.name;
+    j["trainings"] = s.n;
+    j["metric"] = s.metric;
+    j["failures"] = io::Json::object();
+    for (const auto& [status, e] : fails)
+      j["failures"][status] = {{"count", e.first}, {"example", e.second}};
     if (s.best_config >= 0) {
-      j << ", \"best\": {\"config\": " << s.best_config
-        << ", \"values\": " << json_string(s.best_values)
-        << ", \"val_error\": " << json_number(s.best_val)
-        << ", \"test_error\": " << json_number(s.best_test)
-        << ", \"parameters\": " << s.best_parameters
-        << ", \"seconds\": " << json_number(s.best_seconds) << "}";
+      j["best"] = {{"config", s.best_config},         {"values", s.best_values},
+                   {"val_error", s.best_val},         {"test_error", s.best_test},
+                   {"parameters", s.best_parameters}, {"seconds", s.best_seconds}};
     }
     if (s.analysed) {
-      j << ", \"alpha\": " << json_number(s.alpha) << ", \"m\": " << s.m << ", \"inputs\": [";
-      for (std::size_t r = 0; r < order.size(); ++r) {
-        const auto k = order[r];
-        j << (r ? ", " : "") << "{\"name\": " << json_string(s.input_names[k])
-          << ", \"hsic\": " << json_number(s.hsic[k])
-          << ", \"stderr\": " << json_number(s.stderr_[k]) << ", \"r2\": " << json_number(s.r2[k])
-          << ", \"share\": " << json_number(s.share[k])
-          << ", \"pvalue\": " << json_number(s.pvalue[k])
-          << ", \"significant\": " << (s.pvalue[k] < 0.05 ? "true" : "false")
-          << ", \"conditional\": " << (s.conditional[k] ? "true" : "false") << "}";
+      j["alpha"] = s.alpha;
+      j["m"] = s.m;
+      j["inputs"] = io::Json::array();
+      for (const auto k : order) {
+        j["inputs"].push_back({{"name", s.input_names[k]},
+                               {"hsic", s.hsic[k]},
+                               {"stderr", s.stderr_[k]},
+                               {"r2", s.r2[k]},
+                               {"share", s.share[k]},
+                               {"pvalue", s.pvalue[k]},
+                               {"significant", s.pvalue[k] < 0.05},
+                               {"conditional", s.conditional[k] != 0}});
       }
-      j << "], \"interactions\": [";
-      for (std::size_t p = 0; p < pairs.size(); ++p) {
-        j << (p ? ", " : "") << "{\"a\": " << json_string(s.input_names[pairs[p].a])
-          << ", \"b\": " << json_string(s.input_names[pairs[p].b])
-          << ", \"hsic\": " << json_number(pairs[p].hsic) << "}";
+      j["interactions"] = io::Json::array();
+      for (const auto& p : pairs) {
+        j["interactions"].push_back(
+            {{"a", s.input_names[p.a]}, {"b", s.input_names[p.b]}, {"hsic", p.hsic}});
       }
-      j << "]";
     }
-    j << ", \"decisions\": [";
-    for (std::size_t k = 0; k < s.stage_log.size(); ++k)
-      j << (k ? ", " : "") << json_string(s.stage_log[k]);
-    j << "]}\n";
-    std::cout << j.str();
+    j["decisions"] = s.stage_log;
+    std::cout << io::json_text(j);
     return 0;
   }
   std::size_t not_ok = 0;
   for (const auto& [status, e] : fails)
     not_ok += static_cast<std::size_t>(e.first);
-  std::cout << "study '" << s.name << "' (" << study_argument(args, "report") << "): " << s.n
-            << " trainings, " << not_ok << " diverged or failed; " << s.started << " to "
-            << s.finished << "\n";
+  std::cout << "study '" << s.name << "' (" << args.study << "): " << s.n << " trainings, "
+            << not_ok << " diverged or failed; " << s.started << " to " << s.finished << "\n";
   if (s.optimized) {
     std::cout << "optimization (" << s.strategy << "):";
     for (auto n : s.stage_size)
@@ -146,9 +123,9 @@ int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
   }
   if (s.best_config >= 0) {
     std::cout << "\nbest network: configuration " << s.best_config << ": " << s.best_values
-              << "\n  validation " << s.metric << " " << fmt(s.best_val, "%.4g") << ", test "
-              << fmt(s.best_test, "%.4g") << ", " << s.best_parameters << " parameters, "
-              << fmt(s.best_seconds, "%.3g") << " s of training"
+              << "\n  validation " << s.metric << " " << num(s.best_val, "{:.4g}") << ", test "
+              << num(s.best_test, "{:.4g}") << ", " << s.best_parameters << " parameters, "
+              << num(s.best_seconds, "{:.3g}") << " s of training"
               << (s.optimized ? " (means over the final seeds)" : "") << "\n";
   }
   if (s.analysed) {
@@ -160,8 +137,8 @@ int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
       const auto k = order[r];
       rows.push_back({std::to_string(r + 1),
                       s.input_names[k] + (s.conditional[k] ? " (where active)" : ""),
-                      fmt(s.hsic[k], "%.3e"), fmt(s.stderr_[k], "%.1e"), fmt(s.r2[k], "%.3f"),
-                      fmt(100 * s.share[k], "%.1f") + "%", fmt(s.pvalue[k], "%.2g"),
+                      num(s.hsic[k], "{:.3e}"), num(s.stderr_[k], "{:.1e}"), num(s.r2[k], "{:.3f}"),
+                      num(100 * s.share[k], "{:.1f}") + "%", num(s.pvalue[k], "{:.2g}"),
                       s.pvalue[k] < 0.05 ? "*" : ""});
     }
     std::vector<std::size_t> w(rows[0].size(), 0);
@@ -181,15 +158,15 @@ int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
     for (std::size_t k = 0; k < s.input_names.size(); ++k) {
       if (s.conditional[k]) {
         std::cout << "  " << s.input_names[k] << " exists in " << s.input_n[k]
-                  << " trainings; whether it exists: HSIC " << fmt(s.active_hsic[k], "%.3e")
-                  << ", p " << fmt(s.active_pvalue[k], "%.2g") << "\n";
+                  << " trainings; whether it exists: HSIC " << num(s.active_hsic[k], "{:.3e}")
+                  << ", p " << num(s.active_pvalue[k], "{:.2g}") << "\n";
       }
     }
     if (!pairs.empty()) {
       std::cout << "\nstrongest interactions (joint index of the pair):\n";
       for (const auto& p : pairs) {
         std::cout << "  " << s.input_names[p.a] << " x " << s.input_names[p.b] << ": "
-                  << fmt(p.hsic, "%.3e") << "\n";
+                  << num(p.hsic, "{:.3e}") << "\n";
       }
     }
   } else {
@@ -208,12 +185,8 @@ int cmd_report(const std::vector<std::string>& argv, const Context& ctx) {
   return 0;
 }
 
-int cmd_export(const std::vector<std::string>& argv, const Context& ctx) {
-  Args args(argv, {{"csv", false}}, "export");
-  const std::string path = study_argument(args, "export");
-  if (!args.flag("csv"))
-    throw InputError("hsicho export writes CSV: hsicho export STUDY.h5 --csv > trials.csv");
-  const auto s = io::read_study(path);
+int cmd_export(const ExportArgs& args, const Context& ctx) {
+  const auto s = io::read_study(args.study);
   if (ctx.rank != 0) return 0;
   std::vector<std::string> header = {"config", "stage"};
   header.insert(header.end(), s.names.begin(), s.names.end());
@@ -222,21 +195,17 @@ int cmd_export(const std::vector<std::string>& argv, const Context& ctx) {
     header.push_back(h);
   std::cout << io::csv_line(header) << "\n";
   const std::size_t p = s.names.size();
-  auto num = [](double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return std::string(buf);
-  };
+  auto full = [](double v) { return fmt::format("{:.17g}", v); };
   for (std::size_t i = 0; i < s.n; ++i) {
     std::vector<std::string> row = {std::to_string(i), std::to_string(s.stage[i])};
     for (std::size_t k = 0; k < p; ++k)
       row.push_back(s.values[i * p + k]);
     row.push_back(s.status[i]);
-    row.push_back(num(s.val_error[i]));
-    row.push_back(num(s.test_error[i]));
+    row.push_back(full(s.val_error[i]));
+    row.push_back(full(s.test_error[i]));
     row.push_back(std::to_string(s.parameters[i]));
     row.push_back(std::to_string(s.epochs[i]));
-    row.push_back(num(s.seconds[i]));
+    row.push_back(full(s.seconds[i]));
     row.push_back(std::to_string(s.seeds[i]));
     std::cout << io::csv_line(row) << "\n";
   }

@@ -1,5 +1,7 @@
 #include "hsicho/hsic/analysis.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -357,8 +359,8 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
 std::string goal_set_warning(const Analysis& an) {
   constexpr std::size_t kFew = 5;
   if (an.m >= kFew || an.n == 0) return "";
-  char alpha[32];
-  std::snprintf(alpha, sizeof alpha, "%.2g", std::min(0.5, static_cast<double>(kFew) / an.n));
+  const std::string alpha =
+      fmt::format("{:.2g}", std::min(0.5, static_cast<double>(kFew) / static_cast<double>(an.n)));
   return "warning: the goal set holds " + std::to_string(an.m) + " of " + std::to_string(an.n) +
          " trainings: too few for the indices to say what matters; raise alpha (to " + alpha +
          " here) or train more";

@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -74,9 +76,7 @@ std::string unescape(const std::string& s) {
 std::string crc_of(const std::string& s) {
   const uLong crc =
       crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size()));
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%08lx", static_cast<unsigned long>(crc));
-  return buf;
+  return fmt::format("{:08x}", static_cast<unsigned long>(crc));
 }
 
 std::string header_line(const std::string& fingerprint) {
@@ -141,8 +141,7 @@ bool parse_record(const std::string& line, JournalRecord& rec) {
 }
 
 JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string& fingerprint) {
-  char name[32];
-  std::snprintf(name, sizeof name, "rank-%05d.jnl", rank);
+  const std::string name = fmt::format("rank-{:05d}.jnl", rank);
   path_ = (fs::path(dir) / name).string();
   // An existing file keeps its header and every valid record; a torn last line (a killed run, a
   // full disk) or a corrupted one is left out, so that appending starts on a clean line.

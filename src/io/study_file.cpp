@@ -1,5 +1,6 @@
 #include "hsicho/io/study_file.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 
@@ -7,6 +8,20 @@
 #include "hsicho/io/h5.hpp"
 
 namespace hsicho::io {
+
+bool is_study_file_name(const std::string& path) {
+  static const std::string signature = "\x89HDF\r\n\x1a\n";
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    char head[8] = {};
+    const std::size_t got = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    if (got == sizeof head && std::string(head, sizeof head) == signature) return true;
+  }
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".h5" || ext == ".hdf5" || ext == ".he5";
+}
 
 void write_study(const std::string& path, const StudyData& s) {
   // Built in memory, written beside the destination and renamed over it: a crash or a full disk

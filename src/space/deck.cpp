@@ -1,5 +1,6 @@
 #include "hsicho/space/deck.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 #include "yaml_util.hpp"
 
@@ -22,12 +24,13 @@ const std::vector<std::string> optimize = {"strategy",    "stages",       "alpha
                                            "final_seeds", "final_epochs", "budget"};
 const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
                                         "scheduling", "order", "progress"};
-const std::vector<std::string> analysis = {"alpha", "bandwidth", "estimator", "pvalues",
-                                           "interactions"};
+const std::vector<std::string> analysis = {"alpha",   "bandwidth",    "estimator",
+                                           "pvalues", "interactions", "scaling",
+                                           "global",  "block",        "seed"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
-    "name",    "path",  "dim",   "train",   "validation",  "test",        "noise",
-    "species", "decay", "t_max", "initial", "log_outputs", "standardize", "subset"};
+    "name",    "path",  "dim",   "train",   "validation",  "test",       "noise",
+    "species", "decay", "t_max", "initial", "log_outputs", "standardize"};
 const std::vector<std::string> model = {
     "type",   "layers",  "units",       "activation", "dropout",    "batch_norm", "init",
     "blocks", "filters", "kernel_size", "pooling",    "head_units", "residual"};
@@ -40,7 +43,144 @@ const std::vector<std::string> param = {"name",  "type", "range",   "log",      
 const std::vector<std::string> types = {"continuous",  "log",     "integer",
                                         "categorical", "boolean", "fixed"};
 const std::vector<std::string> datasets = {"runge", "bateman", "mnist", "fashion_mnist", "cifar10"};
+const std::vector<std::string> images = {"mnist", "fashion_mnist", "cifar10"};
+
+// Keys that apply to some choices only: `key` of `block` means something only when the block's
+// `selector` (data.name, model.type, training.optimizer, training.schedule) takes one of
+// `values`. Every other key of a block applies to every choice.
+struct Applies {
+  const char* block;
+  const char* key;
+  const char* selector;
+  std::vector<std::string> values;
+};
+const std::vector<Applies> applies = {
+    {"data", "dim", "name", {"runge"}},
+    {"data", "noise", "name", {"runge"}},
+    {"data", "species", "name", {"bateman"}},
+    {"data", "decay", "name", {"bateman"}},
+    {"data", "t_max", "name", {"bateman"}},
+    {"data", "initial", "name", {"bateman"}},
+    {"data", "log_outputs", "name", {"bateman"}},
+    {"data", "path", "name", images},
+    {"model", "units", "type", {"mlp"}},
+    {"model", "blocks", "type", {"cnn"}},
+    {"model", "filters", "type", {"cnn"}},
+    {"model", "kernel_size", "type", {"cnn"}},
+    {"model", "pooling", "type", {"cnn"}},
+    {"model", "head_units", "type", {"cnn"}},
+    {"model", "residual", "type", {"cnn"}},
+    {"training", "momentum", "optimizer", {"sgd", "rmsprop"}},
+    {"training", "nesterov", "optimizer", {"sgd"}},
+    {"training", "step_size", "schedule", {"step"}},
+    {"training", "gamma", "schedule", {"step"}},
+};
+// A selector's value when neither its block nor the space sets it.
+std::string selector_default(const std::string& selector) {
+  return selector == "type" ? "mlp" : selector == "optimizer" ? "adam" : "constant";
+}
 }  // namespace keys
+
+const std::vector<std::string>& data_keys() {
+  return keys::data;
+}
+const std::vector<std::string>& model_keys() {
+  return keys::model;
+}
+const std::vector<std::string>& training_keys() {
+  return keys::training;
+}
+const std::vector<std::string>& analysis_keys() {
+  return keys::analysis;
+}
+
+const Setting* Block::find(const std::string& key) const {
+  for (const auto& s : settings) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+SourceMark Block::where(const std::string& key) const {
+  if (const auto* s = find(key)) return s->mark;
+  return mark;
+}
+
+namespace {
+
+const Block& block_named(const Deck& deck, const std::string& block) {
+  return block == "data" ? deck.data : block == "model" ? deck.model : deck.training;
+}
+
+// The values a selector can take in this deck: from the space when a hyperparameter varies it,
+// else from its block, else its default. Empty: any value (a hyperparameter of another type).
+std::vector<std::string> selector_values(const Deck& deck, const keys::Applies& rule) {
+  if (std::string(rule.selector) == "name") return {deck.data_name};
+  if (auto k = deck.space.find(rule.selector)) {
+    const auto& p = deck.space[*k];
+    if (p.type == Type::Fixed) return {to_text(p.fixed_value)};
+    std::vector<std::string> values;
+    if (p.type == Type::Categorical) {
+      for (const auto& v : p.categories)
+        values.push_back(to_text(v));
+    }
+    return values;
+  }
+  if (const auto* s = block_named(deck, rule.block).find(rule.selector)) return {s->text};
+  return {keys::selector_default(rule.selector)};
+}
+
+// The rule that says where `key` of `block` applies, when it does not apply to this deck.
+const keys::Applies* not_applying(const Deck& deck, const std::string& block,
+                                  const std::string& key) {
+  for (const auto& rule : keys::applies) {
+    if (rule.block != block || rule.key != key) continue;
+    const auto values = selector_values(deck, rule);
+    if (values.empty()) return nullptr;
+    for (const auto& v : values) {
+      if (std::find(rule.values.begin(), rule.values.end(), v) != rule.values.end()) return nullptr;
+    }
+    return &rule;
+  }
+  return nullptr;
+}
+
+// "data set runge", "optimizer adam or adamw": what a selector is called, with its values.
+std::string selector_text(const std::string& selector, const std::vector<std::string>& values) {
+  const std::string label = selector == "name"   ? "data set"
+                            : selector == "type" ? "model type"
+                                                 : selector;
+  return label + " " + join(values, " or ");
+}
+
+}  // namespace
+
+std::vector<std::string> settable_keys(const Deck& deck) {
+  std::vector<std::string> out;
+  for (const char* block : {"data", "model", "training"}) {
+    const auto& all = block == std::string("data")    ? keys::data
+                      : block == std::string("model") ? keys::model
+                                                      : keys::training;
+    for (const auto& k : all) {
+      if (k != "name" && !not_applying(deck, block, k)) out.push_back(k);
+    }
+  }
+  return out;
+}
+
+bool settable_by_space(const Deck& deck, const std::string& name) {
+  const auto keys = settable_keys(deck);
+  if (std::find(keys.begin(), keys.end(), name) != keys.end()) return true;
+  for (const std::string prefix : {"units_", "filters_"}) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string base = prefix.substr(0, prefix.size() - 1);
+    const std::string rest = name.substr(prefix.size());
+    if (!rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos &&
+        rest[0] != '0' && std::find(keys.begin(), keys.end(), base) != keys.end())
+      return true;
+  }
+  return false;
+}
 
 const char* method_name(DesignMethod m) {
   return m == DesignMethod::Lhs ? "lhs" : "random";
@@ -109,24 +249,76 @@ class DeckReader {
     read_study(root["study"], deck);
     read_design(root["design"], deck.design);
     read_data(root, deck);
-    deck.model = checked_block(root["model"], "block 'model'", keys::model);
-    deck.training = checked_block(root["training"], "block 'training'", keys::training);
-    deck.analysis = checked_block(root["analysis"], "block 'analysis'", keys::analysis);
-    if (root["optimize"])
-      deck.optimize = checked_block(root["optimize"], "block 'optimize'", keys::optimize);
+    deck.model = read_block(root["model"], "model", keys::model);
+    deck.training = read_block(root["training"], "training", keys::training);
+    deck.analysis = read_block(root["analysis"], "analysis", keys::analysis);
+    deck.optimize = read_block(root["optimize"], "optimize", keys::optimize);
     if (!root["space"]) {
       throw InputError(SourceMark{path, 1, 1},
                        "the deck has no 'space' block: list the hyperparameters to study");
     }
     read_space(root["space"], deck.space);
+    check_applicable(deck);
     return deck;
   }
 
  private:
-  YAML::Node checked_block(const YAML::Node& node, const std::string& where,
-                           const std::vector<std::string>& allowed) {
+  void checked_block(const YAML::Node& node, const std::string& where,
+                     const std::vector<std::string>& allowed) {
     if (node) r_.expect_keys(node, where, allowed);
-    return node ? node : YAML::Node(YAML::NodeType::Map);
+  }
+
+  // A block of key: value pairs, each value a scalar or a list of scalars, kept with its marks.
+  Block read_block(const YAML::Node& node, const std::string& name,
+                   const std::vector<std::string>& allowed) {
+    Block b;
+    b.mark = node ? r_.mark(node) : SourceMark{r_.file(), 1, 1};
+    b.canonical = "{}";
+    if (!node) return b;
+    const std::string where = "block '" + name + "'";
+    r_.expect_keys(node, where, allowed);
+    b.present = true;
+    b.canonical = YAML::Dump(node);
+    for (const auto& kv : node) {
+      Setting s;
+      s.key = kv.first.Scalar();
+      s.key_mark = r_.mark(kv.first);
+      s.mark = r_.mark(kv.second);
+      const std::string what = name + "." + s.key;
+      if (kv.second.IsScalar()) {
+        s.text = kv.second.Scalar();
+        s.quoted = yaml::Reader::is_quoted(kv.second);
+      } else if (kv.second.IsSequence()) {
+        s.is_list = true;
+        for (const auto& item : kv.second) {
+          if (!item.IsScalar())
+            r_.fail(item, what + ": the items of its list must be single values");
+          s.list.push_back(item.Scalar());
+        }
+      } else if (kv.second.IsMap()) {
+        r_.fail(kv.second, what + " expects a value or a list, not a map");
+      } else {
+        r_.fail(kv.first, what + " has no value");
+      }
+      b.settings.push_back(std::move(s));
+    }
+    return b;
+  }
+
+  // A key that means nothing for the chosen data set, model or optimizer is a mistake (a deck
+  // copied from another case, a misremembered option): refuse it at its line.
+  void check_applicable(const Deck& deck) {
+    for (const char* name : {"data", "model", "training"}) {
+      for (const auto& s : block_named(deck, name).settings) {
+        if (const auto* rule = not_applying(deck, name, s.key)) {
+          throw InputError(s.key_mark,
+                           "key '" + s.key + "' of block '" + name + "' does not apply to " +
+                               selector_text(rule->selector, selector_values(deck, *rule)) +
+                               ": it is for " + selector_text(rule->selector, rule->values) +
+                               "; remove it");
+        }
+      }
+    }
   }
 
   void read_study(const YAML::Node& node, Deck& deck) {
@@ -198,9 +390,9 @@ class DeckReader {
                        "the deck has no 'data' block: say which data set to train on (name: " +
                            join(keys::datasets, " | ") + ")");
     }
-    deck.data = checked_block(node, "block 'data'", keys::data);
+    deck.data = read_block(node, "data", keys::data);
     if (!node["name"]) r_.fail(node, "block 'data' needs a 'name': one of " + join(keys::datasets));
-    r_.choice(node["name"], "data.name", keys::datasets);
+    deck.data_name = r_.choice(node["name"], "data.name", keys::datasets);
   }
 
   void read_space(const YAML::Node& node, Space& space) {
@@ -326,17 +518,14 @@ class DeckReader {
   Value scalar_value(const YAML::Node& node, const std::string& what) {
     const std::string s = r_.scalar(node, what);
     if (!yaml::Reader::is_quoted(node)) {
-      errno = 0;
-      char* end = nullptr;
-      const double x = std::strtod(s.c_str(), &end);
-      if (!s.empty() && end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(x)) {
-        if (std::floor(x) == x && std::fabs(x) < 9e15 &&
+      if (const auto x = scalar::to_number(s)) {
+        if (std::floor(*x) == *x && std::fabs(*x) < 9e15 &&
             s.find_first_of(".eE") == std::string::npos) {
-          return static_cast<std::int64_t>(x);
+          return static_cast<std::int64_t>(*x);
         }
-        return x;
+        return *x;
       }
-      if (s == "true" || s == "false") return s == "true";
+      if (const auto b = scalar::to_boolean(s)) return *b;
     }
     return s;
   }

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include "hsicho/space/scalar.hpp"
 
 namespace hsicho::space {
 
@@ -160,33 +161,19 @@ bool Hyperparameter::contains(const Value& v) const {
   }
 }
 
-static std::optional<double> parse_number(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  const double x = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(x))
-    return std::nullopt;
-  return x;
-}
-
-static std::optional<bool> parse_bool(const std::string& text) {
-  if (text == "true" || text == "True" || text == "TRUE" || text == "yes" || text == "1")
-    return true;
-  if (text == "false" || text == "False" || text == "FALSE" || text == "no" || text == "0")
-    return false;
-  return std::nullopt;
-}
+// The deck's own scalar rules (space/scalar.hpp): --set, CSV cells and deck values agree.
+using scalar::to_boolean;
+using scalar::to_number;
 
 Value Hyperparameter::parse(const std::string& text) const {
   std::optional<Value> v;
   auto typed_like = [&](const Value& example) -> std::optional<Value> {
     if (std::holds_alternative<std::string>(example)) return Value(text);
     if (std::holds_alternative<bool>(example)) {
-      if (auto b = parse_bool(text)) return Value(*b);
+      if (auto b = to_boolean(text)) return Value(*b);
       return std::nullopt;
     }
-    if (auto x = parse_number(text)) {
+    if (auto x = to_number(text)) {
       if (std::holds_alternative<std::int64_t>(example) && is_whole(*x)) {
         return Value(static_cast<std::int64_t>(*x));
       }
@@ -197,13 +184,13 @@ Value Hyperparameter::parse(const std::string& text) const {
   switch (type) {
     case Type::Continuous:
     case Type::Log:
-      if (auto x = parse_number(text)) v = *x;
+      if (auto x = to_number(text)) v = *x;
       break;
     case Type::Integer:
-      if (auto x = parse_number(text); x && is_whole(*x)) v = static_cast<std::int64_t>(*x);
+      if (auto x = to_number(text); x && is_whole(*x)) v = static_cast<std::int64_t>(*x);
       break;
     case Type::Boolean:
-      if (auto b = parse_bool(text)) v = *b;
+      if (auto b = to_boolean(text)) v = *b;
       break;
     case Type::Categorical:
       v = typed_like(categories.front());

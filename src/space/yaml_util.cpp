@@ -1,9 +1,6 @@
 #include "yaml_util.hpp"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-
+#include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 
 namespace hsicho::space::yaml {
@@ -57,34 +54,23 @@ std::string Reader::scalar(const YAML::Node& node, const std::string& what) cons
 
 double Reader::number(const YAML::Node& node, const std::string& what) const {
   const std::string s = scalar(node, what);
-  errno = 0;
-  char* end = nullptr;
-  const double x = std::strtod(s.c_str(), &end);
-  if (s.empty() || is_quoted(node) || end != s.c_str() + s.size() || errno == ERANGE ||
-      !std::isfinite(x)) {
-    fail(node, what + " must be a finite number, got '" + s + "'");
-  }
-  return x;
+  const auto x = is_quoted(node) ? std::nullopt : scalar::to_number(s);
+  if (!x) fail(node, what + " must be a finite number, got '" + s + "'");
+  return *x;
 }
 
 std::int64_t Reader::integer(const YAML::Node& node, const std::string& what) const {
   const std::string s = scalar(node, what);
-  errno = 0;
-  char* end = nullptr;
-  const long long x = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || is_quoted(node) || end != s.c_str() + s.size() || errno == ERANGE) {
-    fail(node, what + " must be a whole number, got '" + s + "'");
-  }
-  return x;
+  const auto x = is_quoted(node) ? std::nullopt : scalar::to_integer(s);
+  if (!x) fail(node, what + " must be a whole number, got '" + s + "'");
+  return *x;
 }
 
 bool Reader::boolean(const YAML::Node& node, const std::string& what) const {
   const std::string s = scalar(node, what);
-  if (!is_quoted(node)) {
-    if (s == "true" || s == "True" || s == "TRUE" || s == "yes") return true;
-    if (s == "false" || s == "False" || s == "FALSE" || s == "no") return false;
-  }
-  fail(node, what + " must be true or false, got '" + s + "'");
+  const auto b = is_quoted(node) ? std::nullopt : scalar::to_boolean(s);
+  if (!b) fail(node, what + " " + scalar::boolean_expected(s));
+  return *b;
 }
 
 std::string Reader::choice(const YAML::Node& node, const std::string& what,

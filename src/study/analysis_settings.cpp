@@ -1,88 +1,96 @@
 #include "hsicho/study/analysis_settings.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <string>
 
 #include "hsicho/error.hpp"
+#include "hsicho/space/scalar.hpp"
 
 namespace hsicho::study {
+namespace {
+
+[[noreturn]] void expected(const std::string& what, const std::string& text) {
+  throw std::invalid_argument("must be " + what + ", got '" + text + "'");
+}
+
+bool boolean(const std::string& text) {
+  const auto b = space::scalar::to_boolean(text);
+  if (!b) expected("true or false", text);
+  return *b;
+}
+
+}  // namespace
+
+void set_analysis_option(hsic::Options& o, const std::string& key, const std::string& text) {
+  namespace scalar = space::scalar;
+  if (key == "alpha") {
+    const auto a = scalar::to_number(text);
+    if (!a || !(*a > 0 && *a < 1))
+      expected("in (0, 1): the fraction of best trainings, e.g. 0.1", text);
+    o.alpha = *a;
+  } else if (key == "bandwidth") {
+    try {
+      o.bandwidth = hsic::BandwidthRule::parse(text);
+    } catch (const std::invalid_argument&) {
+      expected("median, std, max or a positive number", text);
+    }
+  } else if (key == "estimator") {
+    if (text != "v" && text != "u") expected("v or u", text);
+    o.estimator = text == "u" ? hsic::Estimator::U : hsic::Estimator::V;
+  } else if (key == "scaling") {
+    if (text != "hsic" && text != "paper") expected("hsic or paper", text);
+    o.scaling = text == "hsic" ? hsic::Scaling::Hsic : hsic::Scaling::Paper;
+  } else if (key == "pvalues") {
+    const std::string prefix = "permutation:";
+    const std::int64_t b =
+        text.rfind(prefix, 0) == 0 ? scalar::to_integer(text.substr(prefix.size())).value_or(0) : 0;
+    if (text == "none") {
+      o.pvalues = hsic::PValueMethod::None;
+    } else if (text == "gamma") {
+      o.pvalues = hsic::PValueMethod::Gamma;
+    } else if (b >= 1 && b <= 1000000) {
+      o.pvalues = hsic::PValueMethod::Permutation;
+      o.permutations = static_cast<std::size_t>(b);
+    } else {
+      expected("gamma, permutation:B (1 <= B <= 1000000) or none", text);
+    }
+  } else if (key == "interactions") {
+    o.interactions = boolean(text);
+  } else if (key == "global") {
+    o.global = boolean(text);
+  } else if (key == "conditional") {
+    o.conditional = boolean(text);
+  } else if (key == "block") {
+    const auto b = scalar::to_integer(text);
+    if (!b || *b < 4 || *b > 1000000) expected("a block size between 4 and 1000000", text);
+    o.block_size = static_cast<std::size_t>(*b);
+  } else if (key == "seed") {
+    const auto s = scalar::to_integer(text);
+    if (!s || *s < 0) expected("a whole number >= 0", text);
+    o.seed = static_cast<std::uint64_t>(*s);
+  } else {
+    throw std::logic_error("no analysis option '" + key + "'");
+  }
+}
+
+void finish_analysis_options(hsic::Options& o) {
+  if (o.estimator == hsic::Estimator::U && o.pvalues == hsic::PValueMethod::Gamma)
+    o.pvalues = hsic::PValueMethod::None;  // the Gamma law is that of the V statistic
+}
 
 hsic::Options read_analysis(const space::Deck& deck) {
   hsic::Options o;
   o.conditional = true;
   o.seed = deck.study.seed;
-  const YAML::Node& a = deck.analysis;
-  if (!a || a.IsNull()) return o;
-  auto where = [&](const char* key) {
-    const auto m = a[key].Mark();
-    return SourceMark{deck.path, m.line + 1, m.column + 1};
-  };
-  auto text = [&](const char* key) {
-    if (!a[key].IsScalar())
-      throw InputError(where(key), std::string("analysis.") + key + " must be a single value");
-    return a[key].Scalar();
-  };
-  auto number = [&](const char* key) {
-    const std::string t = text(key);
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || errno == ERANGE || !std::isfinite(v))
-      throw InputError(where(key),
-                       std::string("analysis.") + key + " must be a number, got '" + t + "'");
-    return v;
-  };
-  if (a["alpha"]) {
-    o.alpha = number("alpha");
-    if (!(o.alpha > 0 && o.alpha < 1)) {
-      throw InputError(where("alpha"),
-                       "analysis.alpha must be in (0, 1): the fraction of best trainings, e.g. "
-                       "0.1; got " +
-                           text("alpha"));
-    }
-  }
-  if (a["bandwidth"]) {
+  for (const auto& s : deck.analysis.settings) {
+    if (s.is_list) throw InputError(s.mark, "analysis." + s.key + " must be a single value");
     try {
-      o.bandwidth = hsic::BandwidthRule::parse(text("bandwidth"));
+      set_analysis_option(o, s.key, s.text);
     } catch (const std::invalid_argument& e) {
-      throw InputError(where("bandwidth"), std::string("analysis.") + e.what());
+      throw InputError(s.mark, "analysis." + s.key + " " + e.what());
     }
   }
-  if (a["estimator"]) {
-    const auto e = text("estimator");
-    if (e != "v" && e != "u")
-      throw InputError(where("estimator"), "analysis.estimator must be v or u, got '" + e + "'");
-    o.estimator = e == "u" ? hsic::Estimator::U : hsic::Estimator::V;
-  }
-  if (a["pvalues"]) {
-    const auto p = text("pvalues");
-    const std::string count = p.rfind("permutation:", 0) == 0 ? p.substr(12) : "";
-    char* end = nullptr;
-    const unsigned long long b = count.empty() ? 0 : std::strtoull(count.c_str(), &end, 10);
-    if (p == "none") {
-      o.pvalues = hsic::PValueMethod::None;
-    } else if (!count.empty() && end == count.c_str() + count.size() && count[0] != '-' && b >= 1 &&
-               b <= 1000000) {
-      o.pvalues = hsic::PValueMethod::Permutation;
-      o.permutations = static_cast<std::size_t>(b);
-    } else if (p != "gamma") {
-      throw InputError(where("pvalues"),
-                       "analysis.pvalues must be gamma, permutation:B (1 <= B <= 1000000) or "
-                       "none, got '" +
-                           p + "'");
-    }
-  }
-  if (a["interactions"]) {
-    const auto t = text("interactions");
-    if (t != "true" && t != "false")
-      throw InputError(where("interactions"),
-                       "analysis.interactions must be true or false, got '" + t + "'");
-    o.interactions = t == "true";
-  }
-  if (o.estimator == hsic::Estimator::U && o.pvalues == hsic::PValueMethod::Gamma)
-    o.pvalues = hsic::PValueMethod::None;  // the Gamma law is that of the V statistic
+  finish_analysis_options(o);
   return o;
 }
 

@@ -22,7 +22,7 @@ DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_sa
     settings.iterations =
         std::min<std::size_t>(settings.iterations == 0 ? 64 : settings.iterations, 64);
   }
-  const auto first = design::make_design(deck.space, settings, deck.study.seed);
+  const auto first = make_stage_design(deck.space, settings, deck.study.seed, 0);
   std::vector<train::TrainSpec> specs;
   for (std::size_t i = 0; i < first.configs.size(); ++i)
     specs.push_back(train::resolve_point(deck, first.configs[i], deck.study.seed, i));

@@ -13,13 +13,16 @@
 #include <memory>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "hsicho/design/design.hpp"
-#include "hsicho/dist/hsic_partition.hpp"
-#include "hsicho/dist/work_queue.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/io/study_file.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
+#include "hsicho/parallel/launcher.hpp"
+#include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
@@ -45,9 +48,7 @@ std::string now_iso() {
 }
 
 std::string hex64(std::uint64_t v) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  return fmt::format("{:016x}", v);
 }
 
 std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull) {
@@ -60,10 +61,10 @@ std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull)
 // output and analysis settings may change between a run and its resume.
 std::string fingerprint(const space::Deck& deck) {
   std::ostringstream s;
-  s << YAML::Dump(deck.data) << '\n'
-    << YAML::Dump(deck.model) << '\n'
-    << YAML::Dump(deck.training) << '\n'
-    << (deck.optimize ? YAML::Dump(deck.optimize) : std::string()) << '\n';
+  s << deck.data.canonical << '\n'
+    << deck.model.canonical << '\n'
+    << deck.training.canonical << '\n'
+    << (deck.optimize.present ? deck.optimize.canonical : std::string()) << '\n';
   for (const auto& p : deck.space.params()) {
     s << p.name << '|' << space::type_name(p.type) << '|' << p.describe_domain() << '|'
       << (p.condition ? p.condition->text : "") << '|'
@@ -73,12 +74,6 @@ std::string fingerprint(const space::Deck& deck) {
     << space::criterion_name(deck.design.criterion) << '|' << deck.design.iterations << '|'
     << deck.study.seed;
   return hex64(fnv(s.str()));
-}
-
-// The training seed of configuration i: a function of the study seed and i only.
-std::uint64_t config_seed(std::uint64_t study_seed, std::size_t i) {
-  std::uint64_t s = study_seed ^ (0xD1B54A32D192ED03ull * (i + 1));
-  return splitmix64(s) >> 1;  // 63 bits: fits the signed integers of HDF5 and LibTorch
 }
 
 std::string data_key(const train::DataSpec& d) {
@@ -96,9 +91,7 @@ std::string data_key(const train::DataSpec& d) {
 std::string clock_text(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const long s = std::lround(seconds);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  return buf;
+  return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
 }
 
 // One stage of a study: its space, configurations (global ids first .. first + size), analysis
@@ -154,9 +147,7 @@ class Driver {
       st.first = first;
       st.alpha = opt_.enabled ? opt_.alpha[k] : analysis_.alpha;
       const space::DesignSettings ds = stage_design(deck_, opt_, k);
-      // Stage k's design: its own seed stream, so later stages never repeat earlier points.
-      const auto design = design::make_design(
-          st.space, ds, k == 0 ? deck_.study.seed : config_seed(deck_.study.seed, 1000003 * k));
+      const auto design = make_stage_design(st.space, ds, deck_.study.seed, k);
       st.configs = design.configs;
       st.unit = design.unit;
       if (root_ && sizes.size() > 1)
@@ -196,7 +187,7 @@ class Driver {
       stages_.push_back(std::move(st));
     }
     if (opt_.enabled && !final_retraining(first)) return stopped();
-    hosts_ = dist::host_names();  // a collective: every rank takes part
+    hosts_ = parallel::host_names();  // a collective: every rank takes part
     if (root_) write_and_report();
     return 0;
   }
@@ -208,9 +199,9 @@ class Driver {
                        "' holds the journal of an earlier run: continue it with --resume, "
                        "or remove it to start over");
     }
-    dist::barrier();
+    parallel::barrier();
     if (root_) fs::create_directories(journal_dir_);
-    dist::barrier();
+    parallel::barrier();
     if (options_.resume) {
       const auto old = io::read_journals(journal_dir_, fp_);
       for (const auto& r : old.records)
@@ -223,7 +214,7 @@ class Driver {
                   << ")\n";
       }
     }
-    dist::barrier();
+    parallel::barrier();
     journal_ = std::make_unique<io::JournalWriter>(journal_dir_, rank_, fp_);
   }
 
@@ -246,7 +237,7 @@ class Driver {
     // will get no work: a missing file or a cuda without a GPU stops all ranks alike, at once.
     // The ranks agree on the outcome, so that a rank whose node differs (a GPU missing, a file
     // absent from a local disk) does not leave the others waiting for it.
-    const int local_rank = train::local_rank_from_environment();
+    const int local_rank = parallel::local_rank_from_environment();
     std::string problem;
     try {
       for (auto k : todo) {
@@ -256,7 +247,7 @@ class Driver {
     } catch (const InputError& e) {
       problem = e.what();
     }
-    if (dist::any_rank(!problem.empty())) {
+    if (parallel::any_rank(!problem.empty())) {
       if (!problem.empty() && !root_)
         std::cerr << "hsicho: error on rank " + std::to_string(rank_) + ": " + problem + "\n";
       throw InputError(problem.empty() ? "another rank could not start training (its message "
@@ -289,7 +280,7 @@ class Driver {
     const auto t0 = std::chrono::steady_clock::now();
     double last_print = -1e300;
     {
-      dist::WorkQueue queue(todo.size(), deck_.study.dynamic);
+      parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
       auto print_progress = [&](bool force) {
         const double t =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -299,12 +290,11 @@ class Driver {
         last_print = t;
         const auto p = queue.read();
         const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
-        char best[32];
-        std::snprintf(best, sizeof best, "%.4g", p.best);
+        const std::string best = fmt::format("{:.4g}", p.best);
         std::cout << "progress: " << (already + static_cast<std::size_t>(p.done)) << "/"
                   << ids.size() << " done, " << p.failed << " failed, best validation error "
-                  << (std::isfinite(p.best) ? best : "-") << ", elapsed " << clock_text(t)
-                  << ", left ~"
+                  << (std::isfinite(p.best) ? best : std::string("-")) << ", elapsed "
+                  << clock_text(t) << ", left ~"
                   << clock_text(per *
                                 static_cast<double>(todo.size() - static_cast<std::size_t>(p.done)))
                   << "\n"
@@ -341,8 +331,8 @@ class Driver {
         print_progress(true);
       }
     }
-    if (dist::any_rank(stop_requested != 0)) return false;
-    dist::barrier();
+    if (parallel::any_rank(stop_requested != 0)) return false;
+    parallel::barrier();
     const auto all = io::read_journals(journal_dir_, fp_);
     for (const auto& r : all.records)
       results_.emplace(r.config, r);  // the first record of an id wins
@@ -378,7 +368,7 @@ class Driver {
                                     " trainings diverged or failed, nothing to compare "
                                     "('hsicho report' on the study file says why)");
       }
-      st.analysis = hsic::analyze(x, y, names, o, dist::world_partition());
+      st.analysis = hsic::analyze(x, y, names, o, parallel::world_partition());
     } catch (const std::invalid_argument& e) {
       st.analysis_problem =
           e.what();  // e.g. every training failed: the study is still worth saving
@@ -542,10 +532,9 @@ void Driver::write_and_report() {
       s.stage_pvalue.push_back(pv);
     }
   }
-  s.metric = deck_.training["loss"] && deck_.training["loss"].Scalar() == "cross_entropy"
-                 ? "error_rate"
-                 : "mse";
-  const std::string dn = deck_.data["name"].Scalar();
+  const auto* loss = deck_.training.find("loss");
+  s.metric = loss && loss->text == "cross_entropy" ? "error_rate" : "mse";
+  const std::string& dn = deck_.data_name;
   if (dn == "mnist" || dn == "fashion_mnist" || dn == "cifar10") s.metric = "error_rate";
   const Stage& last = stages_.back();
   if (last.analysis_problem.empty()) {
@@ -657,11 +646,11 @@ void Driver::write_and_report() {
     if (const auto w = hsic::goal_set_warning(an); !w.empty()) std::cout << "  " << w << "\n";
     for (auto k : order) {
       const auto& r = an.inputs[k];
-      char line[160];
-      std::snprintf(line, sizeof line, "  %-16s HSIC %.3e  share %5.1f%%  p %.2g%s%s\n",
-                    r.name.c_str(), r.hsic, 100 * (std::isnan(r.share) ? 0 : r.share), r.pvalue,
-                    r.pvalue < 0.05 ? "  *" : "", r.conditional ? "  (where active)" : "");
-      std::cout << line;
+      // Names longer than the column push the rest right instead of being cut.
+      std::cout << fmt::format("  {:<16} HSIC {:.3e}  share {:5.1f}%  p {:.2g}{}{}\n", r.name,
+                               r.hsic, 100 * (std::isnan(r.share) ? 0 : r.share), r.pvalue,
+                               r.pvalue < 0.05 ? "  *" : "",
+                               r.conditional ? "  (where active)" : "");
     }
   } else {
     std::cout << "\nno sensitivity analysis: " << last.analysis_problem << "\n";

@@ -1,5 +1,7 @@
 #include "hsicho/study/stage.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +11,8 @@
 #include <string>
 
 #include "hsicho/error.hpp"
+#include "hsicho/random.hpp"
+#include "hsicho/space/scalar.hpp"
 
 namespace hsicho::study {
 
@@ -18,51 +22,47 @@ std::size_t OptimizeSettings::total() const {
 
 OptimizeSettings read_optimize(const space::Deck& deck) {
   OptimizeSettings o;
-  const YAML::Node& n = deck.optimize;
-  if (!n || n.IsNull()) return o;
+  const space::Block& n = deck.optimize;
+  if (!n.present) return o;
   o.enabled = true;
-  auto where = [&](const char* key) {
-    const auto m = n[key].Mark();
-    return SourceMark{deck.path, m.line + 1, m.column + 1};
-  };
-  // Each key read with its own message: yaml-cpp's "bad conversion" names neither key nor remedy.
-  auto count = [&](const char* key, const YAML::Node& v) -> std::size_t {
-    const std::string t = v.IsScalar() ? v.Scalar() : "";
-    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 9)
+  auto where = [&](const char* key) { return n.where(key); };
+  // Each key read with its own message, naming the key and what it takes.
+  auto count = [&](const char* key, const std::string& t) -> std::size_t {
+    const auto v = space::scalar::to_integer(t);
+    if (!v || *v < 0 || *v > 999999999)
       throw InputError(where(key), std::string("optimize.") + key +
                                        " must be whole numbers >= 0, got '" + t + "'");
-    return static_cast<std::size_t>(std::stoul(t));
+    return static_cast<std::size_t>(*v);
   };
-  auto real = [&](const char* key, const YAML::Node& v) {
-    const std::string t = v.IsScalar() ? v.Scalar() : "";
-    char* end = nullptr;
-    const double x = std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(x))
+  auto real = [&](const char* key, const std::string& t) {
+    const auto v = space::scalar::to_number(t);
+    if (!v)
       throw InputError(where(key),
                        std::string("optimize.") + key + " must be a number, got '" + t + "'");
-    return x;
+    return *v;
+  };
+  auto one = [&](const char* key) -> const std::string& {
+    const auto* s = n.find(key);
+    if (s->is_list)
+      throw InputError(where(key), std::string("optimize.") + key + " must be a single value");
+    return s->text;
   };
   auto list = [&](const char* key, auto read) {
-    const YAML::Node v = n[key];
-    std::vector<decltype(read(key, v))> out;
-    if (v.IsSequence()) {
-      for (const auto& item : v)
-        out.push_back(read(key, item));
-    } else {
-      out.push_back(read(key, v));
-    }
+    const auto* s = n.find(key);
+    std::vector<decltype(read(key, std::string()))> out;
+    for (const auto& t : s->is_list ? s->list : std::vector<std::string>{s->text})
+      out.push_back(read(key, t));
     return out;
   };
-  if (n["strategy"]) {
-    o.strategy = n["strategy"].Scalar();
+  if (n.has("strategy")) {
+    o.strategy = one("strategy");
     if (o.strategy != "hsic" && o.strategy != "random" && o.strategy != "lhs") {
       throw InputError(where("strategy"),
                        "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
     }
   }
-  if (!n["stages"]) {
-    const auto m = n.Mark();
-    throw InputError(SourceMark{deck.path, m.line + 1, m.column + 1},
+  if (!n.has("stages")) {
+    throw InputError(n.mark,
                      "block 'optimize' needs 'stages': trainings per stage, e.g. [48, 32, 24]");
   }
   const std::vector<std::size_t> sizes = list("stages", count);
@@ -74,30 +74,33 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
       throw InputError(where("stages"), "each stage can hold at most 1000000 trainings");
   }
   o.stages = sizes;
-  if (o.strategy != "hsic")
+  if (o.strategy != "hsic") {
     o.stages = {std::accumulate(sizes.begin(), sizes.end(), std::size_t{0})};
-  o.alpha = n["alpha"] ? list("alpha", real) : std::vector<double>{0.1};
+    // alpha, pvalue, ... steer the HSIC-guided stages only; they stay allowed here so that one
+    // deck serves the HSIC strategy and its baselines alike (bench/compare_optimizers.sh).
+  }
+  o.alpha = n.has("alpha") ? list("alpha", real) : std::vector<double>{0.1};
   for (double a : o.alpha) {
     if (!(a > 0 && a < 1))
       throw InputError(where("alpha"), "optimize.alpha values must be in (0, 1)");
   }
   while (o.alpha.size() < o.stages.size())
     o.alpha.push_back(o.alpha.back());
-  if (n["pvalue"]) o.pvalue = real("pvalue", n["pvalue"]);
-  if (n["share_floor"]) o.share_floor = real("share_floor", n["share_floor"]);
-  if (n["freeze"]) {
-    o.freeze = n["freeze"].Scalar();
+  if (n.has("pvalue")) o.pvalue = real("pvalue", one("pvalue"));
+  if (n.has("share_floor")) o.share_floor = real("share_floor", one("share_floor"));
+  if (n.has("freeze")) {
+    o.freeze = one("freeze");
     if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
       throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
     }
   }
-  if (n["margin"]) o.margin = real("margin", n["margin"]);
-  if (n["final_top"]) o.final_top = count("final_top", n["final_top"]);
-  if (n["final_seeds"]) o.final_seeds = count("final_seeds", n["final_seeds"]);
-  if (n["final_epochs"]) o.final_epochs = real("final_epochs", n["final_epochs"]);
-  if (n["budget"]) o.budget = count("budget", n["budget"]);
+  if (n.has("margin")) o.margin = real("margin", one("margin"));
+  if (n.has("final_top")) o.final_top = count("final_top", one("final_top"));
+  if (n.has("final_seeds")) o.final_seeds = count("final_seeds", one("final_seeds"));
+  if (n.has("final_epochs")) o.final_epochs = real("final_epochs", one("final_epochs"));
+  if (n.has("budget")) o.budget = count("budget", one("budget"));
   auto in_range = [&](const char* key, double v, double lo, double hi, const char* what) {
-    if (n[key] && !(v >= lo && v <= hi))
+    if (n.has(key) && !(v >= lo && v <= hi))
       throw InputError(where(key), std::string("optimize.") + key + " must be " + what);
   };
   in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a larger p-value are frozen");
@@ -118,9 +121,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
 namespace {
 
 std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2g", v);
-  return buf;
+  return fmt::format("{:.2g}", v);
 }
 
 }  // namespace
@@ -327,6 +328,17 @@ space::DesignSettings stage_design(const space::Deck& deck, const OptimizeSettin
   ds.method =
       settings.strategy == "random" ? space::DesignMethod::Random : space::DesignMethod::Lhs;
   return ds;
+}
+
+std::uint64_t config_seed(std::uint64_t study_seed, std::size_t i) {
+  std::uint64_t s = study_seed ^ (0xD1B54A32D192ED03ull * (i + 1));
+  return splitmix64(s) >> 1;  // 63 bits: fits the signed integers of HDF5 and LibTorch
+}
+
+design::Design make_stage_design(const space::Space& space, const space::DesignSettings& settings,
+                                 std::uint64_t study_seed, std::size_t k) {
+  return design::make_design(space, settings,
+                             k == 0 ? study_seed : config_seed(study_seed, 1000003 * k));
 }
 
 }  // namespace hsicho::study

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "hsicho/error.hpp"
+#include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 #include "hsicho/train/data.hpp"
 
@@ -24,7 +25,7 @@ class Resolver {
  public:
   Resolver(const space::Deck& deck, const space::Config& config) : deck_(deck), config_(config) {}
 
-  std::optional<Found> find(const YAML::Node& block, const std::string& key) const {
+  std::optional<Found> find(const space::Block& block, const std::string& key) const {
     if (auto k = deck_.space.find(key)) {
       const auto& v = config_[*k];
       if (v) {
@@ -34,50 +35,35 @@ class Resolver {
                      deck_.space[*k].mark.str() + ": hyperparameter '" + key + "'"};
       }
     }
-    const YAML::Node node = block[key];
-    if (!node) return std::nullopt;
-    Found f;
-    const auto m = node.Mark();
-    f.where = SourceMark{deck_.path, m.line + 1, m.column + 1}.str() + ": " + key;
-    if (node.IsSequence()) {
-      f.is_list = true;
-      for (const auto& item : node)
-        f.list.push_back(item.IsScalar() ? item.Scalar() : "?");
-    } else if (node.IsScalar()) {
-      f.text = node.Scalar();
-    } else {
-      throw InputError(f.where + ": expected a value or a list, not a map");
-    }
-    return f;
+    const space::Setting* s = block.find(key);
+    if (!s) return std::nullopt;
+    return Found{s->text, s->list, s->is_list, s->mark.str() + ": " + key};
   }
 
   // Where a key's value comes from (the deck line, or the hyperparameter's), else the deck: the
   // place to blame for a check across keys.
-  std::string where(const YAML::Node& block, const std::string& key) const {
+  std::string where(const space::Block& block, const std::string& key) const {
     if (auto f = find(block, key)) return f->where;
     return deck_.path;
   }
 
   static double number(const std::string& text, const std::string& where) {
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) {
-      throw InputError(where + ": expected a number, got '" + text + "'");
-    }
-    return v;
+    const auto v = space::scalar::to_number(text);
+    if (!v) throw InputError(where + ": expected a number, got '" + text + "'");
+    return *v;
   }
   static int integer(const std::string& text, const std::string& where, int minimum) {
-    const double v = number(text, where);
-    if (v != std::floor(v) || v < minimum || v > 1e9) {
+    const auto v = space::scalar::to_integer(text);
+    if (!v || *v < minimum || *v > 1000000000) {
       throw InputError(where + ": expected a whole number >= " + std::to_string(minimum) +
                        ", got '" + text + "'");
     }
-    return static_cast<int>(v);
+    return static_cast<int>(*v);
   }
   static bool boolean(const std::string& text, const std::string& where) {
-    if (text == "true" || text == "1" || text == "yes") return true;
-    if (text == "false" || text == "0" || text == "no") return false;
-    throw InputError(where + ": expected true or false, got '" + text + "'");
+    const auto b = space::scalar::to_boolean(text);
+    if (!b) throw InputError(where + ": " + space::scalar::boolean_expected(text));
+    return *b;
   }
   static std::string choice(const std::string& text, const std::string& where,
                             const std::vector<std::string>& choices) {
@@ -88,29 +74,30 @@ class Resolver {
                      did_you_mean(text, choices));
   }
 
-  void set(const YAML::Node& block, const std::string& key, double& out, double lo = -1e300) const {
+  void set(const space::Block& block, const std::string& key, double& out,
+           double lo = -1e300) const {
     if (auto f = find(block, key)) {
       scalar_only(*f);
       out = number(f->text, f->where);
       if (out < lo) throw InputError(f->where + ": must be >= " + space::to_text(lo));
     }
   }
-  void set(const YAML::Node& block, const std::string& key, int& out, int minimum) const {
+  void set(const space::Block& block, const std::string& key, int& out, int minimum) const {
     if (auto f = find(block, key)) scalar_only(*f), out = integer(f->text, f->where, minimum);
   }
-  void set(const YAML::Node& block, const std::string& key, bool& out) const {
+  void set(const space::Block& block, const std::string& key, bool& out) const {
     if (auto f = find(block, key)) scalar_only(*f), out = boolean(f->text, f->where);
   }
-  void set(const YAML::Node& block, const std::string& key, std::string& out,
+  void set(const space::Block& block, const std::string& key, std::string& out,
            const std::vector<std::string>& choices) const {
     if (auto f = find(block, key)) scalar_only(*f), out = choice(f->text, f->where, choices);
   }
-  void set_path(const YAML::Node& block, const std::string& key, std::string& out) const {
+  void set_path(const space::Block& block, const std::string& key, std::string& out) const {
     if (auto f = find(block, key)) scalar_only(*f), out = f->text;
   }
   // A list of numbers, or one number for all.
   template <class T>
-  void set_list(const YAML::Node& block, const std::string& key, std::vector<T>& out,
+  void set_list(const space::Block& block, const std::string& key, std::vector<T>& out,
                 double lo) const {
     auto f = find(block, key);
     if (!f) return;
@@ -125,7 +112,7 @@ class Resolver {
     }
   }
   // Per-layer values: the block's list (or one value), then KEY_1, KEY_2, ... from the space.
-  void per_layer(const YAML::Node& block, const std::string& key, int count, int fallback,
+  void per_layer(const space::Block& block, const std::string& key, int count, int fallback,
                  std::vector<int>& out) const {
     std::vector<int> base;
     set_list(block, key, base, 1);
@@ -135,7 +122,7 @@ class Resolver {
       out[static_cast<std::size_t>(k)] =
           base[std::min<std::size_t>(static_cast<std::size_t>(k), base.size() - 1)];
       const std::string name = key + "_" + std::to_string(k + 1);
-      if (auto f = find(YAML::Node(), name))
+      if (auto f = find(space::Block(), name))
         out[static_cast<std::size_t>(k)] = integer(f->text, f->where, 1);
     }
   }
@@ -157,9 +144,9 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   TrainSpec s;
   s.seed = seed;
   s.data_seed = deck.study.seed;
-  const YAML::Node& d = deck.data;
+  const space::Block& d = deck.data;
   DataSpec& ds = s.data;
-  ds.name = d["name"].Scalar();
+  ds.name = deck.data_name;
   r.set_path(d, "path", ds.path);
   if (ds.path.empty() && ds.name == "fashion_mnist")
     ds.path = "/usr/share/datasets/fashion-mnist";  // Debian dataset-fashion-mnist
@@ -191,7 +178,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(d, "log_outputs", ds.log_outputs);
   r.set(d, "standardize", ds.standardize);
 
-  const YAML::Node& m = deck.model;
+  const space::Block& m = deck.model;
   ModelSpec& ms = s.model;
   r.set(m, "type", ms.type, {"mlp", "cnn"});
   if (ms.type == "cnn" && !images) {
@@ -214,7 +201,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set_list(m, "head_units", ms.head_units, 1);
   r.set(m, "residual", ms.residual);
 
-  const YAML::Node& t = deck.training;
+  const space::Block& t = deck.training;
   OptimSpec& os = s.optim;
   r.set(t, "optimizer", os.optimizer, {"sgd", "adam", "adamw", "rmsprop"});
   r.set(t, "lr", os.lr, 0.0);
@@ -266,40 +253,20 @@ DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec) {
   try {
     return load_dataset(spec, deck.study.seed);
   } catch (const InputError& e) {
-    const YAML::Node node = deck.data["path"] ? deck.data["path"] : deck.data["name"];
-    const auto m = node.Mark();
-    throw InputError(SourceMark{deck.path, m.line + 1, m.column + 1},
+    throw InputError(deck.data.where(deck.data.has("path") ? "path" : "name"),
                      std::string("data: ") + e.what());
   }
 }
 
 void check_space_keys(const space::Deck& deck) {
-  std::vector<std::string> known = {
-      "path",     "dim",         "train",       "validation",   "test",       "noise",
-      "species",  "t_max",       "log_outputs", "standardize",  "type",       "layers",
-      "blocks",   "units",       "activation",  "dropout",      "batch_norm", "init",
-      "filters",  "kernel_size", "pooling",     "head_units",   "residual",   "optimizer",
-      "lr",       "momentum",    "nesterov",    "weight_decay", "batch_size", "epochs",
-      "schedule", "step_size",   "gamma",       "clip",         "patience",   "loss",
-      "device",   "threads"};
   for (const auto& p : deck.space.params()) {
-    bool ok = false;
-    for (const auto& k : known)
-      ok = ok || k == p.name;
-    for (const std::string prefix : {"units_", "filters_"}) {
-      if (p.name.rfind(prefix, 0) == 0) {
-        const std::string rest = p.name.substr(prefix.size());
-        ok = ok || (!rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos &&
-                    rest[0] != '0');
-      }
-    }
-    if (!ok) {
-      throw InputError(p.mark,
-                       "hyperparameter '" + p.name + "' sets nothing the trainer knows" +
-                           did_you_mean(p.name, known) +
-                           "; name it after a data, model or training key (units_K and filters_K "
-                           "set layer or block K)");
-    }
+    if (space::settable_by_space(deck, p.name)) continue;
+    const auto known = space::settable_keys(deck);
+    throw InputError(p.mark, "hyperparameter '" + p.name + "' sets nothing the trainer knows" +
+                                 did_you_mean(p.name, known) +
+                                 "; name it after a data, model or training key that applies to "
+                                 "this deck: " +
+                                 join(known) + " (units_K and filters_K set layer or block K)");
   }
 }
 

@@ -9,14 +9,6 @@
 
 namespace hsicho::train {
 
-int local_rank_from_environment() {
-  for (const char* name :
-       {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID", "PMI_LOCAL_RANK"}) {
-    if (const char* v = std::getenv(name)) return std::atoi(v);
-  }
-  return 0;
-}
-
 std::string choose_device(const std::string& requested, int local_rank) {
   if (requested == "cpu") return "cpu";
   const bool cuda = torch::cuda::is_available();

@@ -30,7 +30,13 @@ if [ "$lines" -eq 5 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "F
 check "design table" 0 "$hsicho" design "$inputs/demo.yaml"
 contains "design table names the method" "lhs, n ="
 check "help" 0 "$hsicho" help
-contains "help lists design" "design DECK.yaml"
+for command in run validate design eval analyze report export; do
+  contains "help lists $command" "  $command "
+done
+check "design --help" 0 "$hsicho" design --help
+contains "design --help shows its usage" "hsicho design [OPTIONS] DECK"
+check "run --help" 0 "$hsicho" run --help
+contains "run --help names --resume" "--resume"
 check "no command" 2 "$hsicho"
 check "unknown command" 2 "$hsicho" desing "$inputs/demo.yaml"
 contains "unknown command suggestion" "did you mean 'design'"
@@ -40,6 +46,8 @@ check "bad --n" 2 "$hsicho" design "$inputs/demo.yaml" --n 1
 check "missing deck" 2 "$hsicho" validate /nonexistent.yaml
 contains "missing deck message" "cannot read deck '/nonexistent.yaml'"
 check "two decks" 2 "$hsicho" validate a.yaml b.yaml
+check "negative seed" 2 "$hsicho" eval "$inputs/demo.yaml" --seed -1
+contains "negative seed message" "--seed must be a whole number >= 0, got '-1'"
 check "version" 0 "$hsicho" version
 contains "version text" "hsicho "
 summary

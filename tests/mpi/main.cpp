@@ -2,9 +2,9 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include "hsicho/dist/mpi_session.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 
 int main(int argc, char** argv) {
-  hsicho::dist::MpiSession mpi(argc, argv);
+  hsicho::parallel::MpiSession mpi(argc, argv);
   return Catch::Session().run(argc, argv);
 }

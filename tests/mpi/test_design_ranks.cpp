@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "hsicho/design/design.hpp"
-#include "hsicho/dist/mpi_session.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 
 using namespace hsicho;
 
@@ -12,7 +12,7 @@ TEST_CASE("all ranks build an identical design", "[mpi][design]") {
                          space::DesignCriterion::None}) {
     deck.design.criterion = criterion;
     const auto design = design::make_design(deck.space, deck.design, deck.study.seed);
-    const auto all = dist::all_gather(design::fingerprint(design.unit));
+    const auto all = parallel::all_gather(design::fingerprint(design.unit));
     REQUIRE(all.size() >= 2);
     for (auto f : all)
       CHECK(f == all[0]);

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "hsicho/dist/hsic_partition.hpp"
-#include "hsicho/dist/mpi_session.hpp"
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 #include "hsicho/random.hpp"
 
 using namespace hsicho;
@@ -28,7 +28,7 @@ TEST_CASE("analysis on all ranks equals the analysis of one process, bit for bit
     y[i] = x(i, 0) + x(i, 1) * x(i, 2) + 0.1 * rng.uniform();
   }
   const std::vector<std::string> names = {"a", "b", "c", "d"};
-  const auto world = dist::world_partition();
+  const auto world = parallel::world_partition();
   REQUIRE(world.size >= 2);
   // Four inputs: whole inputs go to ranks. One input: its kernel rows are spread.
   for (int width : {4, 1}) {
@@ -59,7 +59,7 @@ TEST_CASE("analysis on all ranks equals the analysis of one process, bit for bit
       // And every rank holds the same result.
       std::uint64_t bits;
       std::memcpy(&bits, &spread.inputs[0].hsic, sizeof bits);
-      const auto all = dist::all_gather(bits);
+      const auto all = parallel::all_gather(bits);
       for (auto b : all)
         CHECK(b == all[0]);
     }

@@ -13,7 +13,7 @@ TEST_CASE("a deck with every type reads back as written", "[deck]") {
   CHECK(deck.study.output == "conditional.h5");
   CHECK(deck.design.samples == 24);
   CHECK(deck.design.criterion == DesignCriterion::Discrepancy);
-  CHECK(deck.data["name"].Scalar() == "runge");
+  CHECK(deck.data_name == "runge");
   CHECK(deck.text.find("n_layers") != std::string::npos);
 
   const auto& sp = deck.space;

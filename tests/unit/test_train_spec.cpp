@@ -55,7 +55,7 @@ TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") 
       "data: {name: runge}\ntraining: {epochs: many}\nspace:\n  - {name: lr, type: log, range: "
       "[0.001, 0.1]}\n",
       "wrong.yaml");
-  CHECK_THROWS_WITH(
-      resolve(wrong, config_from_settings(wrong.space, {}), 1),
-      Catch::Contains("wrong.yaml:2:20") && Catch::Contains("expected a number, got 'many'"));
+  CHECK_THROWS_WITH(resolve(wrong, config_from_settings(wrong.space, {}), 1),
+                    Catch::Contains("wrong.yaml:2:20") &&
+                        Catch::Contains("expected a whole number >= 1, got 'many'"));
 }

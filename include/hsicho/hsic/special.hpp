@@ -1,4 +1,4 @@
-// Special functions for p-values (own implementations: no dependency beyond the standard library).
+// Special functions for p-values (the incomplete gamma from Boost.Math).
 #pragma once
 
 namespace hsicho::hsic {

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "hsicho/train/trainer.hpp"
+#include "hsicho/record.hpp"
 
 namespace hsicho::io {
 
 struct JournalRecord {
   std::size_t config = 0;  // index in the design
   int rank = 0;
-  train::Result result;
+  Record result;
 };
 
 struct JournalContents {

@@ -1,12 +1,17 @@
-// A small JSON writer for --json output: objects, arrays, strings, numbers (NaN and infinities
-// become null, as JSON has no such numbers).
+// JSON for every --json output, through nlohmann-json: keys in the order they are set, NaN and
+// infinities as null (JSON has no such numbers), and text that is not valid UTF-8 (a path, a
+// LibTorch message) with each bad byte replaced by U+FFFD, so that the output always parses.
 #pragma once
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace hsicho::io {
 
-std::string json_string(const std::string& s);
-std::string json_number(double v);
+using Json = nlohmann::ordered_json;
+
+// The document as text, indented by two spaces, ending in a newline.
+std::string json_text(const Json& document);
 
 }  // namespace hsicho::io

@@ -67,6 +67,10 @@ struct StudyInputs {
 };
 StudyInputs read_study_inputs(const std::string& path);
 
+// Whether `path` is meant as an HDF5 file: it starts with HDF5's signature, or its name ends in
+// .h5, .hdf5 or .he5 (in any case).
+bool is_study_file_name(const std::string& path);
+
 // The whole study file back (for report and export). InputError if it is not a study file.
 StudyData read_study(const std::string& path);
 

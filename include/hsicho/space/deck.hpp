@@ -4,8 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "hsicho/error.hpp"
 
 #include "hsicho/space/space.hpp"
 
@@ -30,19 +31,57 @@ struct DesignSettings {
   std::size_t iterations = 0;  // swaps tried by the space-filling search; 0 = automatic
 };
 
+// One key of a data, model, training, analysis or optimize block as the deck writes it: checked
+// for being a known key of its block (and one that applies to the chosen data set, model and
+// optimizer), typed by the layer that gives it meaning, always with its place in the deck.
+struct Setting {
+  std::string key;
+  std::string text;               // a scalar's text
+  std::vector<std::string> list;  // a list's items (scalars)
+  bool is_list = false;
+  bool quoted = false;  // "3" is text, 3 a number
+  SourceMark mark;      // of the value
+  SourceMark key_mark;  // of the key
+};
+
+struct Block {
+  bool present = false;  // the deck has this block
+  SourceMark mark;       // of the block (the deck's first line when absent)
+  std::vector<Setting> settings;
+  std::string canonical;  // the block in a canonical YAML form (the study's fingerprint)
+
+  const Setting* find(const std::string& key) const;
+  bool has(const std::string& key) const { return find(key) != nullptr; }
+  // "block 'data'": the mark of a key when it is there, else of the block.
+  SourceMark where(const std::string& key) const;
+};
+
 struct Deck {
   std::string path;  // as given by the user
   std::string text;  // the deck verbatim, echoed into the study file
   StudySettings study;
   DesignSettings design;
-  YAML::Node data, model, training;  // checked for known keys; typed by the training engine
-  YAML::Node analysis;               // alpha, bandwidth, estimator, pvalues, interactions
-  YAML::Node optimize;               // the HSIC-guided optimizer's settings (study/stage.hpp)
+  std::string data_name;        // runge | bateman | mnist | fashion_mnist | cifar10
+  Block data, model, training;  // typed by the training engine (train/spec.hpp)
+  Block analysis;               // the HSIC engine's options (study/analysis_settings.hpp)
+  Block optimize;               // the HSIC-guided optimizer's settings (study/stage.hpp)
   Space space;
 };
 
 Deck load_deck(const std::string& path);
 Deck parse_deck(const std::string& text, const std::string& path);
+
+// The keys each block accepts (docs/deck.md lists them with their meaning).
+const std::vector<std::string>& data_keys();
+const std::vector<std::string>& model_keys();
+const std::vector<std::string>& training_keys();
+const std::vector<std::string>& analysis_keys();
+
+// The data, model and training keys a hyperparameter of the space may set for this deck (the
+// keys that apply to its data set, model type and optimizer), and whether `name` is one of them
+// (units_K and filters_K set layer or block K).
+bool settable_by_space(const Deck& deck, const std::string& name);
+std::vector<std::string> settable_keys(const Deck& deck);
 
 const char* method_name(DesignMethod m);
 const char* criterion_name(DesignCriterion c);

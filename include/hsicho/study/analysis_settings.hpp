@@ -1,13 +1,26 @@
-// The deck's `analysis` block as the HSIC engine's options (alpha, bandwidth, estimator,
-// p-values, interactions). Read by `hsicho validate` and by `hsicho run` before any training.
+// The HSIC engine's options from the deck's `analysis` block or from `hsicho analyze`'s command
+// line: one validator per option, so that both accept exactly the same values.
 #pragma once
+
+#include <stdexcept>
+#include <string>
 
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/space/deck.hpp"
 
 namespace hsicho::study {
 
-// Throws InputError at the offending key's line for a bad value.
+// Sets option `key` (alpha, bandwidth, estimator, scaling, pvalues, interactions, global, block,
+// seed) from its text. Throws std::invalid_argument saying what is expected; the caller says
+// where (the deck's line, or the option's name).
+void set_analysis_option(hsic::Options& o, const std::string& key, const std::string& text);
+
+// Settings that depend on each other, once every option is set (the Gamma p-value is that of the
+// V statistic: none for the U statistic).
+void finish_analysis_options(hsic::Options& o);
+
+// The deck's analysis block over the defaults of a study (conditional inputs, the study's seed).
+// Throws InputError at the offending key's line.
 hsic::Options read_analysis(const space::Deck& deck);
 
 }  // namespace hsicho::study

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "hsicho/design/design.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/space/deck.hpp"
 
@@ -52,5 +53,14 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& settings);
 // and the sampling method the strategy asks for.
 space::DesignSettings stage_design(const space::Deck& deck, const OptimizeSettings& settings,
                                    std::size_t k);
+
+// The training seed of configuration i: a function of the study seed and i only.
+std::uint64_t config_seed(std::uint64_t study_seed, std::size_t i);
+
+// The design of stage k over `space` with `settings` (from stage_design): each stage draws from
+// its own seed stream, so later stages never repeat earlier points. The one function behind what
+// `run` trains, `design` prints and `validate` checks.
+design::Design make_stage_design(const space::Space& space, const space::DesignSettings& settings,
+                                 std::uint64_t study_seed, std::size_t k);
 
 }  // namespace hsicho::study

@@ -3,10 +3,10 @@
 
 #include "hsicho/hsic/partition.hpp"
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 
 // Blocks go to rank (block % size); sums are MPI_Allreduce(MPI_SUM) in place. Each entry is
 // non-zero on one rank only, so the sum is exact whatever order MPI adds in.
 hsic::Partition world_partition();
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel

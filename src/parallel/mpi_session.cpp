@@ -1,4 +1,4 @@
-#include "hsicho/dist/mpi_session.hpp"
+#include "hsicho/parallel/mpi_session.hpp"
 
 #include <mpi.h>
 
@@ -7,7 +7,7 @@
 
 #include "hsicho/error.hpp"
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 namespace {
 
 void check(int rc, const char* call) {
@@ -52,11 +52,11 @@ void abort_all(int code) {
   std::exit(code);
 }
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel
 
-#include "hsicho/dist/hsic_partition.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 
 hsic::Partition world_partition() {
   hsic::Partition p;
@@ -74,4 +74,4 @@ hsic::Partition world_partition() {
   return p;
 }
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel

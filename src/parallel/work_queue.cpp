@@ -1,4 +1,4 @@
-#include "hsicho/dist/work_queue.hpp"
+#include "hsicho/parallel/work_queue.hpp"
 
 #include <mpi.h>
 
@@ -7,7 +7,7 @@
 
 #include "hsicho/error.hpp"
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 namespace {
 
 void check(int rc, const char* call) {
@@ -115,12 +115,12 @@ void barrier() {
   check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
 }
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel
 
 #include <set>
 #include <vector>
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 
 std::string host_names() {
   char name[MPI_MAX_PROCESSOR_NAME] = {0};
@@ -141,4 +141,4 @@ std::string host_names() {
   return out;
 }
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 
 // Initializes MPI for the life of the object (also without mpiexec: a singleton run is one rank)
 // and finalizes it at the end.
@@ -31,4 +31,4 @@ std::vector<std::uint64_t> all_gather(std::uint64_t value);
 // Ends every rank of the job with `code` (used when one rank fails alone and the others wait).
 [[noreturn]] void abort_all(int code);
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel

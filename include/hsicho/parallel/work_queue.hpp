@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 
 struct ProgressCounters {
   std::int64_t done = 0, failed = 0, finished_ranks = 0;
@@ -45,9 +45,9 @@ class WorkQueue {
 bool any_rank(bool flag);
 void barrier();
 
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel
 
-namespace hsicho::dist {
+namespace hsicho::parallel {
 // The distinct host names of the job's ranks, comma-separated, the same on every rank.
 std::string host_names();
-}  // namespace hsicho::dist
+}  // namespace hsicho::parallel

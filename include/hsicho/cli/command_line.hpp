@@ -1,0 +1,75 @@
+// hsicho's command line: one CLI11 declaration drives parsing, `--help` for every command, the
+// usage text and the did-you-mean suggestions. Parse errors are InputErrors (exit code 2).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hsicho::cli {
+
+struct RunArgs {
+  std::string deck, out;
+  bool resume = false;
+};
+
+struct ValidateArgs {
+  std::string deck;
+  bool no_data = false;
+};
+
+struct DesignArgs {
+  std::string deck;
+  std::optional<std::size_t> n;
+  bool csv = false;
+};
+
+struct EvalArgs {
+  std::string deck;
+  std::vector<std::string> set;     // name=value
+  std::optional<std::string> seed;  // checked by the deck's scalar rules
+  bool json = false;
+};
+
+// analyze's options as the user typed them: each is checked by the analysis settings' own
+// validators (study/analysis_settings.hpp), the same that read a deck's analysis block.
+struct AnalyzeArgs {
+  std::string file;
+  std::optional<std::string> target, alpha, bandwidth, estimator, scaling, pvalues, space;
+  std::optional<std::string> block, seed;
+  bool interactions = false, conditional = false, global = false, json = false;
+  std::vector<std::string> ignore;  // column names (each argument may hold a comma list)
+};
+
+struct ReportArgs {
+  std::string study;
+  bool json = false;
+};
+
+struct ExportArgs {
+  std::string study;
+  bool csv = false;
+};
+
+struct Invocation {
+  std::string command;  // the subcommand to run; empty when `text` answers the call
+  std::string text;     // help or version text to print (exit code `exit_code`)
+  int exit_code = 0;
+  RunArgs run;
+  ValidateArgs validate;
+  DesignArgs design;
+  EvalArgs eval;
+  AnalyzeArgs analyze;
+  ReportArgs report;
+  ExportArgs export_;
+};
+
+// Throws InputError for anything the declaration does not accept (unknown command or option,
+// missing or extra arguments, values of the wrong kind), with a suggestion for near misses.
+Invocation parse_command_line(const std::vector<std::string>& args);
+
+// The names of the subcommands, as declared (for messages and tests).
+std::vector<std::string> command_names();
+
+}  // namespace hsicho::cli

@@ -1,0 +1,11 @@
+// What the MPI launcher tells a process through its environment (no MPI calls: usable before
+// MPI starts and by single-process commands such as eval).
+#pragma once
+
+namespace hsicho::parallel {
+
+// The node-local rank (Open MPI, Slurm, MPICH, PMI), else 0. A value that is not a whole number
+// >= 0 counts as absent.
+int local_rank_from_environment();
+
+}  // namespace hsicho::parallel

@@ -1,0 +1,185 @@
+#include "hsicho/cli/command_line.hpp"
+
+#include <algorithm>
+
+#include <CLI/CLI.hpp>
+
+#include "hsicho/error.hpp"
+#include "hsicho/suggest.hpp"
+#include "hsicho/version.hpp"
+
+namespace hsicho::cli {
+namespace {
+
+const char* kFooter =
+    "Run 'hsicho COMMAND --help' for the options of one command.\n"
+    "Exit codes: 0 success, 1 runtime failure, 2 bad input (deck, arguments, files).\n"
+    "Documentation: docs/deck.md (input decks), docs/hsic.md (analysis), README.md";
+
+// Every subcommand and its options: the one declaration behind parsing, help and suggestions.
+void declare(CLI::App& app, Invocation& inv) {
+  app.set_version_flag("--version", std::string("hsicho ") + kVersion + " (" + kGitCommit + ")");
+
+  auto* run = app.add_subcommand(
+      "run", "train the design on every MPI rank, analyse, write the study file");
+  run->footer("Run it under the MPI launcher: srun hsicho run DECK.yaml (or mpiexec -n N ...).");
+  run->add_option("DECK", inv.run.deck, "the input deck (YAML)")->required();
+  run->add_option("--out", inv.run.out, "the study file (default: the deck's study.output)")
+      ->type_name("FILE.h5");
+  run->add_flag("--resume", inv.run.resume,
+                "continue a killed or stopped run from its journal (any number of ranks)");
+
+  auto* validate = app.add_subcommand(
+      "validate", "check a deck, its first design and its data; describe its space");
+  validate->add_option("DECK", inv.validate.deck, "the input deck (YAML)")->required();
+  validate->add_flag("--no-data", inv.validate.no_data, "do not read the data files");
+
+  auto* design =
+      app.add_subcommand("design", "print the first design that 'run' trains (no training)");
+  design->add_option("DECK", inv.design.deck, "the input deck (YAML)")->required();
+  design->add_option("--n", inv.design.n, "the number of configurations (default: the deck's)")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1000000}))
+      ->type_name("N");
+  design->add_flag("--csv", inv.design.csv, "CSV with every digit, instead of a table");
+
+  auto* eval = app.add_subcommand("eval", "train one configuration and print its result");
+  eval->add_option("DECK", inv.eval.deck, "the input deck (YAML)")->required();
+  eval->add_option("--set", inv.eval.set,
+                   "name=value of one hyperparameter (repeat it; others take their default)")
+      ->allow_extra_args(false)
+      ->type_name("NAME=VALUE");
+  eval->add_option("--seed", inv.eval.seed, "the training seed (default: the deck's study.seed)")
+      ->type_name("S");
+  eval->add_flag("--json", inv.eval.json, "the result as JSON");
+
+  auto* analyze = app.add_subcommand(
+      "analyze", "HSIC indices of a CSV of trials (--target COL) or of a study file");
+  analyze->footer(
+      "A study file (STUDY.h5) is analysed on its validation errors, with its own space. "
+      "The options are those of a deck's analysis block (docs/hsic.md).");
+  auto& a = inv.analyze;
+  analyze->add_option("FILE", a.file, "a CSV of trials or an HDF5 study file")->required();
+  analyze->add_option("--target", a.target, "the CSV column of errors (lower is better)")
+      ->type_name("COL");
+  analyze->add_option("--alpha", a.alpha, "the fraction of best trials, 0 < A < 1 (0.1)")
+      ->type_name("A");
+  analyze->add_option("--bandwidth", a.bandwidth, "median | std | max | VALUE (median)")
+      ->type_name("B");
+  analyze->add_option("--estimator", a.estimator, "v | u (v)")->type_name("E");
+  analyze->add_option("--pvalues", a.pvalues, "gamma | permutation:B | none (gamma)")
+      ->type_name("P");
+  analyze->add_option("--scaling", a.scaling, "hsic: (m/n)^2 | paper: alpha^2 (hsic)")
+      ->type_name("S");
+  analyze->add_option("--block", a.block, "block U statistic with blocks of B >= 4 rows")
+      ->type_name("B");
+  analyze->add_option("--seed", a.seed, "seed of the category jitter and permutations")
+      ->type_name("S");
+  analyze->add_option("--space", a.space, "a deck whose space types the CSV's columns")
+      ->type_name("DECK.yaml");
+  analyze->add_option("--ignore", a.ignore, "columns to leave out (comma list; repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("COLS");
+  analyze->add_flag("--interactions", a.interactions, "joint indices of every pair");
+  analyze->add_flag("--conditional", a.conditional,
+                    "analyse conditional inputs where they are active (with --space)");
+  analyze->add_flag("--global", a.global, "global HSIC (the whole error) instead of the target");
+  analyze->add_flag("--json", a.json, "the analysis as JSON");
+
+  auto* report = app.add_subcommand(
+      "report", "what a study found: ranking, best network, failures, decisions");
+  report->add_option("STUDY", inv.report.study, "the HDF5 study file")->required();
+  report->add_flag("--json", inv.report.json, "the report as JSON");
+
+  auto* exp = app.add_subcommand("export", "one row per training (typed values, results)");
+  exp->add_option("STUDY", inv.export_.study, "the HDF5 study file")->required();
+  exp->add_flag("--csv", inv.export_.csv, "write CSV to standard output")->required();
+
+  app.add_subcommand("help", "this text");
+  app.add_subcommand("version", "the program's version");
+  for (auto* sub : app.get_subcommands({}))
+    sub->allow_extras();  // unknown arguments are reported below, with a suggestion
+  app.footer(kFooter);
+}
+
+std::vector<std::string> option_names(const CLI::App& sub) {
+  std::vector<std::string> names;
+  for (const auto* opt : sub.get_options()) {
+    for (const auto& l : opt->get_lnames())
+      names.push_back("--" + l);
+  }
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> command_names() {
+  CLI::App app;
+  Invocation inv;
+  declare(app, inv);
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({}))
+    names.push_back(sub->get_name());
+  return names;
+}
+
+Invocation parse_command_line(const std::vector<std::string>& args) {
+  Invocation inv;
+  CLI::App app("Goal-oriented sensitivity analysis (HSIC) of neural-network hyperparameters.",
+               "hsicho");
+  declare(app, inv);
+  if (args.empty()) {
+    inv.text = app.help();
+    inv.exit_code = 2;
+    return inv;
+  }
+  const auto names = command_names();
+  const std::string& first = args[0];
+  if (first.rfind("-", 0) != 0 && std::find(names.begin(), names.end(), first) == names.end()) {
+    throw InputError("unknown command '" + first + "'" + did_you_mean(first, names) +
+                     "; 'hsicho --help' lists the commands");
+  }
+  if (first == "help") {
+    inv.text = app.help();
+    return inv;
+  }
+  if (first == "version") {
+    inv.text = std::string("hsicho ") + kVersion + " (" + kGitCommit + ")\n";
+    return inv;
+  }
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    inv.text = app.help();
+    return inv;
+  } catch (const CLI::CallForVersion& e) {
+    inv.text = std::string(e.what()) + "\n";
+    return inv;
+  } catch (const CLI::ParseError& e) {
+    const auto subs = app.get_subcommands();
+    const std::string command = subs.empty() ? "" : " " + subs[0]->get_name();
+    throw InputError("hsicho" + command + ": " + e.what() + "; 'hsicho" + command +
+                     " --help' lists what it takes");
+  }
+  const auto subs = app.get_subcommands();
+  if (subs.empty()) {
+    throw InputError("no command given; 'hsicho --help' lists the commands");
+  }
+  const CLI::App& sub = *subs[0];
+  inv.command = sub.get_name();
+  const auto extra = sub.remaining();
+  if (!extra.empty()) {
+    const std::string& e = extra[0];
+    const auto known = option_names(sub);
+    if (e.rfind("--", 0) == 0) {
+      const std::string name = e.substr(0, e.find('='));
+      throw InputError("hsicho " + inv.command + ": unknown option '" + name + "'" +
+                       did_you_mean(name, known) + "; options: " + join(known, " "));
+    }
+    throw InputError("hsicho " + inv.command + ": unexpected argument '" + e + "'; 'hsicho " +
+                     inv.command + " --help' lists what it takes");
+  }
+  return inv;
+}
+
+}  // namespace hsicho::cli

@@ -1,0 +1,22 @@
+#include "hsicho/parallel/launcher.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+
+namespace hsicho::parallel {
+
+int local_rank_from_environment() {
+  for (const char* name :
+       {"OMPI_COMM_WORLD_LOCAL_RANK", "SLURM_LOCALID", "MPI_LOCALRANKID", "PMI_LOCAL_RANK"}) {
+    const char* v = std::getenv(name);
+    if (!v) continue;
+    int rank = -1;
+    const auto res = std::from_chars(v, v + std::strlen(v), rank);
+    if (res.ec == std::errc() && *res.ptr == '\0' && rank >= 0) return rank;
+  }
+  return 0;
+}
+
+}  // namespace hsicho::parallel
