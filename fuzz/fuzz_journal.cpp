@@ -18,6 +18,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/record_io.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -52,21 +53,8 @@ std::string with_crcs(const std::string& text) {
   return out;
 }
 
-bool same(double a, double b) {
-  return a == b || (std::isnan(a) && std::isnan(b));
-}
-
 bool same(const hsicho::io::JournalRecord& a, const hsicho::io::JournalRecord& b) {
-  const auto &x = a.result, &y = b.result;
-  if (a.config != b.config || a.rank != b.rank || x.status != y.status || x.epochs != y.epochs ||
-      x.best_epoch != y.best_epoch || x.parameters != y.parameters || x.seed != y.seed ||
-      x.device != y.device || x.message != y.message || x.curve.size() != y.curve.size())
-    return false;
-  for (std::size_t k = 0; k < x.curve.size(); ++k)
-    if (!same(x.curve[k], y.curve[k])) return false;
-  return same(x.val_error, y.val_error) && same(x.test_error, y.test_error) &&
-         same(x.val_rel_l2, y.val_rel_l2) && same(x.test_rel_l2, y.test_rel_l2) &&
-         same(x.seconds, y.seconds);
+  return a.config == b.config && hsicho::io::same_record(a.result, b.result);
 }
 
 }  // namespace

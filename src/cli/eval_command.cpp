@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/record_io.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/space/scalar.hpp"
@@ -38,7 +39,8 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
   const auto spec = train::resolve(deck, config, seed);
   if (ctx.rank != 0) return 0;  // one training: rank 0 does it
   const auto data = train::load_dataset(spec.data, spec.data_seed);
-  const auto r = train::train_one(spec, data, parallel::local_rank_from_environment());
+  auto r = train::train_one(spec, data, parallel::local_rank_from_environment());
+  r.host = parallel::this_host();
   const bool regression = !data.classification;
   if (args.json) {
     io::Json values = io::Json::object();
@@ -53,21 +55,9 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
       else
         values[name] = space::to_text(v);
     }
-    const io::Json j = {{"status", r.status},
-                        {"message", r.message},
-                        {"val_error", r.val_error},
-                        {"test_error", r.test_error},
-                        {"val_rel_l2", r.val_rel_l2},
-                        {"test_rel_l2", r.test_rel_l2},
-                        {"metric", regression ? "mse" : "error_rate"},
-                        {"epochs", r.epochs},
-                        {"best_epoch", r.best_epoch},
-                        {"seconds", r.seconds},
-                        {"parameters", r.parameters},
-                        {"seed", r.seed},
-                        {"device", r.device},
-                        {"curve", r.curve},
-                        {"config", values}};
+    io::Json j = io::record_to_json(r, io::NonFinite::Null);
+    j["metric"] = regression ? "mse" : "error_rate";
+    j["config"] = values;
     std::cout << io::json_text(j);
   } else {
     std::cout << "hsicho eval " << deck.path << ":";

@@ -12,6 +12,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/record_io.hpp"
 #include "hsicho/io/study_file.hpp"
 
 namespace hsicho::cli {
@@ -57,10 +58,10 @@ std::vector<Pair> strongest_pairs(const io::StudyData& s, std::size_t most) {
 // Failures grouped by status and by the first words of their message.
 std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData& s) {
   std::map<std::string, std::pair<int, std::string>> f;
-  for (std::size_t i = 0; i < s.status.size(); ++i) {
-    if (s.status[i] == "ok") continue;
-    auto& e = f[s.status[i]];
-    if (e.first++ == 0) e.second = s.message[i];
+  for (const auto& r : s.records) {
+    if (r.status == "ok") continue;
+    auto& e = f[r.status];
+    if (e.first++ == 0) e.second = r.message;
   }
   return f;
 }
@@ -188,25 +189,19 @@ int cmd_report(const ReportArgs& args, const Context& ctx) {
 int cmd_export(const ExportArgs& args, const Context& ctx) {
   const auto s = io::read_study(args.study);
   if (ctx.rank != 0) return 0;
+  // config, stage, the hyperparameters' typed values, then every field of the Record.
   std::vector<std::string> header = {"config", "stage"};
   header.insert(header.end(), s.names.begin(), s.names.end());
-  for (const char* h :
-       {"status", "val_error", "test_error", "parameters", "epochs", "seconds", "seed"})
-    header.push_back(h);
+  const auto fields = io::record_csv_header(s.records);
+  header.insert(header.end(), fields.begin(), fields.end());
   std::cout << io::csv_line(header) << "\n";
   const std::size_t p = s.names.size();
-  auto full = [](double v) { return fmt::format("{:.17g}", v); };
   for (std::size_t i = 0; i < s.n; ++i) {
     std::vector<std::string> row = {std::to_string(i), std::to_string(s.stage[i])};
     for (std::size_t k = 0; k < p; ++k)
       row.push_back(s.values[i * p + k]);
-    row.push_back(s.status[i]);
-    row.push_back(full(s.val_error[i]));
-    row.push_back(full(s.test_error[i]));
-    row.push_back(std::to_string(s.parameters[i]));
-    row.push_back(std::to_string(s.epochs[i]));
-    row.push_back(full(s.seconds[i]));
-    row.push_back(std::to_string(s.seeds[i]));
+    const auto cells = io::record_csv_cells(s.records[i], fields);
+    row.insert(row.end(), cells.begin(), cells.end());
     std::cout << io::csv_line(row) << "\n";
   }
   return 0;

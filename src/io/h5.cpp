@@ -208,6 +208,31 @@ double read_double_attribute(const Handle& obj, const std::string& name) {
   return v;
 }
 
+namespace {
+herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
+  static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::string> member_names(const Handle& group) {
+  std::vector<std::string> names;
+  check(H5Literate(group.id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_name, &names),
+        "H5Literate", group.what());
+  return names;
+}
+
+std::int64_t read_int64_attribute(const Handle& obj, const std::string& name) {
+  if (H5Aexists(obj.id(), name.c_str()) <= 0)
+    throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
+  Handle attr(
+      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
+      name);
+  std::int64_t v = 0;
+  check(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "H5Aread", obj.what() + "@" + name);
+  return v;
+}
+
 void write_strings(const Handle& parent, const std::string& name, const std::vector<std::string>& v,
                    std::size_t cols) {
   Handle type = vlen_string_type();

@@ -19,59 +19,16 @@
 
 #include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
+#include "hsicho/io/record_io.hpp"
 
 namespace hsicho::io {
 namespace fs = std::filesystem;
 
 namespace {
 
-const char* kMagic = "hsicho-journal 1";
-
-std::string num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest form that reads back exactly
-  return std::string(buf, res.ptr);
-}
-
-double parse_num(const std::string& s) {
-  if (s == "nan") return std::nan("");
-  if (s == "inf") return INFINITY;
-  if (s == "-inf") return -INFINITY;
-  std::size_t used = 0;
-  const double v = std::stod(s, &used);
-  if (used != s.size()) throw std::invalid_argument(s);
-  return v;
-}
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\t')
-      out += "\\t";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char c = s[++i];
-      out += c == 't' ? '\t' : c == 'n' ? '\n' : c;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
+// Format 2: records as JSON lines (format 1 wrote positional fields).
+const char* kMagic = "hsicho-journal 2";
+const char* kOldMagic = "hsicho-journal 1";
 
 std::string crc_of(const std::string& s) {
   const uLong crc =
@@ -86,16 +43,10 @@ std::string header_line(const std::string& fingerprint) {
 }  // namespace
 
 std::string format_record(const JournalRecord& rec) {
-  const auto& r = rec.result;
-  std::ostringstream s;
-  s << "R\t" << rec.config << '\t' << rec.rank << '\t' << r.status << '\t' << num(r.val_error)
-    << '\t' << num(r.test_error) << '\t' << num(r.val_rel_l2) << '\t' << num(r.test_rel_l2) << '\t'
-    << r.epochs << '\t' << r.best_epoch << '\t' << num(r.seconds) << '\t' << r.parameters << '\t'
-    << r.seed << '\t' << r.device << '\t';
-  for (std::size_t k = 0; k < r.curve.size(); ++k)
-    s << (k ? "," : "") << num(r.curve[k]);
-  s << '\t' << escape(r.message);
-  const std::string body = s.str();
+  Json j = {{"config", rec.config}};
+  j.update(record_to_json(rec.result, NonFinite::Text));  // exact: inf and nan as text
+  // One line: dump() escapes tabs and newlines inside strings.
+  const std::string body = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   return body + '\t' + crc_of(body);
 }
 
@@ -104,41 +55,33 @@ bool parse_record(const std::string& line, JournalRecord& rec) {
   if (tab == std::string::npos) return false;
   const std::string body = line.substr(0, tab);
   if (crc_of(body) != line.substr(tab + 1)) return false;
-  std::vector<std::string> f;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= body.size(); ++i) {
-    if (i == body.size() || body[i] == '\t') {
-      f.push_back(body.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (f.size() != 16 || f[0] != "R") return false;
   try {
-    rec.config = std::stoull(f[1]);
-    rec.rank = std::stoi(f[2]);
-    auto& r = rec.result;
-    r.status = f[3];
-    r.val_error = parse_num(f[4]);
-    r.test_error = parse_num(f[5]);
-    r.val_rel_l2 = parse_num(f[6]);
-    r.test_rel_l2 = parse_num(f[7]);
-    r.epochs = std::stoi(f[8]);
-    r.best_epoch = std::stoi(f[9]);
-    r.seconds = parse_num(f[10]);
-    r.parameters = std::stoll(f[11]);
-    r.seed = std::stoull(f[12]);
-    r.device = f[13];
-    r.curve.clear();
-    std::stringstream c(f[14]);
-    std::string item;
-    while (std::getline(c, item, ','))
-      r.curve.push_back(parse_num(item));
-    r.message = unescape(f[15]);
+    const Json j = Json::parse(body);
+    if (!j.is_object() || !j.contains("config") || !j["config"].is_number_unsigned()) return false;
+    rec.config = j["config"].get<std::size_t>();
+    rec.result = record_from_json(j);
   } catch (const std::exception&) {
     return false;
   }
   return true;
 }
+
+namespace {
+
+// A journal whose header is not this study's: another study's, or an older hsicho's.
+[[noreturn]] void foreign_header(const std::string& path, const std::string& line) {
+  if (line.rfind(kOldMagic, 0) == 0) {
+    throw InputError("journal '" + path +
+                     "' was written by an older hsicho (journal format 1): finish that run with "
+                     "the version that started it, or remove the journal folder to start over");
+  }
+  throw InputError("journal '" + path +
+                   "' belongs to another study (the deck's space, data, model, training, design "
+                   "or seed changed since it was written); remove the journal folder to start "
+                   "over");
+}
+
+}  // namespace
 
 JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string& fingerprint) {
   const std::string name = fmt::format("rank-{:05d}.jnl", rank);
@@ -156,12 +99,7 @@ JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string
       const std::string line = text.substr(start, end - start);
       JournalRecord r;
       if (first) {
-        if (line != header_line(fingerprint)) {
-          throw InputError(
-              "journal '" + path_ +
-              "' belongs to another study (the deck's space, data, "
-              "model, training, design or seed changed); remove the journal folder to start over");
-        }
+        if (line != header_line(fingerprint)) foreign_header(path_, line);
         first = false;
       } else if (!parse_record(line, r)) {
         continue;
@@ -208,13 +146,7 @@ JournalContents read_journals(const std::string& dir, const std::string& fingerp
       const bool complete = !in.eof();
       if (first) {
         if (!complete) break;  // a torn header (killed, or a full disk): nothing was recorded
-        if (line != header_line(fingerprint)) {
-          throw InputError(
-              "journal '" + file +
-              "' belongs to another study (the deck's space, data, model, "
-              "training, design or seed changed since it was written); remove the journal "
-              "folder to start over");
-        }
+        if (line != header_line(fingerprint)) foreign_header(file, line);
         first = false;
         continue;
       }

@@ -1,8 +1,12 @@
 #include "hsicho/io/study_file.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <type_traits>
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/h5.hpp"
@@ -22,6 +26,120 @@ bool is_study_file_name(const std::string& path) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext == ".h5" || ext == ".hdf5" || ext == ".he5";
 }
+
+namespace {
+
+// Only its fields' names and types are used.
+const Record kExample{};
+
+template <class T>
+inline constexpr bool is_integer_v = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// results/: one dataset per field of the Record (hsicho/record.hpp), one row per training;
+// curves as a matrix padded with NaN; metrics as results/metrics/NAME (NaN where absent).
+void write_records(const h5::Handle& group, const std::vector<Record>& records) {
+  visit_record_fields(kExample, [&](const char* name, const auto& example) {
+    using T = std::decay_t<decltype(example)>;
+    if constexpr (std::is_same_v<T, std::string>) {
+      std::vector<std::string> col;
+      for (const auto& rec : records)
+        col.push_back(field_of<T>(rec, name));
+      h5::write_strings(group, name, col);
+    } else if constexpr (std::is_same_v<T, double>) {
+      std::vector<double> col;
+      for (const auto& rec : records)
+        col.push_back(field_of<T>(rec, name));
+      h5::write_doubles(group, name, col);
+    } else if constexpr (is_integer_v<T>) {
+      std::vector<std::int64_t> col;
+      for (const auto& rec : records)
+        col.push_back(static_cast<std::int64_t>(field_of<T>(rec, name)));
+      h5::write_int64s(group, name, col);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      std::size_t longest = 1;
+      for (const auto& rec : records)
+        longest = std::max(longest, field_of<T>(rec, name).size());
+      std::vector<double> m;
+      for (const auto& rec : records) {
+        const auto& v = field_of<T>(rec, name);
+        for (std::size_t e = 0; e < longest; ++e)
+          m.push_back(e < v.size() ? v[e] : NAN);
+      }
+      h5::write_doubles(group, name, m, longest);
+    } else {
+      std::set<std::string> keys;
+      for (const auto& rec : records) {
+        for (const auto& [k, v] : field_of<T>(rec, name))
+          keys.insert(k);
+      }
+      auto g = h5::create_group(group, name);
+      for (const auto& k : keys) {
+        std::vector<double> col;
+        for (const auto& rec : records) {
+          const auto& m = field_of<T>(rec, name);
+          const auto it = m.find(k);
+          col.push_back(it == m.end() ? NAN : it->second);
+        }
+        h5::write_doubles(g, k, col);
+      }
+    }
+  });
+}
+
+// Every field of n records back from results/. A field absent from the file (one written by an
+// older hsicho) keeps its default; one of the wrong length is a damaged file.
+std::vector<Record> read_records(const h5::Handle& group, std::size_t n, const std::string& path) {
+  std::vector<Record> records(n);
+  auto check_length = [&](const char* name, std::size_t got) {
+    if (got != n) {
+      throw InputError("'" + path + "': results/" + name + " holds " + std::to_string(got) +
+                       " values for " + std::to_string(n) + " trainings; the file is damaged");
+    }
+  };
+  visit_record_fields(kExample, [&](const char* name, const auto& example) {
+    using T = std::decay_t<decltype(example)>;
+    if (!h5::exists(group, name)) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      const auto col = h5::read_strings(group, name);
+      check_length(name, col.size());
+      for (std::size_t i = 0; i < n; ++i)
+        field_of<T>(records[i], name) = col[i];
+    } else if constexpr (std::is_same_v<T, double>) {
+      const auto col = h5::read_doubles(group, name);
+      check_length(name, col.size());
+      for (std::size_t i = 0; i < n; ++i)
+        field_of<T>(records[i], name) = col[i];
+    } else if constexpr (is_integer_v<T>) {
+      const auto col = h5::read_int64s(group, name);
+      check_length(name, col.size());
+      for (std::size_t i = 0; i < n; ++i)
+        field_of<T>(records[i], name) = static_cast<T>(col[i]);
+    } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+      std::vector<std::size_t> dims;
+      const auto m = h5::read_doubles(group, name, &dims);
+      check_length(name, dims.empty() ? 0 : dims[0]);
+      const std::size_t cols = dims.size() > 1 ? dims[1] : 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        auto& v = field_of<T>(records[i], name);
+        v.clear();
+        for (std::size_t e = 0; e < cols && !std::isnan(m[i * cols + e]); ++e)
+          v.push_back(m[i * cols + e]);
+      }
+    } else {
+      const auto g = h5::open_group(group, name);
+      for (const auto& k : h5::member_names(g)) {
+        const auto col = h5::read_doubles(g, k);
+        check_length(name, col.size());
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!std::isnan(col[i])) field_of<T>(records[i], name)[k] = col[i];
+        }
+      }
+    }
+  });
+  return records;
+}
+
+}  // namespace
 
 void write_study(const std::string& path, const StudyData& s) {
   // Built in memory, written beside the destination and renamed over it: a crash or a full disk
@@ -65,19 +183,7 @@ void write_study(const std::string& path, const StudyData& s) {
 
     auto r = h5::create_group(f, "results");
     h5::write_attribute(r, "metric", s.metric);
-    h5::write_strings(r, "status", s.status);
-    h5::write_strings(r, "message", s.message);
-    h5::write_strings(r, "device", s.device);
-    h5::write_doubles(r, "val_error", s.val_error);
-    h5::write_doubles(r, "test_error", s.test_error);
-    h5::write_doubles(r, "val_rel_l2", s.val_rel_l2);
-    h5::write_doubles(r, "test_rel_l2", s.test_rel_l2);
-    h5::write_doubles(r, "seconds", s.seconds);
-    h5::write_int64s(r, "parameters", s.parameters);
-    h5::write_int64s(r, "epochs", s.epochs);
-    h5::write_int64s(r, "best_epoch", s.best_epoch);
-    h5::write_int64s(r, "rank", s.rank);
-    h5::write_doubles(r, "curves", s.curves, s.curve_length ? s.curve_length : 1);
+    write_records(r, s.records);
 
     if (s.analysed) {
       auto a = h5::create_group(f, "analysis");
@@ -165,39 +271,79 @@ StudyData read_study(const std::string& path) {
   if (h5::read_string_attribute(f, "format") != "hsicho-study") {
     throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
   }
+  // Every field write_study writes comes back (tests/unit/test_study_file.cpp checks it).
   StudyData s;
+  s.version = h5::read_string_attribute(f, "program_version");
+  s.commit = h5::read_string_attribute(f, "git_commit");
   s.name = h5::read_string_attribute(f, "name");
   s.deck_path = h5::read_string_attribute(f, "deck_path");
   s.started = h5::read_string_attribute(f, "started");
   s.finished = h5::read_string_attribute(f, "finished");
-  s.version = h5::read_string_attribute(f, "program_version");
+  s.ranks = h5::read_int64_attribute(f, "ranks");
+  s.hosts = h5::read_string_attribute(f, "hosts");
+  s.seed = h5::read_int64_attribute(f, "seed");
+  s.complete = h5::read_int64_attribute(f, "complete") != 0;
+  const auto deck = h5::read_strings(f, "deck");
+  s.deck_text = deck.empty() ? "" : deck.front();
+
   auto sp = h5::open_group(f, "space");
   s.names = h5::read_strings(sp, "names");
   s.types = h5::read_strings(sp, "types");
   s.domains = h5::read_strings(sp, "domains");
   s.conditions = h5::read_strings(sp, "conditions");
+  s.low = h5::read_doubles(sp, "low");
+  s.high = h5::read_doubles(sp, "high");
+  s.log_scale = h5::read_int64s(sp, "log_scale");
+  s.free = h5::read_int64s(sp, "free");
+
   auto c = h5::open_group(f, "configs");
   s.values = h5::read_strings(c, "values");
+  s.active = h5::read_int64s(c, "active");
   s.free_names = h5::read_strings(c, "columns");
-  s.stage = h5::read_int64s(c, "stage");
+  s.unit = h5::read_doubles(c, "unit");
+  s.normalized = h5::read_doubles(c, "normalized");
   s.seeds = h5::read_int64s(c, "seed");
+  s.stage = h5::read_int64s(c, "stage");
+
   auto r = h5::open_group(f, "results");
   s.metric = h5::read_string_attribute(r, "metric");
-  s.status = h5::read_strings(r, "status");
-  s.message = h5::read_strings(r, "message");
-  s.val_error = h5::read_doubles(r, "val_error");
-  s.test_error = h5::read_doubles(r, "test_error");
-  s.seconds = h5::read_doubles(r, "seconds");
-  s.parameters = h5::read_int64s(r, "parameters");
-  s.epochs = h5::read_int64s(r, "epochs");
-  s.n = s.val_error.size();
+  s.n = h5::read_doubles(r, "val_error").size();
+  s.records = read_records(r, s.n, path);
+
+  // Datasets that must agree in length: a damaged or hand-made file is refused, not misread.
+  auto expect = [&](const std::string& what, std::size_t got, std::size_t want) {
+    if (got != want) {
+      throw InputError("'" + path + "': " + what + " holds " + std::to_string(got) +
+                       " values where " + std::to_string(want) + " were expected (" +
+                       std::to_string(s.n) + " trainings, " + std::to_string(s.names.size()) +
+                       " hyperparameters); the file is damaged");
+    }
+  };
+  const std::size_t p = s.names.size(), d = s.free_names.size();
+  for (const auto& [what, got] :
+       std::vector<std::pair<std::string, std::size_t>>{{"space/types", s.types.size()},
+                                                        {"space/domains", s.domains.size()},
+                                                        {"space/conditions", s.conditions.size()},
+                                                        {"space/low", s.low.size()},
+                                                        {"space/high", s.high.size()},
+                                                        {"space/log_scale", s.log_scale.size()},
+                                                        {"space/free", s.free.size()}})
+    expect(what, got, p);
+  expect("configs/values", s.values.size(), s.n * p);
+  expect("configs/active", s.active.size(), s.n * p);
+  expect("configs/unit", s.unit.size(), s.n * d);
+  expect("configs/normalized", s.normalized.size(), s.n * d);
+  expect("configs/stage", s.stage.size(), s.n);
+  expect("configs/seed", s.seeds.size(), s.n);
+
   if (h5::exists(f, "analysis")) {
     auto a = h5::open_group(f, "analysis");
     s.analysed = true;
     s.alpha = h5::read_double_attribute(a, "alpha");
     s.threshold = h5::read_double_attribute(a, "threshold");
-    s.m = static_cast<std::int64_t>(h5::read_double_attribute(a, "m"));
+    s.m = h5::read_int64_attribute(a, "m");
     s.estimator = h5::read_string_attribute(a, "estimator");
+    s.bandwidth = h5::read_string_attribute(a, "bandwidth");
     s.pvalues = h5::read_string_attribute(a, "pvalues");
     s.input_names = h5::read_strings(a, "names");
     s.hsic = h5::read_doubles(a, "hsic");
@@ -205,30 +351,65 @@ StudyData read_study(const std::string& path) {
     s.r2 = h5::read_doubles(a, "r2");
     s.share = h5::read_doubles(a, "share");
     s.pvalue = h5::read_doubles(a, "pvalue");
-    s.conditional = h5::read_int64s(a, "conditional");
+    s.input_bandwidth = h5::read_doubles(a, "bandwidth");
+    s.input_threshold = h5::read_doubles(a, "threshold");
     s.input_n = h5::read_int64s(a, "n");
+    s.input_m = h5::read_int64s(a, "m");
+    s.conditional = h5::read_int64s(a, "conditional");
     s.active_hsic = h5::read_doubles(a, "active_hsic");
     s.active_pvalue = h5::read_doubles(a, "active_pvalue");
     s.interactions = doubles_or_empty(a, "interactions");
+    const std::size_t k = s.input_names.size();
+    for (const auto& [what, got] : std::vector<std::pair<std::string, std::size_t>>{
+             {"analysis/hsic", s.hsic.size()},
+             {"analysis/stderr", s.stderr_.size()},
+             {"analysis/r2", s.r2.size()},
+             {"analysis/share", s.share.size()},
+             {"analysis/pvalue", s.pvalue.size()},
+             {"analysis/bandwidth", s.input_bandwidth.size()},
+             {"analysis/threshold", s.input_threshold.size()},
+             {"analysis/n", s.input_n.size()},
+             {"analysis/m", s.input_m.size()},
+             {"analysis/conditional", s.conditional.size()},
+             {"analysis/active_hsic", s.active_hsic.size()},
+             {"analysis/active_pvalue", s.active_pvalue.size()}})
+      expect(what, got, k);
+    if (!s.interactions.empty()) expect("analysis/interactions", s.interactions.size(), k * k);
   }
   if (h5::exists(f, "stages")) {
     auto st = h5::open_group(f, "stages");
+    s.stage_first = ints_or_empty(st, "first");
     s.stage_size = ints_or_empty(st, "size");
+    s.stage_alpha = doubles_or_empty(st, "alpha");
     s.stage_log = h5::read_strings(st, "log");
+    s.stage_hsic = doubles_or_empty(st, "hsic");
+    s.stage_pvalue = doubles_or_empty(st, "pvalue");
+    const std::size_t stages = s.stage_size.size();
+    expect("stages/first", s.stage_first.size(), stages);
+    expect("stages/alpha", s.stage_alpha.size(), stages);
+    expect("stages/hsic", s.stage_hsic.size(), stages * d);
+    expect("stages/pvalue", s.stage_pvalue.size(), stages * d);
   }
   if (h5::exists(f, "best")) {
     auto b = h5::open_group(f, "best");
-    s.best_config = static_cast<std::int64_t>(h5::read_double_attribute(b, "config"));
+    s.best_config = h5::read_int64_attribute(b, "config");
     s.best_values = h5::read_string_attribute(b, "values");
     s.best_val = h5::read_double_attribute(b, "val_error");
     s.best_test = h5::read_double_attribute(b, "test_error");
-    s.best_parameters = static_cast<std::int64_t>(h5::read_double_attribute(b, "parameters"));
+    s.best_parameters = h5::read_int64_attribute(b, "parameters");
     s.best_seconds = h5::read_double_attribute(b, "seconds");
   }
   if (h5::exists(f, "final")) {
     auto fi = h5::open_group(f, "final");
     s.optimized = true;
     s.strategy = h5::read_string_attribute(fi, "strategy");
+    s.final_config = h5::read_int64s(fi, "config");
+    std::vector<std::size_t> dims;
+    s.final_val = h5::read_doubles(fi, "val_error", &dims);
+    s.final_seeds = dims.size() > 1 ? dims[1] : (s.final_config.empty() ? 0 : 1);
+    s.final_test = h5::read_doubles(fi, "test_error");
+    expect("final/val_error", s.final_val.size(), s.final_config.size() * s.final_seeds);
+    expect("final/test_error", s.final_test.size(), s.final_config.size() * s.final_seeds);
   }
   return s;
 }

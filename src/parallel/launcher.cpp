@@ -1,5 +1,7 @@
 #include "hsicho/parallel/launcher.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +19,12 @@ int local_rank_from_environment() {
     if (res.ec == std::errc() && *res.ptr == '\0' && rank >= 0) return rank;
   }
   return 0;
+}
+
+std::string this_host() {
+  char name[256] = {0};
+  if (::gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
 }
 
 }  // namespace hsicho::parallel

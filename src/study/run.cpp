@@ -121,6 +121,7 @@ class Driver {
     out_ = options.out.empty() ? deck_.study.output : options.out;
     journal_dir_ = out_ + ".journal";
     fp_ = fingerprint(deck_);
+    host_ = parallel::this_host();
   }
 
   // What is kept and how to go on, after a stop or a failure.
@@ -312,7 +313,9 @@ class Driver {
           // Found by one rank in the middle of the study: not a deck error the others share.
           throw RuntimeError(e.what());
         }
-        journal_->append({ids[pos], rank_, r});  // on disk before the next training starts
+        r.rank = rank_;
+        r.host = host_;
+        journal_->append({ids[pos], r});  // on disk before the next training starts
         queue.record(r.status != "ok", r.val_error);
         if (root_) print_progress(false);
       }
@@ -442,7 +445,7 @@ class Driver {
   std::size_t final_first_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::string started_at_;
-  std::string hosts_;
+  std::string hosts_, host_;
 };
 
 void Driver::write_and_report() {
@@ -473,10 +476,6 @@ void Driver::write_and_report() {
   }
   for (auto c : sp.free_columns())
     s.free_names.push_back(sp[c].name);
-  std::size_t longest = 1;
-  for (const auto& [id, r] : results_)
-    longest = std::max(longest, r.result.curve.size());
-  s.curve_length = longest;
   std::vector<double> row(d0);
   for (std::size_t k = 0; k < stages_.size(); ++k) {
     const auto& st = stages_[k];
@@ -498,24 +497,10 @@ void Driver::write_and_report() {
         }
         s.unit.push_back(u);
       }
-      const auto& rec = results_.at(st.first + i);
-      const auto& r = rec.result;
+      const auto& r = results_.at(st.first + i).result;
       s.seeds.push_back(static_cast<std::int64_t>(r.seed));
       s.stage.push_back(static_cast<std::int64_t>(k + 1));
-      s.status.push_back(r.status);
-      s.message.push_back(r.message);
-      s.device.push_back(r.device);
-      s.val_error.push_back(r.val_error);
-      s.test_error.push_back(r.test_error);
-      s.val_rel_l2.push_back(r.val_rel_l2);
-      s.test_rel_l2.push_back(r.test_rel_l2);
-      s.seconds.push_back(r.seconds);
-      s.parameters.push_back(r.parameters);
-      s.epochs.push_back(r.epochs);
-      s.best_epoch.push_back(r.best_epoch);
-      s.rank.push_back(rec.rank);
-      for (std::size_t e = 0; e < longest; ++e)
-        s.curves.push_back(e < r.curve.size() ? r.curve[e] : NAN);
+      s.records.push_back(r);
     }
     s.n += st.configs.size();
     s.stage_first.push_back(static_cast<std::int64_t>(st.first));

@@ -197,7 +197,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
                     std::to_string(epoch + 1);
         break;
       }
-      r.curve.push_back(v.error);
+      r.curves.push_back(v.error);
       if (v.error < best) {
         best = v.error;
         since_best = 0;

@@ -15,8 +15,17 @@ for group in ("configs", "results", "analysis", "stages", "final"):
         print(f"differ: {group} in one file only")
         same = False
         continue
-    for name in a[group]:
-        if group == "results" and name in ("seconds", "rank", "device"):
+    names = []
+    for name in a[group]:  # datasets, and those of subgroups (results/metrics/...)
+        if isinstance(a[group][name], h5py.Group):
+            names += [f"{name}/{sub}" for sub in a[group][name]]
+            if set(a[group][name]) != set(b[group].get(name, {})):
+                print(f"differ: members of {group}/{name}")
+                same = False
+        else:
+            names.append(name)
+    for name in names:
+        if group == "results" and name in ("seconds", "rank", "device", "host"):
             continue
         x, y = a[group][name][()], b[group][name][()]
         equal = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)

@@ -16,7 +16,8 @@ if /usr/bin/python3 -c '
 import json, sys
 j = json.loads(sys.argv[1])
 assert j["status"] == "ok" and j["parameters"] == 97 and j["epochs"] == 5, j
-assert len(j["curve"]) == 5 and j["val_error"] == min(j["curve"])
+assert len(j["curves"]) == 5 and j["val_error"] == min(j["curves"])
+assert j["seed"] == 3 and j["metrics"] == {} and j["host"], j
 assert j["config"] == {"layers": 2, "units": 8, "lr": 0.01, "device": "cpu"}, j["config"]
 ' "$out"; then ok; else bad "json content: $out"; fi
 check "json again" 0 "$hsicho" eval "$deck" --set layers=2 --set units=8 --json

@@ -22,5 +22,5 @@ summary() {  # the closing line, and the exit status
   [ "$fail" -eq 0 ]
 }
 records() {  # records STUDY.h5: finished trainings in its journal
-  cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^R' || true
+  cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^{' || true
 }

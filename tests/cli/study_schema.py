@@ -22,6 +22,7 @@ shapes = {
     "results/status": (n,), "results/message": (n,), "results/device": (n,), "results/val_error": (n,),
     "results/test_error": (n,), "results/val_rel_l2": (n,), "results/test_rel_l2": (n,), "results/seconds": (n,),
     "results/parameters": (n,), "results/epochs": (n,), "results/best_epoch": (n,), "results/rank": (n,),
+    "results/seed": (n,), "results/host": (n,),
     "analysis/names": (d,), "analysis/hsic": (d,), "analysis/stderr": (d,), "analysis/r2": (d,),
     "analysis/share": (d,), "analysis/pvalue": (d,), "analysis/bandwidth": (d,), "analysis/threshold": (d,),
     "analysis/n": (d,), "analysis/m": (d,), "analysis/conditional": (d,), "analysis/active_hsic": (d,),
@@ -31,6 +32,8 @@ for name, shape in shapes.items():
     assert name in f, f"missing {name}"
     assert f[name].shape == shape, f"{name}: shape {f[name].shape}, expected {shape}"
 assert f["results/curves"].shape[0] == n
+assert isinstance(f["results/metrics"], h5py.Group)
+assert np.array_equal(f["results/seed"][()], f["configs/seed"][()])
 for a in ("alpha", "threshold", "m", "estimator", "bandwidth", "pvalues"):
     assert a in f["analysis"].attrs, a
 # Consistency: an inactive value is an empty string and a NaN in the normalized inputs.

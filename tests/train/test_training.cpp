@@ -93,8 +93,8 @@ TEST_CASE("a small MLP learns the 1-D Runge function", "[train]") {
   CHECK(r.val_error < 1e-3);
   CHECK(r.test_error < 2e-3);
   CHECK(r.epochs == 60);
-  CHECK(static_cast<int>(r.curve.size()) == 60);
-  CHECK(r.curve.back() < r.curve.front());
+  CHECK(static_cast<int>(r.curves.size()) == 60);
+  CHECK(r.curves.back() < r.curves.front());
   CHECK(r.parameters == 1153);  // 1*32+32 + 32*32+32 + 32+1
   CHECK(r.device == "cpu");
 }
@@ -105,10 +105,10 @@ TEST_CASE("the same seed gives the same training, bit for bit", "[train]") {
   spec.optim.epochs = 5;
   spec.model.dropout = 0.1;
   const Result a = train_one(spec, data), b = train_one(spec, data);
-  CHECK(a.curve == b.curve);
+  CHECK(a.curves == b.curves);
   CHECK(a.test_error == b.test_error);
   spec.seed = 2;
-  CHECK(train_one(spec, data).curve != a.curve);
+  CHECK(train_one(spec, data).curves != a.curves);
 }
 
 TEST_CASE("a diverging training is a result, not a crash", "[train]") {

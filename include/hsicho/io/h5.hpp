@@ -39,12 +39,14 @@ Handle open_file(const std::string& path);  // read only; InputError if not an H
 Handle create_group(const Handle& parent, const std::string& name);
 Handle open_group(const Handle& parent, const std::string& name);
 bool exists(const Handle& parent, const std::string& name);
+std::vector<std::string> member_names(const Handle& group);  // in name order
 
 void write_attribute(const Handle& obj, const std::string& name, const std::string& value);
 void write_attribute(const Handle& obj, const std::string& name, double value);
 void write_attribute(const Handle& obj, const std::string& name, std::int64_t value);
 std::string read_string_attribute(const Handle& obj, const std::string& name);
 double read_double_attribute(const Handle& obj, const std::string& name);
+std::int64_t read_int64_attribute(const Handle& obj, const std::string& name);  // exact
 
 // Data sets, 1-D (rows only) or 2-D (rows x cols, row-major data).
 void write_strings(const Handle& parent, const std::string& name, const std::vector<std::string>& v,

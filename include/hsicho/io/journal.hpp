@@ -1,7 +1,8 @@
-// The append-only journal of finished trainings, one file per rank. Every record is one line
-// with a CRC-32 of its content, written and flushed to disk (fsync) before the next training
-// starts, so a killed job loses at most the training in progress. A torn or corrupted record
-// (the last line of a killed process) is detected and dropped on reading.
+// The append-only journal of finished trainings, one file per rank. Every record is one line of
+// JSON (the configuration's index and every field of its Record) with a CRC-32 of its content,
+// written and flushed to disk (fsync) before the next training starts, so a killed job loses at
+// most the training in progress. A torn or corrupted record (the last line of a killed process) is
+// detected and dropped on reading.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +15,7 @@ namespace hsicho::io {
 
 struct JournalRecord {
   std::size_t config = 0;  // index in the design
-  int rank = 0;
-  Record result;
+  Record result;           // with the rank and host that trained it
 };
 
 struct JournalContents {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "hsicho/record.hpp"
+
 namespace hsicho::io {
 
 struct StudyData {
@@ -23,12 +25,8 @@ struct StudyData {
   std::vector<std::int64_t> active, seeds, stage;
   std::vector<std::string> free_names;
   std::vector<double> unit, normalized;
-  // Results, one per configuration.
-  std::vector<std::string> status, message, device;
-  std::vector<double> val_error, test_error, val_rel_l2, test_rel_l2, seconds;
-  std::vector<std::int64_t> parameters, epochs, best_epoch, rank;
-  std::vector<double> curves;  // n x curve_length, NaN after the last epoch run
-  std::size_t curve_length = 0;
+  // Results, one Record per configuration (results/: one dataset per field of the Record).
+  std::vector<Record> records;
   // Analysis (when the study is complete).
   bool analysed = false;
   double alpha = 0, threshold = 0;

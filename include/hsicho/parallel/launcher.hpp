@@ -2,10 +2,15 @@
 // MPI starts and by single-process commands such as eval).
 #pragma once
 
+#include <string>
+
 namespace hsicho::parallel {
 
 // The node-local rank (Open MPI, Slurm, MPICH, PMI), else 0. A value that is not a whole number
 // >= 0 counts as absent.
 int local_rank_from_environment();
+
+// This process's host name (recorded with each training).
+std::string this_host();
 
 }  // namespace hsicho::parallel
