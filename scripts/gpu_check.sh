@@ -19,7 +19,10 @@ prefix=$root/.gpu/prefix
 if [ "${1:-}" = "--prepare" ]; then
   set -e
   mkdir -p "$root/.gpu/debs"
-  (cd "$root/.gpu/debs" && apt-get download libyaml-cpp-dev libyaml-cpp0.7 libeigen3-dev catch2 zlib1g-dev)
+  # The serial HDF5 and the header-only libraries (CLI11, nlohmann-json, fmt) came with the
+  # typed deck and the study file without MPI; not yet tried on a GPU machine with this list.
+  (cd "$root/.gpu/debs" && apt-get download libyaml-cpp-dev libyaml-cpp0.7 libeigen3-dev catch2 zlib1g-dev \
+    libcli11-dev nlohmann-json3-dev libfmt-dev libfmt9 libhdf5-dev libhdf5-103-1 libhdf5-hl-100 libsz2 libaec0)
   rm -rf "$prefix"
   for f in "$root"/.gpu/debs/*.deb; do dpkg -x "$f" "$prefix"; done
   # zlib: keep the static library; the shared one's link points at a system path.
@@ -43,7 +46,8 @@ for std in 17 20; do
   log "configure against $torch_prefix (C++$std)"
   rm -rf "$build"
   if cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHSICHO_WITH_MPI=OFF -DCMAKE_CXX_STANDARD=$std \
-       -DCMAKE_PREFIX_PATH="$torch_prefix;$prefix/usr" >"$out/configure.log" 2>&1 &&
+       -DCMAKE_PREFIX_PATH="$torch_prefix;$prefix/usr" -DHDF5_C_INCLUDE_DIR="$prefix/usr/include/hdf5/serial" \
+       -DHDF5_C_LIBRARY_hdf5="$prefix/usr/lib/x86_64-linux-gnu/hdf5/serial/libhdf5.so" >"$out/configure.log" 2>&1 &&
      cmake --build "$build" -j "$jobs" --target hsicho_unit_tests hsicho_train_tests hsicho_bench_train \
        >"$out/build.log" 2>&1; then
     built=$std

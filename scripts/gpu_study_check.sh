@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole program on a GPU machine: hsicho built with MPI and parallel HDF5 (Debian's OpenMPI
-# and HDF5 unpacked beforehand into .gpu/mpi, relocated with OPAL_PREFIX), then `hsicho run`
+# The whole program on a GPU machine: hsicho built with MPI and the serial HDF5 (Debian's OpenMPI
+# unpacked beforehand into .gpu/mpi, relocated with OPAL_PREFIX; HDF5 from gpu_check.sh's prefix), then `hsicho run`
 # studies with device: cuda on 1 and 4 ranks sharing the GPU (trainings per hour), and a small
 # MNIST study on the GPU. Prepare on a Debian 12 machine with network:
 #   scripts/gpu_check.sh --prepare && scripts/gpu_study_check.sh --prepare && ./scripts/get_data.sh mnist
@@ -14,8 +14,7 @@ if [ "${1:-}" = "--prepare" ]; then
   rm -rf "$root/.gpu/mpidebs" "$mpi" && mkdir -p "$root/.gpu/mpidebs"
   (cd "$root/.gpu/mpidebs" && apt-get download openmpi-bin openmpi-common libopenmpi3 libopenmpi-dev libpmix2 \
     libevent-core-2.1-7 libevent-pthreads-2.1-7 libhwloc15 libfabric1 libucx0 libibverbs1 ibverbs-providers \
-    librdmacm1 libpsm2-2 libpsm-infinipath1 libnl-3-200 libnl-route-3-200 libnuma1 libmunge2 libhdf5-openmpi-103-1 \
-    libhdf5-openmpi-dev libhdf5-openmpi-cpp-103-1 libhdf5-openmpi-hl-100 libhdf5-openmpi-hl-cpp-100 libsz2 libaec0 \
+    librdmacm1 libpsm2-2 libpsm-infinipath1 libnl-3-200 libnl-route-3-200 libnuma1 libmunge2 libsz2 libaec0 \
     libcurl4 libnghttp2-14 librtmp1 libssh2-1 libpsl5 libldap-2.5-0 libsasl2-2 libbrotli1 libltdl7)
   for f in "$root"/.gpu/mpidebs/*.deb; do dpkg -x "$f" "$mpi"; done
   rm -rf "$root/.gpu/mpidebs" "$mpi/usr/share/doc" "$mpi/usr/share/man" "$mpi/usr/lib/x86_64-linux-gnu/fortran"
@@ -49,11 +48,11 @@ mpiexec -n 2 hostname || { log "mpiexec does not start"; exit 1; }
 torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 build=$root/build-gpu-full
 rm -rf "$build"
-log "configure and build (MPI, parallel HDF5, CUDA LibTorch)"
+log "configure and build (MPI, serial HDF5, CUDA LibTorch)"
 if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHSICHO_BUILD_TESTS=OFF -DHSICHO_BUILD_BENCH=OFF \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$root/.gpu/prefix/usr" -DMPI_C_COMPILER="$bin/mpicc" -DMPI_CXX_COMPILER="$bin/mpicxx" \
-    -DHDF5_C_INCLUDE_DIR="$mpi/usr/include/hdf5/openmpi" \
-    -DHDF5_C_LIBRARY_hdf5="$mpi/usr/lib/x86_64-linux-gnu/hdf5/openmpi/libhdf5.so" >"$out/configure.log" 2>&1; then
+    -DHDF5_C_INCLUDE_DIR="$root/.gpu/prefix/usr/include/hdf5/serial" \
+    -DHDF5_C_LIBRARY_hdf5="$root/.gpu/prefix/usr/lib/x86_64-linux-gnu/hdf5/serial/libhdf5.so" >"$out/configure.log" 2>&1; then
   tail -n 30 "$out/configure.log"
   exit 1
 fi

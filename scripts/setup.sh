@@ -9,7 +9,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libhdf5-dev
   libeigen3-dev libyaml-cpp-dev catch2 zlib1g-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libboost-math-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
 )
 

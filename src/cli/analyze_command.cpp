@@ -16,6 +16,7 @@
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "render.hpp"
 
 namespace hsicho::cli {
 namespace {
@@ -104,11 +105,6 @@ Data load(const Request& req) {
                         req.space.value_or(""), req.options.seed);
 }
 
-std::string num(double v, const char* spec = "{:.4g}") {
-  if (std::isnan(v)) return "-";
-  return fmt::format(fmt::runtime(spec), v);
-}
-
 void print_table(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
   std::cout << "hsicho analyze " << req.file << ": " << an.n << " rows, target '" << req.target
@@ -124,108 +120,25 @@ void print_table(const Request& req, const hsic::Analysis& an) {
                 : o.pvalues == hsic::PValueMethod::Gamma
                     ? "gamma"
                     : "permutation (" + std::to_string(o.permutations) + ")")
-            << "\n\n";
-  std::vector<std::size_t> order(an.inputs.size());
-  for (std::size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  auto key = [&](std::size_t i) {
-    return std::isnan(an.inputs[i].hsic) ? -INFINITY : an.inputs[i].hsic;
-  };
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
-  std::vector<std::vector<std::string>> rows = {
-      {"rank", "input", "HSIC", "stderr", "R2", "share", "p-value", "", "bandwidth", "note"}};
-  int rank = 1;
-  bool any_conditional = false;
-  for (auto i : order) {
-    const auto& r = an.inputs[i];
-    std::string note;
-    if (r.conditional) {
-      any_conditional = true;
-      note = "active in " + std::to_string(r.n) + " rows (threshold " + num(r.threshold) +
-             "); 'is active': HSIC " + num(r.active_hsic) + ", p " + num(r.active_pvalue, "{:.2g}");
-    }
-    rows.push_back({std::to_string(rank++), r.name, num(r.hsic, "{:.4e}"), num(r.stderr_, "{:.2e}"),
-                    num(r.r2, "{:.3f}"),
-                    std::isnan(r.share) ? "-" : num(100 * r.share, "{:.1f}") + "%",
-                    num(r.pvalue, "{:.2e}"), !std::isnan(r.pvalue) && r.pvalue < 0.05 ? "*" : "",
-                    num(r.bandwidth, "{:.3g}"), note});
-  }
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c)
-      width[c] = std::max(width[c], row[c].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c] + (c + 1 < row.size() ? std::string(width[c] - row[c].size() + 2, ' ') : "");
-    }
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
-    std::cout << line << "\n";
-  }
-  std::cout << "\n* p < 0.05: the input changes the chance of landing among the best\n";
-  if (any_conditional)
-    std::cout << "conditional inputs are analysed on the rows where they are active\n";
-  if (an.interactions.size() > 0) {
+            << "\n\n"
+            << ranking_table(an, true, "");
+  const auto pairs = strongest_pairs(an, 5);
+  if (!pairs.empty()) {
     std::cout << "\nstrongest pairs (joint index; single indices in brackets):\n";
-    std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
-    const auto d = static_cast<std::size_t>(an.interactions.rows());
-    for (std::size_t a = 0; a < d; ++a) {
-      for (std::size_t b = a + 1; b < d; ++b) {
-        const double v =
-            an.interactions(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
-        if (!std::isnan(v)) pairs.emplace_back(v, a, b);
-      }
-    }
-    std::sort(pairs.rbegin(), pairs.rend());
-    for (std::size_t k = 0; k < std::min<std::size_t>(pairs.size(), 5); ++k) {
-      const auto [v, a, b] = pairs[k];
-      std::cout << "  " << an.inputs[a].name << " x " << an.inputs[b].name << ": "
-                << num(v, "{:.4e}") << "  ["
-                << num(an.interactions(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(a)),
-                       "{:.2e}")
-                << ", "
-                << num(an.interactions(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(b)),
-                       "{:.2e}")
-                << "]\n";
+    for (const auto& p : pairs) {
+      const auto a = static_cast<Eigen::Index>(p.a), b = static_cast<Eigen::Index>(p.b);
+      std::cout << "  " << an.inputs[p.a].name << " x " << an.inputs[p.b].name << ": "
+                << num(p.hsic, "{:.4e}") << "  [" << num(an.interactions(a, a), "{:.2e}") << ", "
+                << num(an.interactions(b, b), "{:.2e}") << "]\n";
     }
   }
 }
 
 void print_json(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
-  io::Json j;
-  j["n"] = an.n;
-  j["alpha"] = an.alpha;
-  j["threshold"] = an.threshold;
-  j["m"] = an.m;
+  io::Json j = analysis_json(an);
   j["estimator"] = o.block_size ? "block" : o.estimator == hsic::Estimator::V ? "v" : "u";
   j["kind"] = o.global ? "global" : "target";
-  j["inputs"] = io::Json::array();
-  for (const auto& r : an.inputs) {
-    io::Json in = {
-        {"name", r.name},   {"hsic", r.hsic},           {"stderr", r.stderr_},         {"r2", r.r2},
-        {"share", r.share}, {"pvalue", r.pvalue},       {"bandwidth", r.bandwidth},    {"n", r.n},
-        {"m", r.m},         {"threshold", r.threshold}, {"conditional", r.conditional}};
-    if (r.conditional) {
-      in["active_hsic"] = r.active_hsic;
-      in["active_pvalue"] = r.active_pvalue;
-    }
-    j["inputs"].push_back(std::move(in));
-  }
-  if (an.interactions.size() > 0) {
-    io::Json names = io::Json::array(), rows = io::Json::array();
-    for (const auto& r : an.inputs)
-      names.push_back(r.name);
-    for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
-      io::Json row = io::Json::array();
-      for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
-        row.push_back(an.interactions(a, b));
-      rows.push_back(std::move(row));
-    }
-    j["interactions"] = {{"names", names}, {"hsic", rows}};
-  }
   std::cout << io::json_text(j);
 }
 

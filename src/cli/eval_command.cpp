@@ -9,39 +9,19 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/record_io.hpp"
-#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/deck.hpp"
-#include "hsicho/space/scalar.hpp"
-#include "hsicho/train/trainer.hpp"
+#include "hsicho/study/evaluate.hpp"
+#include "render.hpp"
 
 namespace hsicho::cli {
-namespace {
-
-std::string num(double v, const char* spec = "{:.4g}") {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (std::isnan(v)) return "-";
-  return fmt::format(fmt::runtime(spec), v);
-}
-
-}  // namespace
-
 int cmd_eval(const EvalArgs& args, const Context& ctx) {
-  const auto deck = space::load_deck(args.deck);
-  train::check_space_keys(deck);
-  const auto config = train::config_from_settings(deck.space, args.set);
-  std::uint64_t seed = deck.study.seed;
-  if (args.seed) {
-    const auto s = space::scalar::to_integer(*args.seed);
-    if (!s || *s < 0)
-      throw InputError("--seed must be a whole number >= 0, got '" + *args.seed + "'");
-    seed = static_cast<std::uint64_t>(*s);
-  }
-  const auto spec = train::resolve(deck, config, seed);
+  auto e = study::prepare_evaluation(args.deck, args.set, args.seed);
   if (ctx.rank != 0) return 0;  // one training: rank 0 does it
-  const auto data = train::load_dataset(spec.data, spec.data_seed);
-  auto r = train::train_one(spec, data, parallel::local_rank_from_environment());
-  r.host = parallel::this_host();
-  const bool regression = !data.classification;
+  study::evaluate(e);
+  const auto& deck = e.deck;
+  const auto& config = e.config;
+  const auto& r = e.record;
+  const bool regression = e.metric == "mse";
   if (args.json) {
     io::Json values = io::Json::object();
     for (std::size_t k = 0; k < deck.space.size(); ++k) {
@@ -56,7 +36,7 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
         values[name] = space::to_text(v);
     }
     io::Json j = io::record_to_json(r, io::NonFinite::Null);
-    j["metric"] = regression ? "mse" : "error_rate";
+    j["metric"] = e.metric;
     j["config"] = values;
     std::cout << io::json_text(j);
   } else {

@@ -1,9 +1,10 @@
 #include "hsicho/hsic/special.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include <boost/math/special_functions/gamma.hpp>
+#include <unsupported/Eigen/SpecialFunctions>
 
 namespace hsicho::hsic {
 
@@ -12,11 +13,10 @@ double gamma_q(double a, double x) {
   if (x <= 0) return 1.0;
   if (std::isinf(x)) return 0.0;
   if (!std::isfinite(a)) return 1.0;  // the limit: all of the mass beyond any finite x
-  // Boost.Math's: accurate to a few ulps over the whole range (its own tests), underflowing to 0
-  // far in the tail instead of raising.
-  using Policy = boost::math::policies::policy<
-      boost::math::policies::underflow_error<boost::math::policies::ignore_error>>;
-  return boost::math::gamma_q(a, x, Policy());
+  // Eigen's (Cephes' algorithm: series or continued fraction, with the asymptotic expansion for
+  // large shapes); tests/unit/test_special.cpp checks it against closed forms.
+  const double q = Eigen::numext::igammac(a, x);
+  return std::clamp(q, 0.0, 1.0);
 }
 
 double normal_sf(double z) {

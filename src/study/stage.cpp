@@ -124,7 +124,53 @@ std::string fmt(double v) {
   return fmt::format("{:.2g}", v);
 }
 
+Decision decision(Decision::Action action, const std::string& name, const hsic::InputResult& r) {
+  Decision d;
+  d.action = action;
+  d.name = name;
+  d.pvalue = r.pvalue;
+  d.share = r.share;
+  return d;
+}
+
+// Takes back earlier decisions of `name` (by what they are, not by their text).
+void erase_decisions(StageDecision& d, const std::string& name,
+                     std::initializer_list<Decision::Action> actions) {
+  auto& v = d.decisions;
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [&](const Decision& x) {
+                           return x.name == name && std::find(actions.begin(), actions.end(),
+                                                              x.action) != actions.end();
+                         }),
+          v.end());
+}
+
 }  // namespace
+
+std::string describe(const Decision& d) {
+  using A = Decision::Action;
+  const std::string p = "p = " + fmt(d.pvalue);
+  switch (d.action) {
+    case A::Unchanged:
+      return "no finite error in the best fraction: the space is kept as it is";
+    case A::Froze:
+      return "froze " + d.name + " = " + d.value + " (" + p + ", share " + fmt(100 * d.share) +
+             "%, " + d.why + ")";
+    case A::Fixed:
+      return "fixed " + d.name + " = " + d.value + " (" + p + ": " + d.why + ")";
+    case A::Kept:
+      return "kept " + d.name + " " + d.before + " (" + p + ")";
+    case A::Narrowed:
+      return "narrowed " + d.name + (d.before.empty() ? "" : " from " + d.before) + " to " +
+             d.after + " (" + p + ")";
+    case A::KeptFree:
+      return "kept " + d.name + " " + d.before +
+             " free: the most important input, and freezing it too would leave nothing to search";
+    case A::Dropped:
+      return "dropped " + d.name + " (" + d.parent + " = " + d.value + " leaves it inactive)";
+  }
+  return "";
+}
 
 StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   const space::Space& sp = *in.space;
@@ -141,7 +187,7 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   std::vector<space::Hyperparameter> params = sp.params();
   StageDecision d;
   if (best.empty()) {
-    d.log.push_back("no finite error in the best fraction: the space is kept as it is");
+    d.decisions.push_back({});  // Unchanged
     d.next = sp;
     return d;
   }
@@ -186,8 +232,9 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
       p.type = space::Type::Fixed;
       p.fixed_value = v;
       d.frozen.push_back(p.name);
-      d.log.push_back("froze " + p.name + " = " + space::to_text(v) + " (p = " + fmt(r.pvalue) +
-                      ", share " + fmt(100 * r.share) + "%, " + why + ")");
+      d.decisions.push_back(decision(Decision::Action::Froze, p.name, r));
+      d.decisions.back().value = space::to_text(v);
+      d.decisions.back().why = why;
       continue;
     }
     // Narrow: the span of the best, widened by the margin, in the normalized scale.
@@ -200,20 +247,21 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
         if (seen) kept.push_back(cat);
       }
       if (p.type == space::Type::Boolean || kept.size() == p.categories.size()) {
-        d.log.push_back("kept " + p.name + " " + p.describe_domain() + " (p = " + fmt(r.pvalue) +
-                        ")");
+        d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
+        d.decisions.back().before = p.describe_domain();
         continue;
       }
       if (kept.size() == 1) {
         p.type = space::Type::Fixed;
         p.fixed_value = kept[0];
         d.frozen.push_back(p.name);
-        d.log.push_back("fixed " + p.name + " = " + space::to_text(kept[0]) +
-                        " (p = " + fmt(r.pvalue) + ": the only value among the best)");
+        d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
+        d.decisions.back().value = space::to_text(kept[0]);
+        d.decisions.back().why = "the only value among the best";
       } else {
         p.categories = kept;
-        d.log.push_back("narrowed " + p.name + " to " + p.describe_domain() +
-                        " (p = " + fmt(r.pvalue) + ")");
+        d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
+        d.decisions.back().after = p.describe_domain();
       }
       continue;
     }
@@ -238,8 +286,9 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
         p.type = space::Type::Fixed;
         p.fixed_value = static_cast<std::int64_t>(a);
         d.frozen.push_back(p.name);
-        d.log.push_back("fixed " + p.name + " = " + space::to_text(p.fixed_value) +
-                        " (p = " + fmt(r.pvalue) + ": one value spans the best)");
+        d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
+        d.decisions.back().value = space::to_text(p.fixed_value);
+        d.decisions.back().why = "one value spans the best";
         continue;
       }
       p.lo = a, p.hi = b;
@@ -249,10 +298,12 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
       p.lo = a, p.hi = b;
     }
     if (p.describe_domain() == before) {
-      d.log.push_back("kept " + p.name + " " + before + " (p = " + fmt(r.pvalue) + ")");
+      d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
+      d.decisions.back().before = before;
     } else {
-      d.log.push_back("narrowed " + p.name + " from " + before + " to " + p.describe_domain() +
-                      " (p = " + fmt(r.pvalue) + ")");
+      d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
+      d.decisions.back().before = before;
+      d.decisions.back().after = p.describe_domain();
     }
   }
   // Never freeze everything: a stage with nothing to vary would train one network again and
@@ -272,15 +323,10 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
     const std::size_t k = sp.free_columns()[keep];
     params[k] = sp[k];
     d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), params[k].name), d.frozen.end());
-    d.log.erase(std::remove_if(d.log.begin(), d.log.end(),
-                               [&](const std::string& l) {
-                                 return l.rfind("froze " + params[k].name + " = ", 0) == 0 ||
-                                        l.rfind("fixed " + params[k].name + " = ", 0) == 0;
-                               }),
-                d.log.end());
-    d.log.push_back(
-        "kept " + params[k].name + " " + params[k].describe_domain() +
-        " free: the most important input, and freezing it too would leave nothing to search");
+    erase_decisions(d, params[k].name, {Decision::Action::Froze, Decision::Action::Fixed});
+    d.decisions.push_back(
+        decision(Decision::Action::KeptFree, params[k].name, in.analysis.inputs.at(keep)));
+    d.decisions.back().before = params[k].describe_domain();
   }
   // A frozen parent decides its children: always there, or never.
   for (auto& child : params) {
@@ -294,13 +340,13 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
       child.condition.reset();
       // A child that disappears is not "frozen": say only that it is dropped.
       d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), child.name), d.frozen.end());
-      d.log.erase(std::remove_if(d.log.begin(), d.log.end(),
-                                 [&](const std::string& l) {
-                                   return l.rfind("froze " + child.name + " = ", 0) == 0;
-                                 }),
-                  d.log.end());
-      d.log.push_back("dropped " + child.name + " (" + parent.name + " = " +
-                      space::to_text(parent.fixed_value) + " leaves it inactive)");
+      erase_decisions(d, child.name, {Decision::Action::Froze});
+      Decision drop;
+      drop.action = Decision::Action::Dropped;
+      drop.name = child.name;
+      drop.parent = parent.name;
+      drop.value = space::to_text(parent.fixed_value);
+      d.decisions.push_back(drop);
     }
   }
   // Children of dropped children are dropped too (conditions on an inactive parent never hold).

@@ -23,10 +23,13 @@ j = json.loads(sys.argv[2])
 names = list(f["analysis/names"].asstr())
 h = f["analysis/hsic"][()]
 ranked = [names[k] for k in np.argsort(-h, kind="stable")]
-assert [i["name"] for i in j["inputs"]] == ranked, (j["inputs"], ranked)
-for i in j["inputs"]:
-    k = names.index(i["name"])
+a = j["analysis"]  # the shape of `hsicho analyze --json`, inputs in the file's order
+assert [i["name"] for i in a["inputs"]] == names, (a["inputs"], names)
+assert [i["name"] for i in sorted(a["inputs"], key=lambda i: i["rank"])] == ranked
+for k, i in enumerate(a["inputs"]):
     assert i["hsic"] == h[k] and i["pvalue"] == f["analysis/pvalue"][k]
+    assert i["significant"] == (i["pvalue"] < 0.05)
+assert a["m"] == f["analysis"].attrs["m"] and a["alpha"] == f["analysis"].attrs["alpha"]
 assert j["trainings"] == 12 and j["best"]["val_error"] == f["best"].attrs["val_error"]
 assert j["best"]["val_error"] == np.min(f["results/val_error"][()])
 PY

@@ -1,4 +1,5 @@
 // The optimizer's stage decisions on synthetic studies with a known answer.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -77,8 +78,8 @@ TEST_CASE("the optimizer freezes what does not matter and narrows what does", "[
   const auto& next = d.next;
   INFO([&] {
     std::string s;
-    for (const auto& l : d.log)
-      s += l + "\n";
+    for (const auto& x : d.decisions)
+      s += describe(x) + "\n";
     return s;
   }());
   // The two inputs that drive the error stay; every other one is frozen.
@@ -111,6 +112,21 @@ TEST_CASE("the optimizer freezes what does not matter and narrows what does", "[
   CHECK(std::get<std::string>(next[*next.find("optimizer")].fixed_value) == "adam");
   CHECK(next[*next.find("momentum")].never_active);
   CHECK(next.dimension() == 2);
+  // The decisions are data: each frozen input has one Froze decision naming it, momentum one
+  // Dropped decision naming its parent, and their text is the log's.
+  for (const char* name : {"units", "activation", "batch_norm", "dropout", "optimizer"}) {
+    const auto n = std::count_if(d.decisions.begin(), d.decisions.end(), [&](const Decision& x) {
+      return x.name == name &&
+             (x.action == Decision::Action::Froze || x.action == Decision::Action::Fixed);
+    });
+    CHECK(n == 1);
+  }
+  const auto drop = std::find_if(d.decisions.begin(), d.decisions.end(),
+                                 [](const Decision& x) { return x.name == "momentum"; });
+  REQUIRE(drop != d.decisions.end());
+  CHECK(drop->action == Decision::Action::Dropped);
+  CHECK(drop->parent == "optimizer");
+  CHECK(describe(*drop) == "dropped momentum (optimizer = adam leaves it inactive)");
   std::vector<double> u = {0.5, 0.5};
   const auto c = next.config_at(u.data());
   CHECK_FALSE(c[*next.find("momentum")].has_value());

@@ -17,6 +17,9 @@ namespace hsicho::hsic {
 
 enum class PValueMethod { None, Gamma, Permutation };
 
+// The level below which a p-value marks an input as significant, wherever hsicho says so.
+inline constexpr double kSignificanceLevel = 0.05;
+
 struct Options {
   double alpha = 0.1;
   Estimator estimator = Estimator::V;

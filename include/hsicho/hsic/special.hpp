@@ -1,4 +1,4 @@
-// Special functions for p-values (the incomplete gamma from Boost.Math).
+// Special functions for p-values (the incomplete gamma from Eigen).
 #pragma once
 
 namespace hsicho::hsic {

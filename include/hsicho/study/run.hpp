@@ -1,8 +1,11 @@
 // hsicho run: the whole study as one MPI job. Every rank builds the same design, trains its share
-// (journaled), and takes part in the HSIC analysis; rank 0 writes the study file.
+// (journaled), and takes part in the HSIC analysis; rank 0 writes the study file and tells
+// `observer` what happens.
 #pragma once
 
 #include <string>
+
+#include "hsicho/study/events.hpp"
 
 namespace hsicho::study {
 
@@ -14,6 +17,6 @@ struct RunOptions {
 
 // Returns the exit code (0 done; 1 stopped by a signal or failed). Throws InputError for bad
 // input, identically on every rank.
-int run(const RunOptions& options, int rank, int ranks);
+int run(const RunOptions& options, int rank, int ranks, RunObserver& observer);
 
 }  // namespace hsicho::study

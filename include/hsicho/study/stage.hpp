@@ -41,9 +41,28 @@ struct StageInput {
   double alpha = 0.1;
 };
 
+// One decision about one hyperparameter (or about the whole stage), as data: the run's log, the
+// study file and the report make their text from it with describe().
+struct Decision {
+  enum class Action {
+    Unchanged,  // no finite error among the best: the space stays as it is
+    Froze,      // weak evidence: fixed at `value` (`why`: the freeze rule's choice)
+    Fixed,      // important, but one value spans the best (`why`)
+    Kept,       // important, its domain `before` unchanged
+    Narrowed,   // important, narrowed from `before` (empty for categories) to `after`
+    KeptFree,   // would have been frozen with all others: kept free, as it was
+    Dropped,    // a child that its frozen `parent` (= `value`) leaves inactive
+  };
+  Action action = Action::Unchanged;
+  std::string name, value, parent, before, after, why;
+  double pvalue = 0, share = 0;
+};
+
+std::string describe(const Decision& d);
+
 struct StageDecision {
-  space::Space next;             // the space of the next stage
-  std::vector<std::string> log;  // one sentence per decision, for the log and the study file
+  space::Space next;  // the space of the next stage
+  std::vector<Decision> decisions;
   std::vector<std::string> frozen;
 };
 

@@ -1,0 +1,62 @@
+// What a running study tells its caller, as it happens. The study layer prints nothing: the
+// command line renders these events (src/cli/run_command.cpp); a test may record them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hsicho/hsic/analysis.hpp"
+#include "hsicho/study/stage.hpp"
+
+namespace hsicho::study {
+
+struct Progress {
+  std::size_t done = 0, total = 0;  // of this batch, trainings from an earlier run included
+  std::int64_t failed = 0;
+  double best = 0;     // the best validation error so far (+inf: none yet)
+  double elapsed = 0;  // seconds since the batch started
+  double left = 0;     // estimated seconds left (NaN before the first training ends)
+};
+
+// The network a study recommends: the best mean validation error of the final retraining, or
+// the best training of a plain study.
+struct Winner {
+  bool found = false;
+  std::size_t config = 0;
+  std::string values;  // name=value ...
+  double val_error = 0, test_error = 0, seconds = 0;
+  std::int64_t parameters = 0;
+};
+
+struct RunSummary {
+  std::size_t trainings = 0, failed = 0;
+  double seconds = 0;
+  std::string metric;  // mse | error_rate
+  Winner best;
+  bool optimized = false;
+  std::size_t final_seeds = 0, stages = 1;
+  bool analysed = false;
+  hsic::Analysis analysis;       // of the last stage, when analysed
+  std::string analysis_problem;  // why there is none, otherwise
+  std::string out;               // the study file
+};
+
+// Called on rank 0 only. Every method does nothing unless overridden.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void resuming(std::size_t /*done*/, std::size_t /*files*/, std::size_t /*dropped*/) {}
+  virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/) {}
+  virtual void training_started(std::size_t /*configs*/, std::size_t /*todo*/, int /*ranks*/,
+                                bool /*dynamic*/, const std::string& /*journal*/) {}
+  virtual void progress(const Progress& /*p*/) {}
+  virtual void decisions(std::size_t /*after_stage*/, const std::vector<Decision>& /*d*/) {}
+  virtual void final_started(std::size_t /*configs*/, std::size_t /*seeds*/,
+                             double /*epochs_factor*/) {}
+  virtual void finished(const RunSummary& /*summary*/) {}
+  virtual void stopped(std::size_t /*done*/, const std::string& /*resume_hint*/) {}
+};
+
+}  // namespace hsicho::study

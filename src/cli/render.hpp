@@ -1,0 +1,43 @@
+// How analyses are shown, in one place for run, analyze and report: the ranking table, the
+// strongest pairs, and the one JSON shape of an analysis.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/json.hpp"
+#include "hsicho/io/study_file.hpp"
+
+namespace hsicho::cli {
+
+// A number for people: '-' for NaN, inf for infinities, else `spec` (fmt syntax, e.g. {:.3e}).
+std::string num(double v, const char* spec = "{:.4g}");
+
+// Left-aligned columns, two spaces apart, each line after `indent`, trailing blanks trimmed.
+std::string table(const std::vector<std::vector<std::string>>& rows,
+                  const std::string& indent = "");
+
+// Input positions ranked by index, largest first (NaN last; ties keep the input order).
+std::vector<std::size_t> ranking(const hsic::Analysis& an);
+
+// rank, hyperparameter, HSIC, stderr, R2, share, p-value, a star when significant; `detailed`
+// adds the bandwidth and the note of a conditional input. Ends with the star's footnote.
+std::string ranking_table(const hsic::Analysis& an, bool detailed, const std::string& indent);
+
+struct Pair {
+  double hsic;
+  std::size_t a, b;
+};
+// The `most` largest joint indices of two different inputs.
+std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most);
+
+// {n, alpha, threshold, m, inputs: [{name, rank, hsic, stderr, r2, share, pvalue, significant,
+// bandwidth, n, m, threshold, conditional[, active_hsic, active_pvalue]}] in input order,
+// interactions: {names, hsic} when computed}.
+io::Json analysis_json(const hsic::Analysis& an);
+
+// The analysis stored in a study file, as the engine's type.
+hsic::Analysis analysis_of(const io::StudyData& s);
+
+}  // namespace hsicho::cli

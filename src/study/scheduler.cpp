@@ -1,0 +1,202 @@
+#include "scheduler.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "hsicho/error.hpp"
+#include "hsicho/parallel/launcher.hpp"
+#include "hsicho/parallel/work_queue.hpp"
+#include "hsicho/train/trainer.hpp"
+
+namespace hsicho::study {
+namespace fs = std::filesystem;
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void on_stop_signal(int) {
+  stop_requested = 1;
+}
+
+// What identifies a data set: configurations that agree on it share one copy in memory.
+std::string data_key(const train::DataSpec& d) {
+  std::ostringstream s;
+  s << d.name << '|' << d.path << '|' << d.dim << '|' << d.train << '|' << d.validation << '|'
+    << d.test << '|' << d.noise << '|' << d.species << '|' << d.t_max << '|' << d.log_outputs << '|'
+    << d.standardize;
+  for (double v : d.decay)
+    s << ',' << v;
+  for (double v : d.initial)
+    s << ';' << v;
+  return s.str();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+void install_stop_handlers() {
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
+}
+
+Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer)
+    : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::open_journal(const std::string& dir, const std::string& fingerprint, bool resume) {
+  journal_dir_ = dir;
+  fingerprint_ = fingerprint;
+  if (fs::exists(dir) && !resume) {
+    throw InputError("'" + dir +
+                     "' holds the journal of an earlier run: continue it with --resume, "
+                     "or remove it to start over");
+  }
+  parallel::barrier();
+  if (rank_ == 0) fs::create_directories(dir);
+  parallel::barrier();
+  if (resume) {
+    const auto old = io::read_journals(dir, fingerprint);
+    for (const auto& r : old.records)
+      results_.emplace(r.config, r);
+    if (observer_) observer_->resuming(results_.size(), old.files.size(), old.dropped);
+  }
+  parallel::barrier();
+  journal_ = std::make_unique<io::JournalWriter>(dir, rank_, fingerprint);
+}
+
+const train::DataSet& Scheduler::data_for(const train::DataSpec& d) {
+  const auto key = data_key(d);
+  auto it = data_cache_.find(key);
+  if (it == data_cache_.end()) it = data_cache_.emplace(key, train::load_deck_data(deck_, d)).first;
+  return it->second;
+}
+
+// Every rank reads the data and checks the devices before any training, also a rank that will
+// get no work: a missing file or a cuda without a GPU stops all ranks alike, at once. The ranks
+// agree on the outcome, so that a rank whose node differs (a GPU missing, a file absent from a
+// local disk) does not leave the others waiting for it.
+void Scheduler::check_ready(const std::vector<std::size_t>& todo,
+                            const std::vector<train::TrainSpec>& specs, int local_rank) {
+  std::string problem;
+  try {
+    for (auto k : todo) {
+      data_for(specs[k].data);
+      train::choose_device(specs[k].optim.device, local_rank);
+    }
+  } catch (const InputError& e) {
+    problem = e.what();
+  }
+  if (parallel::any_rank(!problem.empty())) {
+    if (!problem.empty() && rank_ != 0) {
+      // Its own words, before the collective error: rank 0 may not know them.
+      std::fprintf(stderr, "hsicho: error on rank %d: %s\n", rank_, problem.c_str());
+    }
+    throw InputError(
+        problem.empty() ? "another rank could not start training (its message is above)" : problem);
+  }
+}
+
+// Expected cost (parameters x epochs), longest first: the last trainings handed out are short.
+void Scheduler::order_longest_first(std::vector<std::size_t>& todo,
+                                    const std::vector<train::TrainSpec>& specs) {
+  std::vector<double> cost(specs.size(), 0);
+  for (auto k : todo) {
+    try {
+      cost[k] =
+          static_cast<double>(train::count_parameters(specs[k].model, data_for(specs[k].data))) *
+          specs[k].optim.epochs;
+    } catch (const std::exception&) {
+      // A network that cannot be built (too large for memory, pooled below one pixel): its
+      // training fails at once and is recorded with the reason, like any other failure.
+      cost[k] = 0;
+    }
+  }
+  std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
+}
+
+bool Scheduler::train_all(const std::vector<std::size_t>& ids,
+                          const std::vector<train::TrainSpec>& specs) {
+  std::vector<std::size_t> todo;  // positions in ids
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (!results_.count(ids[k])) todo.push_back(k);
+  }
+  const int local_rank = parallel::local_rank_from_environment();
+  check_ready(todo, specs, local_rank);
+  if (deck_.study.dynamic && deck_.study.longest_first) order_longest_first(todo, specs);
+  const std::size_t already = ids.size() - todo.size();
+  if (observer_)
+    observer_->training_started(ids.size(), todo.size(), ranks_, deck_.study.dynamic, journal_dir_);
+  const auto t0 = std::chrono::steady_clock::now();
+  double last_report = -1e300;
+  {
+    parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
+    auto report = [&](bool force) {
+      const double t = seconds_since(t0);
+      if (!force && deck_.study.progress_seconds > 0 &&
+          t - last_report < deck_.study.progress_seconds)
+        return;
+      last_report = t;
+      const auto p = queue.read();
+      const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
+      observer_->progress(
+          {already + static_cast<std::size_t>(p.done), ids.size(), p.failed, p.best, t,
+           per * static_cast<double>(todo.size() - static_cast<std::size_t>(p.done))});
+    };
+    while (!stop_requested) {
+      const auto k = queue.next();
+      if (!k) break;
+      const auto pos = todo[*k];
+      const auto& spec = specs[pos];
+      Record r;
+      try {
+        r = train::train_one(spec, data_for(spec.data), local_rank);
+      } catch (const InputError& e) {
+        // Found by one rank in the middle of the study: not a deck error the others share.
+        throw RuntimeError(e.what());
+      }
+      r.rank = rank_;
+      r.host = host_;
+      journal_->append({ids[pos], r});  // on disk before the next training starts
+      queue.record(r.status != "ok", r.val_error);
+      if (observer_) report(false);
+    }
+    queue.finish();
+    if (observer_) {
+      std::int64_t last_done = -1;
+      for (;;) {
+        const auto p = queue.read();
+        if (p.finished_ranks >= ranks_) break;
+        if (p.done != last_done) report(false), last_done = p.done;
+        struct timespec ts {
+          0, 200000000
+        };
+        nanosleep(&ts, nullptr);
+      }
+      report(true);
+    }
+  }
+  if (parallel::any_rank(stop_requested != 0)) return false;
+  parallel::barrier();
+  const auto all = io::read_journals(journal_dir_, fingerprint_);
+  for (const auto& r : all.records)
+    results_.emplace(r.config, r);  // the first record of an id wins
+  for (auto id : ids) {
+    if (!results_.count(id))
+      throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
+                         journal_dir_);
+  }
+  return true;
+}
+
+}  // namespace hsicho::study
