@@ -9,25 +9,17 @@
 #include "commands.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
-#include "hsicho/io/csv.hpp"
-#include "hsicho/io/csv_inputs.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/study_file.hpp"
-#include "hsicho/parallel/hsic_partition.hpp"
-#include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/analyze_trials.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
 namespace {
 
-struct Request {
-  std::string file, target;
-  std::optional<std::string> space;
-  std::vector<std::string> ignore;
-  hsic::Options options;
+struct Request : study::TrialsRequest {
   bool json = false;
-  bool study = false;  // an HDF5 study file rather than a CSV
 };
 
 Request parse_request(const AnalyzeArgs& args) {
@@ -80,31 +72,6 @@ Request parse_request(const AnalyzeArgs& args) {
   return r;
 }
 
-using Data = io::CsvInputs;
-
-Data load_study(const Request& req) {
-  const auto in = io::read_study_inputs(req.file);
-  Data d;
-  d.names = in.names;
-  d.x.resize(static_cast<Eigen::Index>(in.n), static_cast<Eigen::Index>(in.d));
-  d.y.resize(static_cast<Eigen::Index>(in.n));
-  for (std::size_t i = 0; i < in.n; ++i) {
-    for (std::size_t c = 0; c < in.d; ++c)
-      d.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = in.normalized[i * in.d + c];
-    d.y[static_cast<Eigen::Index>(i)] = in.val_error[i];
-  }
-  return d;
-}
-
-Data load(const Request& req) {
-  if (req.study) return load_study(req);
-  const io::CsvTable t = io::read_csv(req.file);
-  std::optional<space::Deck> deck;
-  if (req.space) deck = space::load_deck(*req.space);
-  return io::csv_inputs(t, req.target, req.ignore, deck ? &deck->space : nullptr,
-                        req.space.value_or(""), req.options.seed);
-}
-
 void print_table(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
   std::cout << "hsicho analyze " << req.file << ": " << an.n << " rows, target '" << req.target
@@ -146,13 +113,7 @@ void print_json(const Request& req, const hsic::Analysis& an) {
 
 int cmd_analyze(const AnalyzeArgs& args, const Context& ctx) {
   const Request req = parse_request(args);
-  const Data data = load(req);
-  hsic::Analysis an;
-  try {
-    an = hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
-  } catch (const std::invalid_argument& e) {
-    throw InputError(req.file + ": " + e.what());  // bad data: the user's to fix
-  }
+  const hsic::Analysis an = study::analyze_trials(req);
   if (ctx.rank != 0) return 0;
   if (const auto w = hsic::goal_set_warning(an); !w.empty() && !req.options.global)
     std::cerr << "hsicho analyze: " << w << "\n";  // stderr: the JSON on stdout stays clean

@@ -9,10 +9,9 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/space/scalar.hpp"
 #include "hsicho/study/check_deck.hpp"
 #include "hsicho/study/stage.hpp"
-#include "hsicho/train/data.hpp"
-#include "hsicho/train/spec.hpp"
 
 namespace hsicho::cli {
 namespace {
@@ -95,7 +94,13 @@ int cmd_design(const DesignArgs& args, const Context& ctx) {
   auto deck = space::load_deck(args.deck);
   // The first design that `run` trains: the optimizer's first stage when the deck has one.
   auto opt = study::read_optimize(deck);
-  if (args.n) (opt.enabled ? opt.stages.front() : deck.design.samples) = *args.n;
+  if (args.n) {
+    const auto n = space::scalar::to_integer(*args.n);
+    const std::string problem =
+        n ? space::samples_problem(*n) : "must be a whole number, got '" + *args.n + "'";
+    if (!problem.empty()) throw InputError("--n " + problem);
+    (opt.enabled ? opt.stages.front() : deck.design.samples) = static_cast<std::size_t>(*n);
+  }
   const auto settings = study::stage_design(deck, opt, 0);
   const auto design = study::make_stage_design(deck.space, settings, deck.study.seed, 0);
   if (ctx.rank != 0) return 0;

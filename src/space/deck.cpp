@@ -94,6 +94,15 @@ const std::vector<std::string>& analysis_keys() {
   return keys::analysis;
 }
 
+std::string samples_problem(std::int64_t n) {
+  if (n < 2) return "must be at least 2, got " + std::to_string(n);
+  if (n > 1000000) {
+    return "must be at most 1000000 (trainings), got " + std::to_string(n) +
+           "; split a larger study into several";
+  }
+  return "";
+}
+
 const Setting* Block::find(const std::string& key) const {
   for (const auto& s : settings) {
     if (s.key == key) return &s;
@@ -361,12 +370,8 @@ class DeckReader {
     }
     if (node["samples"]) {
       const auto n = r_.integer(node["samples"], "design.samples");
-      if (n < 2)
-        r_.fail(node["samples"], "design.samples must be at least 2, got " + std::to_string(n));
-      if (n > 1000000) {
-        r_.fail(node["samples"], "design.samples must be at most 1000000 (trainings), got " +
-                                     std::to_string(n) + "; split a larger study into several");
-      }
+      if (const auto problem = samples_problem(n); !problem.empty())
+        r_.fail(node["samples"], "design.samples " + problem);
       d.samples = static_cast<std::size_t>(n);
     }
     if (node["criterion"]) {

@@ -20,6 +20,30 @@ std::size_t OptimizeSettings::total() const {
   return std::accumulate(stages.begin(), stages.end(), std::size_t{0}) + final_top * final_seeds;
 }
 
+namespace {
+
+// The settings' ranges, and the budget against what the stages ask for.
+void check_optimize(const OptimizeSettings& o, const space::Block& n) {
+  auto in_range = [&](const char* key, double v, double lo, double hi, const char* what) {
+    if (n.has(key) && !(v >= lo && v <= hi))
+      throw InputError(n.where(key), std::string("optimize.") + key + " must be " + what);
+  };
+  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a larger p-value are frozen");
+  in_range("share_floor", o.share_floor, 0, 1, "in [0, 1]: a fraction of the sum of indices");
+  in_range("margin", o.margin, 0, 1, "in [0, 1] (of the normalized scale)");
+  in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
+  in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
+  in_range("final_epochs", o.final_epochs, 1e-3, 1e3, "a factor in [0.001, 1000] on the epochs");
+  if (o.budget > 0 && o.total() > o.budget) {
+    throw InputError(n.where("budget"),
+                     "optimize asks for " + std::to_string(o.total()) +
+                         " trainings (stages + final_top x final_seeds) but budget is " +
+                         std::to_string(o.budget));
+  }
+}
+
+}  // namespace
+
 OptimizeSettings read_optimize(const space::Deck& deck) {
   OptimizeSettings o;
   const space::Block& n = deck.optimize;
@@ -99,22 +123,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   if (n.has("final_seeds")) o.final_seeds = count("final_seeds", one("final_seeds"));
   if (n.has("final_epochs")) o.final_epochs = real("final_epochs", one("final_epochs"));
   if (n.has("budget")) o.budget = count("budget", one("budget"));
-  auto in_range = [&](const char* key, double v, double lo, double hi, const char* what) {
-    if (n.has(key) && !(v >= lo && v <= hi))
-      throw InputError(where(key), std::string("optimize.") + key + " must be " + what);
-  };
-  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a larger p-value are frozen");
-  in_range("share_floor", o.share_floor, 0, 1, "in [0, 1]: a fraction of the sum of indices");
-  in_range("margin", o.margin, 0, 1, "in [0, 1] (of the normalized scale)");
-  in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
-  in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
-  in_range("final_epochs", o.final_epochs, 1e-3, 1e3, "a factor in [0.001, 1000] on the epochs");
-  if (o.budget > 0 && o.total() > o.budget) {
-    throw InputError(where("budget"),
-                     "optimize asks for " + std::to_string(o.total()) +
-                         " trainings (stages + final_top x final_seeds) but budget is " +
-                         std::to_string(o.budget));
-  }
+  check_optimize(o, n);
   return o;
 }
 
@@ -172,10 +181,11 @@ std::string describe(const Decision& d) {
   return "";
 }
 
-StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
-  const space::Space& sp = *in.space;
+namespace {
+
+// The rows of the stage's goal set: errors at or below its alpha-quantile (finite errors only).
+std::vector<std::size_t> goal_rows(const StageInput& in) {
   const std::size_t n = in.configs.size();
-  // The stage's goal set: errors at or below its alpha-quantile (finite errors only count).
   std::vector<double> sorted(in.errors);
   std::sort(sorted.begin(), sorted.end());
   const double q =
@@ -184,7 +194,168 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isfinite(in.errors[i]) && in.errors[i] <= q) best.push_back(i);
   }
-  std::vector<space::Hyperparameter> params = sp.params();
+  return best;
+}
+
+// The value a weak input is frozen at, among the best rows where it is active, and why.
+std::pair<space::Value, std::string> freeze_value(const StageInput& in, const OptimizeSettings& o,
+                                                  std::size_t k,
+                                                  const std::vector<std::size_t>& rows,
+                                                  std::size_t best_row) {
+  if (o.freeze == "best" && in.configs[best_row][k])
+    return {*in.configs[best_row][k], "the best configuration's value"};
+  if (o.freeze == "mode" || o.freeze == "best") {
+    std::map<std::string, std::pair<int, space::Value>> count;
+    for (auto i : rows) {
+      auto& e = count[space::to_text(*in.configs[i][k])];
+      e.first++;
+      e.second = *in.configs[i][k];
+    }
+    auto it = std::max_element(count.begin(), count.end(),
+                               [](auto& a, auto& b) { return a.second.first < b.second.first; });
+    return {it->second.second, "the most frequent among the best"};
+  }
+  const std::size_t cheap = *std::min_element(
+      rows.begin(), rows.end(), [&](auto a, auto b) { return in.costs[a] < in.costs[b]; });
+  return {*in.configs[cheap][k], "cheapest among the best"};
+}
+
+// An important categorical (or boolean) input keeps the values seen among the best.
+void narrow_levels(space::Hyperparameter& p, std::size_t k, const std::vector<std::size_t>& rows,
+                   const StageInput& in, const hsic::InputResult& r, StageDecision& d) {
+  std::vector<space::Value> kept;
+  for (const auto& cat : p.categories) {
+    const bool seen = std::any_of(rows.begin(), rows.end(), [&](auto i) {
+      return space::same_value(*in.configs[i][k], cat);
+    });
+    if (seen) kept.push_back(cat);
+  }
+  if (p.type == space::Type::Boolean || kept.size() == p.categories.size()) {
+    d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
+    d.decisions.back().before = p.describe_domain();
+  } else if (kept.size() == 1) {
+    p.type = space::Type::Fixed;
+    p.fixed_value = kept[0];
+    d.frozen.push_back(p.name);
+    d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
+    d.decisions.back().value = space::to_text(kept[0]);
+    d.decisions.back().why = "the only value among the best";
+  } else {
+    p.categories = kept;
+    d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
+    d.decisions.back().after = p.describe_domain();
+  }
+}
+
+// An important numeric input narrows to the span of the best, widened by the margin, in the
+// normalized scale (discrete levels count by their whole bin).
+void narrow_range(space::Hyperparameter& p, std::size_t k, const std::vector<std::size_t>& rows,
+                  const StageInput& in, const hsic::InputResult& r, const OptimizeSettings& o,
+                  StageDecision& d) {
+  double lo = 1, hi = 0;
+  for (auto i : rows) {
+    const auto& v = *in.configs[i][k];
+    if (p.levels() > 0) {
+      const auto j = p.level_of(v);
+      lo = std::min(lo, p.edge(j)), hi = std::max(hi, p.edge(j + 1));
+    } else {
+      const double u = p.unit_of(v, 0.5);
+      lo = std::min(lo, u), hi = std::max(hi, u);
+    }
+  }
+  lo = std::max(0.0, lo - o.margin), hi = std::min(1.0, hi + o.margin);
+  const std::string before = p.describe_domain();
+  if (p.type == space::Type::Integer) {
+    const double a = space::as_number(p.value_at(lo)),
+                 b = space::as_number(p.value_at(std::nextafter(hi, 0.0)));
+    if (a == b) {
+      p.type = space::Type::Fixed;
+      p.fixed_value = static_cast<std::int64_t>(a);
+      d.frozen.push_back(p.name);
+      d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
+      d.decisions.back().value = space::to_text(p.fixed_value);
+      d.decisions.back().why = "one value spans the best";
+      return;
+    }
+    p.lo = a, p.hi = b;
+  } else {
+    const double a = space::as_number(p.value_at(lo)), b = space::as_number(p.value_at(hi));
+    if (!(a < b)) return;
+    p.lo = a, p.hi = b;
+  }
+  const bool same = p.describe_domain() == before;
+  d.decisions.push_back(
+      decision(same ? Decision::Action::Kept : Decision::Action::Narrowed, p.name, r));
+  d.decisions.back().before = before;
+  if (!same) d.decisions.back().after = p.describe_domain();
+}
+
+// Never freeze everything: a stage with nothing to vary would train one network again and
+// again. The most important of the frozen inputs stays free, as it was.
+void keep_one_free(std::vector<space::Hyperparameter>& params, const StageInput& in,
+                   StageDecision& d) {
+  const space::Space& sp = *in.space;
+  const bool any_free =
+      std::any_of(params.begin(), params.end(), [](const space::Hyperparameter& q) {
+        return q.type != space::Type::Fixed && !q.never_active;
+      });
+  if (any_free || d.frozen.empty()) return;
+  std::size_t keep = SIZE_MAX;
+  for (std::size_t c = 0; c < sp.dimension(); ++c) {
+    const auto& name = sp[sp.free_columns()[c]].name;
+    if (std::find(d.frozen.begin(), d.frozen.end(), name) == d.frozen.end()) continue;
+    const double h = in.analysis.inputs.at(c).hsic;
+    if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
+  }
+  const std::size_t k = sp.free_columns()[keep];
+  params[k] = sp[k];
+  d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), params[k].name), d.frozen.end());
+  erase_decisions(d, params[k].name, {Decision::Action::Froze, Decision::Action::Fixed});
+  d.decisions.push_back(
+      decision(Decision::Action::KeptFree, params[k].name, in.analysis.inputs.at(keep)));
+  d.decisions.back().before = params[k].describe_domain();
+}
+
+// A frozen parent decides its children: always there, or never (dropped, with their own
+// children).
+void settle_children(std::vector<space::Hyperparameter>& params, StageDecision& d) {
+  for (auto& child : params) {
+    if (!child.condition || child.never_active) continue;
+    const auto& parent = params[child.condition->parent_index];
+    if (parent.type != space::Type::Fixed) continue;
+    if (child.condition->holds(parent.fixed_value)) {
+      child.condition.reset();
+      continue;
+    }
+    child.never_active = true;
+    child.condition.reset();
+    // A child that disappears is not "frozen": say only that it is dropped.
+    d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), child.name), d.frozen.end());
+    erase_decisions(d, child.name, {Decision::Action::Froze});
+    Decision drop;
+    drop.action = Decision::Action::Dropped;
+    drop.name = child.name;
+    drop.parent = parent.name;
+    drop.value = space::to_text(parent.fixed_value);
+    d.decisions.push_back(drop);
+  }
+  for (bool changed = true; changed;) {  // conditions on an inactive parent never hold
+    changed = false;
+    for (auto& child : params) {
+      if (child.condition && params[child.condition->parent_index].never_active) {
+        child.never_active = true;
+        child.condition.reset();
+        changed = true;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
+  const space::Space& sp = *in.space;
+  const std::vector<std::size_t> best = goal_rows(in);
   StageDecision d;
   if (best.empty()) {
     d.decisions.push_back({});  // Unchanged
@@ -193,7 +364,7 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   }
   const std::size_t best_row = *std::min_element(
       best.begin(), best.end(), [&](auto a, auto b) { return in.errors[a] < in.errors[b]; });
-
+  std::vector<space::Hyperparameter> params = sp.params();
   for (std::size_t c = 0; c < sp.dimension(); ++c) {
     const std::size_t k = sp.free_columns()[c];
     auto& p = params[k];
@@ -205,161 +376,21 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
     if (rows.empty()) continue;  // never active among the best: decided by its parent
     const bool weak = !(r.pvalue <= o.pvalue) || (o.share_floor > 0 && r.share < o.share_floor);
     if (weak) {
-      // Freeze, at the value the policy picks among the best.
-      space::Value v;
-      std::string why;
-      if (o.freeze == "best" && in.configs[best_row][k]) {
-        v = *in.configs[best_row][k];
-        why = "the best configuration's value";
-      } else if (o.freeze == "mode" || o.freeze == "best") {
-        std::map<std::string, std::pair<int, space::Value>> count;
-        for (auto i : rows) {
-          auto& e = count[space::to_text(*in.configs[i][k])];
-          e.first++;
-          e.second = *in.configs[i][k];
-        }
-        auto it = std::max_element(count.begin(), count.end(), [](auto& a, auto& b) {
-          return a.second.first < b.second.first;
-        });
-        v = it->second.second;
-        why = "the most frequent among the best";
-      } else {
-        const std::size_t cheap = *std::min_element(
-            rows.begin(), rows.end(), [&](auto a, auto b) { return in.costs[a] < in.costs[b]; });
-        v = *in.configs[cheap][k];
-        why = "cheapest among the best";
-      }
+      const auto [value, why] = freeze_value(in, o, k, rows, best_row);
       p.type = space::Type::Fixed;
-      p.fixed_value = v;
+      p.fixed_value = value;
       d.frozen.push_back(p.name);
       d.decisions.push_back(decision(Decision::Action::Froze, p.name, r));
-      d.decisions.back().value = space::to_text(v);
+      d.decisions.back().value = space::to_text(value);
       d.decisions.back().why = why;
-      continue;
-    }
-    // Narrow: the span of the best, widened by the margin, in the normalized scale.
-    if (p.levels() > 0 && p.type != space::Type::Integer) {
-      std::vector<space::Value> kept;
-      for (const auto& cat : p.categories) {
-        const bool seen = std::any_of(rows.begin(), rows.end(), [&](auto i) {
-          return space::same_value(*in.configs[i][k], cat);
-        });
-        if (seen) kept.push_back(cat);
-      }
-      if (p.type == space::Type::Boolean || kept.size() == p.categories.size()) {
-        d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
-        d.decisions.back().before = p.describe_domain();
-        continue;
-      }
-      if (kept.size() == 1) {
-        p.type = space::Type::Fixed;
-        p.fixed_value = kept[0];
-        d.frozen.push_back(p.name);
-        d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
-        d.decisions.back().value = space::to_text(kept[0]);
-        d.decisions.back().why = "the only value among the best";
-      } else {
-        p.categories = kept;
-        d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
-        d.decisions.back().after = p.describe_domain();
-      }
-      continue;
-    }
-    double lo = 1, hi = 0;
-    for (auto i : rows) {
-      const auto& v = *in.configs[i][k];
-      // Discrete levels count by their whole bin; continuous values by their position.
-      if (p.levels() > 0) {
-        const auto j = p.level_of(v);
-        lo = std::min(lo, p.edge(j)), hi = std::max(hi, p.edge(j + 1));
-      } else {
-        const double u = p.unit_of(v, 0.5);
-        lo = std::min(lo, u), hi = std::max(hi, u);
-      }
-    }
-    lo = std::max(0.0, lo - o.margin), hi = std::min(1.0, hi + o.margin);
-    const std::string before = p.describe_domain();
-    if (p.type == space::Type::Integer) {
-      const double a = space::as_number(p.value_at(lo)),
-                   b = space::as_number(p.value_at(std::nextafter(hi, 0.0)));
-      if (a == b) {
-        p.type = space::Type::Fixed;
-        p.fixed_value = static_cast<std::int64_t>(a);
-        d.frozen.push_back(p.name);
-        d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
-        d.decisions.back().value = space::to_text(p.fixed_value);
-        d.decisions.back().why = "one value spans the best";
-        continue;
-      }
-      p.lo = a, p.hi = b;
+    } else if (p.levels() > 0 && p.type != space::Type::Integer) {
+      narrow_levels(p, k, rows, in, r, d);
     } else {
-      const double a = space::as_number(p.value_at(lo)), b = space::as_number(p.value_at(hi));
-      if (!(a < b)) continue;
-      p.lo = a, p.hi = b;
-    }
-    if (p.describe_domain() == before) {
-      d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
-      d.decisions.back().before = before;
-    } else {
-      d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
-      d.decisions.back().before = before;
-      d.decisions.back().after = p.describe_domain();
+      narrow_range(p, k, rows, in, r, o, d);
     }
   }
-  // Never freeze everything: a stage with nothing to vary would train one network again and
-  // again. The most important of the frozen inputs stays free, as it was.
-  const bool any_free =
-      std::any_of(params.begin(), params.end(), [](const space::Hyperparameter& q) {
-        return q.type != space::Type::Fixed && !q.never_active;
-      });
-  if (!any_free && !d.frozen.empty()) {
-    std::size_t keep = SIZE_MAX;
-    for (std::size_t c = 0; c < sp.dimension(); ++c) {
-      const auto& name = sp[sp.free_columns()[c]].name;
-      if (std::find(d.frozen.begin(), d.frozen.end(), name) == d.frozen.end()) continue;
-      const double h = in.analysis.inputs.at(c).hsic;
-      if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
-    }
-    const std::size_t k = sp.free_columns()[keep];
-    params[k] = sp[k];
-    d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), params[k].name), d.frozen.end());
-    erase_decisions(d, params[k].name, {Decision::Action::Froze, Decision::Action::Fixed});
-    d.decisions.push_back(
-        decision(Decision::Action::KeptFree, params[k].name, in.analysis.inputs.at(keep)));
-    d.decisions.back().before = params[k].describe_domain();
-  }
-  // A frozen parent decides its children: always there, or never.
-  for (auto& child : params) {
-    if (!child.condition || child.never_active) continue;
-    const auto& parent = params[child.condition->parent_index];
-    if (parent.type != space::Type::Fixed) continue;
-    if (child.condition->holds(parent.fixed_value)) {
-      child.condition.reset();
-    } else {
-      child.never_active = true;
-      child.condition.reset();
-      // A child that disappears is not "frozen": say only that it is dropped.
-      d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), child.name), d.frozen.end());
-      erase_decisions(d, child.name, {Decision::Action::Froze});
-      Decision drop;
-      drop.action = Decision::Action::Dropped;
-      drop.name = child.name;
-      drop.parent = parent.name;
-      drop.value = space::to_text(parent.fixed_value);
-      d.decisions.push_back(drop);
-    }
-  }
-  // Children of dropped children are dropped too (conditions on an inactive parent never hold).
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (auto& child : params) {
-      if (child.condition && params[child.condition->parent_index].never_active) {
-        child.never_active = true;
-        child.condition.reset();
-        changed = true;
-      }
-    }
-  }
+  keep_one_free(params, in, d);
+  settle_children(params, d);
   for (auto& p : params)
     d.next.add(p);
   d.next.finalize();

@@ -43,6 +43,9 @@ contains "unknown command suggestion" "did you mean 'design'"
 check "unknown option" 2 "$hsicho" design "$inputs/demo.yaml" --cvs
 contains "unknown option suggestion" "did you mean '--csv'"
 check "bad --n" 2 "$hsicho" design "$inputs/demo.yaml" --n 1
+contains "bad --n message" "--n must be at least 2, got 1"
+check "--n in any number notation" 0 "$hsicho" design "$inputs/demo.yaml" --n 1e1 --csv
+check "--n not a number" 2 "$hsicho" design "$inputs/demo.yaml" --n x
 check "missing deck" 2 "$hsicho" validate /nonexistent.yaml
 contains "missing deck message" "cannot read deck '/nonexistent.yaml'"
 check "two decks" 2 "$hsicho" validate a.yaml b.yaml

@@ -21,7 +21,7 @@ struct ValidateArgs {
 
 struct DesignArgs {
   std::string deck;
-  std::optional<std::size_t> n;
+  std::optional<std::string> n;  // checked as design.samples is
   bool csv = false;
 };
 

@@ -83,6 +83,10 @@ const std::vector<std::string>& analysis_keys();
 bool settable_by_space(const Deck& deck, const std::string& name);
 std::vector<std::string> settable_keys(const Deck& deck);
 
+// What is wrong with a design of n configurations ("" when nothing): for design.samples and
+// `hsicho design --n` alike.
+std::string samples_problem(std::int64_t n);
+
 const char* method_name(DesignMethod m);
 const char* criterion_name(DesignCriterion c);
 

@@ -1,0 +1,25 @@
+// hsicho analyze: the HSIC analysis of trials from a CSV file (any tool's) or of a study file,
+// shared over the MPI ranks of the launch.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hsicho/hsic/analysis.hpp"
+
+namespace hsicho::study {
+
+struct TrialsRequest {
+  std::string file;                  // FILE.csv, or a study file
+  std::string target;                // the CSV column of errors (a study: val_error)
+  std::optional<std::string> space;  // a deck whose space types the CSV's columns
+  std::vector<std::string> ignore;   // CSV columns to leave out
+  hsic::Options options;
+  bool study = false;  // an HDF5 study file rather than a CSV
+};
+
+// Reads the trials and analyses them (collective). InputError for bad data, naming the file.
+hsic::Analysis analyze_trials(const TrialsRequest& request);
+
+}  // namespace hsicho::study

@@ -1,0 +1,52 @@
+#include "hsicho/study/analyze_trials.hpp"
+
+#include <stdexcept>
+
+#include "hsicho/error.hpp"
+#include "hsicho/io/csv.hpp"
+#include "hsicho/io/csv_inputs.hpp"
+#include "hsicho/io/study_file.hpp"
+#include "hsicho/parallel/hsic_partition.hpp"
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::study {
+namespace {
+
+using Data = io::CsvInputs;
+
+// A study file's normalized inputs (NaN where inactive) and validation errors.
+Data load_study(const TrialsRequest& req) {
+  const auto in = io::read_study_inputs(req.file);
+  Data d;
+  d.names = in.names;
+  d.x.resize(static_cast<Eigen::Index>(in.n), static_cast<Eigen::Index>(in.d));
+  d.y.resize(static_cast<Eigen::Index>(in.n));
+  for (std::size_t i = 0; i < in.n; ++i) {
+    for (std::size_t c = 0; c < in.d; ++c)
+      d.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = in.normalized[i * in.d + c];
+    d.y[static_cast<Eigen::Index>(i)] = in.val_error[i];
+  }
+  return d;
+}
+
+Data load(const TrialsRequest& req) {
+  if (req.study) return load_study(req);
+  const io::CsvTable t = io::read_csv(req.file);
+  std::optional<space::Deck> deck;
+  if (req.space) deck = space::load_deck(*req.space);
+  return io::csv_inputs(t, req.target, req.ignore, deck ? &deck->space : nullptr,
+                        req.space.value_or(""), req.options.seed);
+}
+
+}  // namespace
+
+hsic::Analysis analyze_trials(const TrialsRequest& req) {
+  const Data data = load(req);
+  try {
+    return hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(req.file + ": " + e.what());  // bad data: the user's to fix
+  }
+}
+
+}  // namespace hsicho::study
