@@ -197,14 +197,21 @@ std::string read_string_attribute(const Handle& obj, const std::string& name) {
   return s;
 }
 
-double read_double_attribute(const Handle& obj, const std::string& name) {
+namespace {
+// One numeric attribute, converted by HDF5 to `type` (an int64 stays exact, not via a double).
+void read_numeric_attribute(const Handle& obj, const std::string& name, hid_t type, void* out) {
   if (H5Aexists(obj.id(), name.c_str()) <= 0)
     throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
   Handle attr(
       check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
       name);
+  check(H5Aread(attr.id(), type, out), "H5Aread", obj.what() + "@" + name);
+}
+}  // namespace
+
+double read_double_attribute(const Handle& obj, const std::string& name) {
   double v = 0;
-  check(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "H5Aread", obj.what() + "@" + name);
+  read_numeric_attribute(obj, name, H5T_NATIVE_DOUBLE, &v);
   return v;
 }
 
@@ -223,13 +230,8 @@ std::vector<std::string> member_names(const Handle& group) {
 }
 
 std::int64_t read_int64_attribute(const Handle& obj, const std::string& name) {
-  if (H5Aexists(obj.id(), name.c_str()) <= 0)
-    throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
-  Handle attr(
-      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
-      name);
   std::int64_t v = 0;
-  check(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "H5Aread", obj.what() + "@" + name);
+  read_numeric_attribute(obj, name, H5T_NATIVE_INT64, &v);
   return v;
 }
 

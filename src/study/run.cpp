@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "hsicho/design/design.hpp"
@@ -69,6 +70,20 @@ class Driver {
     analysis_ = read_analysis(deck_);
     out_ = options.out.empty() ? deck_.study.output : options.out;
     journal_dir_ = out_ + ".journal";
+    refuse_overwriting_the_deck();
+  }
+
+  // The study file would replace the deck (`--out deck.yaml`, or study.output naming it).
+  void refuse_overwriting_the_deck() const {
+    std::error_code ec;
+    if (std::filesystem::equivalent(out_, options_.deck, ec) ||
+        std::filesystem::weakly_canonical(out_, ec) ==
+            std::filesystem::weakly_canonical(options_.deck, ec)) {
+      throw InputError("the study file '" + out_ +
+                       "' is the deck itself: give --out another "
+                       "name (e.g. " +
+                       deck_.study.name + ".h5)");
+    }
   }
 
   // What is kept and how to go on, after a stop or a failure.

@@ -1,5 +1,6 @@
 #include "hsicho/train/spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -283,11 +284,15 @@ space::Config config_from_settings(const space::Space& space,
       config[k] = p.value_at(0.5);  // the middle of the domain in its own scale
     }
   }
+  std::vector<std::string> seen;
   for (const auto& s : settings) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0)
       throw InputError("--set needs name=value, got '" + s + "'");
     const std::string name = s.substr(0, eq), text = s.substr(eq + 1);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+      throw InputError("--set " + name + " is given twice; give each hyperparameter once");
+    seen.push_back(name);
     const auto k = space.find(name);
     if (!k) {
       throw InputError("--set " + name + ": no hyperparameter of that name" +

@@ -51,6 +51,12 @@ contains "missing deck message" "cannot read deck '/nonexistent.yaml'"
 check "two decks" 2 "$hsicho" validate a.yaml b.yaml
 check "negative seed" 2 "$hsicho" eval "$inputs/demo.yaml" --seed -1
 contains "negative seed message" "--seed must be a whole number >= 0, got '-1'"
+deckcopy=$(mktemp --suffix=.yaml)
+cp "$inputs/demo.yaml" "$deckcopy"
+check "--out is the deck" 2 "$hsicho" run "$deckcopy" --out "$deckcopy"
+contains "--out is the deck: said" "is the deck itself"
+cmp -s "$inputs/demo.yaml" "$deckcopy" && ok || bad "--out overwrote the deck"
+rm -f "$deckcopy"
 check "version" 0 "$hsicho" version
 contains "version text" "hsicho "
 summary

@@ -91,6 +91,9 @@ TEST_CASE("booleans read one way in every block, in --set and in the analysis bl
   CHECK(std::get<bool>(*train::config_from_settings(d.space, {"batch_norm=True"})[1]));
   CHECK_THROWS_AS(train::config_from_settings(d.space, {"batch_norm=1"}), InputError);
   CHECK_THROWS_AS(train::config_from_settings(d.space, {"batch_norm=yes"}), InputError);
+  // One name set twice is a mistake, not "the last one wins".
+  CHECK_THROWS_WITH(train::config_from_settings(d.space, {"lr=0.001", "lr=0.01"}),
+                    Catch::Contains("--set lr is given twice"));
 }
 
 TEST_CASE("the analysis block sets every option analyze's command line does, alike", "[deck]") {
