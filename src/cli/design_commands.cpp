@@ -64,6 +64,7 @@ std::string short_text(const space::Value& v) {
 int cmd_validate(const ValidateArgs& args, const Context& ctx) {
   const auto deck = space::load_deck(args.deck);
   const auto opt = study::check_deck(deck, !args.no_data).optimize;
+  const auto first = study::stage_design(deck, opt, 0);  // what run trains first
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
   std::size_t conditional = 0;
@@ -73,8 +74,8 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
             << "study '" << deck.study.name << "', seed " << deck.study.seed << ", output "
             << deck.study.output << "\n"
             << "data: " << deck.data_name << "\n"
-            << "design: " << space::method_name(deck.design.method)
-            << ", n = " << deck.design.samples << "\n"
+            << "design: " << space::method_name(first.method) << ", n = " << first.samples
+            << (opt.enabled ? " (the optimizer's first stage)" : "") << "\n"
             << (opt.enabled
                     ? "optimize: " + opt.strategy + ", " + std::to_string(opt.stages.size()) +
                           " stage(s), " + std::to_string(opt.total()) + " trainings in all\n"
