@@ -51,13 +51,25 @@ Handle open_set(const Handle& parent, const std::string& name) {
   const std::string what = parent.what() + "/" + name;
   if (!exists(parent, name))
     throw InputError("'" + parent.what() + "' has no data set '" + name + "'");
+  {
+    const hid object = H5Oopen(parent.id(), name.c_str(), H5P_DEFAULT);  // any kind of object
+    const bool is_set = object >= 0 && H5Iget_type(object) == H5I_DATASET;
+    if (object >= 0) H5Oclose(object);
+    if (!is_set) throw InputError("'" + what + "' is not a data set");
+  }
   return Handle(check(H5Dopen2(parent.id(), name.c_str(), H5P_DEFAULT), "H5Dopen2", what), what);
 }
 
 std::size_t element_count(const Handle& set, std::vector<std::size_t>* dims) {
   Handle space(check(H5Dget_space(set.id()), "H5Dget_space", set.what()), set.what());
-  const int rank = H5Sget_simple_extent_ndims(space.id());
-  hsize_t d[8] = {0};
+  const int rank = static_cast<int>(
+      check(H5Sget_simple_extent_ndims(space.id()), "H5Sget_simple_extent_ndims", set.what()));
+  // hsicho writes vectors and matrices: anything of higher rank is not one of its data sets.
+  if (rank > 2) {
+    throw InputError("'" + set.what() + "' has " + std::to_string(rank) +
+                     " dimensions where hsicho writes 1 or 2");
+  }
+  hsize_t d[2] = {0, 0};
   check(H5Sget_simple_extent_dims(space.id(), d, nullptr), "H5Sget_simple_extent_dims", set.what());
   std::size_t n = 1;
   if (dims) dims->clear();
@@ -66,6 +78,26 @@ std::size_t element_count(const Handle& set, std::vector<std::size_t>* dims) {
     if (dims) dims->push_back(d[k]);
   }
   return n;
+}
+
+// What a data set holds must be what hsicho wrote there: text (variable-length strings) or
+// numbers (integers or floating point). Anything else is a foreign or damaged file.
+void expect_type(const Handle& set, bool text) {
+  Handle type(check(H5Dget_type(set.id()), "H5Dget_type", set.what()), set.what());
+  const H5T_class_t c = H5Tget_class(type.id());
+  if (text) {
+    if (c != H5T_STRING)
+      throw InputError("'" + set.what() + "' holds no text where hsicho writes strings");
+    if (H5Tis_variable_str(type.id()) <= 0)
+      throw InputError("'" + set.what() +
+                       "' holds fixed-length strings where hsicho writes variable-length ones");
+  } else if (c != H5T_INTEGER && c != H5T_FLOAT) {
+    throw InputError("'" + set.what() + "' holds no numbers (" +
+                     (c == H5T_COMPOUND ? std::string("a compound type")
+                      : c == H5T_STRING ? std::string("text")
+                                        : std::string("another type")) +
+                     ") where hsicho writes numbers");
+  }
 }
 
 }  // namespace
@@ -132,8 +164,14 @@ void save_file(Handle& file, const std::string& path) {
 
 Handle open_file(const std::string& path) {
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError("'" + path + "' is not a readable HDF5 file");
-  return Handle(
-      check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "H5Fopen", "'" + path + "'"), path);
+  const hid id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) {
+    // An HDF5 signature that does not open: a truncated or damaged file (the user's to replace).
+    throw InputError("'" + path +
+                     "' starts as an HDF5 file but cannot be opened: truncated or "
+                     "damaged");
+  }
+  return Handle(id, path);
 }
 
 Handle create_group(const Handle& parent, const std::string& name) {
@@ -256,6 +294,7 @@ void write_int64s(const Handle& parent, const std::string& name, const std::vect
 
 std::vector<std::string> read_strings(const Handle& parent, const std::string& name) {
   Handle set = open_set(parent, name);
+  expect_type(set, true);
   const std::size_t n = element_count(set, nullptr);
   Handle type = vlen_string_type();
   std::vector<char*> ptr(n, nullptr);
@@ -273,6 +312,7 @@ std::vector<std::string> read_strings(const Handle& parent, const std::string& n
 std::vector<double> read_doubles(const Handle& parent, const std::string& name,
                                  std::vector<std::size_t>* dims) {
   Handle set = open_set(parent, name);
+  expect_type(set, false);
   std::vector<double> v(element_count(set, dims));
   if (!v.empty())
     check(H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",
@@ -282,6 +322,7 @@ std::vector<double> read_doubles(const Handle& parent, const std::string& name,
 
 std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name) {
   Handle set = open_set(parent, name);
+  expect_type(set, false);
   std::vector<std::int64_t> v(element_count(set, nullptr));
   if (!v.empty())
     check(H5Dread(set.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",

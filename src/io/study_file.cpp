@@ -239,34 +239,54 @@ void write_study(const std::string& path, const StudyData& s) {
   if (ec) throw RuntimeError("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
 }
 
-StudyInputs read_study_inputs(const std::string& path) {
-  auto f = h5::open_file(path);
-  if (h5::read_string_attribute(f, "format") != "hsicho-study") {
-    throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
-  }
-  StudyInputs in;
-  auto c = h5::open_group(f, "configs");
-  in.names = h5::read_strings(c, "columns");
-  std::vector<std::size_t> dims;
-  in.normalized = h5::read_doubles(c, "normalized", &dims);
-  in.n = dims.empty() ? 0 : dims[0];
-  in.d = dims.size() > 1 ? dims[1] : 1;
-  in.val_error = h5::read_doubles(h5::open_group(f, "results"), "val_error");
-  if (in.val_error.size() != in.n)
-    throw InputError("'" + path + "': results and configurations differ in number");
-  return in;
-}
-
 namespace {
+
 std::vector<std::int64_t> ints_or_empty(const h5::Handle& g, const std::string& name) {
   return h5::exists(g, name) ? h5::read_int64s(g, name) : std::vector<std::int64_t>{};
 }
 std::vector<double> doubles_or_empty(const h5::Handle& g, const std::string& name) {
   return h5::exists(g, name) ? h5::read_doubles(g, name) : std::vector<double>{};
 }
+
+// Any HDF5 failure while reading a study file (a type it cannot convert, a damaged structure)
+// is the file's fault, not the program's: an input error that says so.
+template <class Read>
+auto checked_read(const std::string& path, Read read) {
+  try {
+    return read();
+  } catch (const RuntimeError& e) {
+    throw InputError("'" + path + "': not a study file of this version, or damaged: " + e.what());
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    if (what.rfind("'" + path + "'", 0) == 0) throw;  // already names the file
+    throw InputError("'" + path + "': not a study file of this version, or damaged: " + what);
+  }
+}
+
+StudyData read_study_unchecked(const std::string& path);
+
 }  // namespace
 
 StudyData read_study(const std::string& path) {
+  return checked_read(path, [&] { return read_study_unchecked(path); });
+}
+
+StudyInputs read_study_inputs(const std::string& path) {
+  // Through the whole checked reader: a file damaged anywhere is refused, not half used.
+  const StudyData s = read_study(path);
+  StudyInputs in;
+  in.names = s.free_names;
+  in.n = s.n;
+  in.d = s.free_names.size();
+  in.normalized = s.normalized;
+  for (const auto& r : s.records)
+    in.val_error.push_back(r.val_error);
+  return in;
+}
+
+namespace {
+
+StudyData read_study_unchecked(const std::string& path) {
   auto f = h5::open_file(path);
   if (h5::read_string_attribute(f, "format") != "hsicho-study") {
     throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
@@ -413,5 +433,7 @@ StudyData read_study(const std::string& path) {
   }
   return s;
 }
+
+}  // namespace
 
 }  // namespace hsicho::io
