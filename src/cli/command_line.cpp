@@ -109,16 +109,20 @@ std::vector<std::string> option_names(const CLI::App& sub) {
   return names;
 }
 
+std::vector<std::string> subcommand_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({}))
+    names.push_back(sub->get_name());
+  return names;
+}
+
 }  // namespace
 
 std::vector<std::string> command_names() {
   CLI::App app;
   Invocation inv;
   declare(app, inv);
-  std::vector<std::string> names;
-  for (const auto* sub : app.get_subcommands({}))
-    names.push_back(sub->get_name());
-  return names;
+  return subcommand_names(app);
 }
 
 Invocation parse_command_line(const std::vector<std::string>& args) {
@@ -131,7 +135,7 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     inv.exit_code = 2;
     return inv;
   }
-  const auto names = command_names();
+  const auto names = subcommand_names(app);
   const std::string& first = args[0];
   if (first.rfind("-", 0) != 0 && std::find(names.begin(), names.end(), first) == names.end()) {
     throw InputError("unknown command '" + first + "'" + did_you_mean(first, names) +

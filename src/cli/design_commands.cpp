@@ -12,27 +12,10 @@
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/study/check_deck.hpp"
 #include "hsicho/study/stage.hpp"
+#include "render.hpp"
 
 namespace hsicho::cli {
 namespace {
-
-// Left-aligned columns, two spaces apart.
-void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows) {
-    width.resize(std::max(width.size(), r.size()));
-    for (std::size_t c = 0; c < r.size(); ++c)
-      width[c] = std::max(width[c], r[c].size());
-  }
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
-    }
-    out << line << "\n";
-  }
-}
 
 std::string describe_search(const space::DesignSettings& s, const design::SearchReport& r) {
   std::ostringstream o;
@@ -87,7 +70,7 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
     rows.push_back({p.name, space::type_name(p.type), p.describe_domain(),
                     p.condition ? p.condition->text : "always"});
   }
-  print_table(std::cout, rows);
+  std::cout << table(rows);
   return 0;
 }
 
@@ -129,7 +112,7 @@ int cmd_design(const DesignArgs& args, const Context& ctx) {
     std::cout << "design of study '" << deck.study.name << "' (seed " << deck.study.seed
               << "): " << describe_search(settings, design.search) << "\n"
               << "(an empty cell is an inactive conditional hyperparameter)\n\n";
-    print_table(std::cout, rows);
+    std::cout << table(rows);
   }
   return 0;
 }

@@ -5,12 +5,10 @@
 #include <set>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 namespace hsicho::io {
 namespace {
-
-// Only its fields' names and types are used.
-const Record kExample{};
 
 template <class T>
 inline constexpr bool is_integer_v = std::is_integral_v<T> && !std::is_same_v<T, bool>;
@@ -110,8 +108,8 @@ bool same_record(const Record& a, const Record& b) {
 
 std::vector<std::string> record_csv_header(const std::vector<Record>& records) {
   std::vector<std::string> header;
-  visit_record_fields(kExample, [&](const char* name, const auto& value) {
-    using T = std::decay_t<decltype(value)>;
+  visit_record_members([&](const char* name, auto member) {
+    using T = std::decay_t<decltype(std::declval<Record>().*member)>;
     if constexpr (!std::is_same_v<T, std::vector<double>> &&
                   !std::is_same_v<T, std::map<std::string, double>>)
       header.push_back(name);  // curves stay in the study file: one row per training here

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 #include <type_traits>
+#include <utility>
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/h5.hpp"
@@ -29,56 +30,56 @@ bool is_study_file_name(const std::string& path) {
 
 namespace {
 
-// Only its fields' names and types are used.
-const Record kExample{};
-
 template <class T>
 inline constexpr bool is_integer_v = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// The type of a Record member, from its member pointer.
+template <class Member>
+using member_t = std::decay_t<decltype(std::declval<Record>().*std::declval<Member>())>;
+
+// One field of every record, as the column type C the file stores.
+template <class C, class Member>
+std::vector<C> column(const std::vector<Record>& records, Member member) {
+  std::vector<C> col;
+  col.reserve(records.size());
+  for (const auto& rec : records)
+    col.push_back(static_cast<C>(rec.*member));
+  return col;
+}
 
 // results/: one dataset per field of the Record (hsicho/record.hpp), one row per training;
 // curves as a matrix padded with NaN; metrics as results/metrics/NAME (NaN where absent).
 void write_records(const h5::Handle& group, const std::vector<Record>& records) {
-  visit_record_fields(kExample, [&](const char* name, const auto& example) {
-    using T = std::decay_t<decltype(example)>;
+  visit_record_members([&](const char* name, auto member) {
+    using T = member_t<decltype(member)>;
     if constexpr (std::is_same_v<T, std::string>) {
-      std::vector<std::string> col;
-      for (const auto& rec : records)
-        col.push_back(field_of<T>(rec, name));
-      h5::write_strings(group, name, col);
+      h5::write_strings(group, name, column<std::string>(records, member));
     } else if constexpr (std::is_same_v<T, double>) {
-      std::vector<double> col;
-      for (const auto& rec : records)
-        col.push_back(field_of<T>(rec, name));
-      h5::write_doubles(group, name, col);
+      h5::write_doubles(group, name, column<double>(records, member));
     } else if constexpr (is_integer_v<T>) {
-      std::vector<std::int64_t> col;
-      for (const auto& rec : records)
-        col.push_back(static_cast<std::int64_t>(field_of<T>(rec, name)));
-      h5::write_int64s(group, name, col);
+      h5::write_int64s(group, name, column<std::int64_t>(records, member));
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       std::size_t longest = 1;
       for (const auto& rec : records)
-        longest = std::max(longest, field_of<T>(rec, name).size());
+        longest = std::max(longest, (rec.*member).size());
       std::vector<double> m;
       for (const auto& rec : records) {
-        const auto& v = field_of<T>(rec, name);
         for (std::size_t e = 0; e < longest; ++e)
-          m.push_back(e < v.size() ? v[e] : NAN);
+          m.push_back(e < (rec.*member).size() ? (rec.*member)[e] : NAN);
       }
       h5::write_doubles(group, name, m, longest);
     } else {
       std::set<std::string> keys;
       for (const auto& rec : records) {
-        for (const auto& [k, v] : field_of<T>(rec, name))
+        for (const auto& [k, v] : rec.*member)
           keys.insert(k);
       }
       auto g = h5::create_group(group, name);
       for (const auto& k : keys) {
         std::vector<double> col;
         for (const auto& rec : records) {
-          const auto& m = field_of<T>(rec, name);
-          const auto it = m.find(k);
-          col.push_back(it == m.end() ? NAN : it->second);
+          const auto it = (rec.*member).find(k);
+          col.push_back(it == (rec.*member).end() ? NAN : it->second);
         }
         h5::write_doubles(g, k, col);
       }
@@ -96,34 +97,29 @@ std::vector<Record> read_records(const h5::Handle& group, std::size_t n, const s
                        " values for " + std::to_string(n) + " trainings; the file is damaged");
     }
   };
-  visit_record_fields(kExample, [&](const char* name, const auto& example) {
-    using T = std::decay_t<decltype(example)>;
+  auto fill = [&](const char* name, const auto& col, auto member) {
+    check_length(name, col.size());
+    using T = member_t<decltype(member)>;
+    for (std::size_t i = 0; i < n; ++i)
+      records[i].*member = static_cast<T>(col[i]);
+  };
+  visit_record_members([&](const char* name, auto member) {
+    using T = member_t<decltype(member)>;
     if (!h5::exists(group, name)) return;
     if constexpr (std::is_same_v<T, std::string>) {
-      const auto col = h5::read_strings(group, name);
-      check_length(name, col.size());
-      for (std::size_t i = 0; i < n; ++i)
-        field_of<T>(records[i], name) = col[i];
+      fill(name, h5::read_strings(group, name), member);
     } else if constexpr (std::is_same_v<T, double>) {
-      const auto col = h5::read_doubles(group, name);
-      check_length(name, col.size());
-      for (std::size_t i = 0; i < n; ++i)
-        field_of<T>(records[i], name) = col[i];
+      fill(name, h5::read_doubles(group, name), member);
     } else if constexpr (is_integer_v<T>) {
-      const auto col = h5::read_int64s(group, name);
-      check_length(name, col.size());
-      for (std::size_t i = 0; i < n; ++i)
-        field_of<T>(records[i], name) = static_cast<T>(col[i]);
+      fill(name, h5::read_int64s(group, name), member);
     } else if constexpr (std::is_same_v<T, std::vector<double>>) {
       std::vector<std::size_t> dims;
       const auto m = h5::read_doubles(group, name, &dims);
       check_length(name, dims.empty() ? 0 : dims[0]);
       const std::size_t cols = dims.size() > 1 ? dims[1] : 1;
       for (std::size_t i = 0; i < n; ++i) {
-        auto& v = field_of<T>(records[i], name);
-        v.clear();
         for (std::size_t e = 0; e < cols && !std::isnan(m[i * cols + e]); ++e)
-          v.push_back(m[i * cols + e]);
+          (records[i].*member).push_back(m[i * cols + e]);
       }
     } else {
       const auto g = h5::open_group(group, name);
@@ -131,7 +127,7 @@ std::vector<Record> read_records(const h5::Handle& group, std::size_t n, const s
         const auto col = h5::read_doubles(g, k);
         check_length(name, col.size());
         for (std::size_t i = 0; i < n; ++i) {
-          if (!std::isnan(col[i])) field_of<T>(records[i], name)[k] = col[i];
+          if (!std::isnan(col[i])) (records[i].*member)[k] = col[i];
         }
       }
     }

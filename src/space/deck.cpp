@@ -81,19 +81,6 @@ std::string selector_default(const std::string& selector) {
 }
 }  // namespace keys
 
-const std::vector<std::string>& data_keys() {
-  return keys::data;
-}
-const std::vector<std::string>& model_keys() {
-  return keys::model;
-}
-const std::vector<std::string>& training_keys() {
-  return keys::training;
-}
-const std::vector<std::string>& analysis_keys() {
-  return keys::analysis;
-}
-
 std::string samples_problem(std::int64_t n) {
   if (n < 2) return "must be at least 2, got " + std::to_string(n);
   if (n > 1000000) {

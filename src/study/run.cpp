@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
@@ -20,14 +22,6 @@
 
 namespace hsicho::study {
 namespace {
-
-std::string hex64(std::uint64_t v) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int k = 15; k >= 0; --k, v >>= 4)
-    s[static_cast<std::size_t>(k)] = digits[v & 15];
-  return s;
-}
 
 std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull) {
   for (unsigned char c : s)
@@ -51,7 +45,7 @@ std::string fingerprint(const space::Deck& deck) {
   s << space::method_name(deck.design.method) << '|' << deck.design.samples << '|'
     << space::criterion_name(deck.design.criterion) << '|' << deck.design.iterations << '|'
     << deck.study.seed;
-  return hex64(fnv(s.str()));
+  return fmt::format("{:016x}", fnv(s.str()));
 }
 
 // The study as a sequence of stages (one for a plain study or a baseline, several for the

@@ -71,12 +71,6 @@ struct Deck {
 Deck load_deck(const std::string& path);
 Deck parse_deck(const std::string& text, const std::string& path);
 
-// The keys each block accepts (docs/deck.md lists them with their meaning).
-const std::vector<std::string>& data_keys();
-const std::vector<std::string>& model_keys();
-const std::vector<std::string>& training_keys();
-const std::vector<std::string>& analysis_keys();
-
 // The data, model and training keys a hyperparameter of the space may set for this deck (the
 // keys that apply to its data set, model type and optimizer), and whether `name` is one of them
 // (units_K and filters_K set layer or block K).
