@@ -92,6 +92,7 @@ void declare(CLI::App& app, Invocation& inv) {
   auto* exp = app.add_subcommand("export", "one row per training (typed values, results)");
   exp->add_option("STUDY", inv.export_.study, "the HDF5 study file")->required();
   exp->add_flag("--csv", inv.export_.csv, "write CSV to standard output")->required();
+  exp->footer("Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet).");
 
   app.add_subcommand("help", "this text");
   app.add_subcommand("version", "the program's version");
