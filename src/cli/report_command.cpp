@@ -35,6 +35,11 @@ void print_json(const io::StudyData& s) {
   j["name"] = s.name;
   j["trainings"] = s.n;
   j["metric"] = s.metric;
+  j["data_sources"] = io::Json::array();
+  for (const auto& f : s.sources) {
+    j["data_sources"].push_back(
+        {{"path", f.path}, {"bytes", f.bytes}, {"modified", f.modified}, {"crc32", f.crc32}});
+  }
   j["failures"] = io::Json::object();
   for (const auto& [status, e] : failures(s))
     j["failures"][status] = {{"count", e.first}, {"example", e.second}};
@@ -55,6 +60,10 @@ void print_text(const io::StudyData& s, const std::string& path) {
     not_ok += static_cast<std::size_t>(e.first);
   std::cout << "study '" << s.name << "' (" << path << "): " << s.n << " trainings, " << not_ok
             << " diverged or failed; " << s.started << " to " << s.finished << "\n";
+  for (const auto& f : s.sources) {
+    std::cout << "data: " << f.path << " (" << f.bytes << " bytes, CRC-32 "
+              << fmt::format("{:08x}", f.crc32) << ")\n";
+  }
   if (s.optimized) {
     std::cout << "optimization (" << s.strategy << "):";
     for (auto n : s.stage_size)

@@ -6,6 +6,7 @@
 
 #include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
+#include "hsicho/suggest.hpp"
 
 namespace hsicho::io::h5 {
 namespace {
@@ -328,6 +329,118 @@ std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& n
     check(H5Dread(set.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",
           set.what());
   return v;
+}
+
+}  // namespace hsicho::io::h5
+
+namespace hsicho::io::h5 {
+namespace {
+
+// HDF5's name for what a type holds, as a user knows it from h5py or NumPy.
+std::string type_name(hid type) {
+  const H5T_class_t c = H5Tget_class(type);
+  const std::size_t bits = H5Tget_size(type) * 8;
+  switch (c) {
+    case H5T_FLOAT:
+      return "float" + std::to_string(bits);
+    case H5T_INTEGER:
+      return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+    case H5T_STRING:
+      return "text (strings)";
+    case H5T_COMPOUND:
+      return "a compound type (records with named fields)";
+    case H5T_ENUM:
+      return "an enumeration";
+    case H5T_BITFIELD:
+      return "a bit field";
+    case H5T_OPAQUE:
+      return "opaque bytes";
+    case H5T_REFERENCE:
+      return "references";
+    case H5T_ARRAY:
+      return "an array type";
+    case H5T_VLEN:
+      return "variable-length sequences";
+    default:
+      return "an unknown type";
+  }
+}
+
+// H5Lvisit and H5L_info_t mean the same in HDF5 1.10 and 1.12+ (through its API macros).
+herr_t collect_set(hid_t group, const char* name, const H5L_info_t*, void* out) {
+  const hid_t object = H5Oopen(group, name, H5P_DEFAULT);
+  if (object < 0) return 0;  // a dangling or external link
+  if (H5Iget_type(object) == H5I_DATASET)
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string("/") + name);
+  H5Oclose(object);
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> data_set_paths(const Handle& file) {
+  std::vector<std::string> out;
+  H5Lvisit(file.id(), H5_INDEX_NAME, H5_ITER_INC, collect_set, &out);
+  return out;
+}
+
+NumericSet read_numeric_set(const Handle& file, const std::string& path) {
+  const std::string what = "'" + file.what() + "' data set '" + path + "'";
+  // H5Lexists needs every group on the way to exist: walk the path.
+  std::string sofar;
+  bool found = true;
+  for (std::size_t at = 0; at < path.size() && found;) {
+    const auto slash = path.find('/', at);
+    const std::string part =
+        path.substr(at, slash == std::string::npos ? std::string::npos : slash - at);
+    if (!part.empty()) {
+      sofar += "/" + part;
+      found = H5Lexists(file.id(), sofar.c_str(), H5P_DEFAULT) > 0;
+    }
+    at = slash == std::string::npos ? path.size() : slash + 1;
+  }
+  if (!found || sofar.empty()) {
+    const auto sets = data_set_paths(file);
+    throw InputError(what + " does not exist; the file's data sets: " +
+                     (sets.empty() ? std::string("none") : join(sets)));
+  }
+  const hid object = H5Oopen(file.id(), sofar.c_str(), H5P_DEFAULT);
+  const bool is_set = object >= 0 && H5Iget_type(object) == H5I_DATASET;
+  if (object >= 0) H5Oclose(object);
+  if (!is_set)
+    throw InputError(
+        what + " is a group, not a data set; the file's data sets: " + join(data_set_paths(file)));
+  Handle set(check(H5Dopen2(file.id(), sofar.c_str(), H5P_DEFAULT), "H5Dopen2", what), what);
+  Handle type(check(H5Dget_type(set.id()), "H5Dget_type", what), what);
+  NumericSet out;
+  out.type = type_name(type.id());
+  const H5T_class_t c = H5Tget_class(type.id());
+  if (c != H5T_FLOAT && c != H5T_INTEGER) {
+    throw InputError(what + " holds " + out.type +
+                     "; hsicho reads float32, float64 and integer data sets");
+  }
+  if (out.type == "float16")
+    throw InputError(what + " holds float16; store it as float32 or float64");
+  Handle space(check(H5Dget_space(set.id()), "H5Dget_space", what), what);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank <= 0) throw InputError(what + " is a single value (a scalar), not an array of rows");
+  if (rank > 8)
+    throw InputError(what + " has " + std::to_string(rank) + " dimensions; at most 4 are read");
+  hsize_t d[8];
+  check(H5Sget_simple_extent_dims(space.id(), d, nullptr), "H5Sget_simple_extent_dims", what);
+  std::size_t n = 1;
+  for (int k = 0; k < rank; ++k) {
+    out.dims.push_back(static_cast<std::size_t>(d[k]));
+    n *= static_cast<std::size_t>(d[k]);
+  }
+  out.values.resize(n);
+  if (n > 0 &&
+      H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()) < 0) {
+    throw InputError(what +
+                     " cannot be read (a damaged file, or a compression filter this "
+                     "HDF5 lacks)");
+  }
+  return out;
 }
 
 }  // namespace hsicho::io::h5

@@ -156,6 +156,21 @@ void write_study(const std::string& path, const StudyData& s) {
     h5::write_attribute(f, "seed", s.seed);
     h5::write_attribute(f, "complete", std::int64_t{s.complete ? 1 : 0});
     h5::write_strings(f, "deck", {s.deck_text});
+    if (!s.sources.empty()) {
+      auto g = h5::create_group(f, "data_sources");
+      std::vector<std::string> paths;
+      std::vector<std::int64_t> bytes, modified, crc;
+      for (const auto& x : s.sources) {
+        paths.push_back(x.path);
+        bytes.push_back(static_cast<std::int64_t>(x.bytes));
+        modified.push_back(x.modified);
+        crc.push_back(x.crc32);
+      }
+      h5::write_strings(g, "path", paths);
+      h5::write_int64s(g, "bytes", bytes);
+      h5::write_int64s(g, "modified", modified);
+      h5::write_int64s(g, "crc32", crc);
+    }
 
     auto sp = h5::create_group(f, "space");
     h5::write_strings(sp, "names", s.names);
@@ -301,6 +316,19 @@ StudyData read_study_unchecked(const std::string& path) {
   s.complete = h5::read_int64_attribute(f, "complete") != 0;
   const auto deck = h5::read_strings(f, "deck");
   s.deck_text = deck.empty() ? "" : deck.front();
+  if (h5::exists(f, "data_sources")) {
+    auto g = h5::open_group(f, "data_sources");
+    const auto paths = h5::read_strings(g, "path");
+    const auto bytes = h5::read_int64s(g, "bytes"), modified = h5::read_int64s(g, "modified"),
+               crc = h5::read_int64s(g, "crc32");
+    if (bytes.size() != paths.size() || modified.size() != paths.size() ||
+        crc.size() != paths.size())
+      throw InputError("'" + path + "': the data sets of /data_sources disagree in length");
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+      s.sources.push_back({paths[k], static_cast<std::uint64_t>(bytes[k]), modified[k],
+                           static_cast<std::uint32_t>(crc[k])});
+    }
+  }
 
   auto sp = h5::open_group(f, "space");
   s.names = h5::read_strings(sp, "names");

@@ -29,8 +29,12 @@ const std::vector<std::string> analysis = {"alpha",   "bandwidth",    "estimator
                                            "global",  "block",        "seed"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
-    "name",    "path",  "dim",   "train",   "validation",  "test",       "noise",
-    "species", "decay", "t_max", "initial", "log_outputs", "standardize"};
+    "name",    "path",  "dim",     "train",   "validation",  "test",        "noise",
+    "species", "decay", "t_max",   "initial", "log_outputs", "standardize", "x",
+    "y",       "task",  "classes", "split",   "scale",       "metric"};
+// Keys whose value is a map of these sub-keys (kept as settings "split.validation", ...).
+const std::vector<std::pair<std::string, std::vector<std::string>>> maps = {
+    {"split", {"validation", "test", "seed"}}};
 const std::vector<std::string> model = {
     "type",   "layers",  "units",       "activation", "dropout",    "batch_norm", "init",
     "blocks", "filters", "kernel_size", "pooling",    "head_units", "residual"};
@@ -42,8 +46,10 @@ const std::vector<std::string> param = {"name",  "type", "range",   "log",      
                                         "value", "when", "default", "description"};
 const std::vector<std::string> types = {"continuous",  "log",     "integer",
                                         "categorical", "boolean", "fixed"};
-const std::vector<std::string> datasets = {"runge", "bateman", "mnist", "fashion_mnist", "cifar10"};
+const std::vector<std::string> datasets = {"runge",         "bateman", "mnist",
+                                           "fashion_mnist", "cifar10", "table"};
 const std::vector<std::string> images = {"mnist", "fashion_mnist", "cifar10"};
+const std::vector<std::string> builtin = {"runge", "bateman", "mnist", "fashion_mnist", "cifar10"};
 
 // Keys that apply to some choices only: `key` of `block` means something only when the block's
 // `selector` (data.name, model.type, training.optimizer, training.schedule) takes one of
@@ -62,7 +68,18 @@ const std::vector<Applies> applies = {
     {"data", "t_max", "name", {"bateman"}},
     {"data", "initial", "name", {"bateman"}},
     {"data", "log_outputs", "name", {"bateman"}},
-    {"data", "path", "name", images},
+    {"data", "path", "name", {"mnist", "fashion_mnist", "cifar10", "table"}},
+    {"data", "train", "name", builtin},
+    {"data", "validation", "name", builtin},
+    {"data", "test", "name", builtin},
+    {"data", "standardize", "name", builtin},
+    {"data", "x", "name", {"table"}},
+    {"data", "y", "name", {"table"}},
+    {"data", "task", "name", {"table"}},
+    {"data", "classes", "name", {"table"}},
+    {"data", "split", "name", {"table"}},
+    {"data", "scale", "name", {"table"}},
+    {"data", "metric", "name", {"table"}},
     {"model", "units", "type", {"mlp"}},
     {"model", "blocks", "type", {"cnn"}},
     {"model", "filters", "type", {"cnn"}},
@@ -158,7 +175,9 @@ std::vector<std::string> settable_keys(const Deck& deck) {
                       : block == std::string("model") ? keys::model
                                                       : keys::training;
     for (const auto& k : all) {
-      if (k != "name" && !not_applying(deck, block, k)) out.push_back(k);
+      const bool is_map = std::any_of(keys::maps.begin(), keys::maps.end(),
+                                      [&](const auto& m) { return m.first == k; });
+      if (k != "name" && !is_map && !not_applying(deck, block, k)) out.push_back(k);
     }
   }
   return out;
@@ -292,7 +311,24 @@ class DeckReader {
           s.list.push_back(item.Scalar());
         }
       } else if (kv.second.IsMap()) {
-        r_.fail(kv.second, what + " expects a value or a list, not a map");
+        const auto m = std::find_if(keys::maps.begin(), keys::maps.end(),
+                                    [&](const auto& e) { return e.first == s.key; });
+        if (m == keys::maps.end() || name != "data")
+          r_.fail(kv.second, what + " expects a value or a list, not a map");
+        r_.expect_keys(kv.second, what, m->second);
+        b.settings.push_back(s);  // the map itself: where it is, for "does not apply"
+        for (const auto& sub : kv.second) {
+          Setting t;
+          t.key = s.key + "." + sub.first.Scalar();
+          t.key_mark = r_.mark(sub.first);
+          t.mark = r_.mark(sub.second);
+          if (!sub.second.IsScalar())
+            r_.fail(sub.second, name + "." + t.key + " expects a single value");
+          t.text = sub.second.Scalar();
+          t.quoted = yaml::Reader::is_quoted(sub.second);
+          b.settings.push_back(std::move(t));
+        }
+        continue;
       } else {
         r_.fail(kv.first, what + " has no value");
       }

@@ -26,7 +26,11 @@ DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_sa
   std::vector<train::TrainSpec> specs;
   for (std::size_t i = 0; i < first.configs.size(); ++i)
     specs.push_back(train::resolve_point(deck, first.configs[i], deck.study.seed, i));
-  if (read_data && !specs.empty()) train::load_deck_data(deck, specs.front().data);
+  if (read_data && !specs.empty()) {
+    const auto data = train::load_deck_data(deck, specs.front().data);
+    for (const auto& spec : specs)
+      train::check_fits(deck, spec, data);
+  }
   return c;
 }
 

@@ -233,6 +233,7 @@ class Driver {
     parts.final_first = final_first_;
     parts.started = started_at_;
     parts.hosts = hosts_;
+    parts.sources = scheduler_.data_sources();
     parts.ranks = ranks_;
     const Winner winner = pick_winner(parts);
     io::write_study(out_, assemble_study(parts, winner));

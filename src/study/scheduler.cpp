@@ -8,7 +8,11 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "hsicho/error.hpp"
 #include "hsicho/parallel/launcher.hpp"
@@ -30,7 +34,12 @@ std::string data_key(const train::DataSpec& d) {
   std::ostringstream s;
   s << d.name << '|' << d.path << '|' << d.dim << '|' << d.train << '|' << d.validation << '|'
     << d.test << '|' << d.noise << '|' << d.species << '|' << d.t_max << '|' << d.log_outputs << '|'
-    << d.standardize;
+    << d.standardize << '|' << d.task << '|' << d.classes << '|' << d.split_validation << '|'
+    << d.split_test << '|' << d.split_seed << '|' << d.scale << '|' << d.metric;
+  for (const auto& v : d.x)
+    s << "|x:" << v;
+  for (const auto& v : d.y)
+    s << "|y:" << v;
   for (double v : d.decay)
     s << ',' << v;
   for (double v : d.initial)
@@ -82,6 +91,60 @@ const train::DataSet& Scheduler::data_for(const train::DataSpec& d) {
   return it->second;
 }
 
+std::vector<io::FileStamp> Scheduler::data_sources() const {
+  std::vector<io::FileStamp> out;
+  for (const auto& [key, data] : data_cache_) {
+    for (const auto& f : data.sources) {
+      if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.path == f.path; }))
+        out.push_back(f);
+    }
+  }
+  return out;
+}
+
+// A resumed study trains on the bytes it started with: the first run records each data file's
+// size and checksum in the journal folder, a resume compares (a new modification time with the
+// same bytes, as after a copy, is fine).
+void Scheduler::check_sources(const std::vector<io::FileStamp>& sources) const {
+  if (sources.empty()) return;
+  const auto path = fs::path(journal_dir_) / "data-sources.json";
+  nlohmann::json recorded = nlohmann::json::array();
+  if (fs::exists(path)) {
+    std::ifstream in(path);
+    try {
+      recorded = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception&) {
+      throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
+    }
+  }
+  bool added = false;
+  for (const auto& f : sources) {
+    const auto it = std::find_if(recorded.begin(), recorded.end(),
+                                 [&](const auto& r) { return r.value("path", "") == f.path; });
+    if (it == recorded.end()) {
+      recorded.push_back(
+          {{"path", f.path}, {"bytes", f.bytes}, {"modified", f.modified}, {"crc32", f.crc32}});
+      added = true;
+      continue;
+    }
+    if ((*it)["bytes"].get<std::uint64_t>() != f.bytes ||
+        (*it)["crc32"].get<std::uint32_t>() != f.crc32) {
+      throw InputError(
+          "data file '" + f.path + "' changed since this study started (" +
+          std::to_string((*it)["bytes"].get<std::uint64_t>()) + " bytes, CRC-32 " +
+          fmt::format("{:08x}", (*it)["crc32"].get<std::uint32_t>()) + "; now " +
+          std::to_string(f.bytes) + " bytes, CRC-32 " + fmt::format("{:08x}", f.crc32) +
+          "): the finished trainings used the old data. Restore it, or start a new study "
+          "(another --out)");
+    }
+  }
+  if (added) {
+    std::ofstream out(path);
+    out << recorded.dump(1) << '\n';
+    if (!out) throw RuntimeError("cannot write '" + path.string() + "'");
+  }
+}
+
 // Every rank reads the data and checks the devices before any training, also a rank that will
 // get no work: a missing file or a cuda without a GPU stops all ranks alike, at once. The ranks
 // agree on the outcome, so that a rank whose node differs (a GPU missing, a file absent from a
@@ -90,10 +153,15 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
                             const std::vector<train::TrainSpec>& specs, int local_rank) {
   std::string problem;
   try {
-    for (auto k : todo) {
-      data_for(specs[k].data);
-      train::choose_device(specs[k].optim.device, local_rank);
+    // Every configuration's data, also of those already done: a resumed study checks that its
+    // files did not change and records them again in the study file.
+    for (const auto& spec : specs) {
+      const auto& data = data_for(spec.data);
+      train::check_fits(deck_, spec, data);
+      if (rank_ == 0) check_sources(data.sources);
     }
+    for (auto k : todo)
+      train::choose_device(specs[k].optim.device, local_rank);
   } catch (const InputError& e) {
     problem = e.what();
   }

@@ -32,11 +32,15 @@ class Scheduler {
 
   const std::map<std::size_t, io::JournalRecord>& results() const { return results_; }
   const Record& result(std::size_t id) const { return results_.at(id).result; }
+  // The user's files the data sets came from (table data), once each.
+  std::vector<io::FileStamp> data_sources() const;
 
  private:
   const train::DataSet& data_for(const train::DataSpec& d);
   void check_ready(const std::vector<std::size_t>& todo, const std::vector<train::TrainSpec>& specs,
                    int local_rank);
+  // Rank 0: the data files must be those the study started with (recorded in the journal).
+  void check_sources(const std::vector<io::FileStamp>& sources) const;
   void order_longest_first(std::vector<std::size_t>& todo,
                            const std::vector<train::TrainSpec>& specs);
 

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "hsicho/error.hpp"
+#include "hsicho/train/spec.hpp"
 #include "hsicho/version.hpp"
 
 namespace hsicho::study {
@@ -27,6 +28,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   s.started = parts.started;
   s.finished = now_iso();
   s.hosts = parts.hosts;
+  s.sources = parts.sources;
   s.ranks = parts.ranks;
   s.seed = static_cast<std::int64_t>(deck.study.seed);
   for (const auto& q : deck.space.params()) {
@@ -184,10 +186,9 @@ Winner pick_winner(const StudyParts& parts) {
 }
 
 std::string metric_of(const space::Deck& deck) {
-  const auto* loss = deck.training.find("loss");
-  const std::string& dn = deck.data_name;
-  const bool images = dn == "mnist" || dn == "fashion_mnist" || dn == "cifar10";
-  return images || (loss && loss->text == "cross_entropy") ? "error_rate" : "mse";
+  const auto spec =
+      train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
+  return spec.optim.loss == "cross_entropy" ? "error_rate" : spec.data.metric;
 }
 
 io::StudyData assemble_study(const StudyParts& parts, const Winner& winner) {

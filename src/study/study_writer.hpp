@@ -41,6 +41,7 @@ struct StudyParts {
   std::size_t final_first = 0;             // id of the first final training
   std::string started, hosts;
   int ranks = 1;
+  std::vector<io::FileStamp> sources;  // the user's data files
 };
 
 // The configuration of id `id`, from the stage that holds it.

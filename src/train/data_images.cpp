@@ -181,39 +181,11 @@ DataSet cifar10(const DataSpec& spec) {
 DataSet generated_dataset(const DataSpec& s, std::uint64_t seed);
 
 DataSet load_dataset(const DataSpec& spec, std::uint64_t seed) {
+  if (spec.name == "table") return table_dataset(spec);
   DataSet d = spec.name == "runge" || spec.name == "bateman" ? generated_dataset(spec, seed)
               : spec.name == "cifar10"                       ? cifar10(spec)
                                                              : mnist_like(spec);
-  if (spec.standardize) {
-    // Inputs centred and scaled by the training set's statistics (per feature; per channel for
-    // images). Targets keep their units, so errors read in the problem's own scale.
-    const std::size_t width =
-        d.train.rows ? d.train.x.size() / static_cast<std::size_t>(d.train.rows) : 0;
-    const std::size_t groups =
-        d.classification ? static_cast<std::size_t>(d.input_shape[0]) : width;
-    const std::size_t group_size = groups ? width / groups : 0;
-    std::vector<double> mean(groups, 0), sq(groups, 0);
-    for (std::size_t r = 0; r < static_cast<std::size_t>(d.train.rows); ++r) {
-      for (std::size_t k = 0; k < width; ++k) {
-        const double v = d.train.x[r * width + k];
-        mean[k / group_size] += v;
-        sq[k / group_size] += v * v;
-      }
-    }
-    const double count = static_cast<double>(d.train.rows) * static_cast<double>(group_size);
-    std::vector<float> m(groups), inv(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-      const double mu = mean[g] / count, var = sq[g] / count - mu * mu;
-      m[g] = static_cast<float>(mu);
-      inv[g] = static_cast<float>(var > 1e-24 ? 1 / std::sqrt(var) : 1.0);
-    }
-    for (Split* s : {&d.train, &d.validation, &d.test}) {
-      for (std::size_t k = 0; k < s->x.size(); ++k) {
-        const std::size_t g = (k % width) / group_size;
-        s->x[k] = (s->x[k] - m[g]) * inv[g];
-      }
-    }
-  }
+  if (spec.standardize) scale_inputs(d, "standard");  // targets keep their units
   return d;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <optional>
 
@@ -138,6 +139,89 @@ class Resolver {
 
 const std::vector<std::string> kActivations = {"relu", "tanh", "sigmoid", "elu", "gelu", "silu"};
 
+// A relative path is looked up beside the deck first (deck and data travel together), then
+// from the working folder (where the built-in image sets' data/ folders are).
+std::string data_path(const space::Deck& deck, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (fs::path(path).is_absolute()) return path;
+  const auto beside = fs::path(deck.path).parent_path() / path;
+  std::error_code ec;
+  if (!fs::path(deck.path).parent_path().empty() && fs::exists(beside, ec))
+    return beside.lexically_normal().string();
+  return path;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// The table source's keys: which arrays are x and y, the task, the split, scaling and metric.
+void resolve_table(const space::Deck& deck, const Resolver& r, DataSpec& ds) {
+  const space::Block& d = deck.data;
+  auto names = [&](const std::string& key, std::vector<std::string>& out) {
+    const auto f = r.find(d, key);
+    if (!f) {
+      throw InputError(d.where(key).str() + ": data set table needs '" + key +
+                       "': the CSV column names (or first:last ranges), the HDF5 data set "
+                       "path, the .npz array name, or the .npy file holding the " +
+                       (key == "x" ? "inputs" : "targets"));
+    }
+    out = f->is_list ? f->list : std::vector<std::string>{f->text};
+    if (out.empty()) throw InputError(f->where + ": names nothing");
+  };
+  names("x", ds.x);
+  names("y", ds.y);
+  const bool npy = ends_with(ds.x[0], ".npy") || ends_with(ds.y[0], ".npy");
+  if (npy) {
+    if (!ds.path.empty()) {
+      throw InputError(r.where(d, "path") +
+                       ": with x and y in .npy files, leave out path (a .npy file holds one "
+                       "array), or put both arrays in one .npz file");
+    }
+    if (ds.x.size() != 1 || ds.y.size() != 1 || !ends_with(ds.x[0], ".npy") ||
+        !ends_with(ds.y[0], ".npy")) {
+      throw InputError(r.where(d, "x") + ": with .npy files, x and y each name one .npy file");
+    }
+    ds.x[0] = data_path(deck, ds.x[0]);
+    ds.y[0] = data_path(deck, ds.y[0]);
+  } else if (ds.path.empty()) {
+    throw InputError(d.where("name").str() +
+                     ": data set table needs 'path': the .csv, .h5 or .npz file (or x and y as "
+                     ".npy files)");
+  }
+  r.set(d, "task", ds.task, {"regression", "classification"});
+  r.set(d, "classes", ds.classes, 2);
+  if (ds.task != "classification" && r.find(d, "classes"))
+    throw InputError(r.where(d, "classes") + ": classes is for task: classification");
+  r.set(d, "scale", ds.scale, {"standard", "minmax", "none"});
+  r.set(d, "metric", ds.metric, {"mse", "mae", "relative_l2"});
+  if (ds.task == "classification" && r.find(d, "metric")) {
+    throw InputError(r.where(d, "metric") +
+                     ": classification is measured by its error rate; metric is for regression");
+  }
+  for (auto [key, out] : {std::make_pair("split.validation", &ds.split_validation),
+                          std::make_pair("split.test", &ds.split_test)}) {
+    const auto f = r.find(d, key);
+    if (!f) continue;
+    const auto v = space::scalar::to_number(f->text);
+    if (!v) {
+      *out = data_path(deck, f->text);  // a file of its own
+    } else if (*v <= 0 || (*v >= 1 && *v != std::floor(*v)) || *v > 1e12) {
+      throw InputError(f->where +
+                       ": expected a fraction of the rows in (0, 1), a number of rows, "
+                       "or a file, got '" +
+                       f->text + "'");
+    } else {
+      *out = f->text;
+    }
+  }
+  if (const auto f = r.find(d, "split.seed")) {
+    const auto v = space::scalar::to_integer(f->text);
+    if (!v || *v < 0) throw InputError(f->where + ": expected a whole number >= 0");
+    ds.split_seed = static_cast<std::uint64_t>(*v);
+  }
+}
+
 }  // namespace
 
 TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uint64_t seed) {
@@ -153,7 +237,9 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
     ds.path = "/usr/share/datasets/fashion-mnist";  // Debian dataset-fashion-mnist
   if (ds.path.empty() && ds.name == "mnist") ds.path = "data/mnist";
   if (ds.path.empty() && ds.name == "cifar10") ds.path = "data/cifar10";
+  if (!ds.path.empty()) ds.path = data_path(deck, ds.path);
   const bool images = ds.name == "mnist" || ds.name == "fashion_mnist" || ds.name == "cifar10";
+  const bool table = ds.name == "table";
   if (images) ds.train = 0, ds.validation = 5000, ds.test = 0;  // 0: all of the set
   r.set(d, "dim", ds.dim, 1);
   r.set(d, "train", ds.train, images ? 0 : 4);
@@ -178,14 +264,16 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   }
   r.set(d, "log_outputs", ds.log_outputs);
   r.set(d, "standardize", ds.standardize);
-
+  if (table) resolve_table(deck, r, ds);
+  const bool classification = images || ds.task == "classification";
   const space::Block& m = deck.model;
   ModelSpec& ms = s.model;
   r.set(m, "type", ms.type, {"mlp", "cnn"});
-  if (ms.type == "cnn" && !images) {
+  if (ms.type == "cnn" && !images && !table) {
     throw InputError(
         r.where(m, "type") +
-        ": cnn needs an image data set (mnist, fashion_mnist, cifar10); use type: mlp");
+        ": cnn needs an image data set (mnist, fashion_mnist, cifar10, or table with images); "
+        "use type: mlp");
   }
   r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
   r.set(m, "blocks", ms.layers, 1);
@@ -216,12 +304,12 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(t, "gamma", os.gamma, 0.0);
   r.set(t, "clip", os.clip, 0.0);
   r.set(t, "patience", os.patience, 0);
-  os.loss = images ? "cross_entropy" : "mse";
+  os.loss = classification ? "cross_entropy" : "mse";
   r.set(t, "loss", os.loss, {"mse", "mae", "huber", "cross_entropy"});
-  if (images != (os.loss == "cross_entropy")) {
+  if (classification != (os.loss == "cross_entropy")) {
     throw InputError(
         r.where(t, "loss") + ": " + os.loss + " does not fit data set " + ds.name +
-        (images ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
+        (classification ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
   r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
   r.set(t, "threads", os.threads, 1);
@@ -256,6 +344,15 @@ DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec) {
   } catch (const InputError& e) {
     throw InputError(deck.data.where(deck.data.has("path") ? "path" : "name"),
                      std::string("data: ") + e.what());
+  }
+}
+
+void check_fits(const space::Deck& deck, const TrainSpec& spec, const DataSet& data) {
+  if (spec.model.type == "cnn" && data.input_shape.size() != 3) {
+    throw InputError(deck.model.where("type"),
+                     "a cnn needs images, but x gives " + std::to_string(data.input_shape[0]) +
+                         " features per row; store x as rows x height x width or rows x "
+                         "channels x height x width, or use type: mlp");
   }
 }
 

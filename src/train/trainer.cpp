@@ -61,27 +61,41 @@ struct Errors {
   double error, rel_l2;
 };
 
-// Mean squared error (and relative L2) for regression, error rate for classification; in
-// batches, so memory stays that of one batch.
-Errors evaluate(torch::nn::Sequential& net, const Tensors& t, bool classification, int batch) {
+// The error a training is ranked by: the error rate for classification; for regression the
+// mean squared (or absolute) error, or the relative L2 error, in the data's own units (scaled
+// targets are scaled back). In batches, so memory stays that of one batch.
+Errors evaluate(torch::nn::Sequential& net, const Tensors& t, const DataSet& d,
+                const std::string& metric, int batch) {
   torch::NoGradGuard guard;
   net->eval();
-  double sq = 0, ref = 0, wrong = 0;
+  torch::Tensor offset, scale;
+  if (!d.y_scale.empty()) {
+    const auto options = torch::TensorOptions().dtype(torch::kFloat32);
+    scale = torch::tensor(d.y_scale, options).to(t.y.device()).unsqueeze(0);
+    offset = torch::tensor(d.y_offset, options).to(t.y.device()).unsqueeze(0);
+  }
+  double sq = 0, abs = 0, ref = 0, wrong = 0;
   for (int first = 0; first < t.rows; first += batch) {
     const int len = std::min(batch, t.rows - first);
     const auto out = net->forward(t.x.narrow(0, first, len));
-    const auto y = t.y.narrow(0, first, len);
-    if (classification) {
+    auto y = t.y.narrow(0, first, len);
+    if (d.classification) {
       wrong += out.argmax(1).ne(y).sum().item<double>();
-    } else {
-      sq += (out - y).pow(2).sum().item<double>();
-      ref += y.pow(2).sum().item<double>();
+      continue;
     }
+    auto diff = out - y;
+    if (scale.defined()) diff = diff * scale, y = y * scale + offset;
+    sq += diff.pow(2).sum().item<double>();
+    if (metric == "mae") abs += diff.abs().sum().item<double>();
+    ref += y.pow(2).sum().item<double>();
   }
   net->train();
-  if (classification) return {wrong / t.rows, std::nan("")};
+  if (d.classification) return {wrong / t.rows, std::nan("")};
   const double count = static_cast<double>(t.rows) * static_cast<double>(t.y.size(1));
-  return {sq / count, ref > 0 ? std::sqrt(sq / ref) : std::nan("")};
+  const double rel = ref > 0 ? std::sqrt(sq / ref) : std::nan("");
+  if (metric == "mae") return {abs / count, rel};
+  if (metric == "relative_l2") return {rel, rel};
+  return {sq / count, rel};
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimSpec& o,
@@ -190,7 +204,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         r.message = "weights became infinite or NaN in epoch " + std::to_string(epoch + 1);
       }
       if (r.status != "ok") break;
-      const Errors v = evaluate(net, val, data.classification, eval_batch);
+      const Errors v = evaluate(net, val, data, spec.data.metric, eval_batch);
       if (!std::isfinite(v.error)) {
         r.status = "diverged";
         r.message = "validation error became " + std::to_string(v.error) + " in epoch " +
@@ -204,7 +218,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         r.best_epoch = epoch + 1;
         r.val_error = v.error;
         r.val_rel_l2 = v.rel_l2;
-        const Errors t = evaluate(net, test, data.classification, eval_batch);
+        const Errors t = evaluate(net, test, data, spec.data.metric, eval_batch);
         r.test_error = t.error;
         r.test_rel_l2 = t.rel_l2;
       } else if (o.patience > 0 && ++since_best >= o.patience) {

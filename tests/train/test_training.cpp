@@ -217,3 +217,71 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   // The device is still usable afterwards.
   CHECK(train_one(spec, data).status == "ok");
 }
+
+namespace {
+
+DataSpec table_spec(const std::string& file, std::vector<std::string> x,
+                    std::vector<std::string> y, const std::string& task) {
+  DataSpec s;
+  s.name = "table";
+  s.path = std::string(HSICHO_TEST_DATA "/table/") + file;
+  s.x = std::move(x), s.y = std::move(y), s.task = task;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a CNN learns images from an HDF5 array (N x C x H x W, uint8 labels)", "[train][table]") {
+  TrainSpec t;
+  t.data = table_spec("bars.h5", {"/images"}, {"/labels"}, "classification");
+  const DataSet d = load_dataset(t.data, 1);
+  t.model.type = "cnn";
+  t.model.layers = 1;
+  t.model.filters = {4};
+  t.model.head_units = {8};
+  t.optim.loss = "cross_entropy";
+  t.optim.lr = 1e-2;
+  t.optim.batch_size = 16;
+  t.optim.epochs = 15;
+  const Result r = train_one(t, d);
+  REQUIRE(r.status == "ok");
+  // Horizontal against vertical bars: chance is 0.5.
+  CHECK(r.val_error <= 0.15);
+  CHECK(std::isnan(r.val_rel_l2));
+}
+
+TEST_CASE("an MLP classifies a CSV table with cross-entropy", "[train][table]") {
+  TrainSpec t = mlp_spec();
+  t.data = table_spec("circle.csv", {"a", "b"}, {"inside"}, "classification");
+  const DataSet d = load_dataset(t.data, 1);
+  t.optim.loss = "cross_entropy";
+  t.optim.epochs = 80;
+  const Result r = train_one(t, d);
+  REQUIRE(r.status == "ok");
+  CHECK(r.val_error <= 0.25);  // inside the unit circle or not; about half inside
+}
+
+TEST_CASE("regression errors are in the data's own units, whatever the scaling", "[train][table]") {
+  // The trainer reports MSE = sum (f - y)^2 / (n k) and relative L2 = sqrt(sum (f - y)^2 / sum
+  // y^2), both on unscaled targets: so MSE = rel^2 * mean(y^2), with y the file's values.
+  for (const std::string scale : {"standard", "minmax", "none"}) {
+    INFO(scale);
+    TrainSpec t = mlp_spec();
+    t.optim.epochs = 5;
+    t.data = table_spec("oscillator.csv", {"t", "omega", "zeta"}, {"x", "v"}, "regression");
+    t.data.scale = scale;
+    const DataSet d = load_dataset(t.data, 1);
+    DataSpec raw_spec = t.data;
+    raw_spec.scale = "none";
+    const DataSet raw = load_dataset(raw_spec, 1);
+    double sq = 0;
+    for (float v : raw.validation.y)
+      sq += static_cast<double>(v) * v;
+    const Result r = train_one(t, d);
+    REQUIRE(r.status == "ok");
+    CHECK(r.val_error == Approx(r.val_rel_l2 * r.val_rel_l2 * sq / raw.validation.y.size())
+                             .epsilon(1e-4));
+    t.data.metric = "relative_l2";
+    CHECK(train_one(t, d).val_error == Approx(r.val_rel_l2).epsilon(1e-9));
+  }
+}

@@ -13,8 +13,9 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> bad_decks() {
   std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(HSICHO_TEST_DECKS "/bad"))
-    files.push_back(e.path().string());
+  for (const auto& e : fs::directory_iterator(HSICHO_TEST_DECKS "/bad")) {
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());  // data/: their files
+  }
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -27,6 +27,7 @@ io::StudyData sample() {
   s.started = "2026-12-01T10:00:00Z";
   s.finished = "2026-12-01T10:05:00Z";
   s.hosts = "node-1,node-2";
+  s.sources = {{"/data/sim.h5", 5000000000ull, 1796135015, 0xdfd1b9c0u}, {"/data/val.csv", 12, 7, 0}};
   s.ranks = 3;
   s.seed = (std::int64_t{1} << 62) + 7;  // beyond a double's 53 bits: must come back exactly
   s.complete = true;
@@ -136,6 +137,12 @@ TEST_CASE("every field of a study file comes back", "[study_file]") {
   CHECK(b.started == s.started);
   CHECK(b.finished == s.finished);
   CHECK(b.hosts == s.hosts);
+  REQUIRE(b.sources.size() == 2);
+  CHECK(b.sources[0].path == "/data/sim.h5");
+  CHECK(b.sources[0].bytes == 5000000000ull);
+  CHECK(b.sources[0].modified == 1796135015);
+  CHECK(b.sources[0].crc32 == 0xdfd1b9c0u);
+  CHECK(b.sources[1].crc32 == 0u);
   CHECK(b.ranks == s.ranks);
   CHECK(b.seed == s.seed);
   CHECK(b.complete == s.complete);

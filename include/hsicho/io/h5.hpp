@@ -62,3 +62,19 @@ std::vector<double> read_doubles(const Handle& parent, const std::string& name,
 std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name);
 
 }  // namespace hsicho::io::h5
+
+namespace hsicho::io::h5 {
+
+// A user's numeric data set of any rank, converted to doubles, with the type the file stores
+// (float32, int16, ...). A path that does not name a data set, text, compound and other types:
+// InputError naming the file, the path and what it holds.
+struct NumericSet {
+  std::vector<std::size_t> dims;
+  std::vector<double> values;
+  std::string type;
+};
+NumericSet read_numeric_set(const Handle& file, const std::string& path);
+// Every data set of a file, by path ("/inputs", "/group/outputs"), for messages.
+std::vector<std::string> data_set_paths(const Handle& file);
+
+}  // namespace hsicho::io::h5

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "hsicho/io/array_file.hpp"
 #include "hsicho/record.hpp"
 
 namespace hsicho::io {
@@ -15,6 +16,7 @@ struct StudyData {
   std::string name, deck_path, deck_text, version, commit, started, finished, hosts;
   std::int64_t ranks = 1, seed = 0;
   bool complete = true;
+  std::vector<FileStamp> sources;  // the user's data files (data_sources/), if any
   // The space: one entry per hyperparameter.
   std::vector<std::string> names, types, domains, conditions;
   std::vector<double> low, high;  // NaN where not numeric

@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 
+#include "hsicho/io/array_file.hpp"
 #include "hsicho/train/spec.hpp"
 
 namespace hsicho::train {
@@ -24,7 +25,23 @@ struct DataSet {
   int outputs = 1;               // regression outputs, or classes
   bool classification = false;
   Split train, validation, test;
+  // Regression targets are trained scaled (y - offset) / scale; errors are computed back in the
+  // data's own units. Empty: the targets are not scaled.
+  std::vector<float> y_offset, y_scale;
+  std::vector<io::FileStamp> sources;  // the user's files read (table data)
 };
+
+// The user's own data (data.name: table): x and y from CSV, HDF5, .npy or .npz files, split and
+// scaled as the spec says. Every problem with a file is an InputError naming it.
+DataSet table_dataset(const DataSpec& spec);
+// Whether split.validation or split.test names a file (else a fraction or a number of rows).
+bool split_is_file(const std::string& text);
+
+// Inputs scaled by the training part's statistics, per feature (per channel for images):
+// standard (mean 0, deviation 1), minmax (to [0, 1]) or none. Regression targets likewise, with
+// the offsets and scales kept in the data set.
+void scale_inputs(DataSet& d, const std::string& mode);
+void scale_outputs(DataSet& d, const std::string& mode);
 
 // Throws InputError for missing or malformed files (naming the file and what is wrong).
 DataSet load_dataset(const DataSpec& spec, std::uint64_t seed);

@@ -13,8 +13,8 @@
 namespace hsicho::train {
 
 struct DataSpec {
-  std::string name;  // runge | bateman | mnist | fashion_mnist | cifar10
-  std::string path;  // folder of the image files
+  std::string name;  // runge | bateman | mnist | fashion_mnist | cifar10 | table
+  std::string path;  // folder of the image files; table: the data file
   int dim = 1;       // runge: input dimension
   int train = 512, validation = 256, test = 1024;  // sizes (generated sets; subsets of images)
   double noise = 0;                                // runge: Gaussian noise on the training targets
@@ -23,7 +23,16 @@ struct DataSpec {
   double t_max = 5;           // bateman: times sampled in [0, t_max]
   std::vector<double> initial = {0.0, 1.0};  // bateman: each N_k(0) uniform in this range
   bool log_outputs = false;                  // bateman: learn log(N(t) + 1e-8)
-  bool standardize = true;  // standardize inputs (and regression outputs) on the train set
+  bool standardize = true;  // built-in sets: standardize the inputs on the train set
+  // table: the user's own data (train/data_table.cpp, docs/deck.md "Your own data").
+  std::vector<std::string> x, y;    // CSV columns, an HDF5 data set, an NPZ array, or .npy files
+  std::string task = "regression";  // regression | classification
+  int classes = 0;                  // classification: 0 = the largest label + 1
+  // Each of validation and test: a fraction of the rows (< 1), a number of rows, or a file.
+  std::string split_validation = "0.15", split_test = "0.15";
+  std::uint64_t split_seed = 1;    // which rows go where
+  std::string scale = "standard";  // inputs and regression outputs: standard | minmax | none
+  std::string metric = "mse";      // regression error: mse | mae | relative_l2
 };
 
 struct ModelSpec {
@@ -83,6 +92,9 @@ space::Config config_from_settings(const space::Space& space,
 // data.path (or data.name) line.
 struct DataSet;
 DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec);
+
+// Checks that the model can take the data set (a CNN needs images), at the deck's model.type.
+void check_fits(const space::Deck& deck, const TrainSpec& spec, const DataSet& data);
 
 // Checks that every hyperparameter of the space sets a key the trainer knows (for validate).
 void check_space_keys(const space::Deck& deck);
