@@ -56,7 +56,10 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
   std::cout << deck.path << ": valid deck\n"
             << "study '" << deck.study.name << "', seed " << deck.study.seed << ", output "
             << deck.study.output << "\n"
-            << "data: " << deck.data_name << "\n"
+            << (deck.external
+                    ? "training: your command (training.command), one run per configuration"
+                    : "data: " + deck.data_name)
+            << "\n"
             << "design: " << space::method_name(first.method) << ", n = " << first.samples
             << (opt.enabled ? " (the optimizer's first stage)" : "") << "\n"
             << (opt.enabled

@@ -32,16 +32,19 @@ const std::vector<std::string> data = {
     "name",    "path",  "dim",     "train",   "validation",  "test",        "noise",
     "species", "decay", "t_max",   "initial", "log_outputs", "standardize", "x",
     "y",       "task",  "classes", "split",   "scale",       "metric"};
-// Keys whose value is a map of these sub-keys (kept as settings "split.validation", ...).
+// Keys whose value is a map of these sub-keys (kept as settings "split.validation", ...; no
+// sub-keys listed: any name, as for environment variables).
 const std::vector<std::pair<std::string, std::vector<std::string>>> maps = {
-    {"split", {"validation", "test", "seed"}}};
+    {"split", {"validation", "test", "seed"}}, {"env", {}}};
 const std::vector<std::string> model = {
     "type",   "layers",  "units",       "activation", "dropout",    "batch_norm", "init",
     "blocks", "filters", "kernel_size", "pooling",    "head_units", "residual"};
-const std::vector<std::string> training = {"optimizer",    "lr",         "momentum", "nesterov",
-                                           "weight_decay", "batch_size", "epochs",   "schedule",
-                                           "step_size",    "gamma",      "clip",     "patience",
-                                           "loss",         "device",     "threads"};
+const std::vector<std::string> training = {
+    "optimizer", "lr",        "momentum", "nesterov", "weight_decay", "batch_size", "epochs",
+    "schedule",  "step_size", "gamma",    "clip",     "patience",     "loss",       "device",
+    "threads",   "command",   "shell",    "workdir",  "timeout",      "env"};
+// The keys of an external command (training.command); no other training key applies with it.
+const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
 const std::vector<std::string> param = {"name",  "type", "range",   "log",        "values",
                                         "value", "when", "default", "description"};
 const std::vector<std::string> types = {"continuous",  "log",     "integer",
@@ -184,6 +187,7 @@ std::vector<std::string> settable_keys(const Deck& deck) {
 }
 
 bool settable_by_space(const Deck& deck, const std::string& name) {
+  if (deck.external) return true;  // the command takes any name
   const auto keys = settable_keys(deck);
   if (std::find(keys.begin(), keys.end(), name) != keys.end()) return true;
   for (const std::string prefix : {"units_", "filters_"}) {
@@ -263,9 +267,23 @@ class DeckReader {
     deck.text = text;
     read_study(root["study"], deck);
     read_design(root["design"], deck.design);
-    read_data(root, deck);
-    deck.model = read_block(root["model"], "model", keys::model);
     deck.training = read_block(root["training"], "training", keys::training);
+    deck.external = deck.training.has("command");
+    if (deck.external) {
+      check_external(root, deck);
+    } else {
+      read_data(root, deck);
+      for (const auto& s : deck.training.settings) {
+        const auto base = s.key.substr(0, s.key.find('.'));
+        if (base != "command" &&
+            std::find(keys::command.begin(), keys::command.end(), base) != keys::command.end()) {
+          throw InputError(s.key_mark, "key '" + base +
+                                           "' of block 'training' applies only with "
+                                           "training.command (your own training program)");
+        }
+      }
+    }
+    deck.model = read_block(root["model"], "model", keys::model);
     deck.analysis = read_block(root["analysis"], "analysis", keys::analysis);
     deck.optimize = read_block(root["optimize"], "optimize", keys::optimize);
     if (!root["space"]) {
@@ -273,7 +291,7 @@ class DeckReader {
                        "the deck has no 'space' block: list the hyperparameters to study");
     }
     read_space(root["space"], deck.space);
-    check_applicable(deck);
+    if (!deck.external) check_applicable(deck);
     return deck;
   }
 
@@ -313,9 +331,9 @@ class DeckReader {
       } else if (kv.second.IsMap()) {
         const auto m = std::find_if(keys::maps.begin(), keys::maps.end(),
                                     [&](const auto& e) { return e.first == s.key; });
-        if (m == keys::maps.end() || name != "data")
+        if (m == keys::maps.end())
           r_.fail(kv.second, what + " expects a value or a list, not a map");
-        r_.expect_keys(kv.second, what, m->second);
+        if (!m->second.empty()) r_.expect_keys(kv.second, what, m->second);
         b.settings.push_back(s);  // the map itself: where it is, for "does not apply"
         for (const auto& sub : kv.second) {
           Setting t;
@@ -408,6 +426,31 @@ class DeckReader {
       const auto it = r_.integer(node["iterations"], "design.iterations");
       if (it < 0) r_.fail(node["iterations"], "design.iterations must be >= 0 (0 = automatic)");
       d.iterations = static_cast<std::size_t>(it);
+    }
+  }
+
+  // With an external command, the command reads its data and builds its network: a data or
+  // model block, or a built-in training key, would mean nothing.
+  void check_external(const YAML::Node& root, Deck& deck) {
+    for (const char* block : {"data", "model"}) {
+      if (root[block]) {
+        r_.fail(yaml::Reader::key_node(root, block),
+                std::string("block '") + block +
+                    "' does not apply with training.command: your command reads its own data and "
+                    "builds its own network; pass what it needs as hyperparameters (fixed ones "
+                    "too) or in its own files");
+      }
+    }
+    for (const auto& s : deck.training.settings) {
+      const auto base = s.key.substr(0, s.key.find('.'));
+      if (std::find(keys::command.begin(), keys::command.end(), base) == keys::command.end()) {
+        throw InputError(s.key_mark, "key '" + s.key +
+                                         "' of block 'training' does not apply with "
+                                         "training.command: your command trains; vary '" +
+                                         s.key +
+                                         "' as a hyperparameter of the space (params.json "
+                                         "passes it), or set it in your command");
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 #include "hsicho/study/evaluate.hpp"
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/train/trainer.hpp"
@@ -21,14 +22,32 @@ Evaluation prepare_evaluation(const std::string& deck_path,
     if (!v || *v < 0) throw InputError("--seed must be a whole number >= 0, got '" + *seed + "'");
     s = static_cast<std::uint64_t>(*v);
   }
-  e.spec = train::resolve(e.deck, e.config, s);
+  if (e.deck.external) {
+    external::read_command(e.deck);
+    e.spec.seed = s;
+  } else {
+    e.spec = train::resolve(e.deck, e.config, s);
+  }
   e.metric = metric_of(e.deck);
   return e;
 }
 
 void evaluate(Evaluation& e) {
-  const auto data = train::load_deck_data(e.deck, e.spec.data);
-  e.record = train::train_one(e.spec, data, parallel::local_rank_from_environment());
+  const int local_rank = parallel::local_rank_from_environment();
+  if (e.deck.external) {
+    external::Job job;
+    job.id_text = "eval";  // its own folder, beside the study's
+    job.seed = e.spec.seed;
+    job.local_rank = local_rank;
+    for (std::size_t k = 0; k < e.config.size(); ++k) {
+      if (e.config[k]) job.params.emplace_back(e.deck.space[k].name, *e.config[k]);
+    }
+    const auto r = external::run(external::read_command(e.deck), job, [] { return false; });
+    e.record = *r;
+  } else {
+    const auto data = train::load_deck_data(e.deck, e.spec.data);
+    e.record = train::train_one(e.spec, data, local_rank);
+  }
   e.record.host = parallel::this_host();
 }
 

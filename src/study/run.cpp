@@ -121,14 +121,14 @@ class Driver {
     st.configs = design.configs;
     st.unit = design.unit;
     if (observer_ && stages > 1) observer_->stage_started(k, stages, st.configs.size());
-    std::vector<train::TrainSpec> specs;
-    std::vector<std::size_t> ids;
+    Batch batch;
+    batch.stage = k;
+    batch.configs = st.configs;
     for (std::size_t i = 0; i < st.configs.size(); ++i) {
-      ids.push_back(first + i);
-      specs.push_back(train::resolve_point(deck_, st.configs[i],
-                                           config_seed(deck_.study.seed, first + i), first + i));
+      batch.ids.push_back(first + i);
+      batch.specs.push_back(spec_of(st.configs[i], first + i, first + i));
     }
-    if (!scheduler_.train_all(ids, specs)) return false;
+    if (!scheduler_.train_all(batch)) return false;
     analyse(st);
     stages_.push_back(std::move(st));
     return true;
@@ -151,6 +151,17 @@ class Driver {
     st.decisions = d.decisions;
     if (observer_) observer_->decisions(k + 1, d.decisions);
     return d.next;
+  }
+
+  // What the built-in trainer makes of a configuration (with a command: only its seed).
+  train::TrainSpec spec_of(const space::Config& config, std::size_t id, std::size_t point) const {
+    const auto seed = config_seed(deck_.study.seed, id);
+    if (deck_.external) {
+      train::TrainSpec spec;
+      spec.seed = seed;
+      return spec;
+    }
+    return train::resolve_point(deck_, config, seed, point);
   }
 
   void analyse(Stage& st) {
@@ -198,21 +209,23 @@ class Driver {
     if (ranked.size() > opt_.final_top) ranked.resize(opt_.final_top);
     final_configs_ = ranked;
     final_first_ = first;
-    std::vector<std::size_t> ids;
-    std::vector<train::TrainSpec> specs;
+    Batch batch;
+    batch.stage = stages_.size();
+    batch.epochs_factor = opt_.final_epochs;
     for (std::size_t t = 0; t < ranked.size(); ++t) {
       const auto& cfg = config_of(stages_, ranked[t]);
       for (std::size_t s = 0; s < opt_.final_seeds; ++s) {
         const std::size_t id = first + t * opt_.final_seeds + s;
-        auto spec = train::resolve(deck_, cfg, config_seed(deck_.study.seed, id));
+        auto spec = spec_of(cfg, id, ranked[t]);
         spec.optim.epochs =
             std::max(1, static_cast<int>(std::lround(spec.optim.epochs * opt_.final_epochs)));
-        ids.push_back(id);
-        specs.push_back(spec);
+        batch.ids.push_back(id);
+        batch.configs.push_back(cfg);
+        batch.specs.push_back(spec);
       }
     }
     if (observer_) observer_->final_started(ranked.size(), opt_.final_seeds, opt_.final_epochs);
-    return scheduler_.train_all(ids, specs);
+    return scheduler_.train_all(batch);
   }
 
   int stopped() {

@@ -59,7 +59,32 @@ void install_stop_handlers() {
 }
 
 Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer)
-    : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {}
+    : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {
+  if (deck.external) command_ = external::read_command(deck);
+}
+
+std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
+  if (!command_) {
+    const auto& spec = batch.specs[pos];
+    try {
+      return train::train_one(spec, data_for(spec.data), local_rank);
+    } catch (const InputError& e) {
+      // Found by one rank in the middle of the study: not a deck error the others share.
+      throw RuntimeError(e.what());
+    }
+  }
+  external::Job job;
+  job.id = batch.ids[pos];
+  job.stage = batch.stage;
+  job.seed = batch.specs.empty() ? 0 : batch.specs[pos].seed;
+  job.epochs_factor = batch.epochs_factor;
+  job.local_rank = local_rank;
+  const auto& config = batch.configs[pos];
+  for (std::size_t k = 0; k < config.size(); ++k) {
+    if (config[k]) job.params.emplace_back(deck_.space[k].name, *config[k]);
+  }
+  return external::run(*command_, job, [] { return stop_requested != 0; });
+}
 
 Scheduler::~Scheduler() = default;
 
@@ -193,15 +218,17 @@ void Scheduler::order_longest_first(std::vector<std::size_t>& todo,
   std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
 }
 
-bool Scheduler::train_all(const std::vector<std::size_t>& ids,
-                          const std::vector<train::TrainSpec>& specs) {
+bool Scheduler::train_all(const Batch& batch) {
+  const auto& ids = batch.ids;
   std::vector<std::size_t> todo;  // positions in ids
   for (std::size_t k = 0; k < ids.size(); ++k) {
     if (!results_.count(ids[k])) todo.push_back(k);
   }
   const int local_rank = parallel::local_rank_from_environment();
-  check_ready(todo, specs, local_rank);
-  if (deck_.study.dynamic && deck_.study.longest_first) order_longest_first(todo, specs);
+  if (!command_) {
+    check_ready(todo, batch.specs, local_rank);
+    if (deck_.study.dynamic && deck_.study.longest_first) order_longest_first(todo, batch.specs);
+  }
   const std::size_t already = ids.size() - todo.size();
   if (observer_)
     observer_->training_started(ids.size(), todo.size(), ranks_, deck_.study.dynamic, journal_dir_);
@@ -225,14 +252,9 @@ bool Scheduler::train_all(const std::vector<std::size_t>& ids,
       const auto k = queue.next();
       if (!k) break;
       const auto pos = todo[*k];
-      const auto& spec = specs[pos];
-      Record r;
-      try {
-        r = train::train_one(spec, data_for(spec.data), local_rank);
-      } catch (const InputError& e) {
-        // Found by one rank in the middle of the study: not a deck error the others share.
-        throw RuntimeError(e.what());
-      }
+      auto result = evaluate(batch, pos, local_rank);
+      if (!result) break;  // stopped: it runs again on --resume
+      Record& r = *result;
       r.rank = rank_;
       r.host = host_;
       journal_->append({ids[pos], r});  // on disk before the next training starts

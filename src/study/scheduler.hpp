@@ -5,9 +5,11 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "hsicho/external/command.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/events.hpp"
@@ -15,6 +17,15 @@
 #include "hsicho/train/spec.hpp"
 
 namespace hsicho::study {
+
+// Configurations to train together (a stage, or the final retraining).
+struct Batch {
+  std::vector<std::size_t> ids;
+  std::vector<space::Config> configs;
+  std::vector<train::TrainSpec> specs;  // the built-in trainer's; unused with a command
+  std::size_t stage = 0;
+  double epochs_factor = 1;  // a command's final retraining: its epochs x this
+};
 
 class Scheduler {
  public:
@@ -28,7 +39,7 @@ class Scheduler {
 
   // Trains the ids that have no result yet; then every rank reads every journal. Returns false
   // when a rank was asked to stop (SIGTERM, SIGUSR1). Collective.
-  bool train_all(const std::vector<std::size_t>& ids, const std::vector<train::TrainSpec>& specs);
+  bool train_all(const Batch& batch);
 
   const std::map<std::size_t, io::JournalRecord>& results() const { return results_; }
   const Record& result(std::size_t id) const { return results_.at(id).result; }
@@ -39,6 +50,9 @@ class Scheduler {
   const train::DataSet& data_for(const train::DataSpec& d);
   void check_ready(const std::vector<std::size_t>& todo, const std::vector<train::TrainSpec>& specs,
                    int local_rank);
+  // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
+  // signal before it finished (not a result).
+  std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
   // Rank 0: the data files must be those the study started with (recorded in the journal).
   void check_sources(const std::vector<io::FileStamp>& sources) const;
   void order_longest_first(std::vector<std::size_t>& todo,
@@ -51,6 +65,7 @@ class Scheduler {
   std::unique_ptr<io::JournalWriter> journal_;
   std::map<std::size_t, io::JournalRecord> results_;
   std::map<std::string, train::DataSet> data_cache_;
+  std::optional<external::CommandSettings> command_;
 };
 
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).

@@ -186,6 +186,7 @@ Winner pick_winner(const StudyParts& parts) {
 }
 
 std::string metric_of(const space::Deck& deck) {
+  if (deck.external) return "error";  // whatever the command reports
   const auto spec =
       train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
   return spec.optim.loss == "cross_entropy" ? "error_rate" : spec.data.metric;

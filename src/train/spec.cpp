@@ -357,6 +357,7 @@ void check_fits(const space::Deck& deck, const TrainSpec& spec, const DataSet& d
 }
 
 void check_space_keys(const space::Deck& deck) {
+  if (deck.external) return;  // the user's command takes any name
   for (const auto& p : deck.space.params()) {
     if (space::settable_by_space(deck, p.name)) continue;
     const auto known = space::settable_keys(deck);

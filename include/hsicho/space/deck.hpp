@@ -61,7 +61,8 @@ struct Deck {
   std::string text;  // the deck verbatim, echoed into the study file
   StudySettings study;
   DesignSettings design;
-  std::string data_name;        // runge | bateman | mnist | fashion_mnist | cifar10
+  bool external = false;        // training.command: the user's command trains (no data, model)
+  std::string data_name;        // runge | ... | table; empty for an external command
   Block data, model, training;  // typed by the training engine (train/spec.hpp)
   Block analysis;               // the HSIC engine's options (study/analysis_settings.hpp)
   Block optimize;               // the HSIC-guided optimizer's settings (study/stage.hpp)

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""A dependency-free training program for hsicho's external command (standard library only).
+
+It fits the Runge function 1 / (1 + 25 x^2) on [-1, 1] with a polynomial of the given degree,
+by stochastic gradient descent on Legendre-like features, and reports the validation and test
+mean squared errors. Small and quick (a fraction of a second), but a real training: the error
+depends on the learning rate, the degree, the batch size and the epochs, and a learning rate too
+large diverges (the script then reports error NaN and hsicho records status diverged).
+
+The contract (docs/driver.md): hsicho writes params.json and runs
+
+    python3 examples/external/toy_train.py PARAMS.json RESULT.json
+
+which reads the hyperparameters from params["params"] and writes {"error": ..., ...}.
+"""
+import json
+import math
+import random
+import sys
+
+
+def features(x, degree):
+    # Chebyshev polynomials T_0 .. T_degree: well conditioned on [-1, 1].
+    t = [1.0, x]
+    while len(t) <= degree:
+        t.append(2 * x * t[-1] - t[-2])
+    return t[: degree + 1]
+
+
+def mse(w, data, degree):
+    s = 0.0
+    for x, y in data:
+        s += (sum(a * b for a, b in zip(w, features(x, degree))) - y) ** 2
+    return s / len(data)
+
+
+def main():
+    params_path, result_path = sys.argv[1], sys.argv[2]
+    job = json.load(open(params_path))
+    p = job["params"]
+    lr, degree = float(p["lr"]), int(p.get("degree", 4))
+    batch, epochs = int(p.get("batch_size", 16)), int(p.get("epochs", 20))
+    epochs = max(1, round(epochs * job.get("epochs_factor", 1)))
+    rng = random.Random(job["seed"])
+    data_rng = random.Random(1)  # the same data for every configuration
+    runge = lambda x: 1 / (1 + 25 * x * x)
+    train = [(x, runge(x)) for x in (data_rng.uniform(-1, 1) for _ in range(256))]
+    val = [(x, runge(x)) for x in (data_rng.uniform(-1, 1) for _ in range(128))]
+    test = [(x, runge(x)) for x in (data_rng.uniform(-1, 1) for _ in range(256))]
+    w = [rng.gauss(0, 0.1) for _ in range(degree + 1)]
+    curves, best, best_epoch, best_test = [], math.inf, 0, math.inf
+    for epoch in range(epochs):
+        rng.shuffle(train)
+        for first in range(0, len(train), batch):
+            grad = [0.0] * len(w)
+            part = train[first:first + batch]
+            for x, y in part:
+                f = features(x, degree)
+                r = sum(a * b for a, b in zip(w, f)) - y
+                for k in range(len(w)):
+                    grad[k] += 2 * r * f[k] / len(part)
+            w = [a - lr * g for a, g in zip(w, grad)]
+        try:
+            v = mse(w, val, degree)
+        except OverflowError:
+            v = math.inf
+        if not math.isfinite(v):
+            json.dump({"error": float("nan"), "message": f"diverged in epoch {epoch + 1}"},
+                      open(result_path, "w"))
+            return
+        curves.append(v)
+        if v < best:
+            best, best_epoch, best_test = v, epoch + 1, mse(w, test, degree)
+    json.dump({"error": best, "test_error": best_test, "parameters": degree + 1,
+               "epochs": epochs, "best_epoch": best_epoch, "curves": curves,
+               "metrics": {"final_error": curves[-1], "weight_norm": math.sqrt(sum(a * a for a in w))}},
+              open(result_path, "w"))
+
+
+if __name__ == "__main__":
+    main()

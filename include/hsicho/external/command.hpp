@@ -1,0 +1,57 @@
+// The user's own training code as an external command, one run per configuration: hsicho writes
+// params.json into the configuration's work folder, starts the command (its own process group,
+// stdout and stderr to files, the rank's GPU in CUDA_VISIBLE_DEVICES), waits (with a timeout),
+// and reads result.json into a Record. What goes wrong inside the command is a result (failed,
+// diverged), never an exception. docs/driver.md is the contract.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hsicho/record.hpp"
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::external {
+
+struct CommandSettings {
+  std::vector<std::string> argv;  // placeholders {params} {result} {id} {stage} {seed} {workdir}
+  bool shell = false;             // argv[0] is a line for /bin/sh -c
+  std::string workdir = "runs/{id}";
+  double timeout = 0;      // seconds per configuration; 0: none
+  double kill_grace = 10;  // seconds between SIGTERM and SIGKILL
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+// training.command, shell, workdir, timeout and env, checked (placeholders, durations, that the
+// program exists): InputError at the deck's line.
+CommandSettings read_command(const space::Deck& deck);
+// "2h", "30m", "45s", "1.5h" or a number of seconds; nullopt when unreadable.
+std::optional<double> parse_duration(const std::string& text);
+
+struct Job {
+  std::size_t id = 0, stage = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::pair<std::string, space::Value>> params;  // active hyperparameters, by name
+  double epochs_factor = 1;  // the optimizer's final retraining: epochs x this
+  int local_rank = 0;
+  std::string id_text;  // the folder's name, when not the id (hsicho eval: "eval")
+};
+
+// Runs one job. `stop` is polled while the command runs: when it turns true the command's
+// process group is stopped (SIGTERM, then SIGKILL) and nullopt comes back: not a result, the
+// configuration runs again on --resume.
+std::optional<Record> run(const CommandSettings& settings, const Job& job,
+                          const std::function<bool()>& stop);
+
+// The GPU a rank's command gets: from CUDA_VISIBLE_DEVICES if hsicho has one, else from the
+// NVIDIA driver's list of GPUs; empty when the node has none.
+std::string gpu_for_rank(int local_rank);
+
+// The Record a result.json holds (after a run that exited 0). Exposed for tests.
+Record read_result(const std::string& text);
+
+}  // namespace hsicho::external
