@@ -459,7 +459,8 @@ class DeckReader {
     if (!node) {
       throw InputError(SourceMark{r_.file(), 1, 1},
                        "the deck has no 'data' block: say which data set to train on (name: " +
-                           join(keys::datasets, " | ") + ")");
+                           join(keys::datasets, " | ") +
+                           "), or train with your own program (training.command, docs/driver.md)");
     }
     deck.data = read_block(node, "data", keys::data);
     if (!node["name"]) r_.fail(node, "block 'data' needs a 'name': one of " + join(keys::datasets));
