@@ -62,11 +62,19 @@ Request parse_request(const AnalyzeArgs& args) {
   o.global = args.global;
   study::finish_analysis_options(o);
   r.space = args.space;
-  for (const auto& list : args.ignore) {
-    std::stringstream s(list);
-    std::string name;
-    while (std::getline(s, name, ','))
-      r.ignore.push_back(name);
+  for (auto [lists, out] : {std::make_pair(&args.ignore, &r.ignore),
+                            std::make_pair(&args.inputs, &r.inputs)}) {
+    for (const auto& list : *lists) {
+      std::stringstream s(list);
+      std::string name;
+      while (std::getline(s, name, ','))
+        out->push_back(name);
+    }
+  }
+  if (args.nan) {
+    if (*args.nan != "worst" && *args.nan != "refuse")
+      throw InputError("--nan must be worst or refuse, got '" + *args.nan + "'");
+    r.refuse_nan = *args.nan == "refuse";
   }
   r.json = args.json;
   return r;
@@ -113,8 +121,13 @@ void print_json(const Request& req, const hsic::Analysis& an) {
 
 int cmd_analyze(const AnalyzeArgs& args, const Context& ctx) {
   const Request req = parse_request(args);
-  const hsic::Analysis an = study::analyze_trials(req);
+  std::size_t nan_targets = 0;
+  const hsic::Analysis an = study::analyze_trials(req, &nan_targets);
   if (ctx.rank != 0) return 0;
+  if (nan_targets > 0) {
+    std::cerr << "hsicho analyze: " << nan_targets << " trial" << (nan_targets == 1 ? "" : "s")
+              << " with a NaN target counted as the worst (--nan refuse to stop on them)\n";
+  }
   if (const auto w = hsic::goal_set_warning(an); !w.empty() && !req.options.global)
     std::cerr << "hsicho analyze: " << w << "\n";  // stderr: the JSON on stdout stays clean
   if (req.json) {

@@ -78,6 +78,11 @@ void declare(CLI::App& app, Invocation& inv) {
   analyze->add_option("--ignore", a.ignore, "columns to leave out (comma list; repeatable)")
       ->allow_extra_args(false)
       ->type_name("COLS");
+  analyze->add_option("--inputs", a.inputs, "the only input columns (comma list; repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("COLS");
+  analyze->add_option("--nan", a.nan, "a NaN target: worst (the default, like inf) | refuse")
+      ->type_name("N");
   analyze->add_flag("--interactions", a.interactions, "joint indices of every pair");
   analyze->add_flag("--conditional", a.conditional,
                     "analyse conditional inputs where they are active (with --space)");
@@ -92,7 +97,9 @@ void declare(CLI::App& app, Invocation& inv) {
   auto* exp = app.add_subcommand("export", "one row per training (typed values, results)");
   exp->add_option("STUDY", inv.export_.study, "the HDF5 study file")->required();
   exp->add_flag("--csv", inv.export_.csv, "write CSV to standard output")->required();
-  exp->footer("Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet).");
+  exp->footer(
+      "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). A result "
+      "named like a hyperparameter (epochs) is the column result_epochs.");
 
   app.add_subcommand("help", "this text");
   app.add_subcommand("version", "the program's version");

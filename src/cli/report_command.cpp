@@ -132,7 +132,12 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
   std::vector<std::string> header = {"config", "stage"};
   header.insert(header.end(), s.names.begin(), s.names.end());
   const auto fields = io::record_csv_header(s.records);
-  header.insert(header.end(), fields.begin(), fields.end());
+  // A result named like a hyperparameter (epochs, say) gets the prefix result_: one name, one
+  // column, so that pandas and hsicho analyze read the table.
+  for (const auto& f : fields) {
+    const bool taken = std::find(header.begin(), header.end(), f) != header.end();
+    header.push_back(taken ? "result_" + f : f);
+  }
   std::cout << io::csv_line(header) << "\n";
   const std::size_t p = s.names.size();
   for (std::size_t i = 0; i < s.n; ++i) {

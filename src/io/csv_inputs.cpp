@@ -23,33 +23,56 @@ bool read_number(const std::string& text, double& v) {
 
 }  // namespace
 
-CsvInputs csv_inputs(const CsvTable& t, const std::string& target,
-                     const std::vector<std::string>& ignore, const space::Space* space,
-                     const std::string& space_file, std::uint64_t seed) {
+CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColumns& columns,
+                     const space::Space* space, const std::string& space_file,
+                     std::uint64_t seed) {
   if (t.rows.size() < 2) {
     throw InputError(SourceMark{t.path, 0, 0},
                      "at least 2 rows of data are needed, found " + std::to_string(t.rows.size()));
   }
   const std::size_t target_col = t.column(target);
-  for (const auto& name : ignore)
-    t.column(name);  // each ignored column must exist
+  const auto& ignore = columns.ignore;
+  if (!columns.inputs.empty() && !ignore.empty())
+    throw InputError("give --inputs or --ignore, not both");
+  std::vector<std::string> missing;
+  for (const auto* list : {&ignore, &columns.inputs}) {
+    for (const auto& name : *list) {
+      if (std::find(t.header.begin(), t.header.end(), name) == t.header.end())
+        missing.push_back(name);
+    }
+  }
+  if (!missing.empty()) {
+    throw InputError(SourceMark{t.path, 1, 0},
+                     "no column " + join(missing) + did_you_mean(missing.front(), t.header) +
+                         "; the columns: " + join(t.header));
+  }
   CsvInputs d;
   std::vector<std::size_t> cols;
+  std::vector<std::string> unknown;
   for (std::size_t c = 0; c < t.header.size(); ++c) {
-    if (c == target_col || std::find(ignore.begin(), ignore.end(), t.header[c]) != ignore.end())
+    const auto& name = t.header[c];
+    if (c == target_col || std::find(ignore.begin(), ignore.end(), name) != ignore.end()) continue;
+    if (!columns.inputs.empty() &&
+        std::find(columns.inputs.begin(), columns.inputs.end(), name) == columns.inputs.end())
       continue;
     if (space) {
-      const auto k = space->find(t.header[c]);
+      const auto k = space->find(name);
       if (!k) {
-        throw InputError(SourceMark{t.path, 1, 0},
-                         "column '" + t.header[c] + "' is not a hyperparameter of " + space_file +
-                             did_you_mean(t.header[c], space->names()) +
-                             "; leave it out with --ignore " + t.header[c]);
+        unknown.push_back(name);
+        continue;
       }
       if (!(*space)[*k].is_free()) continue;  // a fixed hyperparameter carries no information
     }
     cols.push_back(c);
-    d.names.push_back(t.header[c]);
+    d.names.push_back(name);
+  }
+  if (!unknown.empty()) {
+    throw InputError(SourceMark{t.path, 1, 0},
+                     std::string(unknown.size() == 1 ? "column " : "columns ") + join(unknown) +
+                         (unknown.size() == 1 ? " is" : " are") + " not hyperparameters of " +
+                         space_file + did_you_mean(unknown.front(), space->names()) +
+                         "; leave them out with --ignore " + join(unknown, ",") +
+                         ", or name the inputs with --inputs " + join(space->names(), ","));
   }
   if (cols.empty()) {
     throw InputError(SourceMark{t.path, 1, 0},
@@ -62,9 +85,18 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target,
     const auto row_index = static_cast<std::size_t>(r);
     const auto& row = t.rows[row_index];
     double yv = 0;
-    if (!read_number(row[target_col], yv) || std::isnan(yv)) {
+    if (!read_number(row[target_col], yv)) {
       throw InputError(cell_at(t, row_index, target_col) + ": the target must be a number, got '" +
                        row[target_col] + "'");
+    }
+    if (std::isnan(yv)) {
+      if (columns.refuse_nan) {
+        throw InputError(cell_at(t, row_index, target_col) +
+                         ": the target is NaN (a diverged trial?); without --nan refuse it would "
+                         "count as the worst value");
+      }
+      yv = INFINITY;  // a diverged trial: the worst, like inf
+      ++d.nan_targets;
     }
     d.y[r] = yv;
     for (std::size_t k = 0; k < cols.size(); ++k) {

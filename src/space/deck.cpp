@@ -243,7 +243,7 @@ std::string unquote(const std::string& s) {
 
 class DeckReader {
  public:
-  explicit DeckReader(const std::string& file) : r_(file) {}
+  DeckReader(const std::string& file, DeckUse use) : r_(file), use_(use) {}
 
   Deck read(const std::string& text, const std::string& path) {
     YAML::Node root;
@@ -271,6 +271,8 @@ class DeckReader {
     deck.external = deck.training.has("command");
     if (deck.external) {
       check_external(root, deck);
+    } else if (use_ == DeckUse::SpaceOnly && !root["data"]) {
+      deck.data = read_block(root["data"], "data", keys::data);  // absent: the space alone
     } else {
       read_data(root, deck);
       for (const auto& s : deck.training.settings) {
@@ -291,7 +293,7 @@ class DeckReader {
                        "the deck has no 'space' block: list the hyperparameters to study");
     }
     read_space(root["space"], deck.space);
-    if (!deck.external) check_applicable(deck);
+    if (!deck.external && !deck.data_name.empty()) check_applicable(deck);
     return deck;
   }
 
@@ -684,22 +686,23 @@ class DeckReader {
   }
 
   yaml::Reader r_;
+  DeckUse use_;
 };
 
 }  // namespace
 
-Deck parse_deck(const std::string& text, const std::string& path) {
-  return DeckReader(path).read(text, path);
+Deck parse_deck(const std::string& text, const std::string& path, DeckUse use) {
+  return DeckReader(path, use).read(text, path);
 }
 
-Deck load_deck(const std::string& path) {
+Deck load_deck(const std::string& path, DeckUse use) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError("cannot read deck '" + path + "': " + std::strerror(errno));
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_deck(text.str(), path);
+  return parse_deck(text.str(), path, use);
 }
 
 }  // namespace hsicho::space

@@ -33,15 +33,16 @@ Data load(const TrialsRequest& req) {
   if (req.study) return load_study(req);
   const io::CsvTable t = io::read_csv(req.file);
   std::optional<space::Deck> deck;
-  if (req.space) deck = space::load_deck(*req.space);
-  return io::csv_inputs(t, req.target, req.ignore, deck ? &deck->space : nullptr,
-                        req.space.value_or(""), req.options.seed);
+  if (req.space) deck = space::load_deck(*req.space, space::DeckUse::SpaceOnly);
+  return io::csv_inputs(t, req.target, {req.ignore, req.inputs, req.refuse_nan},
+                        deck ? &deck->space : nullptr, req.space.value_or(""), req.options.seed);
 }
 
 }  // namespace
 
-hsic::Analysis analyze_trials(const TrialsRequest& req) {
+hsic::Analysis analyze_trials(const TrialsRequest& req, std::size_t* nan_targets) {
   const Data data = load(req);
+  if (nan_targets) *nan_targets = data.nan_targets;
   try {
     return hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
   } catch (const std::invalid_argument& e) {

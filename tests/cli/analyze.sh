@@ -63,8 +63,26 @@ printf 'a,y\n0.1,1\n' >"$tmp/one.csv"
 check "one row" 2 "$hsicho" analyze "$tmp/one.csv" --target y
 contains "one row message" "at least 2 rows"
 printf 'a,y\n0.1,1\n0.2,nan\n0.3,2\n' >"$tmp/nan.csv"
-check "NaN target" 2 "$hsicho" analyze "$tmp/nan.csv" --target y
-contains "NaN message" "the target must be a number"
+printf 'a,y\n0.1,1\n0.2,inf\n0.3,2\n' >"$tmp/inf.csv"
+# A NaN target (a diverged trial from another tool) is the worst value: the same analysis as inf.
+check "NaN target: the worst by default" 0 "$hsicho" analyze "$tmp/nan.csv" --target y --json --alpha 0.5
+contains "NaN target: said on stderr" "1 trial with a NaN target counted as the worst"
+nan_json=$("$hsicho" analyze "$tmp/nan.csv" --target y --json --alpha 0.5 2>/dev/null)
+inf_json=$("$hsicho" analyze "$tmp/inf.csv" --target y --json --alpha 0.5 2>/dev/null)
+[ "$nan_json" = "$inf_json" ] && ok || bad "NaN target: analysed unlike inf"
+check "NaN target with --nan refuse" 2 "$hsicho" analyze "$tmp/nan.csv" --target y --nan refuse
+contains "NaN refused: where" "nan.csv:3: column 'y': the target is NaN"
+check "--nan takes worst or refuse" 2 "$hsicho" analyze "$tmp/nan.csv" --target y --nan skip
+# --inputs names the input columns; unknown columns are all reported at once.
+printf 'a,b,junk1,junk2,y\n0.1,1,x,y,1\n0.2,2,x,y,3\n0.3,3,x,y,2\n0.4,4,x,y,0\n' >"$tmp/cols.csv"
+check "--inputs a,b leaves the other columns" 0 "$hsicho" analyze "$tmp/cols.csv" --target y --inputs a,b --alpha 0.5
+contains "--inputs: a analysed" " a "
+check "--inputs with a missing column" 2 "$hsicho" analyze "$tmp/cols.csv" --target y --inputs a,c
+contains "--inputs: the missing name" "no column c"
+printf 'space:\n  - {name: a, type: continuous, range: [0, 1]}\n  - {name: b, type: integer, range: [1, 4]}\n' >"$tmp/space_only.yaml"
+check "a space-only deck types the columns" 2 "$hsicho" analyze "$tmp/cols.csv" --target y --space "$tmp/space_only.yaml"
+contains "every unknown column at once" "columns junk1, junk2 are not hyperparameters of"
+check "and --inputs picks the typed ones" 0 "$hsicho" analyze "$tmp/cols.csv" --target y --space "$tmp/space_only.yaml" --inputs a,b --alpha 0.5
 printf 'a,y\n0.1,1\nfast,2\n0.3,2\n' >"$tmp/word.csv"
 check "word cell" 2 "$hsicho" analyze "$tmp/word.csv" --target y
 contains "word cell position" "word.csv:3: column 'a'"

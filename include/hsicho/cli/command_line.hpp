@@ -40,6 +40,8 @@ struct AnalyzeArgs {
   std::optional<std::string> block, seed;
   bool interactions = false, conditional = false, global = false, json = false;
   std::vector<std::string> ignore;  // column names (each argument may hold a comma list)
+  std::vector<std::string> inputs;  // idem: the only input columns
+  std::optional<std::string> nan;   // worst | refuse
 };
 
 struct ReportArgs {

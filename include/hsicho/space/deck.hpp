@@ -69,8 +69,11 @@ struct Deck {
   Space space;
 };
 
-Deck load_deck(const std::string& path);
-Deck parse_deck(const std::string& text, const std::string& path);
+// Study: a deck to train (a data block, or training.command). SpaceOnly: a deck read for its
+// space alone (hsicho analyze --space): only the space block is required.
+enum class DeckUse { Study, SpaceOnly };
+Deck load_deck(const std::string& path, DeckUse use = DeckUse::Study);
+Deck parse_deck(const std::string& text, const std::string& path, DeckUse use = DeckUse::Study);
 
 // The data, model and training keys a hyperparameter of the space may set for this deck (the
 // keys that apply to its data set, model type and optimizer), and whether `name` is one of them

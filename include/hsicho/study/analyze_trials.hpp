@@ -15,11 +15,14 @@ struct TrialsRequest {
   std::string target;                // the CSV column of errors (a study: val_error)
   std::optional<std::string> space;  // a deck whose space types the CSV's columns
   std::vector<std::string> ignore;   // CSV columns to leave out
+  std::vector<std::string> inputs;   // or the only CSV columns to analyse
+  bool refuse_nan = false;           // a NaN target is an error instead of the worst value
   hsic::Options options;
   bool study = false;  // an HDF5 study file rather than a CSV
 };
 
 // Reads the trials and analyses them (collective). InputError for bad data, naming the file.
-hsic::Analysis analyze_trials(const TrialsRequest& request);
+// `nan_targets`, when given, receives how many NaN targets counted as the worst.
+hsic::Analysis analyze_trials(const TrialsRequest& request, std::size_t* nan_targets = nullptr);
 
 }  // namespace hsicho::study
