@@ -180,7 +180,9 @@ std::vector<std::string> settable_keys(const Deck& deck) {
     for (const auto& k : all) {
       const bool is_map = std::any_of(keys::maps.begin(), keys::maps.end(),
                                       [&](const auto& m) { return m.first == k; });
-      if (k != "name" && !is_map && !not_applying(deck, block, k)) out.push_back(k);
+      const bool command = std::find(keys::command.begin(), keys::command.end(), k) !=
+                           keys::command.end();  // how to run a program, not what it trains
+      if (k != "name" && !is_map && !command && !not_applying(deck, block, k)) out.push_back(k);
     }
   }
   return out;

@@ -365,7 +365,9 @@ void check_space_keys(const space::Deck& deck) {
                                  did_you_mean(p.name, known) +
                                  "; name it after a data, model or training key that applies to "
                                  "this deck: " +
-                                 join(known) + " (units_K and filters_K set layer or block K)");
+                                 join(known) +
+                                 " (units_K and filters_K set layer or block K); or train with "
+                                 "your own program (training.command), which takes any names");
   }
 }
 

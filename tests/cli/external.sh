@@ -65,7 +65,48 @@ expect_row no_error failed "result.json: no 'error'"
 expect_row killed failed "killed by signal 9"
 check "the hung command was stopped with its group" 1 pgrep -f "sleep 60"
 
-# 4. Decks: no data block needed, any names; eval runs the command once.
+# 4. SIGTERM to hsicho (Slurm's warning before the time limit) stops the commands too; nothing is
+#    recorded for them, and --resume runs them again in fresh folders (the old ones set aside).
+cat >stop.yaml <<EOD
+study: {name: stop, seed: 1}
+design: {samples: 6}
+training:
+  command: [sh, -c, 'if [ -e "$tmp/hang" ]; then sleep 300; fi; echo "{\\"error\\": \$HSICHO_ID}" > "\$HSICHO_RESULT"']
+  workdir: runs/stop/{id}
+space:
+  - {name: x, type: continuous, range: [0, 1]}
+EOD
+touch "$tmp/hang"
+"$mpiexec" -n 2 "$hsicho" run stop.yaml --out "$tmp/stop.h5" >"$tmp/stop.log" 2>&1 &
+job=$!
+for _ in $(seq 200); do
+  [ "$(pgrep -f "sleep 300" | wc -l)" -ge 2 ] && break
+  sleep 0.05
+done
+check "both ranks' commands are running" 0 test "$(pgrep -f "sleep 300" | wc -l)" -ge 2
+pkill -TERM -f "hsicho run stop.yaml"
+wait $job
+rc=$?
+check "a stopped run does not exit 0" 0 test "$rc" -ne 0
+out=$(cat "$tmp/stop.log")
+contains "it says how to resume" "--resume"
+sleep 0.5
+check "the commands were stopped with hsicho" 1 pgrep -f "sleep 300"
+check "nothing was recorded for them" 0 test "$(records "$tmp/stop.h5")" -eq 0
+rm "$tmp/hang"
+check "the resume finishes the study" 0 "$hsicho" run stop.yaml --out "$tmp/stop.h5" --resume
+check "the stopped runs' folders were set aside" 0 test "$(ls -d runs/stop/*.unfinished-1 | wc -l)" -ge 2
+
+# 5. The staged optimizer drives commands too (epochs_factor in the final retraining).
+mkdir -p opt
+cp "$(dirname "$deck")/toy_train.py" opt/
+sed -e 's/^design: .*/optimize: {stages: [12, 8], final_top: 2, final_seeds: 2, final_epochs: 2}/' \
+  "$deck" >opt/toy.yaml
+check "an optimized study of commands runs" 0 "$mpiexec" -n 2 "$hsicho" run opt/toy.yaml --out "$tmp/opt.h5"
+contains "and picks a winner" "best"
+check "the final retraining asked for twice the epochs" 0 grep -rq '"epochs_factor": 2.0' runs/toy
+
+# 6. Decks: no data block needed, any names; eval runs the command once.
 check "validate accepts the deck" 0 "$hsicho" validate "$deck"
 check "eval runs one configuration" 0 "$hsicho" eval "$deck" --set lr=0.01 --set degree=3 --json
 contains "with the command's result" '"status": "ok"'
