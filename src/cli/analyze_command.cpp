@@ -121,13 +121,11 @@ void print_json(const Request& req, const hsic::Analysis& an) {
 
 int cmd_analyze(const AnalyzeArgs& args, const Context& ctx) {
   const Request req = parse_request(args);
-  std::size_t nan_targets = 0;
-  const hsic::Analysis an = study::analyze_trials(req, &nan_targets);
+  std::vector<std::string> notes;
+  const hsic::Analysis an = study::analyze_trials(req, &notes);
   if (ctx.rank != 0) return 0;
-  if (nan_targets > 0) {
-    std::cerr << "hsicho analyze: " << nan_targets << " trial" << (nan_targets == 1 ? "" : "s")
-              << " with a NaN target counted as the worst (--nan refuse to stop on them)\n";
-  }
+  for (const auto& n : notes)
+    std::cerr << "hsicho analyze: " << n << "\n";  // stderr: the JSON on stdout stays clean
   if (const auto w = hsic::goal_set_warning(an); !w.empty() && !req.options.global)
     std::cerr << "hsicho analyze: " << w << "\n";  // stderr: the JSON on stdout stays clean
   if (req.json) {

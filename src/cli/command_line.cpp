@@ -17,6 +17,15 @@ const char* kFooter =
     "Documentation: docs/deck.md (input decks), docs/hsic.md (analysis), README.md";
 
 // Every subcommand and its options: the one declaration behind parsing, help and suggestions.
+// A value that looks like an option ("--out --resume") is a forgotten value, not a file name.
+const CLI::Validator not_an_option(
+    [](std::string& v) -> std::string {
+      return v.rfind("-", 0) == 0 && v.size() > 1
+                 ? "needs a value, got the option-like '" + v + "' (a forgotten value?)"
+                 : std::string();
+    },
+    "");
+
 void declare(CLI::App& app, Invocation& inv) {
   app.set_version_flag("--version", std::string("hsicho ") + kVersion + " (" + kGitCommit + ")");
 
@@ -25,7 +34,8 @@ void declare(CLI::App& app, Invocation& inv) {
   run->footer("Run it under the MPI launcher: srun hsicho run DECK.yaml (or mpiexec -n N ...).");
   run->add_option("DECK", inv.run.deck, "the input deck (YAML)")->required();
   run->add_option("--out", inv.run.out, "the study file (default: the deck's study.output)")
-      ->type_name("FILE.h5");
+      ->type_name("FILE.h5")
+      ->check(not_an_option);
   run->add_flag("--resume", inv.run.resume,
                 "continue a killed or stopped run from its journal (any number of ranks)");
 
@@ -59,7 +69,8 @@ void declare(CLI::App& app, Invocation& inv) {
   auto& a = inv.analyze;
   analyze->add_option("FILE", a.file, "a CSV of trials or an HDF5 study file")->required();
   analyze->add_option("--target", a.target, "the CSV column of errors (lower is better)")
-      ->type_name("COL");
+      ->type_name("COL")
+      ->check(not_an_option);
   analyze->add_option("--alpha", a.alpha, "the fraction of best trials, 0 < A < 1 (0.1)")
       ->type_name("A");
   analyze->add_option("--bandwidth", a.bandwidth, "median | std | max | VALUE (median)")
@@ -74,7 +85,8 @@ void declare(CLI::App& app, Invocation& inv) {
   analyze->add_option("--seed", a.seed, "seed of the category jitter and permutations")
       ->type_name("S");
   analyze->add_option("--space", a.space, "a deck whose space types the CSV's columns")
-      ->type_name("DECK.yaml");
+      ->type_name("DECK.yaml")
+      ->check(not_an_option);
   analyze->add_option("--ignore", a.ignore, "columns to leave out (comma list; repeatable)")
       ->allow_extra_args(false)
       ->type_name("COLS");

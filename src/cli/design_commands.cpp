@@ -22,7 +22,10 @@ std::string describe_search(const space::DesignSettings& s, const design::Search
   o << space::method_name(s.method) << ", n = " << s.samples;
   if (s.method == space::DesignMethod::Lhs) {
     o << ", space filling: " << space::criterion_name(s.criterion);
-    if (s.criterion != space::DesignCriterion::None) {
+    if (r.skipped) {
+      o << " (skipped: more than " << design::kMaxSearchPoints
+        << " points; the plain Latin hypercube)";
+    } else if (s.criterion != space::DesignCriterion::None) {
       o << std::setprecision(4)
         << (s.criterion == space::DesignCriterion::Discrepancy ? " (centered L2 discrepancy^2 "
                                                                : " (minimum distance ")

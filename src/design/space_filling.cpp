@@ -249,6 +249,10 @@ SearchReport improve_design(Eigen::MatrixXd& x, space::DesignCriterion criterion
   const auto n = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
   SearchReport report;
   if (criterion == space::DesignCriterion::None || n < 2 || d == 0) return report;
+  if (n > kMaxSearchPoints) {
+    report.skipped = true;
+    return report;
+  }
   if (iterations == 0) iterations = automatic_iterations(n, d);
   if (criterion == space::DesignCriterion::Discrepancy) {
     report.initial = centered_discrepancy(x);

@@ -358,7 +358,19 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
 
 std::string goal_set_warning(const Analysis& an) {
   constexpr std::size_t kFew = 5;
-  if (an.m >= kFew || an.n == 0) return "";
+  if (an.n == 0) return "";
+  // Ties at the threshold (a target with few distinct values) put more rows in the goal set
+  // than alpha asks for: the index then measures another question.
+  const double asked = std::ceil(an.alpha * static_cast<double>(an.n));
+  if (static_cast<double>(an.m) > 1.5 * asked + 1) {
+    return "warning: ties at the threshold " + fmt::format("{:.4g}", an.threshold) +
+           " put " + std::to_string(an.m) + " of " + std::to_string(an.n) +
+           " rows in the goal set where alpha = " + fmt::format("{:.3g}", an.alpha) +
+           " asks for about " + fmt::format("{:.0f}", asked) +
+           ": the target has few distinct values; the indices describe 'at or below the "
+           "threshold', not the best alpha fraction";
+  }
+  if (an.m >= kFew) return "";
   const std::string alpha =
       fmt::format("{:.2g}", std::min(0.5, static_cast<double>(kFew) / static_cast<double>(an.n)));
   return "warning: the goal set holds " + std::to_string(an.m) + " of " + std::to_string(an.n) +

@@ -28,8 +28,14 @@ Goal goal_set(const Eigen::VectorXd& y, double alpha) {
   g.threshold = sorted[static_cast<std::size_t>(std::floor(alpha * static_cast<double>(n - 1)))];
   g.z.resize(y.size());
   for (Eigen::Index i = 0; i < y.size(); ++i) {
-    g.z[i] = y[i] <= g.threshold ? 1.0 : 0.0;
-    g.m += y[i] <= g.threshold ? 1 : 0;
+    // +inf is never among the best, even when the quantile itself is +inf (most rows diverged).
+    const bool best = y[i] <= g.threshold && y[i] < INFINITY;
+    g.z[i] = best ? 1.0 : 0.0;
+    g.m += best ? 1 : 0;
+  }
+  if (g.m == 0) {
+    throw std::invalid_argument("no row has a finite value: every training diverged or failed, "
+                                "nothing to compare");
   }
   if (g.m == n) {
     throw std::invalid_argument("every row is in the goal set (ties at the threshold " +

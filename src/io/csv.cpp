@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -33,7 +34,41 @@ std::size_t CsvTable::column(const std::string& name) const {
                                                "; the columns are: " + join(header));
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& path) {
+namespace {
+
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// A file that is not UTF-8 is read as Latin-1 (what spreadsheets on many systems write), so that
+// names and messages stay valid text, and JSON output valid JSON.
+std::string latin1_to_utf8(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+CsvTable parse_csv(const std::string& raw, const std::string& path) {
+  std::string text = raw.compare(0, 3, "\xEF\xBB\xBF") == 0 ? raw.substr(3) : raw;  // BOM
+  if (!valid_utf8(text)) text = latin1_to_utf8(text);
   CsvTable t;
   t.path = path;
   std::vector<std::string> record;
@@ -80,8 +115,8 @@ CsvTable parse_csv(const std::string& text, const std::string& path) {
       quoted = any = true;
     } else if (c == ',') {
       record.push_back(field), field.clear(), any = true;
-    } else if (c == '\n') {
-      ++line;
+    } else if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      ++line;  // \n, \r\n, or \r alone (old Mac files)
       end_record();
     } else if (c != '\r') {
       field += c, any = true;
@@ -102,6 +137,9 @@ CsvTable parse_csv(const std::string& text, const std::string& path) {
 }
 
 CsvTable read_csv(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError("'" + path + "' is a folder, not a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read '" + path + "': " + std::strerror(errno));
   std::ostringstream text;

@@ -52,6 +52,12 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
   for (std::size_t c = 0; c < t.header.size(); ++c) {
     const auto& name = t.header[c];
     if (c == target_col || std::find(ignore.begin(), ignore.end(), name) != ignore.end()) continue;
+    // pandas writes its row index as a column without a name ("" or "Unnamed: 0"): never an input.
+    if (columns.inputs.empty() && (name.empty() || name.rfind("Unnamed: ", 0) == 0)) {
+      d.warnings.push_back("column " + std::to_string(c + 1) + " ('" + name +
+                           "') has no name: taken for a row index and left out");
+      continue;
+    }
     if (!columns.inputs.empty() &&
         std::find(columns.inputs.begin(), columns.inputs.end(), name) == columns.inputs.end())
       continue;
@@ -73,6 +79,23 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
                          space_file + did_you_mean(unknown.front(), space->names()) +
                          "; leave them out with --ignore " + join(unknown, ",") +
                          ", or name the inputs with --inputs " + join(space->names(), ","));
+  }
+  // A column counting 0, 1, 2, ... (or 1, 2, 3, ...) in file order is an index or an id: worth a
+  // warning, since it would be analysed as an input.
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    bool counts = t.rows.size() >= 3;
+    double first = 0;
+    for (std::size_t r = 0; r < t.rows.size() && counts; ++r) {
+      double v = 0;
+      counts = read_number(t.rows[r][cols[k]], v);
+      if (r == 0) first = v;
+      counts = counts && (first == 0 || first == 1) && v == first + static_cast<double>(r);
+    }
+    if (counts) {
+      d.warnings.push_back("column '" + d.names[k] + "' counts " + (first == 0 ? "0, 1, 2" : "1, 2, 3") +
+                           ", ... like a row index or an id; if it is not a hyperparameter, leave "
+                           "it out with --ignore " + d.names[k]);
+    }
   }
   if (cols.empty()) {
     throw InputError(SourceMark{t.path, 1, 0},

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -250,12 +251,23 @@ class DeckReader {
   Deck read(const std::string& text, const std::string& path) {
     YAML::Node root;
     try {
-      root = YAML::Load(text);
+      const auto docs = YAML::LoadAll(text);
+      if (docs.size() > 1) {
+        throw InputError(r_.mark(docs[1]),
+                         "the file holds a second YAML document (after '---'): a deck is one "
+                         "document; put the other in a file of its own");
+      }
+      if (!docs.empty()) root = docs.front();
     } catch (const YAML::ParserException& e) {
-      throw InputError(SourceMark{path, e.mark.line + 1, e.mark.column + 1},
-                       "YAML syntax error: " + e.msg +
-                           "; check the indentation (spaces, not tabs), brackets and quotes on "
-                           "this line and the one before");
+      const std::string why =
+          e.msg == "bad file"
+              ? "cannot parse this YAML (lists or maps nested hundreds of levels deep?)"
+              : "YAML syntax error: " + e.msg +
+                    "; check the indentation (spaces, not tabs), brackets and quotes on this "
+                    "line and the one before";
+      throw InputError(SourceMark{path, e.mark.line + 1, e.mark.column + 1}, why);
+    } catch (const YAML::Exception& e) {
+      throw InputError(SourceMark{path, 1, 1}, "cannot parse this YAML: " + e.msg);
     }
     if (!root.IsMap()) {
       throw InputError(SourceMark{path, 1, 1},
@@ -381,7 +393,10 @@ class DeckReader {
     if (auto slash = stem.find_last_of('/'); slash != std::string::npos) stem.erase(0, slash + 1);
     if (auto dot = stem.find_last_of('.'); dot != std::string::npos) stem.erase(dot);
     deck.study.name = stem.empty() ? "study" : stem;
-    if (!node) return;
+    if (!node) {
+      deck.study.output = default_output(deck.study.name, YAML::Node(), false);
+      return;
+    }
     if (node["name"]) deck.study.name = r_.scalar(node["name"], "study.name");
     if (node["seed"]) {
       const auto seed = r_.integer(node["seed"], "study.seed");
@@ -402,7 +417,31 @@ class DeckReader {
       if (deck.study.progress_seconds < 0)
         r_.fail(node["progress"], "study.progress must be >= 0 (seconds)");
     }
-    if (deck.study.output.empty()) deck.study.output = deck.study.name + ".h5";
+    if (deck.study.output.empty()) {
+      deck.study.output = default_output(deck.study.name, node["name"], true);
+    } else if (deck.study.output.back() == '/') {
+      r_.fail(node["output"], "study.output '" + deck.study.output +
+                                  "' names a folder; give a file name, e.g. " +
+                                  deck.study.output + "study.h5");
+    }
+  }
+
+  // <name>.h5 in the working folder, when the name is safe as a file name: no path separator,
+  // no control character (a newline), not empty, not hidden (starting with '.').
+  std::string default_output(const std::string& name, const YAML::Node& at, bool from_deck) {
+    const bool safe = !name.empty() && name[0] != '.' && name.size() <= 200 &&
+                      std::none_of(name.begin(), name.end(), [](unsigned char c) {
+                        return c == '/' || c == '\\' || c < 0x20 || c == 0x7f;
+                      });
+    if (safe) return name + ".h5";
+    const std::string why = "study.name '" + name +
+                            "' cannot name the study file (no '/', '\\' or control characters, "
+                            "not empty, not starting with '.'): give study.output, or another "
+                            "name";
+    if (from_deck) r_.fail(at, why);
+    throw InputError(SourceMark{r_.file(), 1, 1},
+                     "the deck's file name makes the study name '" + name +
+                         "', which cannot name the study file: give study.name or study.output");
   }
 
   void read_design(const YAML::Node& node, DesignSettings& d) {
@@ -428,7 +467,11 @@ class DeckReader {
     }
     if (node["iterations"]) {
       const auto it = r_.integer(node["iterations"], "design.iterations");
-      if (it < 0) r_.fail(node["iterations"], "design.iterations must be >= 0 (0 = automatic)");
+      if (it < 0 || it > 100000000) {
+        r_.fail(node["iterations"],
+                "design.iterations must be from 0 (automatic) to 100000000, got " +
+                    std::to_string(it));
+      }
       d.iterations = static_cast<std::size_t>(it);
     }
   }
@@ -698,6 +741,9 @@ Deck parse_deck(const std::string& text, const std::string& path, DeckUse use) {
 }
 
 Deck load_deck(const std::string& path, DeckUse use) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError("'" + path + "' is a folder, not a deck file");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw InputError("cannot read deck '" + path + "': " + std::strerror(errno));

@@ -86,6 +86,28 @@ static void resolve_condition(Hyperparameter& child, const Space& space) {
       }
     }
   }
+  // A continuous parent takes any one value with probability 0: == and in never hold, and an
+  // order must leave some of the range.
+  if (p.levels() == 0 && p.type != Type::Fixed) {
+    if (c.op == Condition::Op::Eq || c.op == Condition::Op::In) {
+      throw InputError(c.mark, "'" + child.name + "' is never active: '" + p.name +
+                                   "' is continuous, so '" + c.text +
+                                   "' holds for none of its sampled values; use an order "
+                                   "(<, <=, >, >=), or make '" +
+                                   p.name + "' categorical");
+    }
+    const double x = c.operands.empty() ? 0 : as_number(c.operands.front());
+    const bool ever = c.op == Condition::Op::Ne || (c.op == Condition::Op::Lt && p.lo < x) ||
+                      (c.op == Condition::Op::Le && p.lo <= x) ||
+                      (c.op == Condition::Op::Gt && p.hi > x) ||
+                      (c.op == Condition::Op::Ge && p.hi >= x);
+    if (!ever) {
+      throw InputError(c.mark, "'" + child.name + "' is never active: no value of '" + p.name +
+                                   "' " + p.describe_domain() + " satisfies '" + c.text +
+                                   "'; change the condition or widen the range of '" + p.name +
+                                   "'");
+    }
+  }
   // A child that no value of a discrete (or fixed) parent activates is a mistake in the deck.
   if (p.levels() > 0 || p.type == Type::Fixed) {
     bool ever = false;

@@ -1,9 +1,21 @@
 #include "yaml_util.hpp"
 
+#include <cmath>
+
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 
 namespace hsicho::space::yaml {
+namespace {
+
+// "'42' is quoted": a number in quotes is text in YAML, and the message should say so.
+std::string quoted_hint(const YAML::Node& node, const std::string& s) {
+  if (Reader::is_quoted(node) && scalar::to_number(s))
+    return " (quoted, which makes it text: write " + s + " without quotes)";
+  return "";
+}
+
+}  // namespace
 
 SourceMark Reader::mark(const YAML::Node& node) const {
   const YAML::Mark m = node.Mark();
@@ -26,6 +38,10 @@ void Reader::expect_keys(const YAML::Node& node, const std::string& where,
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) fail(kv.first, "keys in " + where + " must be plain words");
     const std::string key = kv.first.Scalar();
+    if (key == "<<") {
+      fail(kv.first, "YAML merge keys (<<) are not supported in " + where +
+                         ": write the keys out");
+    }
     bool known = false;
     for (const auto& a : allowed)
       known = known || a == key;
@@ -55,14 +71,19 @@ std::string Reader::scalar(const YAML::Node& node, const std::string& what) cons
 double Reader::number(const YAML::Node& node, const std::string& what) const {
   const std::string s = scalar(node, what);
   const auto x = is_quoted(node) ? std::nullopt : scalar::to_number(s);
-  if (!x) fail(node, what + " must be a finite number, got '" + s + "'");
+  if (!x) fail(node, what + " must be a finite number, got '" + s + "'" + quoted_hint(node, s));
   return *x;
 }
 
 std::int64_t Reader::integer(const YAML::Node& node, const std::string& what) const {
   const std::string s = scalar(node, what);
   const auto x = is_quoted(node) ? std::nullopt : scalar::to_integer(s);
-  if (!x) fail(node, what + " must be a whole number, got '" + s + "'");
+  if (!x) {
+    const auto v = scalar::to_number(s);
+    if (!is_quoted(node) && v && *v == std::floor(*v))
+      fail(node, what + " must be a whole number of at most 2^53, got '" + s + "'");
+    fail(node, what + " must be a whole number, got '" + s + "'" + quoted_hint(node, s));
+  }
   return *x;
 }
 

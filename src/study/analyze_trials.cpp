@@ -40,9 +40,16 @@ Data load(const TrialsRequest& req) {
 
 }  // namespace
 
-hsic::Analysis analyze_trials(const TrialsRequest& req, std::size_t* nan_targets) {
+hsic::Analysis analyze_trials(const TrialsRequest& req, std::vector<std::string>* notes) {
   const Data data = load(req);
-  if (nan_targets) *nan_targets = data.nan_targets;
+  if (notes) {
+    *notes = data.warnings;
+    if (data.nan_targets > 0) {
+      notes->push_back(std::to_string(data.nan_targets) + " trial" +
+                       (data.nan_targets == 1 ? "" : "s") +
+                       " with a NaN target counted as the worst (--nan refuse to stop on them)");
+    }
+  }
   try {
     return hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
   } catch (const std::invalid_argument& e) {

@@ -1,5 +1,7 @@
 #include "hsicho/study/run.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -67,9 +69,26 @@ class Driver {
     refuse_overwriting_the_deck();
   }
 
-  // The study file would replace the deck (`--out deck.yaml`, or study.output naming it).
+  // The study file would replace the deck (`--out deck.yaml`, or study.output naming it), or
+  // cannot be written where it is asked for: said now, not after every training.
   void refuse_overwriting_the_deck() const {
+    namespace fs = std::filesystem;
     std::error_code ec;
+    if (out_.empty() || out_.back() == '/' || fs::is_directory(out_, ec)) {
+      throw InputError("the study file '" + out_ + "' is a folder: give a file name, e.g. " +
+                       (out_.empty() ? std::string() : out_ + (out_.back() == '/' ? "" : "/")) +
+                       deck_.study.name + ".h5");
+    }
+    const fs::path folder = fs::path(out_).parent_path().empty() ? fs::path(".")
+                                                                  : fs::path(out_).parent_path();
+    if (!fs::is_directory(folder, ec)) {
+      throw InputError("the study file '" + out_ + "' would go into '" + folder.string() +
+                       "', which does not exist: create it first");
+    }
+    if (::access(folder.c_str(), W_OK) != 0) {
+      throw InputError("the study file '" + out_ + "' cannot be written: no permission to write "
+                       "in '" + folder.string() + "'");
+    }
     if (std::filesystem::equivalent(out_, options_.deck, ec) ||
         std::filesystem::weakly_canonical(out_, ec) ==
             std::filesystem::weakly_canonical(options_.deck, ec)) {

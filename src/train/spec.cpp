@@ -1,11 +1,15 @@
 #include "hsicho/train/spec.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "hsicho/error.hpp"
 #include "hsicho/space/scalar.hpp"
@@ -52,6 +56,11 @@ class Resolver {
   static double number(const std::string& text, const std::string& where) {
     const auto v = space::scalar::to_number(text);
     if (!v) throw InputError(where + ": expected a number, got '" + text + "'");
+    // The trainer computes in float32: a value beyond its range is infinite there.
+    if (std::fabs(*v) > 3.4e38) {
+      throw InputError(where + ": " + text +
+                       " is beyond the float32 range the trainer computes in (about 3.4e38)");
+    }
     return *v;
   }
   static int integer(const std::string& text, const std::string& where, int minimum) {
@@ -108,8 +117,9 @@ class Resolver {
     for (const auto& t : items) {
       const double v = number(t, f->where);
       if (v < lo) throw InputError(f->where + ": values must be >= " + space::to_text(lo));
-      if (std::is_integral<T>::value && v != std::floor(v))
-        throw InputError(f->where + ": expected whole numbers");
+      if (std::is_integral<T>::value && (v != std::floor(v) || v > 1e9)) {
+        throw InputError(f->where + ": expected whole numbers of at most 1e9, got '" + t + "'");
+      }
       out.push_back(static_cast<T>(v));
     }
   }
@@ -136,6 +146,11 @@ class Resolver {
   const space::Deck& deck_;
   const space::Config& config_;
 };
+
+double physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<double>(pages) * static_cast<double>(size) : 1e12;
+}
 
 const std::vector<std::string> kActivations = {"relu", "tanh", "sigmoid", "elu", "gelu", "silu"};
 
@@ -247,6 +262,11 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(d, "test", ds.test, images ? 0 : 4);
   r.set(d, "noise", ds.noise, 0.0);
   r.set(d, "species", ds.species, 1);
+  if (ds.name == "bateman" && ds.species > 200) {
+    throw InputError(r.where(d, "species") + ": " + std::to_string(ds.species) +
+                     " species: each row costs a matrix exponential of that size (species^3); "
+                     "at most 200");
+  }
   r.set_list(d, "decay", ds.decay, 1e-12);
   if (ds.decay.empty()) {
     for (int k = 0; k < ds.species; ++k)
@@ -264,6 +284,19 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   }
   r.set(d, "log_outputs", ds.log_outputs);
   r.set(d, "standardize", ds.standardize);
+  if (ds.name == "runge" || ds.name == "bateman") {
+    const double width = ds.name == "runge" ? ds.dim + 1.0 : 2.0 * ds.species + 1;
+    const double bytes = (static_cast<double>(ds.train) + ds.validation + ds.test) * width * 4;
+    const double memory = physical_memory();
+    if (bytes > 0.5 * memory) {
+      throw InputError(r.where(d, ds.name == "runge" ? "dim" : "species") + ": the data set (" +
+                       std::to_string(ds.train) + " + " + std::to_string(ds.validation) + " + " +
+                       std::to_string(ds.test) + " rows of " + space::to_text(width) +
+                       " values) needs " + fmt::format("{:.3g}", bytes / 1e9) +
+                       " GB, more than half of this machine's " +
+                       fmt::format("{:.3g}", memory / 1e9) + " GB; use fewer rows or dimensions");
+    }
+  }
   if (table) resolve_table(deck, r, ds);
   const bool classification = images || ds.task == "classification";
   const space::Block& m = deck.model;
@@ -279,6 +312,21 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(m, "blocks", ms.layers, 1);
   r.per_layer(m, "units", ms.layers, 32, ms.units);
   r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
+  if (ms.type == "mlp") {
+    // Weights, gradients and two optimizer moments of the hidden-to-hidden layers alone, in
+    // float32: a network beyond memory fails every training; say so now.
+    double weights = 0;
+    for (std::size_t k = 1; k < ms.units.size(); ++k)
+      weights += static_cast<double>(ms.units[k - 1]) * ms.units[k];
+    if (weights * 16 > 0.5 * physical_memory()) {
+      throw InputError(r.where(m, ms.units.empty() ? "layers" : "units") + ": " +
+                       std::to_string(ms.layers) + " hidden layers of up to " +
+                       std::to_string(*std::max_element(ms.units.begin(), ms.units.end())) +
+                       " units need about " + fmt::format("{:.3g}", weights * 16 / 1e9) +
+                       " GB to train, more than half of this machine's " +
+                       fmt::format("{:.3g}", physical_memory() / 1e9) + " GB");
+    }
+  }
   r.set(m, "activation", ms.activation, kActivations);
   r.set(m, "dropout", ms.dropout, 0.0);
   if (ms.dropout >= 1)
@@ -295,6 +343,8 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(t, "optimizer", os.optimizer, {"sgd", "adam", "adamw", "rmsprop"});
   r.set(t, "lr", os.lr, 0.0);
   r.set(t, "momentum", os.momentum, 0.0);
+  if (os.momentum >= 1)
+    throw InputError(r.where(t, "momentum") + ": must be below 1 (1 or more never damps)");
   r.set(t, "nesterov", os.nesterov);
   r.set(t, "weight_decay", os.weight_decay, 0.0);
   r.set(t, "batch_size", os.batch_size, 1);
@@ -356,6 +406,76 @@ void check_fits(const space::Deck& deck, const TrainSpec& spec, const DataSet& d
   }
 }
 
+namespace {
+
+// The largest value a numeric hyperparameter can take, or the block's value, or `fallback`.
+double largest(const space::Deck& deck, const space::Block& block, const std::string& key,
+               double fallback) {
+  if (const auto k = deck.space.find(key)) {
+    const auto& p = deck.space[*k];
+    if (p.type == space::Type::Fixed) return space::as_number(p.fixed_value);
+    if (p.levels() > 0 && p.type != space::Type::Integer) {
+      double m = -INFINITY;
+      for (std::size_t j = 0; j < p.levels(); ++j) {
+        const auto v = p.level_value(j);
+        if (space::is_number(v)) m = std::max(m, space::as_number(v));
+      }
+      return m;
+    }
+    return p.hi;
+  }
+  if (const auto* s = block.find(key)) {
+    if (const auto v = space::scalar::to_number(s->text)) return *v;
+  }
+  return fallback;
+}
+
+// Keys a hyperparameter sets that a block also sets: the block's value is never used when the
+// hyperparameter is always active (and so never checked either).
+void check_shadowed(const space::Deck& deck) {
+  for (const auto* block : {&deck.data, &deck.model, &deck.training}) {
+    for (const auto& s : block->settings) {
+      const auto k = deck.space.find(s.key);
+      if (!k || deck.space[*k].condition) continue;
+      throw InputError(s.key_mark, "the block's '" + s.key +
+                                       "' is never used: hyperparameter '" + s.key + "' (line " +
+                                       std::to_string(deck.space[*k].mark.line) +
+                                       ") sets it in every configuration; remove one of them");
+    }
+  }
+}
+
+// units_K and filters_K beyond the most layers (blocks) a configuration can have change nothing;
+// layers and blocks are one key of a CNN under two names.
+void check_layer_keys(const space::Deck& deck) {
+  const bool layers = deck.model.has("layers") || deck.space.find("layers").has_value();
+  const bool blocks = deck.model.has("blocks") || deck.space.find("blocks").has_value();
+  if (layers && blocks) {
+    const auto where = deck.space.find("blocks") ? deck.space[*deck.space.find("blocks")].mark
+                                                 : deck.model.where("blocks");
+    throw InputError(where, "'layers' and 'blocks' are the same setting (the depth) under two "
+                            "names: give one of them");
+  }
+  const std::string depth = blocks ? "blocks" : "layers";
+  const double most = largest(deck, deck.model, depth, 2);
+  for (const auto& p : deck.space.params()) {
+    for (const std::string prefix : {"units_", "filters_"}) {
+      if (p.name.rfind(prefix, 0) != 0) continue;
+      const auto k = space::scalar::to_integer(p.name.substr(prefix.size()));
+      if (!k || static_cast<double>(*k) <= most) continue;
+      throw InputError(p.mark, "hyperparameter '" + p.name + "' sets " +
+                                   (prefix == "units_" ? "hidden layer " : "block ") +
+                                   std::to_string(*k) + ", but " + depth + " is at most " +
+                                   space::to_text(most) +
+                                   " here: it would never change a network; remove it, or allow "
+                                   "more " +
+                                   depth);
+    }
+  }
+}
+
+}  // namespace
+
 void check_space_keys(const space::Deck& deck) {
   if (deck.external) return;  // the user's command takes any name
   for (const auto& p : deck.space.params()) {
@@ -369,6 +489,8 @@ void check_space_keys(const space::Deck& deck) {
                                  " (units_K and filters_K set layer or block K); or train with "
                                  "your own program (training.command), which takes any names");
   }
+  check_shadowed(deck);
+  check_layer_keys(deck);
 }
 
 space::Config config_from_settings(const space::Space& space,

@@ -12,7 +12,7 @@ const char* kDeck = R"(
 study: {seed: 9}
 data: {name: runge, dim: 1, train: 100}
 model: {type: mlp, layers: 3, units: [64, 32], activation: tanh}
-training: {optimizer: sgd, lr: 0.05, epochs: 7, momentum: 0.5}
+training: {epochs: 7, momentum: 0.5}
 space:
   - {name: units_2, type: integer, range: [4, 16]}
   - {name: lr, type: log, range: [1.0e-4, 1.0e-1], default: 0.01}
@@ -36,6 +36,13 @@ TEST_CASE("space values override the deck's blocks", "[train][spec]") {
   CHECK(s.optim.epochs == 7);
   CHECK(s.optim.loss == "mse");
   CHECK(s.data.train == 100);
+  // A block value that an always-active hyperparameter replaces everywhere is never used.
+  const auto shadowed = space::parse_deck(
+      "data: {name: runge}\ntraining: {lr: 0.05}\nspace:\n  - {name: lr, type: log, range: "
+      "[0.001, 0.1]}\n",
+      "shadowed.yaml");
+  CHECK_THROWS_WITH(check_space_keys(shadowed), Catch::Contains("shadowed.yaml:2:12") &&
+                                                    Catch::Contains("'lr' is never used"));
 }
 
 TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") {

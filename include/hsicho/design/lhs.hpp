@@ -27,7 +27,12 @@ struct SearchReport {
   // The objective the search minimizes (CD^2, or Morris-Mitchell phi_50 for maximin) as kept
   // up to date swap by swap, and as recomputed from scratch at the end: they must agree.
   double tracked = 0, recomputed = 0;
+  bool skipped = false;  // too many points for the O(n^2) criterion: the plain Latin hypercube
 };
+
+// Above this many points the space-filling search is skipped (its criterion costs O(n^2 d) to
+// evaluate, minutes at 1e5 points); a Latin hypercube is still stratified in every column.
+constexpr std::size_t kMaxSearchPoints = 10000;
 
 // Simulated annealing over swaps of two entries of one column, which keeps every column a Latin
 // hypercube column (centered columns stay centered). Each swap touches two rows, so its effect

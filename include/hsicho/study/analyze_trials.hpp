@@ -22,7 +22,9 @@ struct TrialsRequest {
 };
 
 // Reads the trials and analyses them (collective). InputError for bad data, naming the file.
-// `nan_targets`, when given, receives how many NaN targets counted as the worst.
-hsic::Analysis analyze_trials(const TrialsRequest& request, std::size_t* nan_targets = nullptr);
+// `notes`, when given, receives what the reader decided on its own (NaN targets counted as the
+// worst, index-like columns), for the user to read.
+hsic::Analysis analyze_trials(const TrialsRequest& request,
+                              std::vector<std::string>* notes = nullptr);
 
 }  // namespace hsicho::study
