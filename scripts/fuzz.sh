@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) and fuzzes each for a fixed time.
-#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [deck] [csv] [journal]
-# Defaults: 600 s per target, all three, as many at once as there are cores. Each target keeps
+#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [deck] [csv] [journal] [table] [study]
+# Defaults: 600 s per target, all five, as many at once as there are cores. Each target keeps
 # its growing corpus in build-fuzz/corpus/TARGET and writes what it finds (crash, hang, leak,
 # sanitizer report) to build-fuzz/findings/TARGET/; copy a finding into fuzz/regressions/TARGET/
 # once fixed, and the test suite replays it for ever. Exit status 1 when anything was found.
@@ -14,11 +14,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --time) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
-    deck | csv | journal) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1' (targets: deck csv journal)" >&2; exit 2 ;;
+    deck | csv | journal | table | study) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1' (targets: deck csv journal table study)" >&2; exit 2 ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(deck csv journal)
+[ ${#targets[@]} -gt 0 ] || targets=(deck csv journal table study)
 
 "$root/scripts/setup.sh" --fuzz
 build=${HSICHO_FUZZ_BUILD_DIR:-$root/build-fuzz}
@@ -29,16 +29,21 @@ cmake --build "$build" -j "$(nproc)" --target "${targets[@]/#/fuzz_}"
 seeds_deck=("$root/inputs" "$root/tests/decks")
 seeds_csv=("$root/fuzz/seeds/csv")
 seeds_journal=("$root/fuzz/seeds/journal")
+seeds_table=("$root/fuzz/seeds/table")
+seeds_study=("$root/fuzz/seeds/study")
+# Inputs up to 8 KiB, except study files (a real one is about 32 KiB).
+max_len_study=65536
 
 fuzz_one() {
   local t=$1 corpus=$build/corpus/$1 findings=$build/findings/$1 log=$build/logs/$1.log
   mkdir -p "$corpus" "$findings" "$(dirname "$log")"
-  local seeds_var="seeds_$t[@]" dict=()
+  local seeds_var="seeds_$t[@]" dict=() max_len_var="max_len_$t"
+  local max_len=${!max_len_var:-8192}
   [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
   # Leaks are findings too; an input slower than 10 s is a hang; 2 GB is a runaway allocation.
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=8192 -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" \
+    -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" \
     "$corpus" "${!seeds_var}" >"$log" 2>&1 || true
 }
 

@@ -111,3 +111,19 @@ TEST_CASE("an input independent of Y gets a large p-value, a driving one a tiny 
         Approx(1.0 / 201));
   CHECK(permutation_pvalue(x2, g.z, 0.3, 0.1, Estimator::V, 200, 1, Partition{}) > 0.05);
 }
+
+TEST_CASE("+inf errors are never in the goal set, even when the quantile is +inf", "[hsic]") {
+  // 8 diverged trainings of 10: the alpha = 0.5 quantile is +inf, but only the 2 finite rows
+  // can be among the best (docs/hsic.md).
+  Eigen::VectorXd y(10);
+  y << INFINITY, 3, INFINITY, INFINITY, INFINITY, 1, INFINITY, INFINITY, INFINITY, INFINITY;
+  const Goal g = goal_set(y, 0.5);
+  CHECK(g.threshold == INFINITY);
+  CHECK(g.m == 2);
+  CHECK(g.z[1] == 1.0);
+  CHECK(g.z[5] == 1.0);
+  CHECK(g.z.sum() == 2.0);
+  Eigen::VectorXd all(3);
+  all << INFINITY, INFINITY, INFINITY;
+  CHECK_THROWS_WITH(goal_set(all, 0.5), Catch::Contains("no row has a finite value"));
+}
