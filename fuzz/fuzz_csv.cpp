@@ -54,8 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto table = io::parse_csv(text, "fuzz.csv");
     if (table.header.empty()) fail("a table without a header was accepted");
-    in = io::csv_inputs(table, table.header.back(), io::CsvColumns{}, (mode & 1) ? &typed_space() : nullptr,
-                        "space.yaml", mode >> 4);
+    in = io::csv_inputs(table, table.header.back(), io::CsvColumns{},
+                        (mode & 1) ? &typed_space() : nullptr, "space.yaml", mode >> 4);
   } catch (const InputError& e) {
     if (std::string(e.what()).rfind("fuzz.csv", 0) != 0)
       fail(std::string("a CSV error that does not start with the file: ") + e.what());

@@ -70,6 +70,8 @@ mutate("compound", replace("results/seconds", np.zeros(4, dtype=[("a", "f8"), ("
 mutate("scalar", replace("results/epochs", np.int64(3)))
 mutate("no_format", lambda f: f.attrs.__delitem__("format"))
 mutate("format_number", lambda f: f.attrs.__setitem__("format", 7))
+mutate("format_two_values", lambda f: f.attrs.__setitem__("format", [b"hsicho-study", b"x"]))
+mutate("seed_as_text", lambda f: f.attrs.__setitem__("seed", "three"))
 mutate("no_space", lambda f: f.__delitem__("space"))
 mutate("interactions_wrong", replace("analysis/interactions", np.zeros((3, 2))))
 mutate("metric_wrong_length", lambda f: f.create_dataset("results/metrics/extra", data=np.zeros(9)))

@@ -62,8 +62,8 @@ Request parse_request(const AnalyzeArgs& args) {
   o.global = args.global;
   study::finish_analysis_options(o);
   r.space = args.space;
-  for (auto [lists, out] : {std::make_pair(&args.ignore, &r.ignore),
-                            std::make_pair(&args.inputs, &r.inputs)}) {
+  for (auto [lists, out] :
+       {std::make_pair(&args.ignore, &r.ignore), std::make_pair(&args.inputs, &r.inputs)}) {
     for (const auto& list : *lists) {
       std::stringstream s(list);
       std::string name;

@@ -363,8 +363,8 @@ std::string goal_set_warning(const Analysis& an) {
   // than alpha asks for: the index then measures another question.
   const double asked = std::ceil(an.alpha * static_cast<double>(an.n));
   if (static_cast<double>(an.m) > 1.5 * asked + 1) {
-    return "warning: ties at the threshold " + fmt::format("{:.4g}", an.threshold) +
-           " put " + std::to_string(an.m) + " of " + std::to_string(an.n) +
+    return "warning: ties at the threshold " + fmt::format("{:.4g}", an.threshold) + " put " +
+           std::to_string(an.m) + " of " + std::to_string(an.n) +
            " rows in the goal set where alpha = " + fmt::format("{:.3g}", an.alpha) +
            " asks for about " + fmt::format("{:.0f}", asked) +
            ": the target has few distinct values; the indices describe 'at or below the "

@@ -34,8 +34,9 @@ Goal goal_set(const Eigen::VectorXd& y, double alpha) {
     g.m += best ? 1 : 0;
   }
   if (g.m == 0) {
-    throw std::invalid_argument("no row has a finite value: every training diverged or failed, "
-                                "nothing to compare");
+    throw std::invalid_argument(
+        "no row has a finite value: every training diverged or failed, "
+        "nothing to compare");
   }
   if (g.m == n) {
     throw std::invalid_argument("every row is in the goal set (ties at the threshold " +

@@ -24,8 +24,7 @@ bool read_number(const std::string& text, double& v) {
 }  // namespace
 
 CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColumns& columns,
-                     const space::Space* space, const std::string& space_file,
-                     std::uint64_t seed) {
+                     const space::Space* space, const std::string& space_file, std::uint64_t seed) {
   if (t.rows.size() < 2) {
     throw InputError(SourceMark{t.path, 0, 0},
                      "at least 2 rows of data are needed, found " + std::to_string(t.rows.size()));
@@ -42,9 +41,9 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
     }
   }
   if (!missing.empty()) {
-    throw InputError(SourceMark{t.path, 1, 0},
-                     "no column " + join(missing) + did_you_mean(missing.front(), t.header) +
-                         "; the columns: " + join(t.header));
+    throw InputError(SourceMark{t.path, 1, 0}, "no column " + join(missing) +
+                                                   did_you_mean(missing.front(), t.header) +
+                                                   "; the columns: " + join(t.header));
   }
   CsvInputs d;
   std::vector<std::size_t> cols;
@@ -92,9 +91,11 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
       counts = counts && (first == 0 || first == 1) && v == first + static_cast<double>(r);
     }
     if (counts) {
-      d.warnings.push_back("column '" + d.names[k] + "' counts " + (first == 0 ? "0, 1, 2" : "1, 2, 3") +
+      d.warnings.push_back("column '" + d.names[k] + "' counts " +
+                           (first == 0 ? "0, 1, 2" : "1, 2, 3") +
                            ", ... like a row index or an id; if it is not a hyperparameter, leave "
-                           "it out with --ignore " + d.names[k]);
+                           "it out with --ignore " +
+                           d.names[k]);
     }
   }
   if (cols.empty()) {

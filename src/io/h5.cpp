@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/suggest.hpp"
@@ -72,13 +74,26 @@ std::size_t element_count(const Handle& set, std::vector<std::size_t>* dims) {
   }
   hsize_t d[2] = {0, 0};
   check(H5Sget_simple_extent_dims(space.id(), d, nullptr), "H5Sget_simple_extent_dims", set.what());
-  std::size_t n = 1;
+  double n = 1;
   if (dims) dims->clear();
   for (int k = 0; k < rank; ++k) {
-    n *= d[k];
+    n *= static_cast<double>(d[k]);
     if (dims) dims->push_back(d[k]);
   }
-  return n;
+  // hsicho writes its data sets uncompressed: each value takes at least a byte of the file. A
+  // larger count is a damaged header, not a reason to allocate it (found by fuzzing).
+  hsize_t file_size = 0;
+  const hid_t file = H5Iget_file_id(set.id());
+  if (file >= 0) {
+    H5Fget_filesize(file, &file_size);
+    H5Fclose(file);
+  }
+  if (n > static_cast<double>(file_size)) {
+    throw InputError("'" + set.what() + "' claims " + fmt::format("{:.3g}", n) +
+                     " values, more than a file of " + std::to_string(file_size) +
+                     " bytes can hold");
+  }
+  return static_cast<std::size_t>(n);
 }
 
 // What a data set holds must be what hsicho wrote there: text (variable-length strings) or
@@ -222,12 +237,29 @@ void write_attribute(const Handle& obj, const std::string& name, std::int64_t va
   check(H5Awrite(attr.id(), H5T_NATIVE_INT64, &value), "H5Awrite", obj.what() + "@" + name);
 }
 
-std::string read_string_attribute(const Handle& obj, const std::string& name) {
+namespace {
+// An attribute holds one value of the expected class, or the file is not what it claims: a read
+// of an attribute with several values into one would write past the value (found by fuzzing).
+Handle open_single_attribute(const Handle& obj, const std::string& name, bool text) {
   if (H5Aexists(obj.id(), name.c_str()) <= 0)
     throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
-  Handle attr(
-      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
-      name);
+  const std::string what = obj.what() + "@" + name;
+  Handle attr(check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", what), name);
+  Handle space(check(H5Aget_space(attr.id()), "H5Aget_space", what), what);
+  if (H5Sget_simple_extent_npoints(space.id()) != 1)
+    throw InputError("'" + what + "' holds several values where hsicho writes one");
+  Handle type(check(H5Aget_type(attr.id()), "H5Aget_type", what), what);
+  const H5T_class_t c = H5Tget_class(type.id());
+  if (text ? c != H5T_STRING : (c != H5T_INTEGER && c != H5T_FLOAT)) {
+    throw InputError("'" + what + "' holds " + (text ? "no text" : "no number") +
+                     " where hsicho writes " + (text ? "text" : "a number"));
+  }
+  return attr;
+}
+}  // namespace
+
+std::string read_string_attribute(const Handle& obj, const std::string& name) {
+  Handle attr = open_single_attribute(obj, name, true);
   Handle type = vlen_string_type();
   char* p = nullptr;
   check(H5Aread(attr.id(), type.id(), &p), "H5Aread", obj.what() + "@" + name);
@@ -239,11 +271,7 @@ std::string read_string_attribute(const Handle& obj, const std::string& name) {
 namespace {
 // One numeric attribute, converted by HDF5 to `type` (an int64 stays exact, not via a double).
 void read_numeric_attribute(const Handle& obj, const std::string& name, hid_t type, void* out) {
-  if (H5Aexists(obj.id(), name.c_str()) <= 0)
-    throw InputError("'" + obj.what() + "' has no attribute '" + name + "'");
-  Handle attr(
-      check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), "H5Aopen", obj.what() + "@" + name),
-      name);
+  Handle attr = open_single_attribute(obj, name, false);
   check(H5Aread(attr.id(), type, out), "H5Aread", obj.what() + "@" + name);
 }
 }  // namespace
@@ -429,9 +457,15 @@ NumericSet read_numeric_set(const Handle& file, const std::string& path) {
   hsize_t d[8];
   check(H5Sget_simple_extent_dims(space.id(), d, nullptr), "H5Sget_simple_extent_dims", what);
   std::size_t n = 1;
+  double count = 1;
   for (int k = 0; k < rank; ++k) {
     out.dims.push_back(static_cast<std::size_t>(d[k]));
     n *= static_cast<std::size_t>(d[k]);
+    count *= static_cast<double>(d[k]);
+  }
+  if (count > 4e9) {
+    throw InputError(what + " holds " + fmt::format("{:.3g}", count) +
+                     " values: more than hsicho reads into memory at once (4e9)");
   }
   out.values.resize(n);
   if (n > 0 &&

@@ -57,7 +57,8 @@ Dtype read_dtype(const std::string& header, const std::string& file) {
   if (descr.size() < 2) throw InputError(file + ": cannot read the .npy data type '" + descr + "'");
   d.order = descr[0];
   d.kind = descr[1];
-  d.size = std::atoi(descr.c_str() + 2);
+  const long size = std::strtol(descr.c_str() + 2, nullptr, 10);
+  d.size = size > 0 && size <= 4096 ? static_cast<int>(size) : 0;  // a wild size names nothing
   const std::string bits = std::to_string(d.size * 8);
   switch (d.kind) {
     case 'f':
@@ -337,6 +338,13 @@ std::vector<std::pair<std::string, std::string>> unzip(std::string_view b,
     if (local + 30 > b.size() || little(b, local, 4) != 0x04034b50) throw damaged("bad member");
     const std::size_t data = local + 30 + little(b, local + 26, 2) + little(b, local + 28, 2);
     if (data + packed > b.size()) throw damaged("member '" + member + "' is truncated");
+    // Deflate expands at most about 1032 times; a larger claim is a damaged (or hostile) file,
+    // not a reason to allocate it (found by fuzzing: 4 GB claimed by 100 bytes).
+    if ((method == 0 && size != packed) ||
+        static_cast<double>(size) > 1032.0 * static_cast<double>(packed) + 1024) {
+      throw damaged("member '" + member + "' claims " + std::to_string(size) + " bytes from " +
+                    std::to_string(packed) + " stored");
+    }
     std::string bytes;
     if (method == 0) {
       bytes = std::string(b.substr(data, packed));

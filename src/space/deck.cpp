@@ -421,8 +421,8 @@ class DeckReader {
       deck.study.output = default_output(deck.study.name, node["name"], true);
     } else if (deck.study.output.back() == '/') {
       r_.fail(node["output"], "study.output '" + deck.study.output +
-                                  "' names a folder; give a file name, e.g. " +
-                                  deck.study.output + "study.h5");
+                                  "' names a folder; give a file name, e.g. " + deck.study.output +
+                                  "study.h5");
     }
   }
 
@@ -468,9 +468,9 @@ class DeckReader {
     if (node["iterations"]) {
       const auto it = r_.integer(node["iterations"], "design.iterations");
       if (it < 0 || it > 100000000) {
-        r_.fail(node["iterations"],
-                "design.iterations must be from 0 (automatic) to 100000000, got " +
-                    std::to_string(it));
+        r_.fail(
+            node["iterations"],
+            "design.iterations must be from 0 (automatic) to 100000000, got " + std::to_string(it));
       }
       d.iterations = static_cast<std::size_t>(it);
     }

@@ -39,8 +39,7 @@ void Reader::expect_keys(const YAML::Node& node, const std::string& where,
     if (!kv.first.IsScalar()) fail(kv.first, "keys in " + where + " must be plain words");
     const std::string key = kv.first.Scalar();
     if (key == "<<") {
-      fail(kv.first, "YAML merge keys (<<) are not supported in " + where +
-                         ": write the keys out");
+      fail(kv.first, "YAML merge keys (<<) are not supported in " + where + ": write the keys out");
     }
     bool known = false;
     for (const auto& a : allowed)

@@ -79,15 +79,17 @@ class Driver {
                        (out_.empty() ? std::string() : out_ + (out_.back() == '/' ? "" : "/")) +
                        deck_.study.name + ".h5");
     }
-    const fs::path folder = fs::path(out_).parent_path().empty() ? fs::path(".")
-                                                                  : fs::path(out_).parent_path();
+    const fs::path folder =
+        fs::path(out_).parent_path().empty() ? fs::path(".") : fs::path(out_).parent_path();
     if (!fs::is_directory(folder, ec)) {
       throw InputError("the study file '" + out_ + "' would go into '" + folder.string() +
                        "', which does not exist: create it first");
     }
     if (::access(folder.c_str(), W_OK) != 0) {
-      throw InputError("the study file '" + out_ + "' cannot be written: no permission to write "
-                       "in '" + folder.string() + "'");
+      throw InputError("the study file '" + out_ +
+                       "' cannot be written: no permission to write "
+                       "in '" +
+                       folder.string() + "'");
     }
     if (std::filesystem::equivalent(out_, options_.deck, ec) ||
         std::filesystem::weakly_canonical(out_, ec) ==

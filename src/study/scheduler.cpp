@@ -1,6 +1,9 @@
 #include "scheduler.hpp"
 
 #include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -25,8 +28,46 @@ namespace fs = std::filesystem;
 namespace {
 
 volatile std::sig_atomic_t stop_requested = 0;
-extern "C" void on_stop_signal(int) {
+extern "C" void on_stop_signal(int sig) {
   stop_requested = 1;
+  if (sig == SIGINT) {
+    // Ctrl-C at a terminal: say what happens (write() is safe here), and let a second one quit.
+    const char msg[] =
+        "\nhsicho: stopping after the trainings in progress (Ctrl-C again to quit at once)\n";
+    [[maybe_unused]] const auto n = ::write(2, msg, sizeof msg - 1);
+    std::signal(SIGINT, SIG_DFL);
+  }
+}
+
+// The lock of a study's journal folder: which live run writes it.
+std::string lock_text() {
+  const char* job = std::getenv("SLURM_JOB_ID");
+  nlohmann::json j = {{"host", parallel::this_host()},
+                      {"pid", static_cast<long>(::getpid())},
+                      {"slurm_job_id", job ? job : ""}};
+  return j.dump();
+}
+
+// "" when the lock is stale or absent; else who holds it. A lock is stale when its process is
+// gone from this host, or when it is this very Slurm job's (a requeued job keeps its id).
+std::string live_holder(const fs::path& lock) {
+  std::ifstream in(lock);
+  if (!in) return "";
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception&) {
+    return "";  // torn by a kill while it was written: nobody holds it
+  }
+  const std::string host = j.value("host", ""), job = j.value("slurm_job_id", "");
+  const long pid = j.value("pid", 0L);
+  const char* ours = std::getenv("SLURM_JOB_ID");
+  if (!job.empty() && ours && job == ours) return "";
+  if (host == parallel::this_host() && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 &&
+      errno == ESRCH)
+    return "";
+  return "host " + host + ", pid " + std::to_string(pid) +
+         (job.empty() ? std::string() : ", Slurm job " + job);
 }
 
 // What identifies a data set: configurations that agree on it share one copy in memory.
@@ -56,6 +97,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 void install_stop_handlers() {
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGUSR1, on_stop_signal);
+  std::signal(SIGINT, on_stop_signal);
 }
 
 Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer)
@@ -86,18 +128,39 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
   return external::run(*command_, job, [] { return stop_requested != 0; });
 }
 
-Scheduler::~Scheduler() = default;
+Scheduler::~Scheduler() {
+  if (owns_lock_) {
+    std::error_code ec;
+    fs::remove(fs::path(journal_dir_) / "lock", ec);
+  }
+}
 
 void Scheduler::open_journal(const std::string& dir, const std::string& fingerprint, bool resume) {
   journal_dir_ = dir;
   fingerprint_ = fingerprint;
-  if (fs::exists(dir) && !resume) {
-    throw InputError("'" + dir +
-                     "' holds the journal of an earlier run: continue it with --resume, "
-                     "or remove it to start over");
+  // Rank 0 decides (one file system check, one lock) and the ranks agree on the outcome.
+  std::string problem;
+  if (rank_ == 0) {
+    const fs::path lock = fs::path(dir) / "lock";
+    if (const auto holder = live_holder(lock); fs::exists(dir) && !holder.empty()) {
+      problem = "'" + dir + "' is being written by a live run (" + holder +
+                "): two runs would train the same configurations twice. Wait for it or stop "
+                "it; if it is gone (another node crashed), remove " +
+                lock.string() + " and resume";
+    } else if (fs::exists(dir) && !resume) {
+      problem = "'" + dir +
+                "' holds the journal of an earlier run: continue it with --resume, or remove it "
+                "to start over";
+    } else {
+      fs::create_directories(dir);
+      std::ofstream out(lock, std::ios::trunc);
+      out << lock_text() << '\n';
+      if (!out) problem = "cannot write '" + lock.string() + "'";
+      owns_lock_ = out.good();
+    }
   }
-  parallel::barrier();
-  if (rank_ == 0) fs::create_directories(dir);
+  if (parallel::any_rank(!problem.empty()))
+    throw InputError(problem.empty() ? "rank 0 could not open the journal (above)" : problem);
   parallel::barrier();
   if (resume) {
     const auto old = io::read_journals(dir, fingerprint);
@@ -276,7 +339,13 @@ bool Scheduler::train_all(const Batch& batch) {
       report(true);
     }
   }
-  if (parallel::any_rank(stop_requested != 0)) return false;
+  if (parallel::any_rank(stop_requested != 0)) {
+    // Every rank has stopped writing: count what all of them finished, for the stop message.
+    parallel::barrier();
+    for (const auto& r : io::read_journals(journal_dir_, fingerprint_).records)
+      results_.emplace(r.config, r);
+    return false;
+  }
   parallel::barrier();
   const auto all = io::read_journals(journal_dir_, fingerprint_);
   for (const auto& r : all.records)

@@ -66,6 +66,7 @@ class Scheduler {
   std::map<std::size_t, io::JournalRecord> results_;
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
+  bool owns_lock_ = false;  // rank 0 wrote the journal folder's lock
 };
 
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).

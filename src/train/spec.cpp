@@ -437,8 +437,8 @@ void check_shadowed(const space::Deck& deck) {
     for (const auto& s : block->settings) {
       const auto k = deck.space.find(s.key);
       if (!k || deck.space[*k].condition) continue;
-      throw InputError(s.key_mark, "the block's '" + s.key +
-                                       "' is never used: hyperparameter '" + s.key + "' (line " +
+      throw InputError(s.key_mark, "the block's '" + s.key + "' is never used: hyperparameter '" +
+                                       s.key + "' (line " +
                                        std::to_string(deck.space[*k].mark.line) +
                                        ") sets it in every configuration; remove one of them");
     }
@@ -453,8 +453,9 @@ void check_layer_keys(const space::Deck& deck) {
   if (layers && blocks) {
     const auto where = deck.space.find("blocks") ? deck.space[*deck.space.find("blocks")].mark
                                                  : deck.model.where("blocks");
-    throw InputError(where, "'layers' and 'blocks' are the same setting (the depth) under two "
-                            "names: give one of them");
+    throw InputError(where,
+                     "'layers' and 'blocks' are the same setting (the depth) under two "
+                     "names: give one of them");
   }
   const std::string depth = blocks ? "blocks" : "layers";
   const double most = largest(deck, deck.model, depth, 2);

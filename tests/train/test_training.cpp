@@ -220,8 +220,8 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
 
 namespace {
 
-DataSpec table_spec(const std::string& file, std::vector<std::string> x,
-                    std::vector<std::string> y, const std::string& task) {
+DataSpec table_spec(const std::string& file, std::vector<std::string> x, std::vector<std::string> y,
+                    const std::string& task) {
   DataSpec s;
   s.name = "table";
   s.path = std::string(HSICHO_TEST_DATA "/table/") + file;
@@ -231,7 +231,8 @@ DataSpec table_spec(const std::string& file, std::vector<std::string> x,
 
 }  // namespace
 
-TEST_CASE("a CNN learns images from an HDF5 array (N x C x H x W, uint8 labels)", "[train][table]") {
+TEST_CASE("a CNN learns images from an HDF5 array (N x C x H x W, uint8 labels)",
+          "[train][table]") {
   TrainSpec t;
   t.data = table_spec("bars.h5", {"/images"}, {"/labels"}, "classification");
   const DataSet d = load_dataset(t.data, 1);
@@ -279,8 +280,8 @@ TEST_CASE("regression errors are in the data's own units, whatever the scaling",
       sq += static_cast<double>(v) * v;
     const Result r = train_one(t, d);
     REQUIRE(r.status == "ok");
-    CHECK(r.val_error == Approx(r.val_rel_l2 * r.val_rel_l2 * sq / raw.validation.y.size())
-                             .epsilon(1e-4));
+    CHECK(r.val_error ==
+          Approx(r.val_rel_l2 * r.val_rel_l2 * sq / raw.validation.y.size()).epsilon(1e-4));
     t.data.metric = "relative_l2";
     CHECK(train_one(t, d).val_error == Approx(r.val_rel_l2).epsilon(1e-9));
   }

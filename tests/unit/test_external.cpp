@@ -20,7 +20,8 @@ TEST_CASE("result.json: the fields and their types", "[external]") {
   CHECK(r.epochs == 30);
   CHECK(r.best_epoch == 12);
   CHECK(r.message == "fine");
-  CHECK(r.metrics == std::map<std::string, double>{{"cost", 3.5}, {"flops", 1e9}, {"val_acc", 0.97}});
+  CHECK(r.metrics ==
+        std::map<std::string, double>{{"cost", 3.5}, {"flops", 1e9}, {"val_acc", 0.97}});
   CHECK(r.curves == std::vector<double>{0.5, 0.3, 0.25});
   // Only "error" is required; a test error not reported is NaN (not measured), not infinite.
   const Record minimal = read_result(R"({"error": 3})");

@@ -14,10 +14,10 @@
 namespace hsicho::io {
 
 struct CsvInputs {
-  std::vector<std::string> names;  // the input columns, in file order
-  Eigen::MatrixXd x;               // n x d; NaN where a cell is empty (an inactive child)
-  Eigen::VectorXd y;               // the target column
-  std::size_t nan_targets = 0;     // NaN targets counted as the worst (+inf)
+  std::vector<std::string> names;     // the input columns, in file order
+  Eigen::MatrixXd x;                  // n x d; NaN where a cell is empty (an inactive child)
+  Eigen::VectorXd y;                  // the target column
+  std::size_t nan_targets = 0;        // NaN targets counted as the worst (+inf)
   std::vector<std::string> warnings;  // index-like columns, unnamed columns left out
 };
 
@@ -34,7 +34,6 @@ struct CsvColumns {
 // mapped to the unit scale (seeded jitter inside discrete bins, as in a study). Throws
 // InputError naming file, line and column for every bad cell, and every unknown column at once.
 CsvInputs csv_inputs(const CsvTable& table, const std::string& target, const CsvColumns& columns,
-                     const space::Space* space, const std::string& space_file,
-                     std::uint64_t seed);
+                     const space::Space* space, const std::string& space_file, std::uint64_t seed);
 
 }  // namespace hsicho::io
