@@ -1,12 +1,16 @@
 // hsicho run DECK.yaml [--out study.h5] [--resume]: the distributed study, and what it says as it
 // goes (rank 0): progress, the optimizer's decisions, the summary.
 #include <cmath>
+#include <ctime>
+#include <fstream>
 #include <iostream>
+#include <streambuf>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "hsicho/study/run.hpp"
+#include "hsicho/version.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
@@ -18,74 +22,123 @@ std::string clock_text(double seconds) {
   return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
 }
 
+// Writes to the terminal and, once the study file is known, to its log file as well.
+class TeeBuf : public std::streambuf {
+ public:
+  explicit TeeBuf(std::streambuf* a) : a_(a) {}
+  void also(std::streambuf* b) { b_ = b; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == EOF) return !EOF;
+    const bool ok = a_->sputc(static_cast<char>(c)) != EOF;
+    if (b_) b_->sputc(static_cast<char>(c));
+    return ok ? c : EOF;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (b_) b_->sputn(s, n);
+    return a_->sputn(s, n);
+  }
+  int sync() override {
+    if (b_) b_->pubsync();
+    return a_->pubsync();
+  }
+
+ private:
+  std::streambuf* a_;
+  std::streambuf* b_ = nullptr;
+};
+
 class TextObserver : public study::RunObserver {
  public:
+  // STUDY.h5.log beside the study file (like LAMMPS's log.lammps): the deck, where and how it
+  // ran, then every line the run prints. A resume appends.
+  void opened(const std::string& study_file, const std::string& deck_path,
+              const std::string& deck_text, int ranks, bool resume) override {
+    log_.open(study_file + ".log", std::ios::app);
+    if (!log_) {
+      std::cerr << "hsicho run: cannot write the log " << study_file << ".log (going on without)\n";
+      return;
+    }
+    const std::time_t t = std::time(nullptr);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    log_ << "==== hsicho " << kVersion << " (" << kGitCommit << "), " << when << ", "
+         << (resume ? "resumed" : "started") << " on " << ranks << " rank" << (ranks > 1 ? "s" : "")
+         << "\n==== deck " << deck_path << ":\n"
+         << deck_text << (deck_text.empty() || deck_text.back() == '\n' ? "" : "\n") << "==== run\n"
+         << std::flush;
+    out_tee_.also(log_.rdbuf());
+    err_tee_.also(log_.rdbuf());
+  }
   void resuming(std::size_t done, std::size_t files, std::size_t dropped) override {
-    std::cout << "resuming: " << done << " trainings already done (journals: " << files << " files"
-              << (dropped ? ", " + std::to_string(dropped) + " torn records dropped" : "") << ")\n";
+    out_ << "resuming: " << done << " trainings already done (journals: " << files << " files"
+         << (dropped ? ", " + std::to_string(dropped) + " torn records dropped" : "") << ")\n";
   }
   void stage_started(std::size_t k, std::size_t stages, std::size_t size) override {
-    std::cout << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings\n";
+    out_ << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings\n";
   }
   void training_started(std::size_t configs, std::size_t todo, int ranks, bool dynamic,
                         const std::string& journal) override {
-    std::cout << configs << " configurations, " << todo << " to train on " << ranks << " rank"
-              << (ranks > 1 ? "s" : "") << " (" << (dynamic ? "dynamic" : "static")
-              << " scheduling); journal " << journal << "\n"
-              << std::flush;
+    out_ << configs << " configurations, " << todo << " to train on " << ranks << " rank"
+         << (ranks > 1 ? "s" : "") << " (" << (dynamic ? "dynamic" : "static")
+         << " scheduling); journal " << journal << "\n"
+         << std::flush;
   }
   void progress(const study::Progress& p) override {
-    std::cout << "progress: " << p.done << "/" << p.total << " done, " << p.failed
-              << " failed, best validation error "
-              << (std::isfinite(p.best) ? fmt::format("{:.4g}", p.best) : std::string("-"))
-              << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n"
-              << std::flush;
+    out_ << "progress: " << p.done << "/" << p.total << " done, " << p.failed
+         << " failed, best validation error "
+         << (std::isfinite(p.best) ? fmt::format("{:.4g}", p.best) : std::string("-"))
+         << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n"
+         << std::flush;
   }
   void decisions(std::size_t after_stage, const std::vector<study::Decision>& d) override {
-    std::cout << "decisions after stage " << after_stage << ":\n";
+    out_ << "decisions after stage " << after_stage << ":\n";
     for (const auto& x : d)
-      std::cout << "  " << study::describe(x) << "\n";
+      out_ << "  " << study::describe(x) << "\n";
   }
   void final_started(std::size_t configs, std::size_t seeds, double epochs_factor) override {
-    std::cout << "\n== final: the " << configs << " best configurations, " << seeds
-              << " seeds, epochs x" << epochs_factor << "\n";
+    out_ << "\n== final: the " << configs << " best configurations, " << seeds << " seeds, epochs x"
+         << epochs_factor << "\n";
   }
   void stopped(std::size_t done, const std::string& resume_hint) override {
-    std::cerr << "hsicho run: stopped by a signal with " << done << " trainings done. "
-              << resume_hint << "\n";
+    err_ << "hsicho run: stopped by a signal with " << done << " trainings done. " << resume_hint
+         << "\n";
   }
   void finished(const study::RunSummary& s) override;
+
+ private:
+  std::ofstream log_;
+  TeeBuf out_tee_{std::cout.rdbuf()}, err_tee_{std::cerr.rdbuf()};
+  std::ostream out_{&out_tee_}, err_{&err_tee_};
 };
 
 void TextObserver::finished(const study::RunSummary& s) {
-  std::cout << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
-            << clock_text(s.seconds) << "\n";
+  out_ << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
+       << clock_text(s.seconds) << "\n";
   if (s.best.found) {
-    std::cout << "best"
-              << (s.optimized
-                      ? " (mean of " + std::to_string(s.final_seeds) + " seeds, final retraining)"
-                      : "")
-              << ": configuration " << s.best.config << ": " << s.best.values
-              << "\n      validation " << s.metric << " " << num(s.best.val_error) << ", test "
-              << num(s.best.test_error) << ", " << s.best.parameters << " parameters, "
-              << num(s.best.seconds, "{:.3g}") << " s\n";
+    out_ << "best"
+         << (s.optimized
+                 ? " (mean of " + std::to_string(s.final_seeds) + " seeds, final retraining)"
+                 : "")
+         << ": configuration " << s.best.config << ": " << s.best.values << "\n      validation "
+         << s.metric << " " << num(s.best.val_error) << ", test " << num(s.best.test_error) << ", "
+         << s.best.parameters << " parameters, " << num(s.best.seconds, "{:.3g}") << " s\n";
   }
   if (s.analysed) {
     const auto& an = s.analysis;
-    std::cout << "\nwhat matters" << (s.stages > 1 ? " in the last stage" : "")
-              << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n
-              << "):\n";
-    if (const auto w = hsic::goal_set_warning(an); !w.empty()) std::cout << "  " << w << "\n";
-    std::cout << ranking_table(an, false, "  ");
+    out_ << "\nwhat matters" << (s.stages > 1 ? " in the last stage" : "")
+         << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n << "):\n";
+    if (const auto w = hsic::goal_set_warning(an); !w.empty()) out_ << "  " << w << "\n";
+    out_ << ranking_table(an, false, "  ");
   } else {
-    std::cout << "\nno sensitivity analysis: " << s.analysis_problem << "\n";
+    out_ << "\nno sensitivity analysis: " << s.analysis_problem << "\n";
   }
-  std::cout << "\nstudy file: " << s.out << "\n"
-            << "look at it:  hsicho report " << s.out << "\n"
-            << "             hsicho analyze " << s.out
-            << " (other alpha, bandwidth, ... with options)\n"
-            << "             /usr/bin/python3 scripts/plot_study.py " << s.out << " (figures)\n"
-            << "             (layout: docs/hdf5.md)\n";
+  out_ << "\nstudy file: " << s.out << "\n"
+       << "look at it:  hsicho report " << s.out << "\n"
+       << "             hsicho analyze " << s.out << " (other alpha, bandwidth, ... with options)\n"
+       << "             /usr/bin/python3 scripts/plot_study.py " << s.out << " (figures)\n"
+       << "             (layout: docs/hdf5.md)\n";
 }
 
 }  // namespace

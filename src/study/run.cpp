@@ -112,6 +112,7 @@ class Driver {
     started_ = std::chrono::steady_clock::now();
     started_at_ = now_iso();
     scheduler_.open_journal(journal_dir_, fingerprint(deck_), options_.resume);
+    if (observer_) observer_->opened(out_, options_.deck, deck_.text, ranks_, options_.resume);
     install_stop_handlers();
     const std::vector<std::size_t> sizes =
         opt_.enabled ? opt_.stages : std::vector<std::size_t>{deck_.design.samples};

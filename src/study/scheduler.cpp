@@ -48,6 +48,18 @@ std::string lock_text() {
   return j.dump();
 }
 
+// Whether a process of this host is alive: it exists and is not a zombie (a rank killed with
+// SIGKILL stays a zombie until reaped, and in a container nobody may reap it).
+bool process_alive(long pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  const auto close = line.rfind(')');          // the name may hold spaces and parentheses
+  return close == std::string::npos || close + 2 >= line.size() ||
+         (line[close + 2] != 'Z' && line[close + 2] != 'X');
+}
+
 // "" when the lock is stale or absent; else who holds it. A lock is stale when its process is
 // gone from this host, or when it is this very Slurm job's (a requeued job keeps its id).
 std::string live_holder(const fs::path& lock) {
@@ -63,9 +75,7 @@ std::string live_holder(const fs::path& lock) {
   const long pid = j.value("pid", 0L);
   const char* ours = std::getenv("SLURM_JOB_ID");
   if (!job.empty() && ours && job == ours) return "";
-  if (host == parallel::this_host() && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 &&
-      errno == ESRCH)
-    return "";
+  if (host == parallel::this_host() && pid > 0 && !process_alive(pid)) return "";
   return "host " + host + ", pid " + std::to_string(pid) +
          (job.empty() ? std::string() : ", Slurm job " + job);
 }

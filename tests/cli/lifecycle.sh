@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A study's life (issue 18): a deck without a study block runs and resumes; a second run on a
+# A study's life (issue 18): a deck without a study block runs and resumes, with its log file
+# beside the study file; a second run on a
 # live study is refused, with or without --resume; Ctrl-C (SIGINT) stops like SIGTERM, counting
 # every finished training; the lock of a run killed with SIGKILL is stale, and so is the lock of
 # this very Slurm job (a requeued job keeps its id).
@@ -33,11 +34,18 @@ out=$(cat first.log)
 contains "  saying so and counting every finished training" "stopped by a signal with $done_now trainings done"
 contains "  with the resume command" "hsicho run $tmp/slow.yaml --resume"
 check "  and the lock is gone" 0 test ! -e slow.h5.journal/lock
+out=$(cat slow.h5.log)
+contains "the log beside the study file echoes the deck" "==== deck $tmp/slow.yaml:"
+contains "  and holds the progress" "progress: 1/12 done"
+contains "  and the stop" "stopped by a signal with $done_now trainings done"
 
 # A run killed with SIGKILL leaves its lock; the process is gone, so the lock is stale.
 "$hsicho" run "$tmp/slow.yaml" --resume >second.log 2>&1 &
 second=$!
-sleep 1
+for _ in $(seq 400); do
+  [ -e slow.h5.journal/lock ] && break
+  sleep 0.05
+done
 kill -9 $second
 wait $second 2>/dev/null
 check "a SIGKILL leaves the lock behind" 0 test -e slow.h5.journal/lock
@@ -45,6 +53,9 @@ check "a SIGKILL leaves the lock behind" 0 test -e slow.h5.journal/lock
 printf '{"host":"%s","pid":1,"slurm_job_id":"4242"}\n' "$(hostname)" >slow.h5.journal/lock
 check "a requeued Slurm job takes over its own lock" 0 env SLURM_JOB_ID=4242 "$hsicho" run "$tmp/slow.yaml" --resume
 contains "  and finishes the study" "done: 12 trainings"
+out=$(cat slow.h5.log)
+contains "the log appends the resumed runs" "resumed on 1 rank"
+contains "  to their end" "study file: slow.h5"
 check "the lock is removed at the end" 0 test ! -e slow.h5.journal/lock
 printf '{"host":"%s","pid":1,"slurm_job_id":""}\n' "$(hostname)" >slow.h5.journal/lock
 check "a live process's lock is respected" 2 "$hsicho" run "$tmp/slow.yaml" --resume

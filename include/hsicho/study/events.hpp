@@ -47,6 +47,9 @@ struct RunSummary {
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
+  // The run has its study file and journal (checked, locked): before any training.
+  virtual void opened(const std::string& /*study_file*/, const std::string& /*deck_path*/,
+                      const std::string& /*deck_text*/, int /*ranks*/, bool /*resume*/) {}
   virtual void resuming(std::size_t /*done*/, std::size_t /*files*/, std::size_t /*dropped*/) {}
   virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/) {}
   virtual void training_started(std::size_t /*configs*/, std::size_t /*todo*/, int /*ranks*/,
