@@ -250,9 +250,11 @@ class Driver {
     return scheduler_.train_all(batch);
   }
 
+  // Exit status 3: stopped by a signal, to be resumed (batch scripts requeue on it, and on
+  // nothing else).
   int stopped() {
     if (observer_) observer_->stopped(scheduler_.results().size(), resume_hint());
-    return 1;
+    return 3;
   }
 
   // Rank 0: the study file, then the summary for the observer.

@@ -28,7 +28,7 @@ check "  also with --resume" 2 "$hsicho" run "$tmp/slow.yaml" --resume
 kill -INT $first
 wait $first
 rc=$?
-check "Ctrl-C stops the run with exit 1" 0 test "$rc" -eq 1
+check "Ctrl-C stops the run with exit 3 (stopped, to resume)" 0 test "$rc" -eq 3
 done_now=$(records slow.h5)
 out=$(cat first.log)
 contains "  saying so and counting every finished training" "stopped by a signal with $done_now trainings done"
