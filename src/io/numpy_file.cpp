@@ -3,6 +3,7 @@
 // which numpy.savez writes for large arrays). zlib inflates and checks each member's CRC.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -107,64 +108,42 @@ Dtype read_dtype(const std::string& header, const std::string& file) {
   return d;
 }
 
-double element(const char* p, const Dtype& d) {
-  char buf[8];
-  std::memcpy(buf, p, static_cast<std::size_t>(d.size));
-  if (d.order == '>') {
-    for (int a = 0, b = d.size - 1; a < b; ++a, --b)
-      std::swap(buf[a], buf[b]);
+// The array's values in the file's order, converted to double: one loop per stored type.
+template <class T>
+void read_values(const char* p, std::size_t count, bool swap, std::vector<double>& out) {
+  for (std::size_t k = 0; k < count; ++k) {
+    char buf[sizeof(T)];
+    std::memcpy(buf, p + k * sizeof(T), sizeof(T));
+    if (swap) std::reverse(buf, buf + sizeof(T));  // big-endian ('>') on this little-endian host
+    T v;
+    std::memcpy(&v, buf, sizeof(T));
+    out[k] = static_cast<double>(v);
   }
-  switch (d.kind) {
-    case 'f':
-      if (d.size == 4) {
-        float f;
-        std::memcpy(&f, buf, 4);
-        return f;
-      } else {
-        double f;
-        std::memcpy(&f, buf, 8);
-        return f;
-      }
-    case 'i':
-      switch (d.size) {
-        case 1:
-          return static_cast<double>(static_cast<std::int8_t>(buf[0]));
-        case 2: {
-          std::int16_t v;
-          std::memcpy(&v, buf, 2);
-          return v;
-        }
-        case 4: {
-          std::int32_t v;
-          std::memcpy(&v, buf, 4);
-          return v;
-        }
-        default: {
-          std::int64_t v;
-          std::memcpy(&v, buf, 8);
-          return static_cast<double>(v);
-        }
-      }
+}
+
+void read_values(const char* p, std::size_t count, const Dtype& d, std::vector<double>& out) {
+  const bool swap = d.order == '>';
+  switch ((d.kind == 'f' ? 0 : d.kind == 'i' ? 10 : 20) + d.size) {
+    case 4:
+      return read_values<float>(p, count, swap, out);
+    case 8:
+      return read_values<double>(p, count, swap, out);
+    case 11:
+      return read_values<std::int8_t>(p, count, swap, out);
+    case 12:
+      return read_values<std::int16_t>(p, count, swap, out);
+    case 14:
+      return read_values<std::int32_t>(p, count, swap, out);
+    case 18:
+      return read_values<std::int64_t>(p, count, swap, out);
+    case 21:
+      return read_values<std::uint8_t>(p, count, swap, out);
+    case 22:
+      return read_values<std::uint16_t>(p, count, swap, out);
+    case 24:
+      return read_values<std::uint32_t>(p, count, swap, out);
     default:
-      switch (d.size) {
-        case 1:
-          return static_cast<double>(static_cast<std::uint8_t>(buf[0]));
-        case 2: {
-          std::uint16_t v;
-          std::memcpy(&v, buf, 2);
-          return v;
-        }
-        case 4: {
-          std::uint32_t v;
-          std::memcpy(&v, buf, 4);
-          return v;
-        }
-        default: {
-          std::uint64_t v;
-          std::memcpy(&v, buf, 8);
-          return static_cast<double>(v);
-        }
-      }
+      return read_values<std::uint64_t>(p, count, swap, out);
   }
 }
 
@@ -218,58 +197,11 @@ Array parse_npy(std::string_view b, const std::string& name) {
                      "file: use .npz for that)");
   }
   a.values.resize(count);
-  const char* p = b.data() + data;
-  if ((!fortran || a.shape.size() == 1) && d.order != '>') {
-    // The common case, little-endian in C order: one loop per type.
-    const auto copy = [&](auto type) {
-      using T = decltype(type);
-      for (std::size_t k = 0; k < count; ++k) {
-        T v;
-        std::memcpy(&v, p + k * sizeof(T), sizeof(T));
-        a.values[k] = static_cast<double>(v);
-      }
-    };
-    const int code = (d.kind == 'f' ? 0 : d.kind == 'i' ? 10 : 20) + d.size;
-    switch (code) {
-      case 4:
-        copy(float{});
-        break;
-      case 8:
-        copy(double{});
-        break;
-      case 11:
-        copy(std::int8_t{});
-        break;
-      case 12:
-        copy(std::int16_t{});
-        break;
-      case 14:
-        copy(std::int32_t{});
-        break;
-      case 18:
-        copy(std::int64_t{});
-        break;
-      case 21:
-        copy(std::uint8_t{});
-        break;
-      case 22:
-        copy(std::uint16_t{});
-        break;
-      case 24:
-        copy(std::uint32_t{});
-        break;
-      default:
-        copy(std::uint64_t{});
-        break;
-    }
-    return a;
-  }
-  if (!fortran || a.shape.size() == 1) {
-    for (std::size_t k = 0; k < count; ++k)
-      a.values[k] = element(p + k * static_cast<std::size_t>(d.size), d);
-    return a;
-  }
+  read_values(b.data() + data, count, d, a.values);
+  if (!fortran || a.shape.size() == 1) return a;
   // Fortran order (np.save of a transposed array): the first index varies fastest on disk.
+  const std::vector<double> disk = std::move(a.values);
+  a.values.resize(count);
   std::vector<std::size_t> index(a.shape.size(), 0), stride(a.shape.size(), 1);
   for (std::size_t k = 1; k < a.shape.size(); ++k)
     stride[k] = stride[k - 1] * a.shape[k - 1];
@@ -277,7 +209,7 @@ Array parse_npy(std::string_view b, const std::string& name) {
     std::size_t offset = 0;
     for (std::size_t j = 0; j < index.size(); ++j)
       offset += index[j] * stride[j];
-    a.values[k] = element(p + offset * static_cast<std::size_t>(d.size), d);
+    a.values[k] = disk[offset];
     for (std::size_t j = index.size(); j-- > 0;) {  // the C-order successor of index
       if (++index[j] < a.shape[j]) break;
       index[j] = 0;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -253,10 +254,11 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
   try {
     // Every configuration's data, also of those already done: a resumed study checks that its
     // files did not change and records them again in the study file.
+    std::set<const train::DataSet*> checked;  // the sources file is read once per data set
     for (const auto& spec : specs) {
       const auto& data = data_for(spec.data);
       train::check_fits(deck_, spec, data);
-      if (rank_ == 0) check_sources(data.sources);
+      if (rank_ == 0 && checked.insert(&data).second) check_sources(data.sources);
     }
     for (auto k : todo)
       train::choose_device(specs[k].optim.device, local_rank);

@@ -27,7 +27,8 @@ io::StudyData sample() {
   s.started = "2026-12-01T10:00:00Z";
   s.finished = "2026-12-01T10:05:00Z";
   s.hosts = "node-1,node-2";
-  s.sources = {{"/data/sim.h5", 5000000000ull, 1796135015, 0xdfd1b9c0u}, {"/data/val.csv", 12, 7, 0}};
+  s.sources = {{"/data/sim.h5", 5000000000ull, 1796135015, 0xdfd1b9c0u},
+               {"/data/val.csv", 12, 7, 0}};
   s.ranks = 3;
   s.seed = (std::int64_t{1} << 62) + 7;  // beyond a double's 53 bits: must come back exactly
   s.complete = true;

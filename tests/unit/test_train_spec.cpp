@@ -41,8 +41,8 @@ TEST_CASE("space values override the deck's blocks", "[train][spec]") {
       "data: {name: runge}\ntraining: {lr: 0.05}\nspace:\n  - {name: lr, type: log, range: "
       "[0.001, 0.1]}\n",
       "shadowed.yaml");
-  CHECK_THROWS_WITH(check_space_keys(shadowed), Catch::Contains("shadowed.yaml:2:12") &&
-                                                    Catch::Contains("'lr' is never used"));
+  CHECK_THROWS_WITH(check_space_keys(shadowed),
+                    Catch::Contains("shadowed.yaml:2:12") && Catch::Contains("'lr' is never used"));
 }
 
 TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") {
