@@ -106,6 +106,13 @@ void declare(CLI::App& app, Invocation& inv) {
   report->add_option("STUDY", inv.report.study, "the HDF5 study file")->required();
   report->add_flag("--json", inv.report.json, "the report as JSON");
 
+  auto* status = app.add_subcommand(
+      "status", "where a study stands, also while it runs: done, left, rate, best, ranks");
+  status->add_option("STUDY", inv.status.study, "the study file (FILE.h5) or its journal folder")
+      ->required();
+  status->add_flag("--json", inv.status.json, "the status as JSON");
+  status->footer("Safe while the run writes: it only reads the journal folder (FILE.h5.journal).");
+
   auto* exp = app.add_subcommand("export", "one row per training (typed values, results)");
   exp->add_option("STUDY", inv.export_.study, "the HDF5 study file")->required();
   exp->add_flag("--csv", inv.export_.csv, "write CSV to standard output")->required();

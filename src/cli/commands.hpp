@@ -13,5 +13,6 @@ int cmd_eval(const EvalArgs& args, const Context& ctx);
 int cmd_run(const RunArgs& args, const Context& ctx);
 int cmd_report(const ReportArgs& args, const Context& ctx);
 int cmd_export(const ExportArgs& args, const Context& ctx);
+int cmd_status(const StatusArgs& args, const Context& ctx);
 
 }  // namespace hsicho::cli

@@ -14,6 +14,9 @@ namespace hsicho::cli {
 // A number for people: '-' for NaN, inf for infinities, else `spec` (fmt syntax, e.g. {:.3e}).
 std::string num(double v, const char* spec = "{:.4g}");
 
+// HH:MM:SS; "?" when unknown (negative or not finite).
+std::string clock_text(double seconds);
+
 // Left-aligned columns, two spaces apart, each line after `indent`, trailing blanks trimmed.
 std::string table(const std::vector<std::vector<std::string>>& rows,
                   const std::string& indent = "");

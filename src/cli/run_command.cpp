@@ -16,12 +16,6 @@
 namespace hsicho::cli {
 namespace {
 
-std::string clock_text(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  const long s = std::lround(seconds);
-  return fmt::format("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
-}
-
 // Writes to the terminal and, once the study file is known, to its log file as well.
 class TeeBuf : public std::streambuf {
  public:
@@ -74,6 +68,10 @@ class TextObserver : public study::RunObserver {
   void resuming(std::size_t done, std::size_t files, std::size_t dropped) override {
     out_ << "resuming: " << done << " trainings already done (journals: " << files << " files"
          << (dropped ? ", " + std::to_string(dropped) + " torn records dropped" : "") << ")\n";
+  }
+  void extended(std::size_t from, std::size_t to) override {
+    out_ << "extending the study: design.samples " << from << " -> " << to << " (" << to - from
+         << " new configurations in the space the first " << from << " left empty)\n";
   }
   void stage_started(std::size_t k, std::size_t stages, std::size_t size) override {
     out_ << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings\n";

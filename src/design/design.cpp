@@ -4,6 +4,30 @@
 
 namespace hsicho::design {
 
+namespace {
+
+// Discrete columns sit at the middle of their strata (levels balanced exactly).
+std::vector<bool> centered_columns(const space::Space& space) {
+  std::vector<bool> centered(space.dimension());
+  for (std::size_t c = 0; c < centered.size(); ++c)
+    centered[c] = space[space.free_columns()[c]].levels() > 0;
+  return centered;
+}
+
+// The configurations of rows first.. of design.unit.
+void add_configs(const space::Space& space, Design& design, std::size_t first) {
+  const auto n = static_cast<std::size_t>(design.unit.rows()), d = space.dimension();
+  design.configs.reserve(n);
+  std::vector<double> row(d);
+  for (std::size_t i = first; i < n; ++i) {
+    for (std::size_t c = 0; c < d; ++c)
+      row[c] = design.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
+    design.configs.push_back(space.config_at(row.data()));
+  }
+}
+
+}  // namespace
+
 Design make_design(const space::Space& space, const space::DesignSettings& settings,
                    std::uint64_t seed) {
   const std::size_t n = settings.samples, d = space.dimension();
@@ -11,21 +35,30 @@ Design make_design(const space::Space& space, const space::DesignSettings& setti
   Rng rng(seed, 1);
   Design design;
   if (settings.method == space::DesignMethod::Lhs) {
-    std::vector<bool> centered(d);
-    for (std::size_t c = 0; c < d; ++c)
-      centered[c] = space[space.free_columns()[c]].levels() > 0;
-    design.unit = latin_hypercube(n, d, rng, centered);
+    design.unit = latin_hypercube(n, d, rng, centered_columns(space));
     design.search = improve_design(design.unit, settings.criterion, settings.iterations, rng);
   } else {
     design.unit = random_design(n, d, rng);
   }
-  design.configs.reserve(n);
-  std::vector<double> row(d);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t c = 0; c < d; ++c)
-      row[c] = design.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
-    design.configs.push_back(space.config_at(row.data()));
+  add_configs(space, design, 0);
+  return design;
+}
+
+Design extend_design(const space::Space& space, const Design& base, std::size_t n,
+                     const space::DesignSettings& settings, Rng& rng) {
+  const auto n0 = static_cast<std::size_t>(base.unit.rows());
+  Design design;
+  design.configs = base.configs;
+  if (settings.method == space::DesignMethod::Lhs) {
+    design.unit = augment_latin_hypercube(base.unit, n, rng, centered_columns(space));
+    design.search = improve_design(design.unit, settings.criterion, settings.iterations, rng, n0);
+  } else {
+    design.unit.resize(static_cast<Eigen::Index>(n), base.unit.cols());
+    design.unit.topRows(static_cast<Eigen::Index>(n0)) = base.unit;
+    design.unit.bottomRows(static_cast<Eigen::Index>(n - n0)) =
+        random_design(n - n0, static_cast<std::size_t>(base.unit.cols()), rng);
   }
+  add_configs(space, design, n0);
   return design;
 }
 

@@ -22,6 +22,36 @@ Eigen::MatrixXd latin_hypercube(std::size_t n, std::size_t d, Rng& rng,
   return x;
 }
 
+Eigen::MatrixXd augment_latin_hypercube(const Eigen::MatrixXd& x, std::size_t n, Rng& rng,
+                                        const std::vector<bool>& centered) {
+  const auto n0 = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
+  Eigen::MatrixXd out(n, d);
+  out.topRows(static_cast<Eigen::Index>(n0)) = x;
+  const std::size_t m = n - n0;
+  std::vector<char> used(n);
+  std::vector<std::size_t> empty;
+  for (std::size_t c = 0; c < d; ++c) {
+    std::fill(used.begin(), used.end(), 0);
+    for (std::size_t i = 0; i < n0; ++i) {
+      const double s = std::floor(x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) *
+                                  static_cast<double>(n));
+      used[static_cast<std::size_t>(std::clamp(s, 0.0, static_cast<double>(n - 1)))] = 1;
+    }
+    empty.clear();
+    for (std::size_t s = 0; s < n; ++s) {
+      if (!used[s]) empty.push_back(s);
+    }
+    rng.shuffle(empty.data(), empty.size());  // a random subset of m, in a random order
+    const bool mid = c < centered.size() && centered[c];
+    for (std::size_t i = 0; i < m; ++i) {
+      const double offset = mid ? 0.5 : rng.uniform();
+      out(static_cast<Eigen::Index>(n0 + i), static_cast<Eigen::Index>(c)) =
+          (static_cast<double>(empty[i]) + offset) / static_cast<double>(n);
+    }
+  }
+  return out;
+}
+
 Eigen::MatrixXd random_design(std::size_t n, std::size_t d, Rng& rng) {
   Eigen::MatrixXd x(n, d);
   for (std::size_t i = 0; i < n; ++i) {

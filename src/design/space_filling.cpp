@@ -195,14 +195,17 @@ class Maximin {
 };
 
 template <class Criterion>
-SearchReport anneal(Eigen::MatrixXd& x, Criterion& crit, std::size_t iterations, Rng& rng) {
-  const auto n = static_cast<std::uint64_t>(x.rows()), d = static_cast<std::uint64_t>(x.cols());
+SearchReport anneal(Eigen::MatrixXd& x, Criterion& crit, std::size_t iterations, Rng& rng,
+                    std::uint64_t first) {
+  const auto n = static_cast<std::uint64_t>(x.rows()) - first,
+             d = static_cast<std::uint64_t>(x.cols());
   SearchReport report;
   auto pick = [&](Eigen::Index& a, Eigen::Index& b, Eigen::Index& c) {
     c = static_cast<Eigen::Index>(rng.below(d));
     a = static_cast<Eigen::Index>(rng.below(n));
     b = static_cast<Eigen::Index>(rng.below(n - 1));
     if (b >= a) ++b;
+    a += static_cast<Eigen::Index>(first), b += static_cast<Eigen::Index>(first);
   };
   // Temperature in units of relative change of the criterion: start where a typical uphill
   // swap is often accepted, end where practically none is (a greedy finish).
@@ -245,19 +248,20 @@ std::size_t automatic_iterations(std::size_t n, std::size_t d) {
 }  // namespace
 
 SearchReport improve_design(Eigen::MatrixXd& x, space::DesignCriterion criterion,
-                            std::size_t iterations, Rng& rng) {
+                            std::size_t iterations, Rng& rng, std::size_t first_free) {
   const auto n = static_cast<std::size_t>(x.rows()), d = static_cast<std::size_t>(x.cols());
   SearchReport report;
-  if (criterion == space::DesignCriterion::None || n < 2 || d == 0) return report;
+  if (criterion == space::DesignCriterion::None || n < first_free + 2 || d == 0) return report;
   if (n > kMaxSearchPoints) {
     report.skipped = true;
     return report;
   }
-  if (iterations == 0) iterations = automatic_iterations(n, d);
+  // Tries in proportion to the entries that may move.
+  if (iterations == 0) iterations = automatic_iterations(n, d) * (n - first_free) / n;
   if (criterion == space::DesignCriterion::Discrepancy) {
     report.initial = centered_discrepancy(x);
     Discrepancy crit(x);
-    const auto r = anneal(x, crit, iterations, rng);
+    const auto r = anneal(x, crit, iterations, rng, first_free);
     report.tried = r.tried, report.accepted = r.accepted;
     report.final = centered_discrepancy(x);
     report.tracked = crit.value();
@@ -265,7 +269,7 @@ SearchReport improve_design(Eigen::MatrixXd& x, space::DesignCriterion criterion
   } else {
     report.initial = min_distance(x);
     Maximin crit(x);
-    const auto r = anneal(x, crit, iterations, rng);
+    const auto r = anneal(x, crit, iterations, rng, first_free);
     report.tried = r.tried, report.accepted = r.accepted;
     report.final = min_distance(x);
     report.tracked = crit.value();

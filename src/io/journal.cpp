@@ -45,6 +45,7 @@ std::string header_line(const std::string& fingerprint) {
 std::string format_record(const JournalRecord& rec) {
   Json j = {{"config", rec.config}};
   j.update(record_to_json(rec.result, NonFinite::Text));  // exact: inf and nan as text
+  if (rec.finished > 0) j["journal_time"] = rec.finished;
   // One line: dump() escapes tabs and newlines inside strings.
   const std::string body = j.dump(-1, ' ', false, Json::error_handler_t::replace);
   return body + '\t' + crc_of(body);
@@ -60,6 +61,7 @@ bool parse_record(const std::string& line, JournalRecord& rec) {
     if (!j.is_object() || !j.contains("config") || !j["config"].is_number_unsigned()) return false;
     rec.config = j["config"].get<std::size_t>();
     rec.result = record_from_json(j);
+    rec.finished = j.value("journal_time", 0.0);
   } catch (const std::exception&) {
     return false;
   }
@@ -146,7 +148,7 @@ JournalContents read_journals(const std::string& dir, const std::string& fingerp
       const bool complete = !in.eof();
       if (first) {
         if (!complete) break;  // a torn header (killed, or a full disk): nothing was recorded
-        if (line != header_line(fingerprint)) foreign_header(file, line);
+        if (!fingerprint.empty() && line != header_line(fingerprint)) foreign_header(file, line);
         first = false;
         continue;
       }

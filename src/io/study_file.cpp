@@ -191,6 +191,7 @@ void write_study(const std::string& path, const StudyData& s) {
     h5::write_doubles(c, "normalized", s.normalized, d);
     h5::write_int64s(c, "seed", s.seeds);
     h5::write_int64s(c, "stage", s.stage);
+    if (!s.design_sizes.empty()) h5::write_int64s(c, "design_sizes", s.design_sizes);
 
     auto r = h5::create_group(f, "results");
     h5::write_attribute(r, "metric", s.metric);
@@ -348,6 +349,7 @@ StudyData read_study_unchecked(const std::string& path) {
   s.normalized = h5::read_doubles(c, "normalized");
   s.seeds = h5::read_int64s(c, "seed");
   s.stage = h5::read_int64s(c, "stage");
+  if (h5::exists(c, "design_sizes")) s.design_sizes = h5::read_int64s(c, "design_sizes");
 
   auto r = h5::open_group(f, "results");
   s.metric = h5::read_string_attribute(r, "metric");

@@ -18,37 +18,13 @@
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/plan.hpp"
 #include "hsicho/study/stage.hpp"
 #include "scheduler.hpp"
 #include "study_writer.hpp"
 
 namespace hsicho::study {
 namespace {
-
-std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull) {
-  for (unsigned char c : s)
-    h = (h ^ c) * 0x100000001B3ull;
-  return h;
-}
-
-// What the results depend on: data, model, training, space, design and seed. The study's name,
-// output and analysis settings may change between a run and its resume.
-std::string fingerprint(const space::Deck& deck) {
-  std::ostringstream s;
-  s << deck.data.canonical << '\n'
-    << deck.model.canonical << '\n'
-    << deck.training.canonical << '\n'
-    << (deck.optimize.present ? deck.optimize.canonical : std::string()) << '\n';
-  for (const auto& p : deck.space.params()) {
-    s << p.name << '|' << space::type_name(p.type) << '|' << p.describe_domain() << '|'
-      << (p.condition ? p.condition->text : "") << '|'
-      << (p.default_value ? space::to_text(*p.default_value) : "") << '\n';
-  }
-  s << space::method_name(deck.design.method) << '|' << deck.design.samples << '|'
-    << space::criterion_name(deck.design.criterion) << '|' << deck.design.iterations << '|'
-    << deck.study.seed;
-  return fmt::format("{:016x}", fnv(s.str()));
-}
 
 // The study as a sequence of stages (one for a plain study or a baseline, several for the
 // HSIC-guided optimizer), then the optimizer's final retraining, then the study file.
@@ -111,11 +87,31 @@ class Driver {
   int run() {
     started_ = std::chrono::steady_clock::now();
     started_at_ = now_iso();
-    scheduler_.open_journal(journal_dir_, fingerprint(deck_), options_.resume);
-    if (observer_) observer_->opened(out_, options_.deck, deck_.text, ranks_, options_.resume);
+    std::size_t grew_from = 0;
+    scheduler_.lock_journal(journal_dir_, options_.resume, [&] {
+      const auto before = options_.resume ? read_plan(journal_dir_) : std::nullopt;
+      Plan plan = settle_plan(before, deck_, opt_.enabled, planned_trainings());
+      plan.deck = options_.deck;
+      plan.out = out_;
+      plan.started = started_at_;
+      plan.started_time =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      plan.ranks = ranks_;
+      write_plan(journal_dir_, plan);
+      if (before && before->samples.back() < plan.samples.back())
+        grew_from = before->samples.back();
+    });
+    plan_ = *read_plan(journal_dir_);  // rank 0's, on every rank
+    if (observer_) {
+      observer_->opened(out_, options_.deck, deck_.text, ranks_, options_.resume);
+      if (grew_from) observer_->extended(grew_from, plan_.samples.back());
+    }
+    scheduler_.open_journal(identity_fingerprint(plan_.identity, plan_.samples.front()),
+                            options_.resume);
     install_stop_handlers();
     const std::vector<std::size_t> sizes =
-        opt_.enabled ? opt_.stages : std::vector<std::size_t>{deck_.design.samples};
+        opt_.enabled ? opt_.stages : std::vector<std::size_t>{plan_.samples.back()};
     space::Space current = deck_.space;
     std::size_t first = 0;
     for (std::size_t k = 0; k < sizes.size(); ++k) {
@@ -139,7 +135,9 @@ class Driver {
     st.first = first;
     st.alpha = opt_.enabled ? opt_.alpha[k] : analysis_.alpha;
     const auto design =
-        make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k);
+        opt_.enabled
+            ? make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k)
+            : make_extended_design(st.space, deck_.design, deck_.study.seed, plan_.samples);
     st.configs = design.configs;
     st.unit = design.unit;
     if (observer_ && stages > 1) observer_->stage_started(k, stages, st.configs.size());
@@ -173,6 +171,15 @@ class Driver {
     st.decisions = d.decisions;
     if (observer_) observer_->decisions(k + 1, d.decisions);
     return d.next;
+  }
+
+  // Trainings in all: the design's, or the optimizer's stages and final retraining (at most).
+  std::size_t planned_trainings() const {
+    if (!opt_.enabled) return deck_.design.samples;
+    std::size_t n = opt_.final_top * opt_.final_seeds;
+    for (auto s : opt_.stages)
+      n += s;
+    return n;
   }
 
   // What the built-in trainer makes of a configuration (with a command: only its seed).
@@ -272,6 +279,7 @@ class Driver {
     parts.hosts = hosts_;
     parts.sources = scheduler_.data_sources();
     parts.ranks = ranks_;
+    if (!opt_.enabled) parts.design_sizes = plan_.samples;
     const Winner winner = pick_winner(parts);
     io::write_study(out_, assemble_study(parts, winner));
 
@@ -301,6 +309,7 @@ class Driver {
   OptimizeSettings opt_;
   hsic::Options analysis_;
   std::string out_, journal_dir_;
+  Plan plan_;
   std::vector<Stage> stages_;
   std::vector<std::size_t> final_configs_;
   std::size_t final_first_ = 0;

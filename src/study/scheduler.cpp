@@ -21,6 +21,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
+#include "hsicho/study/journal_lock.hpp"
 #include "hsicho/train/trainer.hpp"
 
 namespace hsicho::study {
@@ -40,45 +41,15 @@ extern "C" void on_stop_signal(int sig) {
   }
 }
 
-// The lock of a study's journal folder: which live run writes it.
-std::string lock_text() {
-  const char* job = std::getenv("SLURM_JOB_ID");
-  nlohmann::json j = {{"host", parallel::this_host()},
-                      {"pid", static_cast<long>(::getpid())},
-                      {"slurm_job_id", job ? job : ""}};
-  return j.dump();
-}
-
-// Whether a process of this host is alive: it exists and is not a zombie (a rank killed with
-// SIGKILL stays a zombie until reaped, and in a container nobody may reap it).
-bool process_alive(long pid) {
-  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
-  const auto close = line.rfind(')');          // the name may hold spaces and parentheses
-  return close == std::string::npos || close + 2 >= line.size() ||
-         (line[close + 2] != 'Z' && line[close + 2] != 'X');
-}
-
 // "" when the lock is stale or absent; else who holds it. A lock is stale when its process is
 // gone from this host, or when it is this very Slurm job's (a requeued job keeps its id).
-std::string live_holder(const fs::path& lock) {
-  std::ifstream in(lock);
-  if (!in) return "";
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception&) {
-    return "";  // torn by a kill while it was written: nobody holds it
-  }
-  const std::string host = j.value("host", ""), job = j.value("slurm_job_id", "");
-  const long pid = j.value("pid", 0L);
+std::string live_holder(const fs::path& path) {
+  const auto lock = read_lock(path.string());
+  if (!lock) return "";
   const char* ours = std::getenv("SLURM_JOB_ID");
-  if (!job.empty() && ours && job == ours) return "";
-  if (host == parallel::this_host() && pid > 0 && !process_alive(pid)) return "";
-  return "host " + host + ", pid " + std::to_string(pid) +
-         (job.empty() ? std::string() : ", Slurm job " + job);
+  if (!lock->slurm_job_id.empty() && ours && lock->slurm_job_id == ours) return "";
+  if (liveness(*lock) == Liveness::Gone) return "";
+  return describe(*lock);
 }
 
 // What identifies a data set: configurations that agree on it share one copy in memory.
@@ -146,9 +117,9 @@ Scheduler::~Scheduler() {
   }
 }
 
-void Scheduler::open_journal(const std::string& dir, const std::string& fingerprint, bool resume) {
+void Scheduler::lock_journal(const std::string& dir, bool resume,
+                             const std::function<void()>& settle) {
   journal_dir_ = dir;
-  fingerprint_ = fingerprint;
   // Rank 0 decides (one file system check, one lock) and the ranks agree on the outcome.
   std::string problem;
   if (rank_ == 0) {
@@ -169,18 +140,29 @@ void Scheduler::open_journal(const std::string& dir, const std::string& fingerpr
       if (!out) problem = "cannot write '" + lock.string() + "'";
       owns_lock_ = out.good();
     }
+    if (problem.empty()) {
+      try {
+        settle();
+      } catch (const InputError& e) {
+        problem = e.what();
+      }
+    }
   }
   if (parallel::any_rank(!problem.empty()))
     throw InputError(problem.empty() ? "rank 0 could not open the journal (above)" : problem);
   parallel::barrier();
+}
+
+void Scheduler::open_journal(const std::string& fingerprint, bool resume) {
+  fingerprint_ = fingerprint;
   if (resume) {
-    const auto old = io::read_journals(dir, fingerprint);
+    const auto old = io::read_journals(journal_dir_, fingerprint);
     for (const auto& r : old.records)
       results_.emplace(r.config, r);
     if (observer_) observer_->resuming(results_.size(), old.files.size(), old.dropped);
   }
   parallel::barrier();
-  journal_ = std::make_unique<io::JournalWriter>(dir, rank_, fingerprint);
+  journal_ = std::make_unique<io::JournalWriter>(journal_dir_, rank_, fingerprint);
 }
 
 const train::DataSet& Scheduler::data_for(const train::DataSpec& d) {
@@ -332,7 +314,10 @@ bool Scheduler::train_all(const Batch& batch) {
       Record& r = *result;
       r.rank = rank_;
       r.host = host_;
-      journal_->append({ids[pos], r});  // on disk before the next training starts
+      const double now =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      journal_->append({ids[pos], r, now});  // on disk before the next training starts
       queue.record(r.status != "ok", r.val_error);
       if (observer_) report(false);
     }

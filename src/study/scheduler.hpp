@@ -3,6 +3,7 @@
 // and progress events. Every rank holds one; rank 0's reports to the observer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,9 +34,13 @@ class Scheduler {
   Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer);
   ~Scheduler();
 
-  // Creates the journal folder (refusing an earlier run's unless resuming) and, when resuming,
-  // takes every record already there. Collective.
-  void open_journal(const std::string& dir, const std::string& fingerprint, bool resume);
+  // Creates the journal folder (refusing an earlier run's unless resuming, and a live run's) and
+  // takes its lock; then rank 0 runs `settle` (the plan: may throw InputError, which every rank
+  // then throws). Collective.
+  void lock_journal(const std::string& dir, bool resume, const std::function<void()>& settle);
+  // When resuming, takes every record already in the journals (whose header must carry
+  // `fingerprint`); then opens this rank's journal. Collective.
+  void open_journal(const std::string& fingerprint, bool resume);
 
   // Trains the ids that have no result yet; then every rank reads every journal. Returns false
   // when a rank was asked to stop (SIGTERM, SIGUSR1). Collective.

@@ -418,4 +418,16 @@ design::Design make_stage_design(const space::Space& space, const space::DesignS
                              k == 0 ? study_seed : config_seed(study_seed, 1000003 * k));
 }
 
+design::Design make_extended_design(const space::Space& space, space::DesignSettings settings,
+                                    std::uint64_t study_seed,
+                                    const std::vector<std::size_t>& sizes) {
+  settings.samples = sizes.at(0);
+  auto design = make_stage_design(space, settings, study_seed, 0);
+  for (std::size_t j = 1; j < sizes.size(); ++j) {
+    Rng rng(config_seed(study_seed, 2000003 * j), sizes[j]);
+    design = design::extend_design(space, design, sizes[j], settings, rng);
+  }
+  return design;
+}
+
 }  // namespace hsicho::study

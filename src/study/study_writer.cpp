@@ -30,6 +30,8 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   s.hosts = parts.hosts;
   s.sources = parts.sources;
   s.ranks = parts.ranks;
+  for (auto n : parts.design_sizes)
+    s.design_sizes.push_back(static_cast<std::int64_t>(n));
   s.seed = static_cast<std::int64_t>(deck.study.seed);
   for (const auto& q : deck.space.params()) {
     s.names.push_back(q.name);

@@ -41,7 +41,8 @@ struct StudyParts {
   std::size_t final_first = 0;             // id of the first final training
   std::string started, hosts;
   int ranks = 1;
-  std::vector<io::FileStamp> sources;  // the user's data files
+  std::vector<io::FileStamp> sources;     // the user's data files
+  std::vector<std::size_t> design_sizes;  // a plain study's: first run, then each extension
 };
 
 // The configuration of id `id`, from the stage that holds it.

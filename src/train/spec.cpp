@@ -362,12 +362,24 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
         (classification ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
   r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
-  r.set(t, "threads", os.threads, 1);
+  // auto (the default): what Slurm gave each task (SLURM_CPUS_PER_TASK), else 1.
+  if (auto f = r.find(t, "threads"); f && f->text == "auto") {
+    os.threads = 0;
+  } else {
+    r.set(t, "threads", os.threads, 1);
+  }
   if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
     throw InputError(r.where(t, "nesterov") +
                      ": needs optimizer sgd with momentum > 0; set them, or leave nesterov false");
   }
   return s;
+}
+
+int threads_per_rank(int configured) {
+  if (configured > 0) return configured;
+  const char* slurm = std::getenv("SLURM_CPUS_PER_TASK");
+  const auto n = slurm ? space::scalar::to_integer(slurm) : std::nullopt;
+  return n && *n >= 1 && *n <= 4096 ? static_cast<int>(*n) : 1;
 }
 
 TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, std::uint64_t seed,

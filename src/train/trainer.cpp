@@ -149,7 +149,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
   const auto start = std::chrono::steady_clock::now();
   try {
     const torch::Device device(r.device);
-    torch::set_num_threads(spec.optim.threads);
+    torch::set_num_threads(threads_per_rank(spec.optim.threads));
     torch::manual_seed(spec.seed);
     if (device.is_cuda()) torch::cuda::manual_seed_all(spec.seed);
     auto net = build_model(spec.model, data.input_shape, data.outputs);

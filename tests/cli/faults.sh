@@ -118,7 +118,7 @@ cp -r "$tmp/reference.h5.journal" "$tmp/corrupt.h5.journal"
 /usr/bin/python3 - "$tmp/corrupt.h5.journal" <<'EOF'
 import os, sys
 d = sys.argv[1]
-f0, f1 = (os.path.join(d, f) for f in sorted(os.listdir(d)))
+f0, f1 = (os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".jnl"))
 lines = open(f0, "rb").read().split(b"\n")
 mid = len(lines) // 2
 lines[mid] = lines[mid][:20] + bytes([lines[mid][20] ^ 0x04]) + lines[mid][21:]  # a flipped bit

@@ -22,6 +22,12 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 check "the default study file sits beside where it runs, its journal beside it" 0 test -d slow.h5.journal
+check "status while it runs" 0 "$hsicho" status slow.h5
+contains "  says running, by whom" "running: host $(hostname), pid $first (alive)"
+contains "  counts against the plan" " of 12 (0 failed)"
+contains "  shows the rank" "0 on $(hostname): "
+check "  and the journal folder works too, as JSON" 0 "$hsicho" status slow.h5.journal/ --json
+contains "  (JSON)" '"state": "running"'
 check "a second run on a live study is refused" 2 "$hsicho" run "$tmp/slow.yaml"
 contains "  naming the live run" "is being written by a live run (host $(hostname)"
 check "  also with --resume" 2 "$hsicho" run "$tmp/slow.yaml" --resume
@@ -34,6 +40,9 @@ out=$(cat first.log)
 contains "  saying so and counting every finished training" "stopped by a signal with $done_now trainings done"
 contains "  with the resume command" "hsicho run $tmp/slow.yaml --resume"
 check "  and the lock is gone" 0 test ! -e slow.h5.journal/lock
+check "status after the stop" 0 "$hsicho" status slow.h5
+contains "  says stopped, with the resume command" "stopped: no live run; continue with: srun hsicho run $tmp/slow.yaml --resume"
+contains "  counting every finished training" "$done_now of 12 (0 failed), $((12 - done_now)) left"
 out=$(cat slow.h5.log)
 contains "the log beside the study file echoes the deck" "==== deck $tmp/slow.yaml:"
 contains "  and holds the progress" "progress: 1/12 done"
@@ -57,6 +66,10 @@ out=$(cat slow.h5.log)
 contains "the log appends the resumed runs" "resumed on 1 rank"
 contains "  to their end" "study file: slow.h5"
 check "the lock is removed at the end" 0 test ! -e slow.h5.journal/lock
+check "status of a finished study" 0 "$hsicho" status slow.h5
+contains "  says finished" "finished: hsicho report slow.h5"
+check "status without a journal says what it needs" 2 "$hsicho" status nothing.h5
+contains "  (message)" "no journal folder 'nothing.h5.journal'"
 printf '{"host":"%s","pid":1,"slurm_job_id":""}\n' "$(hostname)" >slow.h5.journal/lock
 check "a live process's lock is respected" 2 "$hsicho" run "$tmp/slow.yaml" --resume
 summary

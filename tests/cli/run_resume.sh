@@ -63,7 +63,7 @@ $compare "$tmp/reference.h5" "$tmp/torn.h5" && ok || bad "torn: differs"
 # A journal of another deck is refused; a second run without --resume too.
 sed 's/seed: 5/seed: 6/' "$deck" >"$tmp/other.yaml"
 "$hsicho" run "$tmp/other.yaml" --out "$tmp/reference.h5" --resume >"$tmp/other.log" 2>&1
-[ $? -eq 2 ] && grep -q "belongs to another study" "$tmp/other.log" && ok || bad "changed deck accepted: $(cat "$tmp/other.log")"
+[ $? -eq 2 ] && grep -q "study.seed: 5 -> 6" "$tmp/other.log" && ok || bad "changed deck accepted: $(cat "$tmp/other.log")"
 "$hsicho" run "$deck" --out "$tmp/reference.h5" >"$tmp/again.log" 2>&1
 [ $? -eq 2 ] && grep -q -- "--resume" "$tmp/again.log" && ok || bad "rerun without --resume accepted"
 summary

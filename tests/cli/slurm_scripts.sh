@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The Slurm batch scripts' decisions under stub srun and scontrol: they always run hsicho with
-# --resume, and requeue the job on exit status 3 (stopped by the time-limit signal) only.
+# --resume (passing further options on), requeue the job on exit status 3 (stopped by the
+# time-limit signal) only, take threads from --cpus-per-task alone, and leave the site's
+# partition and account as placeholders to fill.
 #   slurm_scripts.sh ROOT
 set -u
 root=$1
@@ -10,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin"
 cat >"$tmp/bin/srun" <<'EOS'
 #!/bin/sh
-echo "srun $*" >>"$STUB_LOG"
+echo "srun $* OMP_NUM_THREADS=$OMP_NUM_THREADS" >>"$STUB_LOG"
 exit "$STUB_RC"
 EOS
 cat >"$tmp/bin/scontrol" <<'EOS'
@@ -18,15 +20,20 @@ cat >"$tmp/bin/scontrol" <<'EOS'
 echo "scontrol $*" >>"$STUB_LOG"
 EOS
 chmod +x "$tmp/bin/srun" "$tmp/bin/scontrol"
-for script in cpu gpu; do
+for script in cpu gpu gpu_packed; do
+  check "$script.sbatch leaves the partition to fill" 0 grep -q "^##SBATCH --partition=PARTITION" "$root/slurm/$script.sbatch"
+  check "$script.sbatch leaves the account to fill" 0 grep -q "^##SBATCH --account=ACCOUNT" "$root/slurm/$script.sbatch"
+  check "$script.sbatch says where the modules go" 0 grep -q "^# module load" "$root/slurm/$script.sbatch"
+  check "$script.sbatch sets no thread count of its own" 1 grep -Eq "threads: [0-9]|NUM_THREADS=[0-9]" "$root/slurm/$script.sbatch"
   for rc in 0 1 2 3; do
     log=$tmp/$script-$rc.log
     : >"$log"
     PATH="$tmp/bin:$PATH" STUB_LOG=$log STUB_RC=$rc SLURM_JOB_ID=77 SLURM_CPUS_PER_TASK=2 \
-      SLURM_SUBMIT_DIR=$root bash "$root/slurm/$script.sbatch" deck.yaml >/dev/null 2>&1
+      SLURM_SUBMIT_DIR=$root bash "$root/slurm/$script.sbatch" deck.yaml --out x.h5 >/dev/null 2>&1
     got=$?
     check "$script.sbatch passes on exit $rc" 0 test "$got" -eq "$rc"
-    check "$script.sbatch runs hsicho with --resume" 0 grep -q -- "run deck.yaml --resume" "$log"
+    check "$script.sbatch runs hsicho with --resume and the options given" 0 grep -q -- "run deck.yaml --resume --out x.h5" "$log"
+    check "$script.sbatch: OpenMP threads from --cpus-per-task" 0 grep -q -- "OMP_NUM_THREADS=2" "$log"
     if [ "$rc" -eq 3 ]; then
       check "$script.sbatch requeues a stopped study" 0 grep -q "scontrol requeue 77" "$log"
     else
@@ -34,4 +41,6 @@ for script in cpu gpu; do
     fi
   done
 done
+check "gpu_packed.sbatch shows every GPU of a node to every rank (no --gpus-per-task)" 1 grep -q "^#SBATCH --gpus-per-task" "$root/slurm/gpu_packed.sbatch"
+check "  and asks for the node's GPUs" 0 grep -q "^#SBATCH --gres=gpu:" "$root/slurm/gpu_packed.sbatch"
 summary

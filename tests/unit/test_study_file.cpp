@@ -45,6 +45,7 @@ io::StudyData sample() {
   s.active = {1, 1, 1, 1, 1, 1};
   s.seeds = {11, 12, (std::int64_t{1} << 62) + 13};
   s.stage = {1, 1, 2};
+  s.design_sizes = {2, 3};
   s.free_names = {"lr"};
   s.unit = {0.1, 0.5, NAN};
   s.normalized = {0.2, 0.6, 0.9};
@@ -160,6 +161,7 @@ TEST_CASE("every field of a study file comes back", "[study_file]") {
   CHECK(b.active == s.active);
   CHECK(b.seeds == s.seeds);
   CHECK(b.stage == s.stage);
+  CHECK(b.design_sizes == s.design_sizes);
   CHECK(b.free_names == s.free_names);
   CHECK(same(b.unit, s.unit));
   CHECK(same(b.normalized, s.normalized));

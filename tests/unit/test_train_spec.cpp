@@ -1,6 +1,8 @@
 // A configuration laid over the deck's blocks: space values win, per-layer names set one layer.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "hsicho/error.hpp"
 #include "hsicho/train/spec.hpp"
 
@@ -65,4 +67,29 @@ TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") 
   CHECK_THROWS_WITH(resolve(wrong, config_from_settings(wrong.space, {}), 1),
                     Catch::Contains("wrong.yaml:2:20") &&
                         Catch::Contains("expected a whole number >= 1, got 'many'"));
+}
+
+TEST_CASE("threads: auto (the default) takes Slurm's cpus per task, else 1", "[train][spec]") {
+  std::string deck = kDeck;
+  const auto resolved = [&](const std::string& text) {
+    return resolve(space::parse_deck(text, "spec.yaml"),
+                   config_from_settings(space::parse_deck(text, "spec.yaml").space, {}), 5);
+  };
+  CHECK(resolved(deck).optim.threads == 0);  // auto by default
+  deck.replace(deck.find("epochs: 7"), 9, "epochs: 7, threads: auto");
+  CHECK(resolved(deck).optim.threads == 0);
+  deck.replace(deck.find("threads: auto"), 13, "threads: 3");
+  CHECK(resolved(deck).optim.threads == 3);
+  deck.replace(deck.find("threads: 3"), 10, "threads: 0");
+  CHECK_THROWS_WITH(resolved(deck), Catch::Contains("threads: expected a whole number >= 1"));
+
+  ::unsetenv("SLURM_CPUS_PER_TASK");
+  CHECK(threads_per_rank(0) == 1);
+  CHECK(threads_per_rank(6) == 6);
+  ::setenv("SLURM_CPUS_PER_TASK", "4", 1);
+  CHECK(threads_per_rank(0) == 4);
+  CHECK(threads_per_rank(2) == 2);  // a number in the deck wins
+  ::setenv("SLURM_CPUS_PER_TASK", "lots", 1);
+  CHECK(threads_per_rank(0) == 1);
+  ::unsetenv("SLURM_CPUS_PER_TASK");
 }

@@ -49,6 +49,11 @@ struct ReportArgs {
   bool json = false;
 };
 
+struct StatusArgs {
+  std::string study;
+  bool json = false;
+};
+
 struct ExportArgs {
   std::string study;
   bool csv = false;
@@ -65,6 +70,7 @@ struct Invocation {
   AnalyzeArgs analyze;
   ReportArgs report;
   ExportArgs export_;
+  StatusArgs status;
 };
 
 // Throws InputError for anything the declaration does not accept (unknown command or option,

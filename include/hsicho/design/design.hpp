@@ -22,6 +22,12 @@ struct Design {
 Design make_design(const space::Space& space, const space::DesignSettings& settings,
                    std::uint64_t seed);
 
+// `base` grown to n points (n > its size): its points kept, in order, then new ones that fill
+// the space left (augment_latin_hypercube, then the space-filling search over the new points
+// alone; plain random points for a random design). A pure function of its arguments.
+Design extend_design(const space::Space& space, const Design& base, std::size_t n,
+                     const space::DesignSettings& settings, Rng& rng);
+
 // A 64-bit fingerprint of a design's unit values (bit patterns), to compare designs across ranks.
 std::uint64_t fingerprint(const Eigen::MatrixXd& unit);
 

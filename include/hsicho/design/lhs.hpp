@@ -18,6 +18,14 @@ namespace hsicho::design {
 Eigen::MatrixXd latin_hypercube(std::size_t n, std::size_t d, Rng& rng,
                                 const std::vector<bool>& centered);
 
+// `x` (n0 rows) grown to n rows that stay as stratified as they can: column by column, the new
+// points go into strata of [0, 1] cut in n that hold no old point (at least n - n0 of them are
+// empty), chosen at random when more are empty, in a random order. A design grown from n0 to
+// 2 n0 this way from a Latin hypercube is again one. Centered columns put new points at the
+// middle of their stratum.
+Eigen::MatrixXd augment_latin_hypercube(const Eigen::MatrixXd& x, std::size_t n, Rng& rng,
+                                        const std::vector<bool>& centered);
+
 // Independent uniform points (plain Monte Carlo), for comparison and for random search.
 Eigen::MatrixXd random_design(std::size_t n, std::size_t d, Rng& rng);
 
@@ -37,9 +45,10 @@ constexpr std::size_t kMaxSearchPoints = 10000;
 // Simulated annealing over swaps of two entries of one column, which keeps every column a Latin
 // hypercube column (centered columns stay centered). Each swap touches two rows, so its effect
 // on the criterion is updated in O(n) from cached pairwise terms (O(n d) when n is too large to
-// cache n^2 terms). iterations = 0 chooses a budget from n and d.
+// cache n^2 terms). iterations = 0 chooses a budget from n and d. Rows before `first_free` stay
+// as they are (an extended design keeps the points already trained): swaps are among the others.
 SearchReport improve_design(Eigen::MatrixXd& x, space::DesignCriterion criterion,
-                            std::size_t iterations, Rng& rng);
+                            std::size_t iterations, Rng& rng, std::size_t first_free = 0);
 
 // Criteria, from scratch (references for tests and reports).
 // Centered L2 discrepancy squared (Hickernell 1998), the number scipy.stats.qmc.discrepancy

@@ -16,6 +16,7 @@ namespace hsicho::io {
 struct JournalRecord {
   std::size_t config = 0;  // index in the design
   Record result;           // with the rank and host that trained it
+  double finished = 0;     // when the training ended (Unix time; 0: unknown), for `hsicho status`
 };
 
 struct JournalContents {
@@ -43,7 +44,8 @@ class JournalWriter {
 };
 
 // Reads every rank-*.jnl in dir. Throws InputError if a file's fingerprint differs from
-// `fingerprint` (the deck changed in a way that makes the journal meaningless).
+// `fingerprint` (the deck changed in a way that makes the journal meaningless); an empty
+// `fingerprint` takes any (a reader that only counts, such as `hsicho status`).
 JournalContents read_journals(const std::string& dir, const std::string& fingerprint);
 
 // One record as its line (without the trailing newline), and back; parse returns false for a

@@ -27,6 +27,7 @@ struct StudyData {
   std::vector<std::int64_t> active, seeds, stage;
   std::vector<std::string> free_names;
   std::vector<double> unit, normalized;
+  std::vector<std::int64_t> design_sizes;  // the design's sizes: first run, then each extension
   // Results, one Record per configuration (results/: one dataset per field of the Record).
   std::vector<Record> records;
   // Analysis (when the study is complete).

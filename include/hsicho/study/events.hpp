@@ -51,6 +51,8 @@ class RunObserver {
   virtual void opened(const std::string& /*study_file*/, const std::string& /*deck_path*/,
                       const std::string& /*deck_text*/, int /*ranks*/, bool /*resume*/) {}
   virtual void resuming(std::size_t /*done*/, std::size_t /*files*/, std::size_t /*dropped*/) {}
+  // design.samples grew: the design is extended from `from` to `to` configurations.
+  virtual void extended(std::size_t /*from*/, std::size_t /*to*/) {}
   virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/) {}
   virtual void training_started(std::size_t /*configs*/, std::size_t /*todo*/, int /*ranks*/,
                                 bool /*dynamic*/, const std::string& /*journal*/) {}

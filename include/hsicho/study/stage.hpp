@@ -82,4 +82,11 @@ std::uint64_t config_seed(std::uint64_t study_seed, std::size_t i);
 design::Design make_stage_design(const space::Space& space, const space::DesignSettings& settings,
                                  std::uint64_t study_seed, std::size_t k);
 
+// A plain study's design grown through `sizes` (the plan's: sizes[0] is the first run's
+// design.samples, each next one an extension): the first run's design, then each extension's
+// new points from a seed stream of its own. The same on every rank and after any resume.
+design::Design make_extended_design(const space::Space& space, space::DesignSettings settings,
+                                    std::uint64_t study_seed,
+                                    const std::vector<std::size_t>& sizes);
+
 }  // namespace hsicho::study

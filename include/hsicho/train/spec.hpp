@@ -62,8 +62,13 @@ struct OptimSpec {
   int patience = 0;            // early stopping on the validation error; 0: none
   std::string loss;            // mse | mae | huber | cross_entropy (default by data set)
   std::string device = "cpu";  // cpu | cuda | auto
-  int threads = 1;
+  int threads = 0;             // LibTorch threads per rank; 0: auto (threads_per_rank)
 };
+
+// The threads a rank trains with: `configured` when positive, else (auto) SLURM_CPUS_PER_TASK
+// when Slurm sets it (the one place a batch script says it), else 1 (ranks on a workstation
+// share its cores).
+int threads_per_rank(int configured);
 
 struct TrainSpec {
   DataSpec data;

@@ -1,0 +1,33 @@
+// The lock of a study's journal folder (FOLDER/lock, JSON): which run writes it, so that a
+// second run is refused and `hsicho status` can tell whether the study is running.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace hsicho::study {
+
+struct LockInfo {
+  std::string host, slurm_job_id;
+  long pid = 0;
+};
+
+// This process's lock, as the file holds it.
+std::string lock_text();
+
+// nullopt when there is no lock, or a torn one (killed while it was written: nobody holds it).
+std::optional<LockInfo> read_lock(const std::string& path);
+
+// Whether a process of this host is alive: it exists and is not a zombie (a rank killed with
+// SIGKILL stays a zombie until reaped, and in a container nobody may reap it).
+bool process_alive(long pid);
+
+// Alive: its process runs on this host. Gone: it was on this host and is no more. Unknown: it
+// is on another host (a compute node seen from a login node).
+enum class Liveness { Alive, Gone, Unknown };
+Liveness liveness(const LockInfo& lock);
+
+// "host N, pid P, Slurm job J"
+std::string describe(const LockInfo& lock);
+
+}  // namespace hsicho::study

@@ -1,0 +1,43 @@
+// `hsicho status`: where a study stands, from its journal folder alone (plan, journals, lock),
+// without disturbing the run that writes it: files are only read, and torn lines skipped.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hsicho/study/journal_lock.hpp"
+#include "hsicho/study/plan.hpp"
+
+namespace hsicho::study {
+
+struct RankStatus {
+  int rank = 0;
+  std::string host;
+  std::size_t done = 0;  // in the latest run
+  double last = 0;       // Unix time of its latest result in that run; 0: none yet
+};
+
+struct StudyStatus {
+  std::string study_file, journal_dir;
+  std::optional<Plan> plan;  // absent for a journal of an older hsicho
+  enum class State { Running, Stopped, Finished } state = State::Stopped;
+  std::optional<LockInfo> lock;
+  Liveness live = Liveness::Gone;  // of the lock's process
+  std::size_t done = 0, failed = 0, planned = 0, done_this_run = 0;
+  double rate_per_hour = 0;  // in the latest run; 0 when unknown
+  double seconds_left = -1;  // at that rate; < 0 when unknown
+  // Best validation error so far (successful trainings): configuration, errors, parameters.
+  bool has_best = false;
+  std::size_t best_config = 0;
+  double best_val = 0, best_test = 0;
+  long long best_parameters = 0;
+  std::vector<RankStatus> ranks;  // of the latest run
+};
+
+// `path`: the study file (its journal is PATH.journal) or the journal folder. `now`: Unix time.
+// Throws InputError when there is neither.
+StudyStatus read_status(const std::string& path, double now);
+
+}  // namespace hsicho::study

@@ -1,0 +1,144 @@
+// hsicho status STUDY.h5 [--json]: where a study stands, also from a login node while the job
+// runs (docs/running.md).
+#include <chrono>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "hsicho/io/json.hpp"
+#include "hsicho/study/status.hpp"
+#include "render.hpp"
+
+namespace hsicho::cli {
+namespace {
+
+using study::StudyStatus;
+
+const char* state_name(StudyStatus::State s) {
+  switch (s) {
+    case StudyStatus::State::Running:
+      return "running";
+    case StudyStatus::State::Finished:
+      return "finished";
+    case StudyStatus::State::Stopped:
+      break;
+  }
+  return "stopped";
+}
+
+std::string ago(double t, double now) {
+  return t > 0 ? clock_text(now - t) + " ago" : std::string("none yet");
+}
+
+void print_text(const StudyStatus& s, double now) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"study", s.study_file + " (journal " + s.journal_dir + ")"});
+  std::string state = state_name(s.state);
+  if (s.lock && s.state == StudyStatus::State::Running) {
+    state += ": " + study::describe(*s.lock) +
+             (s.live == study::Liveness::Alive ? " (alive)"
+                                               : " (on another host: its lock is there, its "
+                                                 "process cannot be checked from here)");
+  } else if (s.state == StudyStatus::State::Stopped && s.plan) {
+    state += ": no live run; continue with: srun hsicho run " + s.plan->deck + " --resume" +
+             (s.plan->out.empty() ? "" : " --out " + s.plan->out);
+  } else if (s.state == StudyStatus::State::Finished) {
+    state += ": hsicho report " + s.study_file;
+  }
+  rows.push_back({"state", state});
+  const std::size_t left = s.planned > s.done ? s.planned - s.done : 0;
+  std::string done =
+      fmt::format("{} of {}{} ({} failed), {} left", s.done,
+                  s.plan && s.plan->optimized ? "at most " : "", s.planned, s.failed, left);
+  if (!s.plan)
+    done =
+        fmt::format("{} ({} failed); no plan.json: written by an older hsicho", s.done, s.failed);
+  rows.push_back({"done", done});
+  if (s.plan && s.plan->samples.size() > 1) {
+    std::string sizes;
+    for (auto n : s.plan->samples)
+      sizes += (sizes.empty() ? "" : " -> ") + std::to_string(n);
+    rows.push_back({"design", "extended: " + sizes + " configurations"});
+  }
+  if (s.plan) {
+    rows.push_back({"this run",
+                    fmt::format("started {} on {} rank{}, {} trainings done since", s.plan->started,
+                                s.plan->ranks, s.plan->ranks > 1 ? "s" : "", s.done_this_run)});
+  }
+  rows.push_back({"rate", s.rate_per_hour > 0
+                              ? num(s.rate_per_hour, s.rate_per_hour >= 100 ? "{:.0f}" : "{:.3g}") +
+                                    " trainings per hour in this run"
+                              : std::string("- (no result in this run yet)")});
+  if (s.state == StudyStatus::State::Running)
+    rows.push_back({"time left", s.seconds_left >= 0 ? "~" + clock_text(s.seconds_left) : "?"});
+  if (s.has_best) {
+    rows.push_back(
+        {"best", fmt::format("validation error {} (configuration {}; test {}, {} "
+                             "parameters)",
+                             num(s.best_val), s.best_config, num(s.best_test), s.best_parameters)});
+  }
+  for (const auto& r : s.ranks) {
+    rows.push_back({r.rank == 0 ? "ranks" : "",
+                    fmt::format("{}{}: {} done in this run, last result {}", r.rank,
+                                r.host.empty() ? "" : " on " + r.host, r.done, ago(r.last, now))});
+  }
+  std::cout << table(rows, "");
+}
+
+void print_json(const StudyStatus& s) {
+  io::Json j;
+  j["study_file"] = s.study_file;
+  j["journal"] = s.journal_dir;
+  j["state"] = state_name(s.state);
+  j["done"] = s.done;
+  j["failed"] = s.failed;
+  j["planned"] = s.planned;
+  j["planned_is_upper_bound"] = s.plan && s.plan->optimized;
+  j["done_this_run"] = s.done_this_run;
+  j["rate_per_hour"] = s.rate_per_hour > 0 ? io::Json(s.rate_per_hour) : io::Json();
+  j["seconds_left"] = s.seconds_left >= 0 ? io::Json(s.seconds_left) : io::Json();
+  if (s.plan) {
+    j["design_sizes"] = s.plan->samples;
+    j["deck"] = s.plan->deck;
+    j["started"] = s.plan->started;
+    j["ranks"] = s.plan->ranks;
+  }
+  if (s.lock) {
+    j["lock"] = {{"host", s.lock->host},
+                 {"pid", s.lock->pid},
+                 {"slurm_job_id", s.lock->slurm_job_id},
+                 {"alive", s.live == study::Liveness::Alive  ? io::Json(true)
+                           : s.live == study::Liveness::Gone ? io::Json(false)
+                                                             : io::Json()}};
+  }
+  if (s.has_best) {
+    j["best"] = {{"config", s.best_config},
+                 {"val_error", s.best_val},
+                 {"test_error", s.best_test},
+                 {"parameters", s.best_parameters}};
+  }
+  j["rank_status"] = io::Json::array();
+  for (const auto& r : s.ranks) {
+    j["rank_status"].push_back(
+        {{"rank", r.rank}, {"host", r.host}, {"done", r.done}, {"last_result", r.last}});
+  }
+  std::cout << j.dump(1) << "\n";
+}
+
+}  // namespace
+
+int cmd_status(const StatusArgs& args, const Context& ctx) {
+  if (ctx.rank != 0) return 0;
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto s = study::read_status(args.study, now);
+  if (args.json) {
+    print_json(s);
+  } else {
+    print_text(s, now);
+  }
+  return 0;
+}
+
+}  // namespace hsicho::cli

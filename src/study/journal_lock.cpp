@@ -1,0 +1,59 @@
+#include "hsicho/study/journal_lock.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "hsicho/parallel/launcher.hpp"
+
+namespace hsicho::study {
+
+std::string lock_text() {
+  const char* job = std::getenv("SLURM_JOB_ID");
+  nlohmann::json j = {{"host", parallel::this_host()},
+                      {"pid", static_cast<long>(::getpid())},
+                      {"slurm_job_id", job ? job : ""}};
+  return j.dump();
+}
+
+std::optional<LockInfo> read_lock(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(in);
+    LockInfo l;
+    l.host = j.value("host", "");
+    l.slurm_job_id = j.value("slurm_job_id", "");
+    l.pid = j.value("pid", 0L);
+    return l;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool process_alive(long pid) {
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;  // no /proc: trust kill()
+  const auto close = line.rfind(')');          // the name may hold spaces and parentheses
+  return close == std::string::npos || close + 2 >= line.size() ||
+         (line[close + 2] != 'Z' && line[close + 2] != 'X');
+}
+
+Liveness liveness(const LockInfo& lock) {
+  if (lock.host != parallel::this_host()) return Liveness::Unknown;
+  return lock.pid > 0 && process_alive(lock.pid) ? Liveness::Alive : Liveness::Gone;
+}
+
+std::string describe(const LockInfo& lock) {
+  return "host " + lock.host + ", pid " + std::to_string(lock.pid) +
+         (lock.slurm_job_id.empty() ? std::string() : ", Slurm job " + lock.slurm_job_id);
+}
+
+}  // namespace hsicho::study

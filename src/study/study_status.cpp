@@ -1,0 +1,109 @@
+#include "hsicho/study/status.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "hsicho/error.hpp"
+#include "hsicho/io/journal.hpp"
+
+namespace hsicho::study {
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSuffix = ".journal";
+
+double mtime(const fs::path& p) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(p, ec);
+  if (ec) return 0;
+  // file_clock's epoch is unspecified in C++17; libstdc++'s is the Unix epoch shifted by a fixed
+  // amount, which this conversion removes.
+  const auto now_file = fs::file_time_type::clock::now();
+  const auto now_sys = std::chrono::system_clock::now();
+  const auto sys =
+      now_sys + std::chrono::duration_cast<std::chrono::system_clock::duration>(t - now_file);
+  return std::chrono::duration<double>(sys.time_since_epoch()).count();
+}
+
+}  // namespace
+
+StudyStatus read_status(const std::string& path, double now) {
+  StudyStatus s;
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/')
+    p.pop_back();
+  if (p.size() > kSuffix.size() &&
+      p.compare(p.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    s.journal_dir = p;
+    s.study_file = p.substr(0, p.size() - kSuffix.size());
+  } else {
+    s.study_file = p;
+    s.journal_dir = p + kSuffix;
+  }
+  if (!fs::is_directory(s.journal_dir)) {
+    throw InputError(
+        "no journal folder '" + s.journal_dir + "'" +
+        (fs::exists(s.study_file)
+             ? ": '" + s.study_file + "' was written without one (hsicho report shows it)"
+             : ": give the study file of a run (its journal is beside it) or the journal folder"));
+  }
+  s.plan = read_plan(s.journal_dir);
+  const auto journals = io::read_journals(s.journal_dir, "");
+  double last_record = 0;
+  const double started = s.plan ? s.plan->started_time : 0;
+  const int ranks = s.plan ? s.plan->ranks : 0;
+  for (int r = 0; r < ranks; ++r)
+    s.ranks.push_back({r, "", 0, 0});
+  std::vector<bool> seen;
+  for (const auto& rec : journals.records) {
+    if (rec.config >= seen.size()) seen.resize(rec.config + 1, false);
+    if (seen[rec.config]) continue;  // the first record of an id counts, as in `run`
+    seen[rec.config] = true;
+    const auto& r = rec.result;
+    ++s.done;
+    s.failed += r.status != "ok";
+    last_record = std::max(last_record, rec.finished);
+    if (r.status == "ok" && (!s.has_best || r.val_error < s.best_val)) {
+      s.has_best = true;
+      s.best_config = rec.config, s.best_val = r.val_error, s.best_test = r.test_error;
+      s.best_parameters = r.parameters;
+    }
+    if (started > 0 && rec.finished >= started) {
+      ++s.done_this_run;
+      if (r.rank >= 0 && r.rank < ranks) {
+        auto& rs = s.ranks[static_cast<std::size_t>(r.rank)];
+        ++rs.done;
+        rs.host = r.host;
+        rs.last = std::max(rs.last, rec.finished);
+      }
+    }
+  }
+  s.planned = s.plan ? s.plan->planned : 0;
+
+  s.lock = read_lock((fs::path(s.journal_dir) / "lock").string());
+  if (s.lock) s.live = liveness(*s.lock);
+  const bool written = fs::exists(s.study_file) && mtime(s.study_file) + 1 >= last_record;
+  if (s.lock && s.live != Liveness::Gone) {
+    s.state = StudyStatus::State::Running;
+  } else if (written && ((s.plan && s.plan->optimized) || s.done >= s.planned)) {
+    s.state = StudyStatus::State::Finished;
+  } else {
+    s.state = StudyStatus::State::Stopped;
+  }
+
+  // The rate of the latest run: its results over its time so far (to its last result when it
+  // is no longer running).
+  if (started > 0 && s.done_this_run > 0) {
+    const double end = s.state == StudyStatus::State::Running ? now : last_record;
+    if (end > started)
+      s.rate_per_hour = 3600.0 * static_cast<double>(s.done_this_run) / (end - started);
+  }
+  const std::size_t left = s.planned > s.done ? s.planned - s.done : 0;
+  if (s.rate_per_hour > 0 && s.state == StudyStatus::State::Running)
+    s.seconds_left = 3600.0 * static_cast<double>(left) / s.rate_per_hour;
+  return s;
+}
+
+}  // namespace hsicho::study
