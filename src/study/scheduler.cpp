@@ -293,13 +293,16 @@ bool Scheduler::train_all(const Batch& batch) {
   double last_report = -1e300;
   {
     parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
+    std::int64_t last_reported = -1;  // the count of the last line printed
     auto report = [&](bool force) {
       const double t = seconds_since(t0);
       if (!force && deck_.study.progress_seconds > 0 &&
           t - last_report < deck_.study.progress_seconds)
         return;
-      last_report = t;
       const auto p = queue.read();
+      if (p.done == last_reported) return;  // the final line once, not twice
+      last_report = t;
+      last_reported = p.done;
       const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
       observer_->progress(
           {already + static_cast<std::size_t>(p.done), ids.size(), p.failed, p.best, t,
