@@ -45,28 +45,71 @@ def main():
         an = f["analysis"]
         inames = strs(an["names"])
         h, se, p = an["hsic"][()], an["stderr"][()], an["pvalue"][()]
-        order = np.argsort(-np.nan_to_num(h, nan=-1))
-        fig, ax = plt.subplots(figsize=(7, 0.45 * len(inames) + 1.5))
+        cond = an["conditional"][()].astype(bool)
+        boot = "ci_low" in an
+        # Inputs that are not conditional first, by index; conditional ones after a gap: their
+        # indices come from their own sub-sample and quantile, not comparable with the rest.
+        plain = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]
+        conds = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if cond[k]]
+        order = plain + conds
+        ypos = list(range(len(plain))) + [len(plain) + 1 + i for i in range(len(conds))]
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * (len(order) + 1) + 1.8))
         colours = ["tab:red" if p[k] < 0.05 else "tab:gray" for k in order]
-        ax.barh(range(len(order)), h[order], xerr=np.nan_to_num(se[order]), color=colours, capsize=3)
-        ax.set_yticks(range(len(order)), [inames[k] + (" *" if p[k] < 0.05 else "") for k in order])
+        if boot:
+            lo, hi = an["ci_low"][()], an["ci_high"][()]
+            bars = np.array([[max(0.0, h[k] - lo[k]) for k in order], [max(0.0, hi[k] - h[k]) for k in order]])
+            xlabel = f"target HSIC (bars: 95% bootstrap interval, {an.attrs['bootstrap']} resamples)"
+        else:
+            bars = np.nan_to_num(se[order])
+            xlabel = "target HSIC (bars: the authors' error estimate)"
+        ax.barh(ypos, np.nan_to_num(h[order]), xerr=np.nan_to_num(bars), color=colours, capsize=3,
+                hatch=None)
+        labels = []
+        for k in order:
+            lab = inames[k] + (" *" if p[k] < 0.05 else "")
+            if cond[k]:
+                lab += f" (where active, {an['n'][k]} rows)"
+            if boot and not cond[k]:
+                lab += f"  [top {an.attrs['top_k']}: {100 * an['top_share'][k]:.0f}%]"
+            labels.append(lab)
+        ax.set_yticks(ypos, labels)
+        if conds:
+            ax.axhline(len(plain), color="black", lw=0.6, ls=":")
         ax.invert_yaxis()
-        ax.set_xlabel("target HSIC (bars: the authors' error estimate)")
+        ax.set_xlabel(xlabel)
         alpha = an.attrs["alpha"]
-        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}\n(red, *: p < 0.05)")
+        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}\n(red, *: p < 0.05"
+                     + ("; below the line: conditional,\nmeasured where active, not ranked with the rest)"
+                        if conds else ")"))
         fig.tight_layout()
         fig.savefig(os.path.join(a.out, "indices.png"), dpi=110)
         written.append("indices.png")
         plt.close(fig)
 
         if "interactions" in an:
-            m = an["interactions"][()]
-            fig, ax = plt.subplots(figsize=(6, 5))
-            im = ax.imshow(m, cmap="viridis")
+            anova = "interactions_anova" in an
+            m = an["interactions_anova" if anova else "interactions"][()]
+            fig, ax = plt.subplots(figsize=(6.5, 5.5))
+            if anova:
+                # What each pair adds beyond its main effects; the diagonal (first-order terms)
+                # would dwarf it, so it is left blank: the indices figure shows main effects.
+                pv = an["interactions_pvalue"][()]
+                m = m.copy()
+                np.fill_diagonal(m, np.nan)
+                im = ax.imshow(np.maximum(m, 0), cmap="viridis")
+                for i in range(len(inames)):
+                    for j in range(len(inames)):
+                        if i != j and pv[i, j] < 0.05:
+                            ax.text(j, i, "*", ha="center", va="center", color="white", fontsize=14)
+                fig.colorbar(im, ax=ax, label="interaction: HSIC-ANOVA term of the pair")
+                ax.set_title(f"{name}: what pairs add beyond their main effects\n"
+                             "(*: p < 0.05, permutations; conditional inputs left out)")
+            else:
+                im = ax.imshow(m, cmap="viridis")
+                fig.colorbar(im, ax=ax, label="joint target HSIC")
+                ax.set_title(f"{name}: pairs of hyperparameters (diagonal: single indices)")
             ax.set_xticks(range(len(inames)), inames, rotation=45, ha="right")
             ax.set_yticks(range(len(inames)), inames)
-            fig.colorbar(im, ax=ax, label="joint target HSIC")
-            ax.set_title(f"{name}: pairs of hyperparameters (diagonal: single indices)")
             fig.tight_layout()
             fig.savefig(os.path.join(a.out, "interactions.png"), dpi=110)
             written.append("interactions.png")
@@ -103,6 +146,9 @@ def main():
             ax.bar(xs + 0.2, bestc, 0.4, label="best", color="tab:red")
             ax.set_xticks(xs, cats)
         ax.set_title(names[k])
+        ax.set_ylabel("fraction of trainings")
+        if not np.any(active):
+            ax.text(0.5, 0.5, "never active", transform=ax.transAxes, ha="center")
         ax.legend(fontsize=7)
     for ax in list(axes.flat)[len(free):]:
         ax.axis("off")
@@ -120,6 +166,14 @@ def main():
                 alpha=0.9 if best[i] else 0.5, lw=1.5 if best[i] else 0.8)
     ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
     ax.set_ylabel("normalized value (0: low end, 1: high end)")
+    # Category names where a discrete column's levels sit (the middle of their bins).
+    for c, col in enumerate(columns):
+        k = names.index(col) if col in names else -1
+        if k >= 0 and types[k] in ("categorical", "boolean"):
+            cats = [x.strip() for x in strs(f["space/domains"])[k].strip("{}").split(",")]
+            for j, cat in enumerate(cats):
+                ax.text(c + 0.05, (j + 0.5) / len(cats), cat, fontsize=7, va="center",
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
     ax.set_title(f"{name}: every configuration; red: the best")
     fig.tight_layout()
     fig.savefig(os.path.join(a.out, "parallel.png"), dpi=100)

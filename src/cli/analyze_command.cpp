@@ -57,6 +57,9 @@ Request parse_request(const AnalyzeArgs& args) {
   set("pvalues", args.pvalues);
   set("block", args.block);
   set("seed", args.seed);
+  set("discrete", args.discrete);
+  o.bootstrap = study::kDefaultBootstrap;
+  set("bootstrap", args.bootstrap);
   o.interactions = args.interactions;
   o.conditional = o.conditional || args.conditional;
   o.global = args.global;
@@ -95,18 +98,12 @@ void print_table(const Request& req, const hsic::Analysis& an) {
                 : o.pvalues == hsic::PValueMethod::Gamma
                     ? "gamma"
                     : "permutation (" + std::to_string(o.permutations) + ")")
+            << (o.discrete_kernel == hsic::DiscreteKernel::Expected
+                    ? "; discrete inputs: expected kernel, permutation p-values"
+                    : "; discrete inputs: jittered (the paper's)")
             << "\n\n"
             << ranking_table(an, true, "");
-  const auto pairs = strongest_pairs(an, 5);
-  if (!pairs.empty()) {
-    std::cout << "\nstrongest pairs (joint index; single indices in brackets):\n";
-    for (const auto& p : pairs) {
-      const auto a = static_cast<Eigen::Index>(p.a), b = static_cast<Eigen::Index>(p.b);
-      std::cout << "  " << an.inputs[p.a].name << " x " << an.inputs[p.b].name << ": "
-                << num(p.hsic, "{:.4e}") << "  [" << num(an.interactions(a, a), "{:.2e}") << ", "
-                << num(an.interactions(b, b), "{:.2e}") << "]\n";
-    }
-  }
+  std::cout << pairs_text(an, 5, "");
 }
 
 void print_json(const Request& req, const hsic::Analysis& an) {

@@ -84,6 +84,15 @@ void declare(CLI::App& app, Invocation& inv) {
       ->type_name("B");
   analyze->add_option("--seed", a.seed, "seed of the category jitter and permutations")
       ->type_name("S");
+  analyze
+      ->add_option("--bootstrap", a.bootstrap,
+                   "resamples behind each index's interval and top-3 share (200; 0: none)")
+      ->type_name("B");
+  analyze
+      ->add_option("--discrete", a.discrete,
+                   "discrete inputs: expected (no jitter, no order; the default) | jitter "
+                   "(the paper's)")
+      ->type_name("K");
   analyze->add_option("--space", a.space, "a deck whose space types the CSV's columns")
       ->type_name("DECK.yaml")
       ->check(not_an_option);

@@ -42,8 +42,11 @@ std::vector<std::size_t> ranking(const hsic::Analysis& an) {
   std::vector<std::size_t> order(an.inputs.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
+  // Conditional inputs after the others: measured on a sub-sample with its own quantile, their
+  // indices are not comparable with the rest.
   auto key = [&](std::size_t i) {
-    return std::isnan(an.inputs[i].hsic) ? -INFINITY : an.inputs[i].hsic;
+    return std::make_pair(an.inputs[i].conditional ? 0 : 1,
+                          std::isnan(an.inputs[i].hsic) ? -INFINITY : an.inputs[i].hsic);
   };
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
   return order;
@@ -58,45 +61,67 @@ bool significant(double p) {
 std::string ranking_table(const hsic::Analysis& an, bool detailed, const std::string& indent) {
   std::vector<std::vector<std::string>> rows = {
       {"rank", "hyperparameter", "HSIC", "stderr", "R2", "share", "p-value", ""}};
-  if (detailed) rows[0].insert(rows[0].end(), {"bandwidth", "note"});
+  const bool boot = an.bootstrap > 0;
+  if (boot)
+    rows.front().insert(rows.front().end(), {"95% interval", "top " + std::to_string(an.top_k)});
+  if (detailed) rows.front().push_back("bandwidth");
+  std::vector<std::vector<std::string>> cond = {{"hyperparameter", "HSIC where active", "p-value",
+                                                 "", "active in", "'is active': HSIC", "p-value"}};
   int rank = 1;
-  bool any_conditional = false;
   for (auto i : ranking(an)) {
     const auto& r = an.inputs[i];
-    any_conditional = any_conditional || r.conditional;
+    if (r.conditional) {
+      cond.push_back({r.name, num(r.hsic, "{:.3e}"), num(r.pvalue, "{:.2g}"),
+                      significant(r.pvalue) ? "*" : "",
+                      std::to_string(r.n) + " of " + std::to_string(an.n) + " rows",
+                      num(r.active_hsic, "{:.3e}"), num(r.active_pvalue, "{:.2g}")});
+      continue;
+    }
     std::vector<std::string> row = {
-        std::to_string(rank++),  r.name + (r.conditional && !detailed ? " (where active)" : ""),
+        std::to_string(rank++),  r.name,
         num(r.hsic, "{:.3e}"),   num(r.stderr_, "{:.1e}"),
         num(r.r2, "{:.3f}"),     std::isnan(r.share) ? "-" : num(100 * r.share, "{:.1f}") + "%",
         num(r.pvalue, "{:.2g}"), significant(r.pvalue) ? "*" : ""};
-    if (detailed) {
-      row.push_back(num(r.bandwidth, "{:.3g}"));
-      row.push_back(!r.conditional ? ""
-                                   : "active in " + std::to_string(r.n) + " rows (threshold " +
-                                         num(r.threshold) + "); 'is active': HSIC " +
-                                         num(r.active_hsic, "{:.3e}") + ", p " +
-                                         num(r.active_pvalue, "{:.2g}"));
+    if (boot) {
+      row.push_back("[" + num(r.ci_low, "{:.1e}") + ", " + num(r.ci_high, "{:.1e}") + "]");
+      const bool stable = r.top_share >= 0.9 || r.top_share <= 0.1;
+      row.push_back(num(100 * r.top_share, "{:.0f}") + "%" + (stable ? "" : " ~"));
     }
+    if (detailed) row.push_back(num(r.bandwidth, "{:.3g}"));
     rows.push_back(std::move(row));
   }
   std::string out = table(rows, indent);
   out += indent + "* p < " + num(hsic::kSignificanceLevel, "{}") +
          ": it changes the chance that a network lands among the best\n";
-  if (any_conditional) {
-    out += indent +
-           "a conditional hyperparameter is analysed where it is active, with its own quantile\n";
+  if (boot) {
+    out += indent + "interval and top " + std::to_string(an.top_k) + ": over " +
+           std::to_string(an.bootstrap) +
+           " bootstrap resamples of the trainings, the index's 2.5-97.5% range and how often it "
+           "ranks in the top " +
+           std::to_string(an.top_k) + "; ~: not stable (between 10% and 90%)\n";
+  }
+  if (cond.size() > 1) {
+    out += "\n" + indent +
+           "conditional hyperparameters, not ranked with the others: each is measured on the "
+           "rows where it exists, with the quantile recomputed there; 'is active' is the index "
+           "of its existence on all rows\n" +
+           table(cond, indent);
   }
   return out;
 }
 
 std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most) {
   std::vector<Pair> pairs;
-  const auto d = static_cast<std::size_t>(an.interactions.rows());
+  const bool anova = an.interaction_anova.size() > 0;
+  const Eigen::MatrixXd& m = anova ? an.interaction_anova : an.interactions;
+  const auto d = static_cast<std::size_t>(m.rows());
   if (d != an.inputs.size()) return pairs;
   for (std::size_t a = 0; a < d; ++a) {
     for (std::size_t b = a + 1; b < d; ++b) {
-      const double v = an.interactions(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
-      if (!std::isnan(v)) pairs.push_back({v, a, b});
+      const auto i = static_cast<Eigen::Index>(a), j = static_cast<Eigen::Index>(b);
+      if (!std::isnan(m(i, j)))
+        pairs.push_back(
+            {m(i, j), a, b, anova ? an.interaction_pvalue(i, j) : NAN, an.interactions(i, j)});
     }
   }
   std::stable_sort(pairs.begin(), pairs.end(),
@@ -105,12 +130,34 @@ std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most) {
   return pairs;
 }
 
+std::string pairs_text(const hsic::Analysis& an, std::size_t most, const std::string& indent) {
+  const auto pairs = strongest_pairs(an, most);
+  if (pairs.empty()) return "";
+  const bool anova = an.interaction_anova.size() > 0;
+  std::string out = "\n" + indent +
+                    (anova ? "interactions: what a pair adds beyond its two main effects "
+                             "(HSIC-ANOVA), strongest first\n"
+                           : "pairs: joint index of the pair (it holds both main effects)\n");
+  std::vector<std::vector<std::string>> rows = {{"pair", anova ? "interaction" : "joint HSIC",
+                                                 anova ? "p-value" : "", "",
+                                                 anova ? "joint HSIC" : ""}};
+  for (const auto& p : pairs) {
+    rows.push_back({an.inputs[p.a].name + " x " + an.inputs[p.b].name, num(p.hsic, "{:.3e}"),
+                    anova ? num(p.pvalue, "{:.2g}") : "",
+                    anova && p.pvalue < hsic::kSignificanceLevel ? "*" : "",
+                    anova ? num(p.joint, "{:.3e}") : ""});
+  }
+  return out + table(rows, indent + "  ");
+}
+
 io::Json analysis_json(const hsic::Analysis& an) {
   io::Json j = {{"n", an.n}, {"alpha", an.alpha}, {"threshold", an.threshold}, {"m", an.m}};
   std::vector<std::size_t> rank_of(an.inputs.size());
   const auto order = ranking(an);
   for (std::size_t r = 0; r < order.size(); ++r)
     rank_of[order[r]] = r + 1;
+  j["bootstrap"] = an.bootstrap;
+  j["top_k"] = an.top_k;
   j["inputs"] = io::Json::array();
   for (std::size_t i = 0; i < an.inputs.size(); ++i) {
     const auto& r = an.inputs[i];
@@ -131,19 +178,32 @@ io::Json analysis_json(const hsic::Analysis& an) {
       in["active_hsic"] = r.active_hsic;
       in["active_pvalue"] = r.active_pvalue;
     }
+    if (an.bootstrap > 0) {
+      in["ci_low"] = r.ci_low;
+      in["ci_high"] = r.ci_high;
+      in["top_share"] = r.top_share;
+    }
     j["inputs"].push_back(std::move(in));
   }
   if (an.interactions.size() > 0) {
     io::Json names = io::Json::array(), rows = io::Json::array();
     for (const auto& r : an.inputs)
       names.push_back(r.name);
-    for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
-      io::Json row = io::Json::array();
-      for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
-        row.push_back(an.interactions(a, b));
-      rows.push_back(std::move(row));
+    auto json_of = [](const Eigen::MatrixXd& m) {
+      io::Json rows = io::Json::array();
+      for (Eigen::Index a = 0; a < m.rows(); ++a) {
+        io::Json row = io::Json::array();
+        for (Eigen::Index b = 0; b < m.cols(); ++b)
+          row.push_back(m(a, b));
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    };
+    j["interactions"] = {{"names", names}, {"hsic", json_of(an.interactions)}};
+    if (an.interaction_anova.size() > 0) {
+      j["interactions"]["anova"] = json_of(an.interaction_anova);
+      j["interactions"]["anova_pvalue"] = json_of(an.interaction_pvalue);
     }
-    j["interactions"] = {{"names", names}, {"hsic", rows}};
   }
   return j;
 }
@@ -154,6 +214,8 @@ hsic::Analysis analysis_of(const io::StudyData& s) {
   an.m = static_cast<std::size_t>(s.m);
   an.alpha = s.alpha;
   an.threshold = s.threshold;
+  an.bootstrap = static_cast<std::size_t>(s.bootstrap);
+  an.top_k = static_cast<std::size_t>(s.top_k);
   for (std::size_t k = 0; k < s.input_names.size(); ++k) {
     hsic::InputResult r;
     r.name = s.input_names[k];
@@ -169,15 +231,23 @@ hsic::Analysis analysis_of(const io::StudyData& s) {
     r.conditional = s.conditional[k] != 0;
     r.active_hsic = s.active_hsic[k];
     r.active_pvalue = s.active_pvalue[k];
+    if (s.bootstrap > 0)
+      r.ci_low = s.ci_low[k], r.ci_high = s.ci_high[k], r.top_share = s.top_share[k];
     an.inputs.push_back(r);
   }
   const auto d = static_cast<Eigen::Index>(s.input_names.size());
-  if (!s.interactions.empty()) {
-    an.interactions.resize(d, d);
+  auto matrix = [d](const std::vector<double>& v) {
+    Eigen::MatrixXd m(d, d);
     for (Eigen::Index a = 0; a < d; ++a) {
       for (Eigen::Index b = 0; b < d; ++b)
-        an.interactions(a, b) = s.interactions[static_cast<std::size_t>(a * d + b)];
+        m(a, b) = v[static_cast<std::size_t>(a * d + b)];
     }
+    return m;
+  };
+  if (!s.interactions.empty()) an.interactions = matrix(s.interactions);
+  if (!s.interactions_anova.empty()) {
+    an.interaction_anova = matrix(s.interactions_anova);
+    an.interaction_pvalue = matrix(s.interactions_pvalue);
   }
   return an;
 }

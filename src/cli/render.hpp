@@ -29,11 +29,17 @@ std::vector<std::size_t> ranking(const hsic::Analysis& an);
 std::string ranking_table(const hsic::Analysis& an, bool detailed, const std::string& indent);
 
 struct Pair {
-  double hsic;
+  double hsic;  // what the pair adds beyond its main effects (HSIC-ANOVA), else the joint index
   std::size_t a, b;
+  double pvalue;  // of the HSIC-ANOVA term; NaN without it
+  double joint;   // the pair's joint index
 };
-// The `most` largest joint indices of two different inputs.
+// The `most` pairs of two different inputs that add the most beyond their main effects
+// (HSIC-ANOVA second-order terms; the joint indices where those were not computed).
 std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most);
+
+// Those pairs as lines of text (a heading, then one line per pair), for run, analyze and report.
+std::string pairs_text(const hsic::Analysis& an, std::size_t most, const std::string& indent);
 
 // {n, alpha, threshold, m, inputs: [{name, rank, hsic, stderr, r2, share, pvalue, significant,
 // bandwidth, n, m, threshold, conditional[, active_hsic, active_pvalue]}] in input order,

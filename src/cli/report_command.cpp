@@ -89,14 +89,7 @@ void print_text(const io::StudyData& s, const std::string& path) {
                   << ", p " << num(r.active_pvalue, "{:.2g}") << "\n";
       }
     }
-    const auto pairs = strongest_pairs(an, 5);
-    if (!pairs.empty()) {
-      std::cout << "\nstrongest interactions (joint index of the pair):\n";
-      for (const auto& p : pairs) {
-        std::cout << "  " << an.inputs[p.a].name << " x " << an.inputs[p.b].name << ": "
-                  << num(p.hsic, "{:.3e}") << "\n";
-      }
-    }
+    std::cout << pairs_text(an, 5, "");
   } else {
     std::cout << "\nno sensitivity analysis in this file\n";
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -18,6 +19,8 @@ namespace hsicho::hsic {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Permutations behind a discrete input's p-value when the Gamma law is asked for.
+constexpr std::size_t kDiscretePermutations = 2000;
 
 double index_at(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double s, double alpha,
                 Estimator est, Scaling scaling, const Partition& part) {
@@ -53,8 +56,85 @@ struct Single {
   double hsic, stderr_, r2, pvalue, bandwidth;
 };
 
+// The bandwidth in [1e-4, 5] that maximizes index(s) (log grid, then golden section).
+double maximize_over_bandwidth(const std::function<double(double)>& index) {
+  const double lo = std::log(1e-4), hi = std::log(5.0);
+  auto f = [&](double log_s) { return index(std::exp(log_s)); };
+  // The index can have several local maxima in s: scan a grid, then refine around the best.
+  const int grid = 24;
+  int best = 0;
+  double best_f = -INFINITY;
+  for (int g = 0; g <= grid; ++g) {
+    const double v = f(lo + (hi - lo) * g / grid);
+    if (v > best_f) best_f = v, best = g;
+  }
+  double a = lo + (hi - lo) * std::max(0, best - 1) / grid,
+         b = lo + (hi - lo) * std::min(grid, best + 1) / grid;
+  const double phi = (std::sqrt(5.0) - 1) / 2;
+  double c = b - phi * (b - a), d = a + phi * (b - a), fc = f(c), fd = f(d);
+  for (int it = 0; it < 40 && b - a > 1e-6; ++it) {
+    if (fc > fd) {
+      b = d, d = c, fd = fc, c = b - phi * (b - a), fc = f(c);
+    } else {
+      a = c, c = d, fc = fd, d = a + phi * (b - a), fd = f(d);
+    }
+  }
+  const double mid = 0.5 * (a + b);
+  return f(mid) >= best_f ? std::exp(mid) : std::exp(lo + (hi - lo) * best / grid);
+}
+
+// A discrete input with the expected kernel: bandwidth, index, p-value.
+Single analyse_discrete(const Eigen::VectorXd& x, const Discrete& disc, const Goal& goal,
+                        const Options& o, std::uint64_t stream) {
+  Single r{};
+  const auto levels = levels_of(x, disc);
+  auto index_at_s = [&](double s) {
+    const TargetSums sums = discrete_sums(levels, expected_kernel(disc, s), goal.z, false);
+    double a = 0, b = 0, c = 0;
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+      a += sums.k[i], c += sums.t[i], b += goal.z[i] * sums.t[i];
+    return target_index(static_cast<double>(x.size()), goal.z.sum(), a, b, c, o.alpha, o.estimator,
+                        o.scaling);
+  };
+  switch (o.bandwidth.kind) {
+    case BandwidthRule::Kind::Value:
+      r.bandwidth = o.bandwidth.value;
+      break;
+    case BandwidthRule::Kind::Max:
+      r.bandwidth = maximize_over_bandwidth(index_at_s);
+      break;
+    default:
+      r.bandwidth = discrete_bandwidth(o.bandwidth, levels, disc);
+  }
+  const Eigen::MatrixXd g = expected_kernel(disc, r.bandwidth);
+  const TargetStats t =
+      target_stats(discrete_sums(levels, g, goal.z, true), goal.z, o.alpha, o.estimator, o.scaling);
+  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2;
+  // A permutation test is valid by construction whatever the few values a discrete statistic
+  // takes (the Gamma law's fit is not guaranteed there), and costs O(n + L^2) per permutation
+  // here, so it replaces the Gamma law. Its seed is fixed, not the analysis seed: nothing random
+  // is left to change an input's p-value.
+  r.pvalue =
+      o.pvalues == PValueMethod::None
+          ? kNaN
+          : discrete_permutation_pvalue(
+                levels, g, goal.z, o.alpha, o.estimator,
+                o.pvalues == PValueMethod::Permutation ? o.permutations : kDiscretePermutations,
+                0x5EED + stream);
+  return r;
+}
+
+// The input's bins when the expected kernel applies to it; null otherwise.
+const Discrete* discrete_of(const Options& o, Eigen::Index c) {
+  if (o.discrete_kernel != DiscreteKernel::Expected || o.block_size > 0) return nullptr;
+  const auto k = static_cast<std::size_t>(c);
+  return k < o.discrete.size() && o.discrete[k].is_discrete() ? &o.discrete[k] : nullptr;
+}
+
 Single analyse_one(const Eigen::VectorXd& x, const Eigen::VectorXd& y, const Goal& goal,
-                   const Options& o, const Partition& part, std::uint64_t stream) {
+                   const Options& o, const Partition& part, std::uint64_t stream,
+                   const Discrete* disc = nullptr) {
+  if (disc) return analyse_discrete(x, *disc, goal, o, stream);
   Single r{};
   r.bandwidth = choose_bandwidth(o.bandwidth, x, goal.z, o.alpha, o.estimator, o.scaling, part);
   if (o.block_size > 0) {
@@ -104,7 +184,7 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
     }
     const auto stream = static_cast<std::uint64_t>(c) * 7919 + 1;
     if (static_cast<Eigen::Index>(active.size()) == n) {
-      const Single s = analyse_one(x.col(c), y, goal, o, part, stream);
+      const Single s = analyse_one(x.col(c), y, goal, o, part, stream, discrete_of(o, c));
       r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
       r.bandwidth = s.bandwidth;
       r.n = static_cast<std::size_t>(n), r.m = goal.m, r.threshold = goal.threshold;
@@ -122,7 +202,8 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
       }
       if (gc) {
         const Eigen::VectorXd yc = rows_of(y, active);
-        const Single s = analyse_one(rows_of(x.col(c), active), yc, *gc, o, part, stream);
+        const Single s =
+            analyse_one(rows_of(x.col(c), active), yc, *gc, o, part, stream, discrete_of(o, c));
         r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
         r.bandwidth = s.bandwidth;
         r.n = active.size(), r.m = gc->m, r.threshold = gc->threshold;
@@ -130,7 +211,7 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
         r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = kNaN;
         r.n = active.size();
       }
-      // "Is active" as a boolean input on all rows (two jittered bins, like any boolean).
+      // "Is active" as a boolean input on all rows (two bins, like any boolean).
       Eigen::VectorXd flag(n);
       for (Eigen::Index i = 0; i < n; ++i) {
         flag[i] = (std::isnan(x(i, c)) ? 0.0 : 0.5) +
@@ -139,7 +220,10 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
       }
       Options plain = o;
       plain.block_size = 0;
-      const Single s = analyse_one(flag, y, goal, plain, part, stream + 1);
+      const Discrete boolean{{0.0, 0.5, 1.0}, false};
+      const Single s =
+          analyse_one(flag, y, goal, plain, part, stream + 1,
+                      o.discrete_kernel == DiscreteKernel::Expected ? &boolean : nullptr);
       r.active_hsic = s.hsic, r.active_pvalue = s.pvalue;
     }
   }
@@ -197,33 +281,79 @@ Complete complete_inputs(const Eigen::MatrixXd& x, const std::vector<InputResult
   return c;
 }
 
+// Percentile intervals and top-k shares from resamples of the rows: the whole analysis (goal set,
+// bandwidths, indices) again on each, p-values and interactions left out. Resamples whose goal
+// set is degenerate (every row tied) are skipped. The same resamples on every rank.
+void bootstrap_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                       const std::vector<std::string>& names, const Options& o,
+                       const Partition& part, Analysis& an) {
+  Options q = o;
+  q.bootstrap = 0;
+  q.interactions = false;
+  q.pvalues = PValueMethod::None;
+  const Eigen::Index n = x.rows();
+  const std::size_t d = an.inputs.size();
+  std::vector<std::vector<double>> draws(d);
+  std::vector<std::size_t> top(d, 0);
+  std::vector<std::size_t> plain;  // inputs that are not conditional: the ranking's members
+  for (std::size_t c = 0; c < d; ++c) {
+    if (!an.inputs[c].conditional) plain.push_back(c);
+  }
+  const std::size_t k = std::min(o.top_k, plain.size());
+  Rng rng(o.seed, 0xB007);
+  Eigen::MatrixXd xb(n, x.cols());
+  Eigen::VectorXd yb(n);
+  std::size_t used = 0;
+  for (std::size_t b = 0; b < o.bootstrap; ++b) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const auto r = static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(n)));
+      xb.row(i) = x.row(r);
+      yb[i] = y[r];
+    }
+    Analysis ab;
+    try {
+      ab = analyze(xb, yb, names, q, part);
+    } catch (const std::invalid_argument&) {
+      continue;
+    }
+    ++used;
+    for (std::size_t c = 0; c < d; ++c) {
+      if (!std::isnan(ab.inputs[c].hsic)) draws[c].push_back(ab.inputs[c].hsic);
+    }
+    std::vector<std::size_t> order = plain;
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto bb) {
+      const double ha = ab.inputs[a].hsic, hb = ab.inputs[bb].hsic;
+      return (std::isnan(ha) ? -INFINITY : ha) > (std::isnan(hb) ? -INFINITY : hb);
+    });
+    for (std::size_t r = 0; r < k; ++r)
+      ++top[order[r]];
+  }
+  an.bootstrap = used;
+  an.top_k = k;
+  auto percentile = [](std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const auto hi = std::min(v.size() - 1, lo + 1);
+    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+  };
+  for (std::size_t c = 0; c < d; ++c) {
+    auto& r = an.inputs[c];
+    if (draws[c].size() >= 2) {
+      r.ci_low = percentile(draws[c], 0.025);
+      r.ci_high = percentile(draws[c], 0.975);
+    }
+    if (!r.conditional && used > 0)
+      r.top_share = static_cast<double>(top[c]) / static_cast<double>(used);
+  }
+}
+
 }  // namespace
 
 double max_bandwidth(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double alpha,
                      Estimator est, Scaling scaling, const Partition& part) {
-  const double lo = std::log(1e-4), hi = std::log(5.0);
-  auto f = [&](double log_s) { return index_at(x, z, std::exp(log_s), alpha, est, scaling, part); };
-  // The index can have several local maxima in s: scan a grid, then refine around the best.
-  const int grid = 24;
-  int best = 0;
-  double best_f = -INFINITY;
-  for (int g = 0; g <= grid; ++g) {
-    const double v = f(lo + (hi - lo) * g / grid);
-    if (v > best_f) best_f = v, best = g;
-  }
-  double a = lo + (hi - lo) * std::max(0, best - 1) / grid,
-         b = lo + (hi - lo) * std::min(grid, best + 1) / grid;
-  const double phi = (std::sqrt(5.0) - 1) / 2;
-  double c = b - phi * (b - a), d = a + phi * (b - a), fc = f(c), fd = f(d);
-  for (int it = 0; it < 40 && b - a > 1e-6; ++it) {
-    if (fc > fd) {
-      b = d, d = c, fd = fc, c = b - phi * (b - a), fc = f(c);
-    } else {
-      a = c, c = d, fc = fd, d = a + phi * (b - a), fd = f(d);
-    }
-  }
-  const double mid = 0.5 * (a + b);
-  return f(mid) >= best_f ? std::exp(mid) : std::exp(lo + (hi - lo) * best / grid);
+  return maximize_over_bandwidth(
+      [&](double s) { return index_at(x, z, s, alpha, est, scaling, part); });
 }
 
 BlockResult block_hsic(const Eigen::VectorXd& x, const Eigen::VectorXd& z, double s, double alpha,
@@ -344,15 +474,40 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
     const auto& cols = c.cols;
     const auto& xc = c.x;
     const auto& s = c.bandwidths;
+    std::vector<LevelKernel> kernels(cols.size());
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      if (const Discrete* disc = discrete_of(o, cols[k])) {
+        kernels[k].levels = levels_of(xc.col(static_cast<Eigen::Index>(k)), *disc);
+        kernels[k].g = expected_kernel(*disc, s[k]);
+      }
+    }
     const Eigen::MatrixXd m =
-        target_interactions(xc, goal.z, s, o.alpha, o.estimator, o.scaling, part);
+        target_interactions(xc, goal.z, s, o.alpha, o.estimator, o.scaling, part, kernels);
     an.interactions = Eigen::MatrixXd::Constant(d, d, kNaN);
     for (std::size_t a = 0; a < cols.size(); ++a) {
       for (std::size_t b = 0; b < cols.size(); ++b)
         an.interactions(cols[a], cols[b]) =
             m(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
     }
+    if (static_cast<std::size_t>(n) <= kMaxAnovaRows && !cols.empty()) {
+      // Permutations within about 2e9 multiply-adds over all pairs (two tests each): 999 for
+      // small studies, 99 at least.
+      const double work = static_cast<double>(cols.size() * (cols.size() + 1)) *
+                          static_cast<double>(n) * static_cast<double>(n);
+      const auto b = static_cast<std::size_t>(std::clamp(2e9 / work, 99.0, 999.0));
+      const AnovaPairs av = anova_interactions(xc, goal.z, s, o.alpha, o.scaling, b, part, kernels);
+      an.interaction_anova = Eigen::MatrixXd::Constant(d, d, kNaN);
+      an.interaction_pvalue = Eigen::MatrixXd::Constant(d, d, kNaN);
+      for (std::size_t a = 0; a < cols.size(); ++a) {
+        for (std::size_t bb = 0; bb < cols.size(); ++bb) {
+          const auto i = static_cast<Eigen::Index>(a), j = static_cast<Eigen::Index>(bb);
+          an.interaction_anova(cols[a], cols[bb]) = av.term(i, j);
+          an.interaction_pvalue(cols[a], cols[bb]) = av.pvalue(i, j);
+        }
+      }
+    }
   }
+  if (o.bootstrap > 0) bootstrap_indices(x, y, names, o, part, an);
   return an;
 }
 

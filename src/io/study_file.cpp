@@ -218,8 +218,19 @@ void write_study(const std::string& path, const StudyData& s) {
       h5::write_int64s(a, "conditional", s.conditional);
       h5::write_doubles(a, "active_hsic", s.active_hsic);
       h5::write_doubles(a, "active_pvalue", s.active_pvalue);
+      if (s.bootstrap > 0) {
+        h5::write_attribute(a, "bootstrap", s.bootstrap);
+        h5::write_attribute(a, "top_k", s.top_k);
+        h5::write_doubles(a, "ci_low", s.ci_low);
+        h5::write_doubles(a, "ci_high", s.ci_high);
+        h5::write_doubles(a, "top_share", s.top_share);
+      }
       if (!s.interactions.empty())
         h5::write_doubles(a, "interactions", s.interactions, s.input_names.size());
+      if (!s.interactions_anova.empty()) {
+        h5::write_doubles(a, "interactions_anova", s.interactions_anova, s.input_names.size());
+        h5::write_doubles(a, "interactions_pvalue", s.interactions_pvalue, s.input_names.size());
+      }
     }
     auto st = h5::create_group(f, "stages");
     h5::write_int64s(st, "first", s.stage_first);
@@ -287,6 +298,7 @@ StudyInputs read_study_inputs(const std::string& path) {
   // Through the whole checked reader: a file damaged anywhere is refused, not half used.
   const StudyData s = read_study(path);
   StudyInputs in;
+  in.deck_text = s.deck_text;
   in.names = s.free_names;
   in.n = s.n;
   in.d = s.free_names.size();
@@ -404,7 +416,19 @@ StudyData read_study_unchecked(const std::string& path) {
     s.conditional = h5::read_int64s(a, "conditional");
     s.active_hsic = h5::read_doubles(a, "active_hsic");
     s.active_pvalue = h5::read_doubles(a, "active_pvalue");
+    if (h5::exists(a, "ci_low")) {
+      s.bootstrap = h5::read_int64_attribute(a, "bootstrap");
+      s.top_k = h5::read_int64_attribute(a, "top_k");
+      s.ci_low = h5::read_doubles(a, "ci_low");
+      s.ci_high = h5::read_doubles(a, "ci_high");
+      s.top_share = h5::read_doubles(a, "top_share");
+      expect("analysis/ci_low", s.ci_low.size(), s.input_names.size());
+      expect("analysis/ci_high", s.ci_high.size(), s.input_names.size());
+      expect("analysis/top_share", s.top_share.size(), s.input_names.size());
+    }
     s.interactions = doubles_or_empty(a, "interactions");
+    s.interactions_anova = doubles_or_empty(a, "interactions_anova");
+    s.interactions_pvalue = doubles_or_empty(a, "interactions_pvalue");
     const std::size_t k = s.input_names.size();
     for (const auto& [what, got] : std::vector<std::pair<std::string, std::size_t>>{
              {"analysis/hsic", s.hsic.size()},
@@ -421,6 +445,10 @@ StudyData read_study_unchecked(const std::string& path) {
              {"analysis/active_pvalue", s.active_pvalue.size()}})
       expect(what, got, k);
     if (!s.interactions.empty()) expect("analysis/interactions", s.interactions.size(), k * k);
+    if (!s.interactions_anova.empty()) {
+      expect("analysis/interactions_anova", s.interactions_anova.size(), k * k);
+      expect("analysis/interactions_pvalue", s.interactions_pvalue.size(), k * k);
+    }
   }
   if (h5::exists(f, "stages")) {
     auto st = h5::open_group(f, "stages");

@@ -25,9 +25,9 @@ const std::vector<std::string> optimize = {"strategy",    "stages",       "alpha
                                            "final_seeds", "final_epochs", "budget"};
 const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
                                         "scheduling", "order", "progress"};
-const std::vector<std::string> analysis = {"alpha",   "bandwidth",    "estimator",
-                                           "pvalues", "interactions", "scaling",
-                                           "global",  "block",        "seed"};
+const std::vector<std::string> analysis = {"alpha",        "bandwidth", "estimator", "pvalues",
+                                           "interactions", "scaling",   "global",    "block",
+                                           "seed",         "discrete",  "bootstrap"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
     "name",    "path",  "dim",     "train",   "validation",  "test",        "noise",

@@ -64,6 +64,14 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
     const auto b = scalar::to_integer(text);
     if (!b || *b < 4 || *b > 1000000) expected("a block size between 4 and 1000000", text);
     o.block_size = static_cast<std::size_t>(*b);
+  } else if (key == "bootstrap") {
+    const auto b = scalar::to_integer(text);
+    if (!b || *b < 0 || *b > 100000) expected("a number of resamples between 0 and 100000", text);
+    o.bootstrap = static_cast<std::size_t>(*b);
+  } else if (key == "discrete") {
+    if (text != "expected" && text != "jitter") expected("expected or jitter", text);
+    o.discrete_kernel =
+        text == "jitter" ? hsic::DiscreteKernel::Jitter : hsic::DiscreteKernel::Expected;
   } else if (key == "seed") {
     const auto s = scalar::to_integer(text);
     if (!s || *s < 0) expected("a whole number >= 0", text);
@@ -78,10 +86,27 @@ void finish_analysis_options(hsic::Options& o) {
     o.pvalues = hsic::PValueMethod::None;  // the Gamma law is that of the V statistic
 }
 
+std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
+                                             const std::vector<std::string>& names) {
+  std::vector<hsic::Discrete> out(names.size());
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    const auto k = space.find(names[c]);
+    if (!k) continue;
+    const auto& p = space[*k];
+    if (p.type == space::Type::Fixed || p.levels() == 0) continue;
+    if (p.levels() > hsic::kMaxExpectedLevels) continue;
+    for (std::size_t j = 0; j <= p.levels(); ++j)
+      out[c].edges.push_back(p.edge(j));
+    out[c].ordered = p.type == space::Type::Integer;
+  }
+  return out;
+}
+
 hsic::Options read_analysis(const space::Deck& deck) {
   hsic::Options o;
   o.conditional = true;
   o.seed = deck.study.seed;
+  o.bootstrap = kDefaultBootstrap;
   for (const auto& s : deck.analysis.settings) {
     if (s.is_list) throw InputError(s.mark, "analysis." + s.key + " must be a single value");
     try {

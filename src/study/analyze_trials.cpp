@@ -8,16 +8,27 @@
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/analysis_settings.hpp"
 
 namespace hsicho::study {
 namespace {
 
-using Data = io::CsvInputs;
+struct Data : io::CsvInputs {
+  std::vector<hsic::Discrete> discrete;  // the bins of discrete columns, when a space says them
+};
 
-// A study file's normalized inputs (NaN where inactive) and validation errors.
+// A study file's normalized inputs (NaN where inactive) and validation errors; the deck it
+// stores types its columns.
 Data load_study(const TrialsRequest& req) {
   const auto in = io::read_study_inputs(req.file);
   Data d;
+  try {
+    const auto deck = space::parse_deck(in.deck_text, req.file, space::DeckUse::SpaceOnly);
+    d.discrete = discrete_columns(deck.space, in.names);
+  } catch (const InputError& e) {
+    d.warnings.push_back(std::string("the deck stored in the study file does not read (") +
+                         e.what() + "): discrete inputs analysed as continuous");
+  }
   d.names = in.names;
   d.x.resize(static_cast<Eigen::Index>(in.n), static_cast<Eigen::Index>(in.d));
   d.y.resize(static_cast<Eigen::Index>(in.n));
@@ -34,8 +45,12 @@ Data load(const TrialsRequest& req) {
   const io::CsvTable t = io::read_csv(req.file);
   std::optional<space::Deck> deck;
   if (req.space) deck = space::load_deck(*req.space, space::DeckUse::SpaceOnly);
-  return io::csv_inputs(t, req.target, {req.ignore, req.inputs, req.refuse_nan},
-                        deck ? &deck->space : nullptr, req.space.value_or(""), req.options.seed);
+  Data d;
+  static_cast<io::CsvInputs&>(d) =
+      io::csv_inputs(t, req.target, {req.ignore, req.inputs, req.refuse_nan},
+                     deck ? &deck->space : nullptr, req.space.value_or(""), req.options.seed);
+  if (deck) d.discrete = discrete_columns(deck->space, d.names);
+  return d;
 }
 
 }  // namespace
@@ -51,7 +66,9 @@ hsic::Analysis analyze_trials(const TrialsRequest& req, std::vector<std::string>
     }
   }
   try {
-    return hsic::analyze(data.x, data.y, data.names, req.options, parallel::world_partition());
+    hsic::Options o = req.options;
+    o.discrete = data.discrete;
+    return hsic::analyze(data.x, data.y, data.names, o, parallel::world_partition());
   } catch (const std::invalid_argument& e) {
     throw InputError(req.file + ": " + e.what());  // bad data: the user's to fix
   }

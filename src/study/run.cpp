@@ -210,6 +210,7 @@ class Driver {
       names.push_back(sp[c].name);
     hsic::Options o = analysis_;
     o.alpha = st.alpha;
+    o.discrete = discrete_columns(sp, names);
     try {
       if (d == 0) throw std::invalid_argument("every hyperparameter is frozen");
       if (!(y.array() < INFINITY).any()) {

@@ -117,10 +117,23 @@ void add_analysis(io::StudyData& s, const hsic::Analysis& an, const hsic::Option
     s.conditional.push_back(r.conditional ? 1 : 0);
     s.active_hsic.push_back(r.active_hsic);
     s.active_pvalue.push_back(r.active_pvalue);
+    if (an.bootstrap > 0) {
+      s.ci_low.push_back(r.ci_low);
+      s.ci_high.push_back(r.ci_high);
+      s.top_share.push_back(r.top_share);
+    }
   }
+  s.bootstrap = static_cast<std::int64_t>(an.bootstrap);
+  s.top_k = static_cast<std::int64_t>(an.top_k);
   for (Eigen::Index a = 0; a < an.interactions.rows(); ++a) {
     for (Eigen::Index b = 0; b < an.interactions.cols(); ++b)
       s.interactions.push_back(an.interactions(a, b));
+  }
+  for (Eigen::Index a = 0; a < an.interaction_anova.rows(); ++a) {
+    for (Eigen::Index b = 0; b < an.interaction_anova.cols(); ++b) {
+      s.interactions_anova.push_back(an.interaction_anova(a, b));
+      s.interactions_pvalue.push_back(an.interaction_pvalue(a, b));
+    }
   }
 }
 

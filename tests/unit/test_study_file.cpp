@@ -91,6 +91,13 @@ io::StudyData sample() {
   s.active_hsic = {NAN};
   s.active_pvalue = {NAN};
   s.interactions = {0.01};
+  s.bootstrap = 200;
+  s.top_k = 1;
+  s.ci_low = {0.001};
+  s.ci_high = {0.02};
+  s.top_share = {0.97};
+  s.interactions_anova = {0.002};
+  s.interactions_pvalue = {0.04};
   s.stage_first = {0, 2};
   s.stage_size = {2, 1};
   s.stage_alpha = {0.25, 0.2};
@@ -192,6 +199,13 @@ TEST_CASE("every field of a study file comes back", "[study_file]") {
   CHECK(same(b.active_hsic, s.active_hsic));
   CHECK(same(b.active_pvalue, s.active_pvalue));
   CHECK(same(b.interactions, s.interactions));
+  CHECK(b.bootstrap == 200);
+  CHECK(b.top_k == 1);
+  CHECK(same(b.ci_low, s.ci_low));
+  CHECK(same(b.ci_high, s.ci_high));
+  CHECK(same(b.top_share, s.top_share));
+  CHECK(same(b.interactions_anova, s.interactions_anova));
+  CHECK(same(b.interactions_pvalue, s.interactions_pvalue));
   CHECK(b.stage_first == s.stage_first);
   CHECK(b.stage_size == s.stage_size);
   CHECK(same(b.stage_alpha, s.stage_alpha));

@@ -3,6 +3,7 @@
 // ranked by nothing (callers sort), plus optional interactions.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,12 +11,17 @@
 #include <Eigen/Core>
 
 #include "hsicho/hsic/bandwidth.hpp"
+#include "hsicho/hsic/discrete.hpp"
 #include "hsicho/hsic/partition.hpp"
 #include "hsicho/hsic/target.hpp"
 
 namespace hsicho::hsic {
 
 enum class PValueMethod { None, Gamma, Permutation };
+
+// Discrete inputs: the expected kernel (no jitter, no order of categories: discrete.hpp), or the
+// paper's Gaussian kernel on jittered values (what the authors' code computes).
+enum class DiscreteKernel { Expected, Jitter };
 
 // The level below which a p-value marks an input as significant, wherever hsicho says so.
 inline constexpr double kSignificanceLevel = 0.05;
@@ -32,6 +38,14 @@ struct Options {
   bool conditional = false;    // analyse inputs with NaN on the rows where they are active
   bool global = false;         // global HSIC (Gaussian kernel on y) instead of the target index
   std::size_t block_size = 0;  // > 0: block HSIC (average of U statistics over blocks)
+  DiscreteKernel discrete_kernel = DiscreteKernel::Expected;
+  // Bootstrap resamples of the rows (0: none) behind each index's interval and top-k share.
+  std::size_t bootstrap = 0;
+  std::size_t top_k = 3;
+  // Per input (empty, or one per column): the bins of a discrete input; a column without bins
+  // (or beyond kMaxExpectedLevels levels) is continuous. Block and global HSIC use the jittered
+  // values whatever this says.
+  std::vector<Discrete> discrete;
 };
 
 struct InputResult {
@@ -41,14 +55,25 @@ struct InputResult {
   double threshold = 0;      // the quantile used for this input
   bool conditional = false;
   double active_hsic = 0, active_pvalue = 0;  // index of "is active" (conditional inputs)
+  // Bootstrap (Options::bootstrap > 0, else NaN): 2.5% and 97.5% percentiles of the index over
+  // resamples of the rows, and the share of resamples where the input ranks in the top k of the
+  // inputs that are not conditional (NaN for conditional ones).
+  double ci_low = NAN, ci_high = NAN, top_share = NAN;
 };
 
 struct Analysis {
   std::size_t n = 0, m = 0;
+  std::size_t bootstrap = 0, top_k = 0;  // resamples used for the intervals (0: none)
   double alpha = 0, threshold = 0;
   std::vector<InputResult> inputs;
   Eigen::MatrixXd interactions;  // d x d when asked (NaN for conditional inputs)
+  // HSIC-ANOVA (pairwise.hpp): off the diagonal what each pair adds beyond its main effects,
+  // on it the first-order terms; their permutation p-values. Empty above kMaxAnovaRows rows.
+  Eigen::MatrixXd interaction_anova, interaction_pvalue;
 };
+
+// Above this many rows the HSIC-ANOVA terms are not computed (n x n matrices per input).
+constexpr std::size_t kMaxAnovaRows = 1000;
 
 // Throws std::invalid_argument for bad input (alpha, sizes, NaN in y, missing values without
 // `conditional`, an empty goal set).

@@ -39,7 +39,10 @@ struct StudyData {
   std::vector<double> hsic, stderr_, r2, share, pvalue, input_bandwidth, input_threshold,
       active_hsic, active_pvalue;
   std::vector<std::int64_t> input_n, input_m, conditional;
-  std::vector<double> interactions;  // d x d, or empty
+  std::int64_t bootstrap = 0, top_k = 0;           // resamples behind the intervals (0: none)
+  std::vector<double> ci_low, ci_high, top_share;  // per input when bootstrap > 0
+  std::vector<double> interactions;                // d x d, or empty
+  std::vector<double> interactions_anova, interactions_pvalue;  // d x d HSIC-ANOVA, or empty
   // Stages (one for a plain study): first id, size, alpha, decisions, and each stage's indices
   // and p-values over the free columns (NaN where frozen).
   std::vector<std::int64_t> stage_first, stage_size;
@@ -61,6 +64,7 @@ void write_study(const std::string& path, const StudyData& s);
 
 // What `hsicho analyze study.h5` needs: the normalized inputs (NaN inactive) and the errors.
 struct StudyInputs {
+  std::string deck_text;  // the deck the study ran (its space types the columns)
   std::vector<std::string> names;
   std::size_t n = 0, d = 0;
   std::vector<double> normalized;  // n x d

@@ -4,11 +4,15 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/space/deck.hpp"
 
 namespace hsicho::study {
+
+// Resamples behind the intervals and top-k shares, unless a deck or the command line says.
+constexpr std::size_t kDefaultBootstrap = 200;
 
 // Sets option `key` (alpha, bandwidth, estimator, scaling, pvalues, interactions, global, block,
 // seed) from its text. Throws std::invalid_argument saying what is expected; the caller says
@@ -18,6 +22,11 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
 // Settings that depend on each other, once every option is set (the Gamma p-value is that of the
 // V statistic: none for the U statistic).
 void finish_analysis_options(hsic::Options& o);
+
+// The bins of each discrete column of `names` (hyperparameters of `space`; unknown names and
+// continuous ones get none), for hsic::Options::discrete.
+std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
+                                             const std::vector<std::string>& names);
 
 // The deck's analysis block over the defaults of a study (conditional inputs, the study's seed).
 // Throws InputError at the offending key's line.
