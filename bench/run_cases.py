@@ -50,16 +50,33 @@ def main():
         an = f["analysis"]
         names = list(an["names"].asstr())
         h, p = an["hsic"][()], an["pvalue"][()]
-        order = np.argsort(-np.nan_to_num(h, nan=-1))
+        cond = an["conditional"][()].astype(bool)
+        boot = "ci_low" in an
+        order = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]
         metric = f["results"].attrs["metric"]
         print(f"\n### {case} ({deck}, seed {seed}: {f['results/val_error'].shape[0]} trainings on 2 ranks, {wall:.0f} s)\n")
-        print("| rank | hyperparameter | HSIC | p-value |")
-        print("|---|---|---|---|")
+        topk = an.attrs["top_k"] if boot else 0
+        print("| rank | hyperparameter | HSIC | p-value |" + (f" 95% interval | top {topk} |" if boot else ""))
+        print("|---|---|---|---|" + ("---|---|" if boot else ""))
         for r, k in enumerate(order):
-            cond = " (where active)" if an["conditional"][k] else ""
             star = " *" if p[k] < 0.05 else ""
-            print(f"| {r + 1} | {names[k]}{cond} | {h[k]:.2e} | {p[k]:.2g}{star} |")
-        if "interactions" in an:
+            extra = ""
+            if boot:
+                share = an["top_share"][k]
+                stable = "" if share >= 0.9 or share <= 0.1 else " ~"
+                extra = f" [{an['ci_low'][k]:.1e}, {an['ci_high'][k]:.1e}] | {100 * share:.0f}%{stable} |"
+            print(f"| {r + 1} | {names[k]} | {h[k]:.2e} | {p[k]:.2g}{star} |{extra}")
+        for k in np.where(cond)[0]:
+            print(f"\nconditional: {names[k]}, measured on the {an['n'][k]} trainings where it exists: HSIC "
+                  f"{h[k]:.2e} (p {p[k]:.2g}); whether it exists: HSIC {an['active_hsic'][k]:.2e} "
+                  f"(p {an['active_pvalue'][k]:.2g})")
+        if "interactions_anova" in an:
+            m, pv = an["interactions_anova"][()], an["interactions_pvalue"][()]
+            pairs = sorted(((m[i, j], pv[i, j], names[i], names[j]) for i in range(len(names))
+                            for j in range(i + 1, len(names)) if np.isfinite(m[i, j])), reverse=True)[:3]
+            print("\ninteractions (beyond main effects): " + "; ".join(
+                f"{x} x {y} {v:.2e} (p {q:.2g}{' *' if q < 0.05 else ''})" for v, q, x, y in pairs))
+        elif "interactions" in an:
             m = an["interactions"][()]
             pairs = sorted(((m[i, j], names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))
                             if np.isfinite(m[i, j])), reverse=True)[:3]
@@ -69,11 +86,12 @@ def main():
               f"{b['parameters']} parameters")
         ranks = []
         for _, g, _ in studies:
-            hs = g["analysis/hsic"][()]
+            hs = np.where(g["analysis/conditional"][()].astype(bool), np.nan, g["analysis/hsic"][()])
             ranks.append(np.argsort(np.argsort(-np.nan_to_num(hs, nan=-1))))
         taus = [kendalltau(ranks[i], ranks[j])[0] for i, j in itertools.combinations(range(len(ranks)), 2)]
-        tops = [names[int(np.argmax(np.nan_to_num(g["analysis/hsic"][()], nan=-1)))] for _, g, _ in studies]
-        print(f"\nstability: Kendall tau between the rankings of seeds {a.seeds}: "
+        tops = [names[int(np.argmax(np.where(g["analysis/conditional"][()].astype(bool), -1,
+                                             np.nan_to_num(g["analysis/hsic"][()], nan=-1))))] for _, g, _ in studies]
+        print(f"\nstability: Kendall tau between the rankings of seeds {a.seeds} (conditional inputs aside): "
               + ", ".join(f"{t:.2f}" for t in taus) + f" (mean {np.mean(taus):.2f}); top input per seed: {', '.join(tops)}")
 
 

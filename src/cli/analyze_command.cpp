@@ -58,12 +58,12 @@ Request parse_request(const AnalyzeArgs& args) {
   set("block", args.block);
   set("seed", args.seed);
   set("discrete", args.discrete);
+  set("goal", args.goal);
   o.bootstrap = study::kDefaultBootstrap;
   set("bootstrap", args.bootstrap);
   o.interactions = args.interactions;
   o.conditional = o.conditional || args.conditional;
   o.global = args.global;
-  study::finish_analysis_options(o);
   r.space = args.space;
   for (auto [lists, out] :
        {std::make_pair(&args.ignore, &r.ignore), std::make_pair(&args.inputs, &r.inputs)}) {

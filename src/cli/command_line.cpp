@@ -85,6 +85,11 @@ void declare(CLI::App& app, Invocation& inv) {
   analyze->add_option("--seed", a.seed, "seed of the category jitter and permutations")
       ->type_name("S");
   analyze
+      ->add_option("--goal", a.goal,
+                   "indicator (the best alpha fraction; default) | smooth:S (a weight "
+                   "exp(-distance / (S sd)) above the quantile)")
+      ->type_name("G");
+  analyze
       ->add_option("--bootstrap", a.bootstrap,
                    "resamples behind each index's interval and top-3 share (200; 0: none)")
       ->type_name("B");

@@ -449,6 +449,36 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
   for (auto& r : an.inputs)
     r.share = total > 0 && !std::isnan(r.hsic) ? std::max(0.0, r.hsic) / total : kNaN;
 
+  if (o.smooth_goal > 0) {
+    if (o.global)
+      throw std::invalid_argument("a smooth goal and the global index exclude each other");
+    // The smooth weight's index replaces the indicator's for complete inputs (same bandwidths).
+    double mean = 0, sq = 0, count = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (std::isfinite(y[i])) mean += y[i], sq += y[i] * y[i], count += 1;
+    }
+    mean /= count;
+    const double sd =
+        count > 1 ? std::sqrt(std::max(0.0, (sq - count * mean * mean) / (count - 1))) : 0;
+    const double scale = o.smooth_goal * (sd > 0 ? sd : 1.0);
+    Eigen::VectorXd w(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+      w[i] = y[i] < INFINITY ? std::exp(-std::max(0.0, y[i] - goal.threshold) / scale) : 0.0;
+    const Complete c = complete_inputs(x, an.inputs);
+    const auto g =
+        global_hsic(c.x, w, c.bandwidths, 1 / std::sqrt(2 * std::log(2.0)), o.estimator, part);
+    double gt = 0;
+    for (const auto& v : g)
+      gt += std::max(0.0, v.hsic);
+    for (std::size_t k = 0; k < c.cols.size(); ++k) {
+      auto& r = an.inputs[static_cast<std::size_t>(c.cols[k])];
+      r.hsic = g[k].hsic, r.r2 = g[k].r2;
+      r.pvalue = o.pvalues == PValueMethod::None ? kNaN : g[k].pvalue;
+      r.stderr_ = kNaN;
+      r.share = gt > 0 ? std::max(0.0, g[k].hsic) / gt : kNaN;
+    }
+  }
+
   if (o.global) {
     // The global index replaces the target one for complete inputs (same bandwidths).
     const Complete c = complete_inputs(x, an.inputs);

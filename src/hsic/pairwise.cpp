@@ -107,12 +107,15 @@ std::vector<GlobalStats> global_hsic(const Eigen::MatrixXd& x, const Eigen::Vect
     o.r2 = den > 0 ? o.hsic / std::sqrt(den) : std::numeric_limits<double>::quiet_NaN();
     // Gamma approximation of n HSIC_V under independence (Gretton et al. 2008).
     o.pvalue = std::numeric_limits<double>::quiet_NaN();
-    if (est == Estimator::V && n > 5) {
+    if (n > 5) {
       const double mu_k = (ak - nd) / (nd * (nd - 1)), mu_l = (al - nd) / (nd * (nd - 1));
       const double mean = (1 - mu_k) * (1 - mu_l) / nd;
       const double var = 2 * (nd - 4) * (nd - 5) / (nd * (nd - 1) * (nd - 2) * (nd - 3)) *
                          seq_sum(g.col(c)) / (nd * (nd - 1));
-      if (mean > 0 && var > 0) o.pvalue = gamma_q(mean * mean / var, nd * hv / (var * nd / mean));
+      // V: the Gamma law at n HSIC_V; U: at n (HSIC_U + mean), as OpenTURNS's HSICUStat.
+      const double stat = est == Estimator::V ? hv : o.hsic + mean;
+      if (mean > 0 && var > 0)
+        o.pvalue = gamma_q(mean * mean / var, nd * stat / (var * nd / mean));
     }
   }
   return out;

@@ -162,7 +162,9 @@ TargetStats target_stats(const TargetSums& s, const Eigen::VectorXd& z, double a
   // Gamma approximation of the null law of n HSIC_V (Gretton et al. 2008), with L = z z^T:
   // mean = (1/n)(mean diag K - mu_K)(mean diag L - mu_L); variance from the off-diagonal
   // squares of (HKH) o (HLH), expanded into the row sums (HLH = c c^T, c = z - p).
-  if (est == Estimator::V && n > 5) {
+  // The U statistic (OpenTURNS's HSICUStat): the same law at n (HSIC_U + mean), mean being the
+  // law's mean of HSIC_V: HSIC_U is close to HSIC_V minus its bias.
+  if (n > 5) {
     const double mu_k = (a - n) / (n * (n - 1)), mu_l = m * (m - 1) / (n * (n - 1));
     const double mean = (1 - mu_k) * (p - mu_l) / n;
     const double w0 = p * p, w1 = (1 - p) * (1 - p);
@@ -182,10 +184,11 @@ TargetStats target_stats(const TargetSums& s, const Eigen::VectorXd& z, double a
     const double off = full - diag;
     const double var =
         2 * (n - 4) * (n - 5) / (n * (n - 1) * (n - 2) * (n - 3)) * off / (n * (n - 1));
-    const double hsic_v = target_index(n, m, a, b, c, alpha, Estimator::V, Scaling::Hsic);
+    const double stat = est == Estimator::V ? target_index(n, m, a, b, c, alpha, est, Scaling::Hsic)
+                                            : hsic_xz + mean;
     if (mean > 0 && var > 0) {
       const double shape = mean * mean / var, scale_g = var * n / mean;
-      r.pvalue = gamma_q(shape, n * hsic_v / scale_g);
+      r.pvalue = gamma_q(shape, n * stat / scale_g);
     } else {
       r.pvalue = std::numeric_limits<double>::quiet_NaN();
     }

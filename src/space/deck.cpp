@@ -27,7 +27,7 @@ const std::vector<std::string> study = {"name",       "seed",  "output",  "descr
                                         "scheduling", "order", "progress"};
 const std::vector<std::string> analysis = {"alpha",        "bandwidth", "estimator", "pvalues",
                                            "interactions", "scaling",   "global",    "block",
-                                           "seed",         "discrete",  "bootstrap"};
+                                           "seed",         "discrete",  "bootstrap", "goal"};
 const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
 const std::vector<std::string> data = {
     "name",    "path",  "dim",     "train",   "validation",  "test",        "noise",

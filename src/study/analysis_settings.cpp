@@ -64,6 +64,20 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
     const auto b = scalar::to_integer(text);
     if (!b || *b < 4 || *b > 1000000) expected("a block size between 4 and 1000000", text);
     o.block_size = static_cast<std::size_t>(*b);
+  } else if (key == "goal") {
+    const std::string prefix = "smooth:";
+    const auto v =
+        text.rfind(prefix, 0) == 0 ? scalar::to_number(text.substr(prefix.size())) : std::nullopt;
+    if (text == "indicator") {
+      o.smooth_goal = 0;
+    } else if (v && *v > 0 && std::isfinite(*v)) {
+      o.smooth_goal = *v;
+    } else {
+      expected(
+          "indicator or smooth:S (S > 0: the weight's decay length in standard deviations "
+          "of the errors)",
+          text);
+    }
   } else if (key == "bootstrap") {
     const auto b = scalar::to_integer(text);
     if (!b || *b < 0 || *b > 100000) expected("a number of resamples between 0 and 100000", text);
@@ -79,11 +93,6 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
   } else {
     throw std::logic_error("no analysis option '" + key + "'");
   }
-}
-
-void finish_analysis_options(hsic::Options& o) {
-  if (o.estimator == hsic::Estimator::U && o.pvalues == hsic::PValueMethod::Gamma)
-    o.pvalues = hsic::PValueMethod::None;  // the Gamma law is that of the V statistic
 }
 
 std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
@@ -115,7 +124,6 @@ hsic::Options read_analysis(const space::Deck& deck) {
       throw InputError(s.mark, "analysis." + s.key + " " + e.what());
     }
   }
-  finish_analysis_options(o);
   return o;
 }
 

@@ -37,16 +37,29 @@ for name, est in [("v", ot.HSICVStat()), ("u", ot.HSICUStat())]:
     t = ot.HSICEstimatorTargetSensitivity(covs, Xs, Ys, est, inside)
     row(f"target_{name}_hsic", t.getHSICIndices())
     row(f"target_{name}_r2", t.getR2HSICIndices())
-    if name == "v":
-        row("target_v_pvalue_gamma", t.getPValuesAsymptotic())
+    row(f"target_{name}_pvalue_gamma", t.getPValuesAsymptotic())
     sy = float(np.std(y, ddof=1))
     covs_g = [ot.SquaredExponential([s]) for s in s_in] + [ot.SquaredExponential([sy])]
     g = ot.HSICEstimatorGlobalSensitivity(covs_g, Xs, Ys, est)
     row(f"global_{name}_hsic", g.getHSICIndices())
     row(f"global_{name}_r2", g.getR2HSICIndices())
-    if name == "v":
-        row("global_v_pvalue_gamma", g.getPValuesAsymptotic())
+    row(f"global_{name}_pvalue_gamma", g.getPValuesAsymptotic())
     lines.append(f"global_output_bandwidth {sy!r}")
+
+# Smooth goal weight: exp(-d / (S std(y))), d the distance from y to (-inf, q]; the same output
+# kernel on the weights (hsicho's analysis.goal: smooth:S).
+S = 0.5
+scale = S * float(np.std(y, ddof=1))
+lines.append(f"smooth_relative_scale {S!r}")
+smooth = ot.ComposedFunction(ot.SymbolicFunction(["d"], [f"exp(-d / {scale!r})"]),
+                             ot.DistanceToDomainFunction(ot.Interval(-1e300, float(q))))
+for name, est in [("v", ot.HSICVStat()), ("u", ot.HSICUStat())]:
+    covs = [ot.SquaredExponential([s]) for s in s_in]
+    covs.append(ot.SquaredExponential([1 / math.sqrt(2 * math.log(2))]))
+    t = ot.HSICEstimatorTargetSensitivity(covs, Xs, Ys, est, smooth)
+    row(f"smooth_{name}_hsic", t.getHSICIndices())
+    row(f"smooth_{name}_r2", t.getR2HSICIndices())
+    row(f"smooth_{name}_pvalue_gamma", t.getPValuesAsymptotic())
 
 with open("hsic_openturns.txt", "w") as f:
     f.write("\n".join(lines) + "\n")

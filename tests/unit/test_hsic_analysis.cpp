@@ -81,6 +81,37 @@ TEST_CASE("global HSIC, R2 and Gamma p-values equal OpenTURNS", "[hsic][openturn
     CHECK(v[c].pvalue == Approx(ref.at("global_v_pvalue_gamma")[c]).epsilon(1e-7));
     CHECK(u[c].hsic == Approx(ref.at("global_u_hsic")[c]).epsilon(0).margin(1e-12));
     CHECK(u[c].r2 == Approx(ref.at("global_u_r2")[c]).epsilon(0).margin(1e-10));
+    CHECK(u[c].pvalue == Approx(ref.at("global_u_pvalue_gamma")[c]).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("a smooth goal weight equals OpenTURNS's target HSIC with an exponential filter",
+          "[hsic][openturns]") {
+  const auto ref = test::read_reference(HSICHO_REFERENCE "/hsic_openturns.txt");
+  const Eigen::MatrixXd data = test::read_numeric_csv(HSICHO_REFERENCE "/hsic_data.csv");
+  const Eigen::MatrixXd x = data.leftCols(3);
+  for (const auto& [est, name] :
+       {std::make_pair(Estimator::V, "v"), std::make_pair(Estimator::U, "u")}) {
+    Options o;
+    o.alpha = ref.at("alpha")[0];
+    o.estimator = est;
+    o.bandwidth = BandwidthRule::parse("0.25");  // replaced per input below
+    o.smooth_goal = ref.at("smooth_relative_scale")[0];
+    // One bandwidth per input, as the reference: analyse each input alone.
+    for (std::size_t c = 0; c < 3; ++c) {
+      o.bandwidth.value = ref.at("bandwidth")[c];
+      const Analysis a = analyze(x.col(static_cast<Eigen::Index>(c)), data.col(3), {"x"}, o);
+      INFO(name << " input " << c);
+      const std::string key = std::string("smooth_") + name;
+      if (est == Estimator::V) {
+        CHECK(a.inputs[0].hsic == Approx(ref.at(key + "_hsic")[c]).epsilon(1e-10));
+        CHECK(a.inputs[0].r2 == Approx(ref.at(key + "_r2")[c]).epsilon(1e-10));
+      } else {
+        CHECK(a.inputs[0].hsic == Approx(ref.at(key + "_hsic")[c]).epsilon(0).margin(1e-12));
+        CHECK(a.inputs[0].r2 == Approx(ref.at(key + "_r2")[c]).epsilon(0).margin(1e-10));
+      }
+      CHECK(a.inputs[0].pvalue == Approx(ref.at(key + "_pvalue_gamma")[c]).epsilon(1e-6));
+    }
   }
 }
 

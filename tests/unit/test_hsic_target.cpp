@@ -89,6 +89,8 @@ TEST_CASE("target HSIC, R2 and Gamma p-values equal OpenTURNS", "[hsic][openturn
     // The U statistic is a small difference of O(1) sums: compare on the scale of those sums.
     CHECK(u.hsic == Approx(ref.at("target_u_hsic")[c]).epsilon(0).margin(1e-12));
     CHECK(u.r2 == Approx(ref.at("target_u_r2")[c]).epsilon(0).margin(1e-11));
+    // OpenTURNS's asymptotic p-value of the U statistic (getPValuesAsymptotic with HSICUStat).
+    CHECK(u.pvalue == Approx(ref.at("target_u_pvalue_gamma")[c]).epsilon(1e-6));
   }
 }
 

@@ -37,7 +37,7 @@ struct EvalArgs {
 struct AnalyzeArgs {
   std::string file;
   std::optional<std::string> target, alpha, bandwidth, estimator, scaling, pvalues, space;
-  std::optional<std::string> block, seed, discrete, bootstrap;
+  std::optional<std::string> block, seed, discrete, bootstrap, goal;
   bool interactions = false, conditional = false, global = false, json = false;
   std::vector<std::string> ignore;  // column names (each argument may hold a comma list)
   std::vector<std::string> inputs;  // idem: the only input columns

@@ -39,6 +39,11 @@ struct Options {
   bool global = false;         // global HSIC (Gaussian kernel on y) instead of the target index
   std::size_t block_size = 0;  // > 0: block HSIC (average of U statistics over blocks)
   DiscreteKernel discrete_kernel = DiscreteKernel::Expected;
+  // > 0: a smooth goal weight instead of the indicator, w = exp(-d / (smooth_goal std(y))) with d
+  // the distance from y to (-inf, q], and a Gaussian kernel of scale 1/sqrt(2 ln 2) on w: the
+  // target HSIC of OpenTURNS with an exponential DistanceToDomainFunction filter. Conditional
+  // inputs keep the indicator.
+  double smooth_goal = 0;
   // Bootstrap resamples of the rows (0: none) behind each index's interval and top-k share.
   std::size_t bootstrap = 0;
   std::size_t top_k = 3;

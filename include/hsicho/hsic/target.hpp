@@ -42,7 +42,7 @@ struct TargetStats {
   double hsic = 0;     // the index, scaled as asked
   double stderr_ = 0;  // the authors' standard error (see target.cpp)
   double r2 = 0;       // HSIC(X,Z) / sqrt(HSIC(X,X) HSIC(Z,Z)), same estimator
-  double pvalue = 0;   // Gamma approximation (V statistic); NaN for U
+  double pvalue = 0;   // Gamma approximation (for U: at n (HSIC_U + mean), as OpenTURNS)
   double hsic_xx = 0, hsic_zz = 0;
 };
 

@@ -19,10 +19,6 @@ constexpr std::size_t kDefaultBootstrap = 200;
 // where (the deck's line, or the option's name).
 void set_analysis_option(hsic::Options& o, const std::string& key, const std::string& text);
 
-// Settings that depend on each other, once every option is set (the Gamma p-value is that of the
-// V statistic: none for the U statistic).
-void finish_analysis_options(hsic::Options& o);
-
 // The bins of each discrete column of `names` (hyperparameters of `space`; unknown names and
 // continuous ones get none), for hsic::Options::discrete.
 std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
