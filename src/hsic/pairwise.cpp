@@ -114,8 +114,7 @@ std::vector<GlobalStats> global_hsic(const Eigen::MatrixXd& x, const Eigen::Vect
                          seq_sum(g.col(c)) / (nd * (nd - 1));
       // V: the Gamma law at n HSIC_V; U: at n (HSIC_U + mean), as OpenTURNS's HSICUStat.
       const double stat = est == Estimator::V ? hv : o.hsic + mean;
-      if (mean > 0 && var > 0)
-        o.pvalue = gamma_q(mean * mean / var, nd * stat / (var * nd / mean));
+      if (mean > 0 && var > 0) o.pvalue = gamma_q(mean * mean / var, nd * stat / (var * nd / mean));
     }
   }
   return out;
