@@ -86,7 +86,8 @@ def main():
               f"{b['parameters']} parameters")
         ranks = []
         for _, g, _ in studies:
-            hs = np.where(g["analysis/conditional"][()].astype(bool), np.nan, g["analysis/hsic"][()])
+            keep = ~g["analysis/conditional"][()].astype(bool)
+            hs = g["analysis/hsic"][()][keep]
             ranks.append(np.argsort(np.argsort(-np.nan_to_num(hs, nan=-1))))
         taus = [kendalltau(ranks[i], ranks[j])[0] for i, j in itertools.combinations(range(len(ranks)), 2)]
         tops = [names[int(np.argmax(np.where(g["analysis/conditional"][()].astype(bool), -1,
