@@ -34,9 +34,15 @@ def main():
     name = name.decode() if isinstance(name, bytes) else str(name)
     metric = f["results"].attrs["metric"]
     metric = metric.decode() if isinstance(metric, bytes) else str(metric)
-    err = f["results/val_error"][()]
+    err_all = f["results/val_error"][()]
     names = strs(f["space/names"])
-    values = np.array(f["configs/values"].asstr()[()]).reshape(len(err), len(names))
+    values = np.array(f["configs/values"].asstr()[()]).reshape(len(err_all), len(names))
+    # The stages' trainings; an optimizer's final retraining (stage K + 1) repeats chosen
+    # configurations with more epochs and is left out of the distributions and coordinates.
+    stage_all = f["configs/stage"][()]
+    sampled = stage_all <= len(f["stages/size"][()]) if "stages" in f and len(f["stages/size"][()]) else np.ones(len(err_all), bool)
+    err = err_all[sampled]
+    values = values[sampled]
     types = strs(f["space/types"])
     log_scale = f["space/log_scale"][()]
     written = []
@@ -158,7 +164,7 @@ def main():
     written.append("distributions.png")
     plt.close(fig)
 
-    norm = f["configs/normalized"][()]
+    norm = f["configs/normalized"][()][sampled]
     columns = strs(f["configs/columns"])
     fig, ax = plt.subplots(figsize=(1.3 * len(columns) + 2, 4))
     for i in np.argsort(-np.nan_to_num(err, nan=np.inf, posinf=1e300)):
@@ -180,12 +186,14 @@ def main():
     written.append("parallel.png")
     plt.close(fig)
 
-    stage = f["configs/stage"][()]
+    stage = stage_all
     fig, ax = plt.subplots(figsize=(6, 4))
-    running = np.minimum.accumulate(np.where(np.isfinite(err), err, np.inf))
+    running = np.minimum.accumulate(np.where(np.isfinite(err_all), err_all, np.inf))
     for s in sorted(set(stage)):
         idx = np.where(stage == s)[0]
-        ax.plot(idx + 1, running[idx], drawstyle="steps-post", label=f"stage {s}")
+        final = not sampled[idx[0]]
+        ax.plot(idx + 1, running[idx], drawstyle="steps-post",
+                label="final retraining" if final else f"stage {s}")
     ax.set_yscale("log")
     ax.set_xlabel("trainings")
     ax.set_ylabel(f"best validation {metric} so far")
@@ -196,7 +204,7 @@ def main():
     written.append("progress.png")
     plt.close(fig)
 
-    curves = f["results/curves"][()]
+    curves = f["results/curves"][()][sampled]
     fig, ax = plt.subplots(figsize=(6, 4))
     for i in np.argsort(np.where(np.isfinite(err), err, np.inf))[:5]:
         label = " ".join(f"{names[k]}={values[i, k]}" for k in free if values[i, k] != "")

@@ -68,7 +68,9 @@ void print_text(const io::StudyData& s, const std::string& path) {
     std::cout << "optimization (" << s.strategy << "):";
     for (auto n : s.stage_size)
       std::cout << " " << n;
-    std::cout << " trainings per stage, then a final retraining\n";
+    std::cout << " trainings per stage, then a final retraining of " << s.final_config.size()
+              << " configurations x " << s.final_seeds << " seeds (stage "
+              << s.stage_size.size() + 1 << " in the tables)\n";
   }
   if (s.best_config >= 0) {
     std::cout << "\nbest network: configuration " << s.best_config << ": " << s.best_values

@@ -300,11 +300,18 @@ StudyInputs read_study_inputs(const std::string& path) {
   StudyInputs in;
   in.deck_text = s.deck_text;
   in.names = s.free_names;
-  in.n = s.n;
   in.d = s.free_names.size();
-  in.normalized = s.normalized;
-  for (const auto& r : s.records)
-    in.val_error.push_back(r.val_error);
+  // The stages' trainings; an optimized study's final retraining (the rows after the last stage)
+  // repeats chosen configurations with more epochs: not a sample of the space.
+  const auto stages = static_cast<std::int64_t>(s.stage_size.size());
+  for (std::size_t i = 0; i < s.n; ++i) {
+    if (stages > 0 && s.stage[i] > stages) continue;
+    in.normalized.insert(in.normalized.end(),
+                         s.normalized.begin() + static_cast<std::ptrdiff_t>(i * in.d),
+                         s.normalized.begin() + static_cast<std::ptrdiff_t>((i + 1) * in.d));
+    in.val_error.push_back(s.records[i].val_error);
+    ++in.n;
+  }
   return in;
 }
 

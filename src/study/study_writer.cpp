@@ -49,36 +49,44 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
     s.free_names.push_back(deck.space[c].name);
 }
 
-// Configurations of every stage over the deck's space (every stage's configurations fit it):
-// typed values, normalized inputs, the stage's own design coordinates, and their records.
+// One training as a row of configs/ and results/: typed values, normalized inputs (those of the
+// design point `point`), design coordinates, the record and its stage (1-based).
+void add_row(io::StudyData& s, const StudyParts& parts, const space::Config& cfg, std::size_t point,
+             const std::vector<double>& unit, const Record& r, std::size_t stage) {
+  const auto& sp = parts.deck->space;
+  for (std::size_t j = 0; j < sp.size(); ++j) {
+    s.values.push_back(cfg[j] ? space::to_text(*cfg[j]) : "");
+    s.active.push_back(cfg[j] ? 1 : 0);
+  }
+  std::vector<double> row(sp.dimension());
+  sp.normalize(cfg, parts.deck->study.seed, point, row.data());
+  s.normalized.insert(s.normalized.end(), row.begin(), row.end());
+  s.unit.insert(s.unit.end(), unit.begin(), unit.end());
+  s.seeds.push_back(static_cast<std::int64_t>(r.seed));
+  s.stage.push_back(static_cast<std::int64_t>(stage));
+  s.records.push_back(r);
+  ++s.n;
+}
+
+// Configurations of every stage over the deck's space (every stage's configurations fit it),
+// with the stage's own design coordinates.
 void add_stage(io::StudyData& s, const StudyParts& parts, std::size_t k) {
   const auto& sp = parts.deck->space;
   const auto& st = (*parts.stages)[k];
-  const std::size_t p = sp.size(), d0 = sp.dimension();
-  std::vector<double> row(d0);
+  const std::size_t d0 = sp.dimension();
+  std::vector<double> unit(d0);
   for (std::size_t i = 0; i < st.configs.size(); ++i) {
-    const auto& cfg = st.configs[i];
-    for (std::size_t j = 0; j < p; ++j) {
-      s.values.push_back(cfg[j] ? space::to_text(*cfg[j]) : "");
-      s.active.push_back(cfg[j] ? 1 : 0);
-    }
-    sp.normalize(cfg, parts.deck->study.seed, st.first + i, row.data());
     const auto& cols = st.space.free_columns();
     for (std::size_t c = 0; c < d0; ++c) {
-      s.normalized.push_back(row[c]);
-      double u = NAN;  // the stage's design coordinate of this column, if it varied there
+      unit[c] = NAN;  // the stage's design coordinate of this column, if it varied there
       for (std::size_t cc = 0; cc < cols.size(); ++cc) {
         if (cols[cc] == sp.free_columns()[c])
-          u = st.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(cc));
+          unit[c] = st.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(cc));
       }
-      s.unit.push_back(u);
     }
-    const auto& r = parts.results->at(st.first + i).result;
-    s.seeds.push_back(static_cast<std::int64_t>(r.seed));
-    s.stage.push_back(static_cast<std::int64_t>(k + 1));
-    s.records.push_back(r);
+    add_row(s, parts, st.configs[i], st.first + i, unit, parts.results->at(st.first + i).result,
+            k + 1);
   }
-  s.n += st.configs.size();
   s.stage_first.push_back(static_cast<std::int64_t>(st.first));
   s.stage_size.push_back(static_cast<std::int64_t>(st.configs.size()));
   s.stage_alpha.push_back(st.alpha);
@@ -137,17 +145,22 @@ void add_analysis(io::StudyData& s, const hsic::Analysis& an, const hsic::Option
   }
 }
 
+// The final retraining: its summary (final/) and its trainings as rows of the last stage + 1, so
+// that configs/ and results/ hold every training `run` counted.
 void add_final(io::StudyData& s, const StudyParts& parts) {
   const auto& opt = *parts.optimize;
   s.optimized = true;
   s.strategy = opt.strategy;
   s.final_seeds = opt.final_seeds;
+  const std::vector<double> no_unit(parts.deck->space.dimension(), NAN);
   for (std::size_t t = 0; t < parts.final_configs.size(); ++t) {
-    s.final_config.push_back(static_cast<std::int64_t>(parts.final_configs[t]));
+    const std::size_t id = parts.final_configs[t];
+    s.final_config.push_back(static_cast<std::int64_t>(id));
     for (std::size_t k = 0; k < opt.final_seeds; ++k) {
       const auto& r = parts.results->at(parts.final_first + t * opt.final_seeds + k).result;
       s.final_val.push_back(r.val_error);
       s.final_test.push_back(r.test_error);
+      add_row(s, parts, config_of(*parts.stages, id), id, no_unit, r, parts.stages->size() + 1);
     }
   }
 }

@@ -16,18 +16,25 @@ contains "stage 2 announced" "== stage 2 of 2: 12 trainings"
 contains "decisions in words" "decisions after stage 1:"
 contains "final retraining" "== final: the 2 best configurations, 2 seeds"
 contains "winner" "best (mean of 2 seeds, final retraining)"
+contains "run counts every training" "done: 32 trainings"
+check "report counts the same" 0 "$hsicho" report "$tmp/ref.h5"
+contains "  (report)" "32 trainings"
+check "export has a row for each" 0 bash -c "test \$('$hsicho' export '$tmp/ref.h5' --csv | wc -l) -eq 33"
 /usr/bin/python3 - "$tmp/ref.h5" <<'PY' && ok || bad "optimization study content"
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1])
 assert list(f["stages/size"][()]) == [16, 12]
-assert f["results/val_error"].shape == (28,)
+# Every training run counted is a row (issue 20): 16 + 12, then the final 2 x 2 as stage 3.
+assert f["results/val_error"].shape == (32,)
 assert f["final/val_error"].shape == (2, 2)
-n = f["results/val_error"].shape[0] + f["final/val_error"].size
+n = f["results/val_error"].shape[0]
 assert n <= 32, n                      # the budget
 log = list(f["stages/log"].asstr())
 assert any("froze" in l or "narrowed" in l or "fixed" in l for l in log), log
 stage = f["configs/stage"][()]
-assert list(np.bincount(stage)[1:]) == [16, 12]
+assert list(np.bincount(stage)[1:]) == [16, 12, 4]
+final_rows = f["results/val_error"][()][stage == 3]
+assert np.array_equal(np.sort(final_rows), np.sort(f["final/val_error"][()].ravel()))
 best = f["best"].attrs
 assert best["config"] in list(f["final/config"][()])
 assert np.isclose(best["val_error"], f["final/val_error"][()].mean(axis=1).min())
