@@ -6,7 +6,8 @@
 Writes: indices.png (indices with error bars, significance marked), interactions.png (heat map, when
 the study computed them), distributions.png (each hyperparameter overall vs among the best),
 parallel.png (parallel coordinates, best highlighted), progress.png (best error against the number
-of trainings, stage by stage), curves.png (validation curves of the best networks).
+of trainings, stage by stage), stages.png (an optimized study's indices stage by stage),
+curves.png (validation curves of the best networks).
 """
 import argparse
 import os
@@ -203,6 +204,27 @@ def main():
     fig.savefig(os.path.join(a.out, "progress.png"), dpi=100)
     written.append("progress.png")
     plt.close(fig)
+
+    if "stages" in f and len(f["stages/size"][()]) > 1:
+        # Every stage's indices: what the optimizer saw before each decision.
+        sh, sp = f["stages/hsic"][()], f["stages/pvalue"][()]
+        cols = strs(f["configs/columns"])
+        fig, ax = plt.subplots(figsize=(1.1 * len(cols) + 2.5, 0.7 * sh.shape[0] + 2))
+        im = ax.imshow(np.ma.masked_invalid(sh), cmap="viridis", aspect="auto")
+        for k in range(sh.shape[0]):
+            for c in range(sh.shape[1]):
+                txt = "frozen" if np.isnan(sh[k, c]) else ("*" if sp[k, c] < 0.05 else "")
+                ax.text(c, k, txt, ha="center", va="center", fontsize=8 if txt == "frozen" else 14,
+                        color="gray" if txt == "frozen" else "white")
+        sizes = f["stages/size"][()]
+        ax.set_yticks(range(sh.shape[0]), [f"stage {k + 1} ({sizes[k]})" for k in range(sh.shape[0])])
+        ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
+        fig.colorbar(im, ax=ax, label="target HSIC in that stage")
+        ax.set_title(f"{name}: indices stage by stage (*: p < 0.05)")
+        fig.tight_layout()
+        fig.savefig(os.path.join(a.out, "stages.png"), dpi=100)
+        written.append("stages.png")
+        plt.close(fig)
 
     curves = f["results/curves"][()][sampled]
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -100,6 +100,33 @@ void print_text(const io::StudyData& s, const std::string& path) {
     for (const auto& [status, e] : fails)
       std::cout << "  " << status << ": " << e.first << " (e.g. " << e.second << ")\n";
   }
+  if (s.stage_size.size() > 1) {
+    // Every stage's indices (stages/hsic: stages x d over configs/columns, NaN where frozen).
+    std::cout << "\nindices stage by stage (largest first; * p < 0.05; frozen inputs left out):\n";
+    const std::size_t d = s.free_names.size();
+    for (std::size_t k = 0; k < s.stage_size.size(); ++k) {
+      std::vector<std::size_t> order;
+      for (std::size_t c = 0; c < d; ++c) {
+        if (!std::isnan(s.stage_hsic[k * d + c])) order.push_back(c);
+      }
+      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+        return s.stage_hsic[k * d + a] > s.stage_hsic[k * d + b];
+      });
+      std::cout << "  stage " << k + 1 << " (" << s.stage_size[k] << " trainings):";
+      if (order.empty()) std::cout << " no analysis (every input frozen, or every training failed)";
+      for (auto c : order) {
+        const double p = s.stage_pvalue[k * d + c];
+        const auto it = std::find(s.names.begin(), s.names.end(), s.free_names[c]);
+        const bool conditional =
+            it != s.names.end() &&
+            !s.conditions[static_cast<std::size_t>(it - s.names.begin())].empty();
+        std::cout << " " << s.free_names[c] << (conditional ? " (where active)" : "") << " "
+                  << num(s.stage_hsic[k * d + c], "{:.2e}")
+                  << (p < hsic::kSignificanceLevel ? " *" : "") << ";";
+      }
+      std::cout << "\n";
+    }
+  }
   if (!s.stage_log.empty()) {
     std::cout << "\nthe optimizer's decisions:\n";
     for (const auto& l : s.stage_log)
