@@ -19,6 +19,8 @@ contains "winner" "best (mean of 2 seeds, final retraining)"
 contains "run counts every training" "done: 32 trainings"
 check "report counts the same" 0 "$hsicho" report "$tmp/ref.h5"
 contains "  (report)" "32 trainings"
+contains "  and every stage's indices" "stage 1 (16 trainings):"
+contains "  (stage 2)" "stage 2 (12 trainings):"
 check "export has a row for each" 0 bash -c "test \$('$hsicho' export '$tmp/ref.h5' --csv | wc -l) -eq 33"
 /usr/bin/python3 - "$tmp/ref.h5" <<'PY' && ok || bad "optimization study content"
 import sys, h5py, numpy as np
