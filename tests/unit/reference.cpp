@@ -1,5 +1,7 @@
 #include "reference.hpp"
 
+#include "hsicho/random.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +44,18 @@ Eigen::MatrixXd read_numeric_csv(const std::string& path) {
       m(i, j) = rows[i][j];
   }
   return m;
+}
+
+void authors_interaction_example(int n, Eigen::MatrixXd& x, Eigen::VectorXd& y) {
+  Rng rng(31);
+  x.resize(n, 4);
+  y.resize(n);
+  for (int i = 0; i < n; ++i) {
+    for (int c = 0; c < 4; ++c)
+      x(i, c) = rng.uniform();
+    const bool one = (x(i, 1) > 0.5) != (x(i, 2) > 0.5);
+    y[i] = (1 - x(i, 0)) + (one ? 0.0 : 1.0) + 0.05 * rng.uniform();
+  }
 }
 
 }  // namespace hsicho::test

@@ -9,6 +9,7 @@
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/hsic/pairwise.hpp"
 #include "hsicho/random.hpp"
+#include "reference.hpp"
 
 using namespace hsicho;
 using namespace hsicho::hsic;
@@ -64,17 +65,9 @@ TEST_CASE("HSIC-ANOVA terms: the definition, and the split of the joint index", 
 
 TEST_CASE("two inputs that matter only together are an interaction; a main effect is not",
           "[anova]") {
-  // The authors' example: Y depends on X1 and on "exactly one of X2 > 1, X3 > 1"; X4 a dummy.
-  Rng rng(31);
-  const int n = 300;
-  Eigen::MatrixXd x(n, 4);
-  Eigen::VectorXd y(n);
-  for (int i = 0; i < n; ++i) {
-    for (int c = 0; c < 4; ++c)
-      x(i, c) = rng.uniform();
-    const bool one = (x(i, 1) > 0.5) != (x(i, 2) > 0.5);
-    y[i] = (1 - x(i, 0)) + (one ? 0.0 : 1.0) + 0.05 * rng.uniform();
-  }
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  test::authors_interaction_example(300, x, y);
   Options o;
   o.alpha = 0.2;
   o.interactions = true;

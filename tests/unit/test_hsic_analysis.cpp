@@ -117,18 +117,10 @@ TEST_CASE("a smooth goal weight equals OpenTURNS's target HSIC with an exponenti
 
 TEST_CASE("interactions: inputs that matter only together have a clear joint index",
           "[hsic][interactions]") {
-  // The authors' example: Y depends on X1 and on "exactly one of X2 > 1, X3 > 1"; X4 is a dummy.
-  // Inputs uniform on [0, 2], normalized to [0, 1].
-  Rng rng(31);
   const int n = 600;
-  Eigen::MatrixXd x(n, 4);
-  Eigen::VectorXd y(n);
-  for (int i = 0; i < n; ++i) {
-    for (int c = 0; c < 4; ++c)
-      x(i, c) = rng.uniform();
-    const bool one = (x(i, 1) > 0.5) != (x(i, 2) > 0.5);
-    y[i] = (1 - x(i, 0)) + (one ? 0.0 : 1.0) + 0.05 * rng.uniform();
-  }
+  Eigen::MatrixXd x;
+  Eigen::VectorXd y;
+  test::authors_interaction_example(n, x, y);
   const Goal g = goal_set(y, 0.2);
   const std::vector<double> s = {0.3, 0.3, 0.3, 0.3};
   const Eigen::MatrixXd m =
