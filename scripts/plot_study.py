@@ -48,6 +48,12 @@ def main():
     log_scale = f["space/log_scale"][()]
     written = []
 
+    def save(fig, file, dpi):
+        fig.tight_layout()
+        fig.savefig(os.path.join(a.out, file), dpi=dpi)
+        written.append(file)
+        plt.close(fig)
+
     if "analysis" in f:
         an = f["analysis"]
         inames = strs(an["names"])
@@ -88,10 +94,7 @@ def main():
         ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}\n(red, *: p < 0.05"
                      + ("; below the line: conditional,\nmeasured where active, not ranked with the rest)"
                         if conds else ")"))
-        fig.tight_layout()
-        fig.savefig(os.path.join(a.out, "indices.png"), dpi=110)
-        written.append("indices.png")
-        plt.close(fig)
+        save(fig, "indices.png", 110)
 
         if "interactions" in an:
             anova = "interactions_anova" in an
@@ -117,10 +120,7 @@ def main():
                 ax.set_title(f"{name}: pairs of hyperparameters (diagonal: single indices)")
             ax.set_xticks(range(len(inames)), inames, rotation=45, ha="right")
             ax.set_yticks(range(len(inames)), inames)
-            fig.tight_layout()
-            fig.savefig(os.path.join(a.out, "interactions.png"), dpi=110)
-            written.append("interactions.png")
-            plt.close(fig)
+            save(fig, "interactions.png", 110)
         threshold = an.attrs["threshold"]
     else:
         threshold = np.quantile(err[np.isfinite(err)], 0.1)
@@ -160,10 +160,7 @@ def main():
     for ax in list(axes.flat)[len(free):]:
         ax.axis("off")
     fig.suptitle(f"{name}: each hyperparameter overall vs among the best")
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "distributions.png"), dpi=100)
-    written.append("distributions.png")
-    plt.close(fig)
+    save(fig, "distributions.png", 100)
 
     norm = f["configs/normalized"][()][sampled]
     columns = strs(f["configs/columns"])
@@ -182,10 +179,7 @@ def main():
                 ax.text(c + 0.05, (j + 0.5) / len(cats), cat, fontsize=7, va="center",
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
     ax.set_title(f"{name}: every configuration; red: the best")
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "parallel.png"), dpi=100)
-    written.append("parallel.png")
-    plt.close(fig)
+    save(fig, "parallel.png", 100)
 
     stage = stage_all
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -200,10 +194,7 @@ def main():
     ax.set_ylabel(f"best validation {metric} so far")
     ax.set_title(f"{name}: best error against the number of trainings")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "progress.png"), dpi=100)
-    written.append("progress.png")
-    plt.close(fig)
+    save(fig, "progress.png", 100)
 
     if "stages" in f and len(f["stages/size"][()]) > 1:
         # Every stage's indices: what the optimizer saw before each decision.
@@ -221,10 +212,7 @@ def main():
         ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
         fig.colorbar(im, ax=ax, label="target HSIC in that stage")
         ax.set_title(f"{name}: indices stage by stage (*: p < 0.05)")
-        fig.tight_layout()
-        fig.savefig(os.path.join(a.out, "stages.png"), dpi=100)
-        written.append("stages.png")
-        plt.close(fig)
+        save(fig, "stages.png", 100)
 
     curves = f["results/curves"][()][sampled]
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -236,10 +224,7 @@ def main():
     ax.set_ylabel(f"validation {metric}")
     ax.set_title(f"{name}: validation curves of the 5 best networks")
     ax.legend(fontsize=6)
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.out, "curves.png"), dpi=100)
-    written.append("curves.png")
-    plt.close(fig)
+    save(fig, "curves.png", 100)
     print("wrote " + ", ".join(os.path.join(a.out, w) for w in written))
 
 
