@@ -290,22 +290,33 @@ void narrow_range(space::Hyperparameter& p, std::size_t k, const std::vector<std
   if (!same) d.decisions.back().after = p.describe_domain();
 }
 
+void settle_children(std::vector<space::Hyperparameter>& params, StageDecision& d);
+
 // Never freeze everything: a stage with nothing to vary would train one network again and
-// again. The most important of the frozen inputs stays free, as it was.
+// again. Whether anything varies is judged once frozen parents have settled their children (a
+// child of a parent frozen where it is inactive varies nothing). The most important of the
+// frozen inputs that depend on no parent stays free, as it was.
 void keep_one_free(std::vector<space::Hyperparameter>& params, const StageInput& in,
                    StageDecision& d) {
   const space::Space& sp = *in.space;
+  auto settled = params;
+  StageDecision scratch = d;
+  settle_children(settled, scratch);
   const bool any_free =
-      std::any_of(params.begin(), params.end(), [](const space::Hyperparameter& q) {
+      std::any_of(settled.begin(), settled.end(), [](const space::Hyperparameter& q) {
         return q.type != space::Type::Fixed && !q.never_active;
       });
   if (any_free || d.frozen.empty()) return;
   std::size_t keep = SIZE_MAX;
-  for (std::size_t c = 0; c < sp.dimension(); ++c) {
-    const auto& name = sp[sp.free_columns()[c]].name;
-    if (std::find(d.frozen.begin(), d.frozen.end(), name) == d.frozen.end()) continue;
-    const double h = in.analysis.inputs.at(c).hsic;
-    if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
+  for (bool unconditional_only : {true, false}) {
+    for (std::size_t c = 0; c < sp.dimension(); ++c) {
+      const auto& q = sp[sp.free_columns()[c]];
+      if (std::find(d.frozen.begin(), d.frozen.end(), q.name) == d.frozen.end()) continue;
+      if (unconditional_only && q.condition) continue;
+      const double h = in.analysis.inputs.at(c).hsic;
+      if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
+    }
+    if (keep != SIZE_MAX) break;
   }
   const std::size_t k = sp.free_columns()[keep];
   params[k] = sp[k];

@@ -188,3 +188,55 @@ space:
   CHECK(d.next[kept].type == space::Type::Continuous);
   CHECK(d.next[1 - kept].type == space::Type::Fixed);
 }
+
+TEST_CASE("freezing a parent that drops its child still leaves something to vary", "[optimize]") {
+  // Nothing drives the error. Freezing the optimizer at adam (the cheaper) drops momentum, which
+  // looked free before the parent settled it: the stage would train one network again and again.
+  const auto deck = space::parse_deck(R"(
+data: {name: runge}
+space:
+  - {name: optimizer, type: categorical, values: [sgd, adam]}
+  - {name: momentum, type: continuous, range: [0, 0.9], when: "optimizer == sgd"}
+  - {name: b, type: continuous, range: [0, 1]}
+)",
+                                      "child.yaml");
+  space::DesignSettings ds;
+  ds.samples = 80;
+  const auto design = design::make_design(deck.space, ds, 5);
+  StageInput in;
+  in.space = &deck.space;
+  in.configs = design.configs;
+  in.alpha = 0.2;
+  Eigen::MatrixXd x(80, 3);
+  Eigen::VectorXd y(80);
+  Rng rng(12);
+  std::vector<double> row(3);
+  for (int i = 0; i < 80; ++i) {
+    in.errors.push_back(rng.uniform());
+    const bool adam = std::get<std::string>(*in.configs[static_cast<std::size_t>(i)][0]) == "adam";
+    in.costs.push_back(adam ? 1.0 : 2.0);
+    y[i] = in.errors.back();
+    deck.space.normalize(in.configs[static_cast<std::size_t>(i)], 5, static_cast<std::uint64_t>(i),
+                         row.data());
+    for (int c = 0; c < 3; ++c)
+      x(i, c) = row[static_cast<std::size_t>(c)];
+  }
+  hsic::Options o;
+  o.alpha = 0.2;
+  o.conditional = true;
+  in.analysis = hsic::analyze(x, y, {"optimizer", "momentum", "b"}, o);
+  OptimizeSettings settings;
+  settings.pvalue = 1e-9;  // everything counts as unimportant
+  const auto d = decide(in, settings);
+  INFO([&] {
+    std::string s;
+    for (const auto& x : d.decisions)
+      s += describe(x) + "\n";
+    return s;
+  }());
+  CHECK(d.next.dimension() >= 1);
+  const bool varies = std::any_of(d.decisions.begin(), d.decisions.end(), [](const Decision& x) {
+    return x.action == Decision::Action::KeptFree;
+  });
+  CHECK(varies);
+}
