@@ -77,6 +77,15 @@ def main():
             xlabel = "target HSIC (bars: the authors' error estimate)"
         ax.barh(ypos, np.nan_to_num(h[order]), xerr=np.nan_to_num(bars), color=colours, capsize=3,
                 hatch=None)
+        if "null95" in an:
+            # Where an index becomes significant: the null law's 95% quantile, one tick per input.
+            n95 = an["null95"][()]
+            pts = [(n95[k], y) for k, y in zip(order, ypos) if np.isfinite(n95[k])]
+            if pts:
+                ax.plot([v for v, _ in pts], [y for _, y in pts], linestyle="none", marker="|",
+                        markersize=18, markeredgewidth=3, color="tab:blue",
+                        label="95% quantile under 'no effect'")
+                ax.legend(loc="lower right", fontsize=8)
         labels = []
         for k in order:
             lab = inames[k] + (" *" if p[k] < 0.05 else "")

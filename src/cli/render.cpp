@@ -173,6 +173,7 @@ io::Json analysis_json(const hsic::Analysis& an) {
                    {"n", r.n},
                    {"m", r.m},
                    {"threshold", r.threshold},
+                   {"null95", r.null95},
                    {"conditional", r.conditional}};
     if (r.conditional) {
       in["active_hsic"] = r.active_hsic;
@@ -231,6 +232,7 @@ hsic::Analysis analysis_of(const io::StudyData& s) {
     r.conditional = s.conditional[k] != 0;
     r.active_hsic = s.active_hsic[k];
     r.active_pvalue = s.active_pvalue[k];
+    if (!s.null95.empty()) r.null95 = s.null95[k];
     if (s.bootstrap > 0)
       r.ci_low = s.ci_low[k], r.ci_high = s.ci_high[k], r.top_share = s.top_share[k];
     an.inputs.push_back(r);

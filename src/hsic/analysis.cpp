@@ -53,7 +53,7 @@ double choose_bandwidth(const BandwidthRule& rule, const Eigen::VectorXd& x,
 }
 
 struct Single {
-  double hsic, stderr_, r2, pvalue, bandwidth;
+  double hsic, stderr_, r2, pvalue, bandwidth, null95;
 };
 
 // The bandwidth in [1e-4, 5] that maximizes index(s) (log grid, then golden section).
@@ -109,7 +109,7 @@ Single analyse_discrete(const Eigen::VectorXd& x, const Discrete& disc, const Go
   const Eigen::MatrixXd g = expected_kernel(disc, r.bandwidth);
   const TargetStats t =
       target_stats(discrete_sums(levels, g, goal.z, true), goal.z, o.alpha, o.estimator, o.scaling);
-  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2;
+  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2, r.null95 = kNaN;
   // A permutation test is valid by construction whatever the few values a discrete statistic
   // takes (the Gamma law's fit is not guaranteed there), and costs O(n + L^2) per permutation
   // here, so it replaces the Gamma law. Its seed is fixed, not the analysis seed: nothing random
@@ -120,7 +120,11 @@ Single analyse_discrete(const Eigen::VectorXd& x, const Discrete& disc, const Go
           : discrete_permutation_pvalue(
                 levels, g, goal.z, o.alpha, o.estimator,
                 o.pvalues == PValueMethod::Permutation ? o.permutations : kDiscretePermutations,
-                0x5EED + stream);
+                0x5EED + stream, &r.null95);
+  if (o.scaling == Scaling::Paper) {
+    const double p = goal.z.sum() / static_cast<double>(x.size());
+    r.null95 *= o.alpha * o.alpha / (p * p);
+  }
   return r;
 }
 
@@ -140,13 +144,13 @@ Single analyse_one(const Eigen::VectorXd& x, const Eigen::VectorXd& y, const Goa
   if (o.block_size > 0) {
     const BlockResult b =
         block_hsic(x, goal.z, r.bandwidth, o.alpha, o.scaling, o.block_size, o.seed + stream, part);
-    r.hsic = b.hsic, r.stderr_ = b.stderr_, r.pvalue = b.pvalue, r.r2 = kNaN;
+    r.hsic = b.hsic, r.stderr_ = b.stderr_, r.pvalue = b.pvalue, r.r2 = kNaN, r.null95 = kNaN;
     return r;
   }
   (void)y;
   const TargetStats t = target_stats(target_sums(x, goal.z, r.bandwidth, part), goal.z, o.alpha,
                                      o.estimator, o.scaling);
-  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2;
+  r.hsic = t.hsic, r.stderr_ = t.stderr_, r.r2 = t.r2, r.null95 = t.null95;
   switch (o.pvalues) {
     case PValueMethod::None:
       r.pvalue = kNaN;
@@ -186,7 +190,7 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
     if (static_cast<Eigen::Index>(active.size()) == n) {
       const Single s = analyse_one(x.col(c), y, goal, o, part, stream, discrete_of(o, c));
       r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
-      r.bandwidth = s.bandwidth;
+      r.bandwidth = s.bandwidth, r.null95 = s.null95;
       r.n = static_cast<std::size_t>(n), r.m = goal.m, r.threshold = goal.threshold;
       r.active_hsic = r.active_pvalue = kNaN;
     } else {
@@ -205,10 +209,10 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
         const Single s =
             analyse_one(rows_of(x.col(c), active), yc, *gc, o, part, stream, discrete_of(o, c));
         r.hsic = s.hsic, r.stderr_ = s.stderr_, r.r2 = s.r2, r.pvalue = s.pvalue,
-        r.bandwidth = s.bandwidth;
+        r.bandwidth = s.bandwidth, r.null95 = s.null95;
         r.n = active.size(), r.m = gc->m, r.threshold = gc->threshold;
       } else {
-        r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = kNaN;
+        r.hsic = r.stderr_ = r.r2 = r.pvalue = r.bandwidth = r.threshold = r.null95 = kNaN;
         r.n = active.size();
       }
       // "Is active" as a boolean input on all rows (two bins, like any boolean).
@@ -233,7 +237,7 @@ InputResult analyse_input(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, co
 // Input c was analysed by rank c % size alone: every rank takes its numbers. Other ranks add
 // -0.0, the one value whose sum with any x (signed zeros and NaN included) is exactly x.
 void share_results(std::vector<InputResult>& inputs, const Partition& part) {
-  constexpr std::size_t kFields = 11;
+  constexpr std::size_t kFields = 12;
   std::vector<double> buf(inputs.size() * kFields, -0.0);
   for (std::size_t c = 0; c < inputs.size(); ++c) {
     if (!part.owns(c)) continue;
@@ -248,7 +252,8 @@ void share_results(std::vector<InputResult>& inputs, const Partition& part) {
                                r.threshold,
                                r.conditional ? 1.0 : 0.0,
                                r.active_hsic,
-                               r.active_pvalue};
+                               r.active_pvalue,
+                               r.null95};
     std::copy(v, v + kFields, buf.begin() + static_cast<std::ptrdiff_t>(c * kFields));
   }
   part.reduce(buf.data(), buf.size());
@@ -258,6 +263,7 @@ void share_results(std::vector<InputResult>& inputs, const Partition& part) {
     r.hsic = v[0], r.stderr_ = v[1], r.r2 = v[2], r.pvalue = v[3], r.bandwidth = v[4];
     r.n = static_cast<std::size_t>(v[5]), r.m = static_cast<std::size_t>(v[6]);
     r.threshold = v[7], r.conditional = v[8] > 0.5, r.active_hsic = v[9], r.active_pvalue = v[10];
+    r.null95 = v[11];
   }
 }
 
@@ -474,7 +480,7 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
       auto& r = an.inputs[static_cast<std::size_t>(c.cols[k])];
       r.hsic = g[k].hsic, r.r2 = g[k].r2;
       r.pvalue = o.pvalues == PValueMethod::None ? kNaN : g[k].pvalue;
-      r.stderr_ = kNaN;
+      r.stderr_ = r.null95 = kNaN;
       r.share = gt > 0 ? std::max(0.0, g[k].hsic) / gt : kNaN;
     }
   }
@@ -494,7 +500,7 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
       auto& r = an.inputs[static_cast<std::size_t>(cols[k])];
       r.hsic = g[k].hsic, r.r2 = g[k].r2,
       r.pvalue = o.pvalues == PValueMethod::None ? kNaN : g[k].pvalue;
-      r.stderr_ = kNaN, r.m = 0, r.threshold = kNaN;
+      r.stderr_ = kNaN, r.m = 0, r.threshold = kNaN, r.null95 = kNaN;
       r.share = gt > 0 ? std::max(0.0, g[k].hsic) / gt : kNaN;
     }
   }

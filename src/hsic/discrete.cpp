@@ -119,7 +119,7 @@ TargetSums discrete_sums(const std::vector<int>& levels, const Eigen::MatrixXd& 
 
 double discrete_permutation_pvalue(const std::vector<int>& levels, const Eigen::MatrixXd& g,
                                    const Eigen::VectorXd& z, double alpha, Estimator est,
-                                   std::size_t permutations, std::uint64_t seed) {
+                                   std::size_t permutations, std::uint64_t seed, double* null95) {
   const std::size_t n = levels.size();
   const double nd = static_cast<double>(n), m = z.sum();
   const TargetSums s = discrete_sums(levels, g, z, false);
@@ -143,12 +143,21 @@ double discrete_permutation_pvalue(const std::vector<int>& levels, const Eigen::
   std::vector<std::size_t> perm(n);
   Eigen::VectorXd zp(static_cast<Eigen::Index>(n));
   std::size_t exceed = 0;
+  std::vector<double> permuted(permutations);
   for (std::size_t p = 0; p < permutations; ++p) {
     std::iota(perm.begin(), perm.end(), 0);
     rng.shuffle(perm.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       zp[static_cast<Eigen::Index>(i)] = z[static_cast<Eigen::Index>(perm[i])];
-    if (index_for(zp) >= observed) ++exceed;
+    permuted[p] = index_for(zp);
+    if (permuted[p] >= observed) ++exceed;
+  }
+  if (null95 && permutations > 0) {
+    const auto k =
+        static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(permutations))) - 1;
+    std::nth_element(permuted.begin(), permuted.begin() + static_cast<std::ptrdiff_t>(k),
+                     permuted.end());
+    *null95 = permuted[k];
   }
   return (1.0 + static_cast<double>(exceed)) / (1.0 + static_cast<double>(permutations));
 }

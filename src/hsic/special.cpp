@@ -19,6 +19,18 @@ double gamma_q(double a, double x) {
   return std::clamp(q, 0.0, 1.0);
 }
 
+double gamma_q_inverse(double a, double q) {
+  if (!(a > 0) || !(q > 0 && q < 1)) return std::numeric_limits<double>::quiet_NaN();
+  double lo = 0, hi = std::max(1.0, a);
+  while (gamma_q(a, hi) > q)
+    hi *= 2;
+  for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (gamma_q(a, mid) > q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 double normal_sf(double z) {
   return 0.5 * std::erfc(z / std::sqrt(2.0));
 }

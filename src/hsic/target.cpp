@@ -186,14 +186,19 @@ TargetStats target_stats(const TargetSums& s, const Eigen::VectorXd& z, double a
         2 * (n - 4) * (n - 5) / (n * (n - 1) * (n - 2) * (n - 3)) * off / (n * (n - 1));
     const double stat = est == Estimator::V ? target_index(n, m, a, b, c, alpha, est, Scaling::Hsic)
                                             : hsic_xz + mean;
+    r.null95 = std::numeric_limits<double>::quiet_NaN();
     if (mean > 0 && var > 0) {
       const double shape = mean * mean / var, scale_g = var * n / mean;
       r.pvalue = gamma_q(shape, n * stat / scale_g);
+      // The index at which that p-value is 0.05, on the index's own scale.
+      const double at = gamma_q_inverse(shape, 0.05) * scale_g / n;
+      const double unscaled = est == Estimator::V ? at : at - mean;
+      r.null95 = scaling == Scaling::Paper ? unscaled * alpha * alpha / (p * p) : unscaled;
     } else {
       r.pvalue = std::numeric_limits<double>::quiet_NaN();
     }
   } else {
-    r.pvalue = std::numeric_limits<double>::quiet_NaN();
+    r.pvalue = r.null95 = std::numeric_limits<double>::quiet_NaN();
   }
   return r;
 }

@@ -218,6 +218,7 @@ void write_study(const std::string& path, const StudyData& s) {
       h5::write_int64s(a, "conditional", s.conditional);
       h5::write_doubles(a, "active_hsic", s.active_hsic);
       h5::write_doubles(a, "active_pvalue", s.active_pvalue);
+      if (!s.null95.empty()) h5::write_doubles(a, "null95", s.null95);
       if (s.bootstrap > 0) {
         h5::write_attribute(a, "bootstrap", s.bootstrap);
         h5::write_attribute(a, "top_k", s.top_k);
@@ -423,6 +424,8 @@ StudyData read_study_unchecked(const std::string& path) {
     s.conditional = h5::read_int64s(a, "conditional");
     s.active_hsic = h5::read_doubles(a, "active_hsic");
     s.active_pvalue = h5::read_doubles(a, "active_pvalue");
+    s.null95 = doubles_or_empty(a, "null95");
+    if (!s.null95.empty()) expect("analysis/null95", s.null95.size(), s.input_names.size());
     if (h5::exists(a, "ci_low")) {
       s.bootstrap = h5::read_int64_attribute(a, "bootstrap");
       s.top_k = h5::read_int64_attribute(a, "top_k");

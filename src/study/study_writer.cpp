@@ -125,6 +125,7 @@ void add_analysis(io::StudyData& s, const hsic::Analysis& an, const hsic::Option
     s.conditional.push_back(r.conditional ? 1 : 0);
     s.active_hsic.push_back(r.active_hsic);
     s.active_pvalue.push_back(r.active_pvalue);
+    s.null95.push_back(r.null95);
     if (an.bootstrap > 0) {
       s.ci_low.push_back(r.ci_low);
       s.ci_high.push_back(r.ci_high);

@@ -91,6 +91,10 @@ TEST_CASE("target HSIC, R2 and Gamma p-values equal OpenTURNS", "[hsic][openturn
     CHECK(u.r2 == Approx(ref.at("target_u_r2")[c]).epsilon(0).margin(1e-11));
     // OpenTURNS's asymptotic p-value of the U statistic (getPValuesAsymptotic with HSICUStat).
     CHECK(u.pvalue == Approx(ref.at("target_u_pvalue_gamma")[c]).epsilon(1e-6));
+    // The null's 95% quantile: an index beyond it is exactly one with p < 0.05.
+    CHECK((v.hsic > v.null95) == (v.pvalue < 0.05));
+    CHECK((u.hsic > u.null95) == (u.pvalue < 0.05));
+    CHECK(v.null95 > 0);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "hsicho/hsic/special.hpp"
 
 using hsicho::hsic::gamma_q;
+using hsicho::hsic::gamma_q_inverse;
 
 namespace {
 
@@ -51,4 +52,15 @@ TEST_CASE("gamma_q is a survival function over the whole range", "[special]") {
   }
   CHECK(std::isnan(gamma_q(0, 1)));
   CHECK(std::isnan(gamma_q(1, NAN)));
+}
+
+TEST_CASE("the inverse of the Gamma survival function", "[special]") {
+  // Shape 1 is the exponential law: Q(1, x) = exp(-x).
+  CHECK(gamma_q_inverse(1, 0.05) == Approx(-std::log(0.05)).epsilon(1e-10));
+  for (double a : {0.3, 2.5, 40.0, 1e4}) {
+    INFO("shape " << a);
+    CHECK(gamma_q(a, gamma_q_inverse(a, 0.05)) == Approx(0.05).epsilon(1e-9));
+  }
+  CHECK(std::isnan(gamma_q_inverse(1, 0)));
+  CHECK(std::isnan(gamma_q_inverse(-1, 0.5)));
 }

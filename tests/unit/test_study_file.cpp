@@ -92,6 +92,7 @@ io::StudyData sample() {
   s.active_pvalue = {NAN};
   s.interactions = {0.01};
   s.bootstrap = 200;
+  s.null95 = {0.004};
   s.top_k = 1;
   s.ci_low = {0.001};
   s.ci_high = {0.02};
@@ -200,6 +201,7 @@ TEST_CASE("every field of a study file comes back", "[study_file]") {
   CHECK(same(b.active_pvalue, s.active_pvalue));
   CHECK(same(b.interactions, s.interactions));
   CHECK(b.bootstrap == 200);
+  CHECK(same(b.null95, s.null95));
   CHECK(b.top_k == 1);
   CHECK(same(b.ci_low, s.ci_low));
   CHECK(same(b.ci_high, s.ci_high));

@@ -64,6 +64,9 @@ struct InputResult {
   // resamples of the rows, and the share of resamples where the input ranks in the top k of the
   // inputs that are not conditional (NaN for conditional ones).
   double ci_low = NAN, ci_high = NAN, top_share = NAN;
+  // The index's 95% quantile under independence (the Gamma law, or the permutations of a
+  // discrete input): a bar beyond it has p < 0.05. NaN where unknown (block, global, smooth).
+  double null95 = NAN;
 };
 
 struct Analysis {

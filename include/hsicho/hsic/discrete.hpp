@@ -53,9 +53,11 @@ double discrete_bandwidth(const BandwidthRule& rule, const std::vector<int>& lev
 TargetSums discrete_sums(const std::vector<int>& levels, const Eigen::MatrixXd& g,
                          const Eigen::VectorXd& z, bool squared);
 
-// Permutation p-value of the target index with the expected kernel (as permutation_pvalue).
+// Permutation p-value of the target index with the expected kernel (as permutation_pvalue);
+// `null95`, when given, receives the 95% quantile of the permuted indices (Hsic scaling).
 double discrete_permutation_pvalue(const std::vector<int>& levels, const Eigen::MatrixXd& g,
                                    const Eigen::VectorXd& z, double alpha, Estimator est,
-                                   std::size_t permutations, std::uint64_t seed);
+                                   std::size_t permutations, std::uint64_t seed,
+                                   double* null95 = nullptr);
 
 }  // namespace hsicho::hsic

@@ -7,6 +7,10 @@ namespace hsicho::hsic {
 // a Gamma(shape a, scale 1) variable at x.
 double gamma_q(double a, double x);
 
+// The x with Q(a, x) = q (0 < q < 1): the upper q-quantile of a Gamma(a, 1) law, by bisection
+// on gamma_q (monotone in x) to a relative 1e-12.
+double gamma_q_inverse(double a, double q);
+
 // P(N(0,1) > z).
 double normal_sf(double z);
 

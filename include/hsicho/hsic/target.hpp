@@ -43,6 +43,7 @@ struct TargetStats {
   double stderr_ = 0;  // the authors' standard error (see target.cpp)
   double r2 = 0;       // HSIC(X,Z) / sqrt(HSIC(X,X) HSIC(Z,Z)), same estimator
   double pvalue = 0;   // Gamma approximation (for U: at n (HSIC_U + mean), as OpenTURNS)
+  double null95 = 0;   // the index's 95% quantile under independence (that law); NaN if none
   double hsic_xx = 0, hsic_zz = 0;
 };
 

@@ -41,6 +41,7 @@ struct StudyData {
   std::vector<std::int64_t> input_n, input_m, conditional;
   std::int64_t bootstrap = 0, top_k = 0;           // resamples behind the intervals (0: none)
   std::vector<double> ci_low, ci_high, top_share;  // per input when bootstrap > 0
+  std::vector<double> null95;                      // per input (absent in older files)
   std::vector<double> interactions;                // d x d, or empty
   std::vector<double> interactions_anova, interactions_pvalue;  // d x d HSIC-ANOVA, or empty
   // Stages (one for a plain study): first id, size, alpha, decisions, and each stage's indices
