@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 
 #include "hsicho/design/design.hpp"
 #include "hsicho/random.hpp"
@@ -152,6 +153,44 @@ TEST_CASE("optimize settings are read and checked against the budget", "[optimiz
   CHECK(read_optimize(deck).stages == std::vector<std::size_t>{70});  // baselines: one stage
 }
 
+namespace {
+
+// A stage where nothing drives the error (uniform noise): n design points of `sp`, the cost of
+// each from `cost`, analysed as a study does (conditional inputs where active).
+StageInput noise_stage(const space::Space& sp, std::size_t n, std::uint64_t seed,
+                       const std::function<double(const space::Config&)>& cost) {
+  space::DesignSettings ds;
+  ds.samples = n;
+  const auto design = design::make_design(sp, ds, seed);
+  StageInput in;
+  in.space = &sp;
+  in.configs = design.configs;
+  in.alpha = 0.2;
+  const auto rows = static_cast<Eigen::Index>(n), d = static_cast<Eigen::Index>(sp.dimension());
+  Eigen::MatrixXd x(rows, d);
+  Eigen::VectorXd y(rows);
+  Rng rng(seed + 100);
+  std::vector<double> row(sp.dimension());
+  for (std::size_t i = 0; i < n; ++i) {
+    in.errors.push_back(rng.uniform());
+    in.costs.push_back(cost(in.configs[i]));
+    y[static_cast<Eigen::Index>(i)] = in.errors.back();
+    sp.normalize(in.configs[i], seed, i, row.data());
+    for (Eigen::Index c = 0; c < d; ++c)
+      x(static_cast<Eigen::Index>(i), c) = row[static_cast<std::size_t>(c)];
+  }
+  std::vector<std::string> names;
+  for (auto k : sp.free_columns())
+    names.push_back(sp[k].name);
+  hsic::Options o;
+  o.alpha = in.alpha;
+  o.conditional = true;
+  in.analysis = hsic::analyze(x, y, names, o);
+  return in;
+}
+
+}  // namespace
+
 TEST_CASE("the optimizer never freezes every hyperparameter", "[optimize]") {
   // Nothing drives the error: every p-value is large. The most important input stays free.
   const auto deck = space::parse_deck(R"(
@@ -161,25 +200,7 @@ space:
   - {name: b, type: continuous, range: [0, 1]}
 )",
                                       "flat.yaml");
-  space::DesignSettings ds;
-  ds.samples = 60;
-  const auto design = design::make_design(deck.space, ds, 3);
-  StageInput in;
-  in.space = &deck.space;
-  in.configs = design.configs;
-  in.alpha = 0.2;
-  Eigen::MatrixXd x(60, 2);
-  Eigen::VectorXd y(60);
-  Rng rng(9);
-  for (int i = 0; i < 60; ++i) {
-    in.errors.push_back(rng.uniform());
-    in.costs.push_back(1);
-    y[i] = in.errors.back();
-    x(i, 0) = design.unit(i, 0), x(i, 1) = design.unit(i, 1);
-  }
-  hsic::Options o;
-  o.alpha = 0.2;
-  in.analysis = hsic::analyze(x, y, {"a", "b"}, o);
+  const StageInput in = noise_stage(deck.space, 60, 3, [](const space::Config&) { return 1.0; });
   OptimizeSettings settings;
   settings.pvalue = 1e-9;  // everything counts as unimportant
   const auto d = decide(in, settings);
@@ -200,31 +221,10 @@ space:
   - {name: b, type: continuous, range: [0, 1]}
 )",
                                       "child.yaml");
-  space::DesignSettings ds;
-  ds.samples = 80;
-  const auto design = design::make_design(deck.space, ds, 5);
-  StageInput in;
-  in.space = &deck.space;
-  in.configs = design.configs;
-  in.alpha = 0.2;
-  Eigen::MatrixXd x(80, 3);
-  Eigen::VectorXd y(80);
-  Rng rng(12);
-  std::vector<double> row(3);
-  for (int i = 0; i < 80; ++i) {
-    in.errors.push_back(rng.uniform());
-    const bool adam = std::get<std::string>(*in.configs[static_cast<std::size_t>(i)][0]) == "adam";
-    in.costs.push_back(adam ? 1.0 : 2.0);
-    y[i] = in.errors.back();
-    deck.space.normalize(in.configs[static_cast<std::size_t>(i)], 5, static_cast<std::uint64_t>(i),
-                         row.data());
-    for (int c = 0; c < 3; ++c)
-      x(i, c) = row[static_cast<std::size_t>(c)];
-  }
-  hsic::Options o;
-  o.alpha = 0.2;
-  o.conditional = true;
-  in.analysis = hsic::analyze(x, y, {"optimizer", "momentum", "b"}, o);
+  // adam is the cheaper optimizer.
+  const StageInput in = noise_stage(deck.space, 80, 5, [](const space::Config& c) {
+    return std::get<std::string>(*c[0]) == "adam" ? 1.0 : 2.0;
+  });
   OptimizeSettings settings;
   settings.pvalue = 1e-9;  // everything counts as unimportant
   const auto d = decide(in, settings);
