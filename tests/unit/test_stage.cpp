@@ -31,29 +31,26 @@ double as_num(const space::Config& c, const space::Space& sp, const std::string&
   return space::as_number(*c[*sp.find(name)]);
 }
 
-// The error depends on x1 (best near 0.3) and x2 (best near 1e-2) only.
-StageInput stage(const space::Space& sp, std::size_t n, std::uint64_t seed) {
+// A stage of n design points of `sp` with the given errors and costs, analysed as a study does
+// (conditional inputs where active).
+using ConfigFn = std::function<double(const space::Config&)>;
+StageInput make_stage(const space::Space& sp, std::size_t n, std::uint64_t seed, double alpha,
+                      const ConfigFn& error, const ConfigFn& cost) {
   space::DesignSettings ds;
   ds.samples = n;
   const auto design = design::make_design(sp, ds, seed);
   StageInput in;
   in.space = &sp;
   in.configs = design.configs;
-  in.alpha = 0.1;
+  in.alpha = alpha;
   Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(sp.dimension()));
   Eigen::VectorXd y(static_cast<Eigen::Index>(n));
   std::vector<double> row(sp.dimension());
   for (std::size_t i = 0; i < n; ++i) {
     const auto& c = in.configs[i];
-    const double e = std::pow(as_num(c, sp, "x1") - 0.3, 2) +
-                     std::pow(std::log10(as_num(c, sp, "x2")) + 2, 2) / 4;
-    in.errors.push_back(e);
-    // Cost: wider networks cost more; adam is the cheaper optimizer here.
-    const double units = sp.find("units") && c[*sp.find("units")] ? as_num(c, sp, "units") : 4;
-    const bool adam =
-        c[*sp.find("optimizer")] && std::get<std::string>(*c[*sp.find("optimizer")]) == "adam";
-    in.costs.push_back(units * (adam ? 1.0 : 2.0));
-    y[static_cast<Eigen::Index>(i)] = e;
+    in.errors.push_back(error(c));
+    in.costs.push_back(cost(c));
+    y[static_cast<Eigen::Index>(i)] = in.errors.back();
     sp.normalize(c, seed, i, row.data());
     for (std::size_t k = 0; k < row.size(); ++k)
       x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = row[k];
@@ -66,6 +63,30 @@ StageInput stage(const space::Space& sp, std::size_t n, std::uint64_t seed) {
   o.conditional = true;
   in.analysis = hsic::analyze(x, y, names, o);
   return in;
+}
+
+// The error depends on x1 (best near 0.3) and x2 (best near 1e-2) only.
+StageInput stage(const space::Space& sp, std::size_t n, std::uint64_t seed) {
+  auto error = [&](const space::Config& c) {
+    return std::pow(as_num(c, sp, "x1") - 0.3, 2) +
+           std::pow(std::log10(as_num(c, sp, "x2")) + 2, 2) / 4;
+  };
+  // Cost: wider networks cost more; adam is the cheaper optimizer here.
+  auto cost = [&](const space::Config& c) {
+    const double units = sp.find("units") && c[*sp.find("units")] ? as_num(c, sp, "units") : 4;
+    const bool adam =
+        c[*sp.find("optimizer")] && std::get<std::string>(*c[*sp.find("optimizer")]) == "adam";
+    return units * (adam ? 1.0 : 2.0);
+  };
+  return make_stage(sp, n, seed, 0.1, error, cost);
+}
+
+// A stage where nothing drives the error (uniform noise).
+StageInput noise_stage(const space::Space& sp, std::size_t n, std::uint64_t seed,
+                       const ConfigFn& cost) {
+  Rng rng(seed + 100);
+  return make_stage(
+      sp, n, seed, 0.2, [&](const space::Config&) { return rng.uniform(); }, cost);
 }
 
 }  // namespace
@@ -152,44 +173,6 @@ TEST_CASE("optimize settings are read and checked against the budget", "[optimiz
                            "opt.yaml");
   CHECK(read_optimize(deck).stages == std::vector<std::size_t>{70});  // baselines: one stage
 }
-
-namespace {
-
-// A stage where nothing drives the error (uniform noise): n design points of `sp`, the cost of
-// each from `cost`, analysed as a study does (conditional inputs where active).
-StageInput noise_stage(const space::Space& sp, std::size_t n, std::uint64_t seed,
-                       const std::function<double(const space::Config&)>& cost) {
-  space::DesignSettings ds;
-  ds.samples = n;
-  const auto design = design::make_design(sp, ds, seed);
-  StageInput in;
-  in.space = &sp;
-  in.configs = design.configs;
-  in.alpha = 0.2;
-  const auto rows = static_cast<Eigen::Index>(n), d = static_cast<Eigen::Index>(sp.dimension());
-  Eigen::MatrixXd x(rows, d);
-  Eigen::VectorXd y(rows);
-  Rng rng(seed + 100);
-  std::vector<double> row(sp.dimension());
-  for (std::size_t i = 0; i < n; ++i) {
-    in.errors.push_back(rng.uniform());
-    in.costs.push_back(cost(in.configs[i]));
-    y[static_cast<Eigen::Index>(i)] = in.errors.back();
-    sp.normalize(in.configs[i], seed, i, row.data());
-    for (Eigen::Index c = 0; c < d; ++c)
-      x(static_cast<Eigen::Index>(i), c) = row[static_cast<std::size_t>(c)];
-  }
-  std::vector<std::string> names;
-  for (auto k : sp.free_columns())
-    names.push_back(sp[k].name);
-  hsic::Options o;
-  o.alpha = in.alpha;
-  o.conditional = true;
-  in.analysis = hsic::analyze(x, y, names, o);
-  return in;
-}
-
-}  // namespace
 
 TEST_CASE("the optimizer never freezes every hyperparameter", "[optimize]") {
   // Nothing drives the error: every p-value is large. The most important input stays free.
