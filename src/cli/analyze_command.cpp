@@ -88,7 +88,10 @@ void print_table(const Request& req, const hsic::Analysis& an) {
   std::cout << "hsicho analyze " << req.file << ": " << an.n << " rows, target '" << req.target
             << "', alpha = " << an.alpha << " (threshold " << num(an.threshold) << ", " << an.m
             << " rows in the goal set)\n"
-            << (o.global ? "global HSIC" : "target HSIC") << ", "
+            << (o.global            ? std::string("global HSIC")
+                : o.smooth_goal > 0 ? "target HSIC, smooth goal (S = " + num(o.smooth_goal) + ")"
+                                    : std::string("target HSIC"))
+            << ", "
             << (o.block_size
                     ? "block U statistic (blocks of " + std::to_string(o.block_size) + ")"
                     : std::string(o.estimator == hsic::Estimator::V ? "V" : "U") + " statistic")
@@ -98,9 +101,10 @@ void print_table(const Request& req, const hsic::Analysis& an) {
                 : o.pvalues == hsic::PValueMethod::Gamma
                     ? "gamma"
                     : "permutation (" + std::to_string(o.permutations) + ")")
-            << (o.discrete_kernel == hsic::DiscreteKernel::Expected
-                    ? "; discrete inputs: expected kernel, permutation p-values"
-                    : "; discrete inputs: jittered (the paper's)")
+            << (o.discrete_kernel == hsic::DiscreteKernel::Jitter || o.global ||
+                        o.smooth_goal > 0 || o.block_size > 0
+                    ? "; discrete inputs: jittered (the paper's)"
+                    : "; discrete inputs: expected kernel, permutation p-values")
             << "\n\n"
             << ranking_table(an, true, "");
   std::cout << pairs_text(an, 5, "");

@@ -128,7 +128,7 @@ void TextObserver::finished(const study::RunSummary& s) {
     out_ << "\nwhat matters" << (s.stages > 1 ? " in the last stage" : "")
          << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n << "):\n";
     if (const auto w = hsic::goal_set_warning(an); !w.empty()) out_ << "  " << w << "\n";
-    out_ << ranking_table(an, false, "  ");
+    out_ << ranking_table(an, false, "  ") << pairs_text(an, 3, "  ");
   } else {
     out_ << "\nno sensitivity analysis: " << s.analysis_problem << "\n";
   }

@@ -48,8 +48,8 @@ struct Options {
   std::size_t bootstrap = 0;
   std::size_t top_k = 3;
   // Per input (empty, or one per column): the bins of a discrete input; a column without bins
-  // (or beyond kMaxExpectedLevels levels) is continuous. Block and global HSIC use the jittered
-  // values whatever this says.
+  // (or beyond kMaxExpectedLevels levels) is continuous. Block and global HSIC, and the smooth
+  // goal, use the jittered values whatever this says.
   std::vector<Discrete> discrete;
 };
 
