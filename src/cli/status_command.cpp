@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "hsicho/io/journal.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/study/status.hpp"
 #include "render.hpp"
@@ -130,8 +131,7 @@ void print_json(const StudyStatus& s) {
 
 int cmd_status(const StatusArgs& args, const Context& ctx) {
   if (ctx.rank != 0) return 0;
-  const double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now = io::journal_time_now();
   const auto s = study::read_status(args.study, now);
   if (args.json) {
     print_json(s);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -41,6 +42,10 @@ std::string header_line(const std::string& fingerprint) {
 }
 
 }  // namespace
+
+double journal_time_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string format_record(const JournalRecord& rec) {
   Json j = {{"config", rec.config}};

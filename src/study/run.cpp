@@ -94,9 +94,7 @@ class Driver {
       plan.deck = options_.deck;
       plan.out = out_;
       plan.started = started_at_;
-      plan.started_time =
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count();
+      plan.started_time = io::journal_time_now();
       plan.ranks = ranks_;
       write_plan(journal_dir_, plan);
       if (before && before->samples.back() < plan.samples.back())

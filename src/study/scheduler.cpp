@@ -317,10 +317,7 @@ bool Scheduler::train_all(const Batch& batch) {
       Record& r = *result;
       r.rank = rank_;
       r.host = host_;
-      const double now =
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count();
-      journal_->append({ids[pos], r, now});  // on disk before the next training starts
+      journal_->append({ids[pos], r, io::journal_time_now()});  // on disk before the next one
       queue.record(r.status != "ok", r.val_error);
       if (observer_) report(false);
     }

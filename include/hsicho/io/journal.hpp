@@ -48,6 +48,10 @@ class JournalWriter {
 // `fingerprint` takes any (a reader that only counts, such as `hsicho status`).
 JournalContents read_journals(const std::string& dir, const std::string& fingerprint);
 
+// The time now on the journal's clock (Unix seconds), as JournalRecord::finished holds it: what a
+// run's start and `hsicho status`'s "now" are measured with too.
+double journal_time_now();
+
 // One record as its line (without the trailing newline), and back; parse returns false for a
 // torn or corrupted line.
 std::string format_record(const JournalRecord& r);
