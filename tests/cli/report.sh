@@ -10,6 +10,11 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 "$hsicho" run "$deck" --out "$tmp/s.h5" >"$tmp/run.log" 2>&1 || bad "run: $(tail -3 "$tmp/run.log")"
+out=$(cat "$tmp/run.log")
+contains "run's summary lists the interactions the deck asks for" "what a pair adds beyond its two main effects"
+check "analyze with a smooth goal" 0 "$hsicho" analyze "$tmp/s.h5" --goal smooth:0.5 --bootstrap 0
+contains "  names it" "smooth goal (S = 0.5)"
+contains "  and says its discrete inputs are jittered" "discrete inputs: jittered"
 check "report" 0 "$hsicho" report "$tmp/s.h5"
 contains "report names the best network" "best network: configuration"
 contains "report ranks" "hyperparameters ranked by target HSIC"
