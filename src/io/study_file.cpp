@@ -240,6 +240,17 @@ void write_study(const std::string& path, const StudyData& s) {
     h5::write_strings(st, "log", s.stage_log);
     h5::write_doubles(st, "hsic", s.stage_hsic, s.free_names.size());
     h5::write_doubles(st, "pvalue", s.stage_pvalue, s.free_names.size());
+    if (!s.decision_stage.empty()) {
+      auto dg = h5::create_group(st, "decisions");
+      h5::write_int64s(dg, "stage", s.decision_stage);
+      h5::write_strings(dg, "input", s.decision_input);
+      h5::write_strings(dg, "action", s.decision_action);
+      h5::write_strings(dg, "value", s.decision_value);
+      h5::write_doubles(dg, "pvalue", s.decision_pvalue);
+      h5::write_doubles(dg, "top_share", s.decision_top_share);
+      h5::write_doubles(dg, "ratio", s.decision_ratio);
+      h5::write_int64s(dg, "drift", s.decision_drift);
+    }
     if (s.best_config >= 0) {
       auto b = h5::create_group(f, "best");
       h5::write_attribute(b, "config", s.best_config);
@@ -473,6 +484,26 @@ StudyData read_study_unchecked(const std::string& path) {
     expect("stages/alpha", s.stage_alpha.size(), stages);
     expect("stages/hsic", s.stage_hsic.size(), stages * d);
     expect("stages/pvalue", s.stage_pvalue.size(), stages * d);
+    if (h5::exists(st, "decisions")) {
+      auto dg = h5::open_group(st, "decisions");
+      s.decision_stage = h5::read_int64s(dg, "stage");
+      s.decision_input = h5::read_strings(dg, "input");
+      s.decision_action = h5::read_strings(dg, "action");
+      s.decision_value = h5::read_strings(dg, "value");
+      s.decision_pvalue = h5::read_doubles(dg, "pvalue");
+      s.decision_top_share = h5::read_doubles(dg, "top_share");
+      s.decision_ratio = h5::read_doubles(dg, "ratio");
+      s.decision_drift = h5::read_int64s(dg, "drift");
+      const std::size_t rows = s.decision_stage.size();
+      for (auto [what, got] : {std::pair{"stages/decisions/input", s.decision_input.size()},
+                               {"stages/decisions/action", s.decision_action.size()},
+                               {"stages/decisions/value", s.decision_value.size()},
+                               {"stages/decisions/pvalue", s.decision_pvalue.size()},
+                               {"stages/decisions/top_share", s.decision_top_share.size()},
+                               {"stages/decisions/ratio", s.decision_ratio.size()},
+                               {"stages/decisions/drift", s.decision_drift.size()}})
+        expect(what, got, rows);
+    }
   }
   if (h5::exists(f, "best")) {
     auto b = h5::open_group(f, "best");

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -111,13 +112,18 @@ class Driver {
     const std::vector<std::size_t> sizes =
         opt_.enabled ? opt_.stages : std::vector<std::size_t>{plan_.samples.back()};
     space::Space current = deck_.space;
+    std::optional<StageDecision> decided;  // the optimizer's plan for the next stage
     std::size_t first = 0;
     for (std::size_t k = 0; k < sizes.size(); ++k) {
-      if (!run_stage(k, sizes.size(), current, first)) return stopped();
-      first += sizes[k];
+      if (!run_stage(k, sizes.size(), current, first, decided ? &*decided : nullptr))
+        return stopped();
+      first += stages_.back().configs.size();
+      decided.reset();
       if (opt_.enabled && opt_.strategy == "hsic" && k + 1 < sizes.size() &&
-          stages_.back().analysis_problem.empty())
-        current = decide_next(k);
+          stages_.back().analysis_problem.empty()) {
+        decided = decide_next(k);
+        current = decided->next;
+      }
     }
     if (opt_.enabled && !final_retraining(first)) return stopped();
     hosts_ = parallel::host_names();  // a collective: every rank takes part
@@ -126,16 +132,20 @@ class Driver {
   }
 
  private:
-  // Stage k: its design over `space`, trained and analysed. False when stopped.
-  bool run_stage(std::size_t k, std::size_t stages, const space::Space& space, std::size_t first) {
+  // Stage k: its design over `space` (around the good configurations so far when the optimizer
+  // `decided` so), trained and analysed. False when stopped.
+  bool run_stage(std::size_t k, std::size_t stages, const space::Space& space, std::size_t first,
+                 const StageDecision* decided) {
     Stage st;
     st.space = space;
     st.first = first;
     st.alpha = opt_.enabled ? opt_.alpha[k] : analysis_.alpha;
     const auto design =
-        opt_.enabled
-            ? make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k)
-            : make_extended_design(st.space, deck_.design, deck_.study.seed, plan_.samples);
+        !opt_.enabled
+            ? make_extended_design(st.space, deck_.design, deck_.study.seed, plan_.samples)
+        : decided && decided->sample_near_parents
+            ? sample_stage(*decided, opt_, trained_configs(), opt_.stages[k], deck_.study.seed, k)
+            : make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k);
     st.configs = design.configs;
     st.unit = design.unit;
     if (observer_ && stages > 1) observer_->stage_started(k, stages, st.configs.size());
@@ -152,23 +162,34 @@ class Driver {
     return true;
   }
 
-  // The optimizer's decisions after stage k: the space of stage k + 1.
-  space::Space decide_next(std::size_t k) {
+  // Every configuration trained so far, stage by stage.
+  std::vector<space::Config> trained_configs() const {
+    std::vector<space::Config> all;
+    for (const auto& st : stages_)
+      all.insert(all.end(), st.configs.begin(), st.configs.end());
+    return all;
+  }
+
+  // The optimizer's decisions after stage k, from every training so far and stage k's analysis:
+  // the space of stage k + 1 and how to sample it.
+  StageDecision decide_next(std::size_t k) {
     Stage& st = stages_.back();
     StageInput in;
     in.space = &st.space;
-    in.configs = st.configs;
     in.analysis = st.analysis;
     in.alpha = st.alpha;
-    for (std::size_t i = 0; i < st.configs.size(); ++i) {
-      const auto& r = scheduler_.result(st.first + i);
-      in.errors.push_back(r.val_error);
-      in.costs.push_back(static_cast<double>(r.parameters) * std::max(1, r.epochs));
+    for (const auto& s : stages_) {
+      for (std::size_t i = 0; i < s.configs.size(); ++i) {
+        const auto& r = scheduler_.result(s.first + i);
+        in.configs.push_back(s.configs[i]);
+        in.errors.push_back(r.val_error);
+        in.costs.push_back(static_cast<double>(r.parameters) * std::max(1, r.epochs));
+      }
     }
     StageDecision d = decide(in, opt_);
     st.decisions = d.decisions;
     if (observer_) observer_->decisions(k + 1, d.decisions);
-    return d.next;
+    return d;
   }
 
   // Trainings in all: the design's, or the optimizer's stages and final retraining (at most).

@@ -28,9 +28,12 @@ void check_optimize(const OptimizeSettings& o, const space::Block& n) {
     if (n.has(key) && !(v >= lo && v <= hi))
       throw InputError(n.where(key), std::string("optimize.") + key + " must be " + what);
   };
-  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a larger p-value are frozen");
-  in_range("share_floor", o.share_floor, 0, 1, "in [0, 1]: a fraction of the sum of indices");
-  in_range("margin", o.margin, 0, 1, "in [0, 1] (of the normalized scale)");
+  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a p-value at most this are important");
+  in_range("freeze_ratio", o.freeze_ratio, 0, 1,
+           "in [0, 1]: the largest index, as a fraction of the leading input's, of an input "
+           "that may be frozen");
+  in_range("explore", o.explore, 0, 1, "in [0, 1]: the share of a later stage drawn at random");
+  in_range("spread", o.spread, 1e-3, 1, "in [0.001, 1] (of the normalized scale)");
   in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
   in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
   in_range("final_epochs", o.final_epochs, 1e-3, 1e3, "a factor in [0.001, 1000] on the epochs");
@@ -85,11 +88,42 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
                        "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
     }
   }
-  if (!n.has("stages")) {
-    throw InputError(n.mark,
-                     "block 'optimize' needs 'stages': trainings per stage, e.g. [48, 32, 24]");
+  // Keys of the first optimizer, whose rules they steered: said, not silently ignored.
+  for (const char* gone : {"margin", "share_floor"}) {
+    if (n.has(gone)) {
+      throw InputError(where(gone),
+                       std::string("optimize.") + gone +
+                           " belonged to the range-narrowing optimizer, which is gone: later "
+                           "stages sample around the good configurations (optimize.spread, "
+                           "optimize.explore) and freeze only with evidence (freeze_ratio); see "
+                           "docs/optimize.md");
+    }
   }
-  const std::vector<std::size_t> sizes = list("stages", count);
+  if (n.has("final_top")) o.final_top = count("final_top", one("final_top"));
+  if (n.has("final_seeds")) o.final_seeds = count("final_seeds", one("final_seeds"));
+  if (n.has("budget")) o.budget = count("budget", one("budget"));
+  const bool auto_stages =
+      !n.has("stages") || (!n.find("stages")->is_list && n.find("stages")->text == "auto");
+  if (auto_stages && o.budget == 0) {
+    throw InputError(n.has("stages") ? where("stages") : n.mark,
+                     "block 'optimize' needs 'stages' (trainings per stage, e.g. [48, 32, 24]) "
+                     "or a 'budget' to size them from (stages: auto)");
+  }
+  std::vector<std::size_t> sizes;
+  if (auto_stages) {
+    const std::size_t final_n = o.final_top * o.final_seeds;
+    if (o.budget < final_n + 8) {
+      throw InputError(where("budget"),
+                       "optimize.budget " + std::to_string(o.budget) + " leaves " +
+                           (o.budget > final_n ? std::to_string(o.budget - final_n) : "no") +
+                           " trainings to search after the final retraining (final_top x "
+                           "final_seeds = " +
+                           std::to_string(final_n) + "); stages: auto needs at least 8");
+    }
+    sizes = stage_sizes(o.budget - final_n, deck.space.dimension());
+  } else {
+    sizes = list("stages", count);
+  }
   if (sizes.empty())
     throw InputError(where("stages"), "optimize.stages lists no stage; e.g. [48, 32, 24]");
   for (auto s : sizes) {
@@ -111,20 +145,30 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   while (o.alpha.size() < o.stages.size())
     o.alpha.push_back(o.alpha.back());
   if (n.has("pvalue")) o.pvalue = real("pvalue", one("pvalue"));
-  if (n.has("share_floor")) o.share_floor = real("share_floor", one("share_floor"));
+  if (n.has("freeze_ratio")) o.freeze_ratio = real("freeze_ratio", one("freeze_ratio"));
+  if (n.has("explore")) o.explore = real("explore", one("explore"));
+  if (n.has("spread")) o.spread = real("spread", one("spread"));
   if (n.has("freeze")) {
     o.freeze = one("freeze");
     if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
       throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
     }
   }
-  if (n.has("margin")) o.margin = real("margin", one("margin"));
-  if (n.has("final_top")) o.final_top = count("final_top", one("final_top"));
-  if (n.has("final_seeds")) o.final_seeds = count("final_seeds", one("final_seeds"));
   if (n.has("final_epochs")) o.final_epochs = real("final_epochs", one("final_epochs"));
-  if (n.has("budget")) o.budget = count("budget", one("budget"));
   check_optimize(o, n);
   return o;
+}
+
+std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d) {
+  const std::size_t first = std::min(budget, std::max((budget + 1) / 2, 8 * d));
+  const std::size_t rest = budget - first;
+  std::vector<std::size_t> sizes = {first};
+  if (rest < 4) {
+    sizes[0] += rest;
+    return sizes;
+  }
+  if (rest < 16) return {first, rest};
+  return {first, rest / 2, rest - rest / 2};
 }
 
 namespace {
@@ -133,48 +177,70 @@ std::string fmt(double v) {
   return fmt::format("{:.2g}", v);
 }
 
-Decision decision(Decision::Action action, const std::string& name, const hsic::InputResult& r) {
+// A percentage for the log: 12%, 3.8%, 0.04%.
+std::string percent(double share) {
+  const double v = 100 * share;
+  return v >= 10 ? fmt::format("{:.0f}%", v) : fmt::format("{:.2g}%", v);
+}
+
+Decision decision(Decision::Action action, const std::string& name, const hsic::InputResult& r,
+                  double leader) {
   Decision d;
   d.action = action;
   d.name = name;
   d.pvalue = r.pvalue;
-  d.share = r.share;
+  d.top_share = r.top_share;
+  d.ratio = leader > 0 ? r.hsic / leader : NAN;
   return d;
 }
 
-// Takes back earlier decisions of `name` (by what they are, not by their text).
-void erase_decisions(StageDecision& d, const std::string& name,
-                     std::initializer_list<Decision::Action> actions) {
-  auto& v = d.decisions;
-  v.erase(std::remove_if(v.begin(), v.end(),
-                         [&](const Decision& x) {
-                           return x.name == name && std::find(actions.begin(), actions.end(),
-                                                              x.action) != actions.end();
-                         }),
-          v.end());
+// "p = 0.31, index 4.2% of lr's, top 3 in 12% of resamples": the evidence behind a
+// decision.
+std::string evidence(const Decision& d) {
+  std::string s = "p = " + fmt(d.pvalue);
+  if (d.name == d.leader) {
+    s += ", the leading input";
+  } else if (std::isfinite(d.ratio)) {
+    s += ", index " + percent(d.ratio) + " of " + d.leader + "'s";
+  }
+  if (std::isfinite(d.top_share)) s += ", top 3 in " + percent(d.top_share) + " of resamples";
+  return s;
 }
 
 }  // namespace
 
+const char* action_name(Decision::Action a) {
+  using A = Decision::Action;
+  switch (a) {
+    case A::Unchanged:
+      return "unchanged";
+    case A::Froze:
+      return "froze";
+    case A::Focused:
+      return "focused";
+    case A::Explored:
+      return "explored";
+    case A::Dropped:
+      return "dropped";
+  }
+  return "";
+}
+
 std::string describe(const Decision& d) {
   using A = Decision::Action;
-  const std::string p = "p = " + fmt(d.pvalue);
   switch (d.action) {
     case A::Unchanged:
-      return "no finite error in the best fraction: the space is kept as it is";
+      return "no finite error in the best fraction: the next stage samples the space as it is";
     case A::Froze:
-      return "froze " + d.name + " = " + d.value + " (" + p + ", share " + fmt(100 * d.share) +
-             "%, " + d.why + ")";
-    case A::Fixed:
-      return "fixed " + d.name + " = " + d.value + " (" + p + ": " + d.why + ")";
-    case A::Kept:
-      return "kept " + d.name + " " + d.before + " (" + p + ")";
-    case A::Narrowed:
-      return "narrowed " + d.name + (d.before.empty() ? "" : " from " + d.before) + " to " +
-             d.after + " (" + p + ")";
-    case A::KeptFree:
-      return "kept " + d.name + " " + d.before +
-             " free: the most important input, and freezing it too would leave nothing to search";
+      return "froze " + d.name + " = " + d.value + " (" + evidence(d) + "; " + d.why + ")";
+    case A::Focused:
+      return "focused " + d.name + " near the good configurations (" + evidence(d) + ")";
+    case A::Explored:
+      return "explored " + d.name + " widely around the good configurations" +
+             (d.drift < 0   ? ", drifting toward lower (cheaper) values"
+              : d.drift > 0 ? ", drifting toward higher (cheaper) values"
+                            : "") +
+             " (" + evidence(d) + ")";
     case A::Dropped:
       return "dropped " + d.name + " (" + d.parent + " = " + d.value + " leaves it inactive)";
   }
@@ -183,7 +249,8 @@ std::string describe(const Decision& d) {
 
 namespace {
 
-// The rows of the stage's goal set: errors at or below its alpha-quantile (finite errors only).
+// The rows of the goal set of every training so far: errors at or below their alpha-quantile
+// (finite errors only), best first.
 std::vector<std::size_t> goal_rows(const StageInput& in) {
   const std::size_t n = in.configs.size();
   std::vector<double> sorted(in.errors);
@@ -194,17 +261,17 @@ std::vector<std::size_t> goal_rows(const StageInput& in) {
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isfinite(in.errors[i]) && in.errors[i] <= q) best.push_back(i);
   }
+  std::stable_sort(best.begin(), best.end(),
+                   [&](auto a, auto b) { return in.errors[a] < in.errors[b]; });
   return best;
 }
 
-// The value a weak input is frozen at, among the best rows where it is active, and why.
+// The value an irrelevant input is frozen at, among the good rows where it is active, and why.
 std::pair<space::Value, std::string> freeze_value(const StageInput& in, const OptimizeSettings& o,
                                                   std::size_t k,
-                                                  const std::vector<std::size_t>& rows,
-                                                  std::size_t best_row) {
-  if (o.freeze == "best" && in.configs[best_row][k])
-    return {*in.configs[best_row][k], "the best configuration's value"};
-  if (o.freeze == "mode" || o.freeze == "best") {
+                                                  const std::vector<std::size_t>& rows) {
+  if (o.freeze == "best") return {*in.configs[rows.front()][k], "the best configuration's value"};
+  if (o.freeze == "mode") {
     std::map<std::string, std::pair<int, space::Value>> count;
     for (auto i : rows) {
       auto& e = count[space::to_text(*in.configs[i][k])];
@@ -215,116 +282,57 @@ std::pair<space::Value, std::string> freeze_value(const StageInput& in, const Op
                                [](auto& a, auto& b) { return a.second.first < b.second.first; });
     return {it->second.second, "the most frequent among the best"};
   }
+  // `rows` are best first: of equal costs, the better configuration.
   const std::size_t cheap = *std::min_element(
       rows.begin(), rows.end(), [&](auto a, auto b) { return in.costs[a] < in.costs[b]; });
   return {*in.configs[cheap][k], "cheapest among the best"};
 }
 
-// An important categorical (or boolean) input keeps the values seen among the best.
-void narrow_levels(space::Hyperparameter& p, std::size_t k, const std::vector<std::size_t>& rows,
-                   const StageInput& in, const hsic::InputResult& r, StageDecision& d) {
-  std::vector<space::Value> kept;
-  for (const auto& cat : p.categories) {
-    const bool seen = std::any_of(rows.begin(), rows.end(), [&](auto i) {
-      return space::same_value(*in.configs[i][k], cat);
-    });
-    if (seen) kept.push_back(cat);
+// Ranks with ties averaged (Spearman's correlation is Pearson's on them).
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<std::size_t> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]])
+      ++j;
+    for (std::size_t t = i; t <= j; ++t)
+      r[order[t]] = 0.5 * static_cast<double>(i + j);
+    i = j + 1;
   }
-  if (p.type == space::Type::Boolean || kept.size() == p.categories.size()) {
-    d.decisions.push_back(decision(Decision::Action::Kept, p.name, r));
-    d.decisions.back().before = p.describe_domain();
-  } else if (kept.size() == 1) {
-    p.type = space::Type::Fixed;
-    p.fixed_value = kept[0];
-    d.frozen.push_back(p.name);
-    d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
-    d.decisions.back().value = space::to_text(kept[0]);
-    d.decisions.back().why = "the only value among the best";
-  } else {
-    p.categories = kept;
-    d.decisions.push_back(decision(Decision::Action::Narrowed, p.name, r));
-    d.decisions.back().after = p.describe_domain();
-  }
+  return r;
 }
 
-// An important numeric input narrows to the span of the best, widened by the margin, in the
-// normalized scale (discrete levels count by their whole bin).
-void narrow_range(space::Hyperparameter& p, std::size_t k, const std::vector<std::size_t>& rows,
-                  const StageInput& in, const hsic::InputResult& r, const OptimizeSettings& o,
-                  StageDecision& d) {
-  double lo = 1, hi = 0;
-  for (auto i : rows) {
-    const auto& v = *in.configs[i][k];
-    if (p.levels() > 0) {
-      const auto j = p.level_of(v);
-      lo = std::min(lo, p.edge(j)), hi = std::max(hi, p.edge(j + 1));
-    } else {
-      const double u = p.unit_of(v, 0.5);
-      lo = std::min(lo, u), hi = std::max(hi, u);
-    }
+double pearson(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n,
+               mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
+  double sab = 0, saa = 0, sbb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sab += (a[i] - ma) * (b[i] - mb), saa += (a[i] - ma) * (a[i] - ma),
+        sbb += (b[i] - mb) * (b[i] - mb);
   }
-  lo = std::max(0.0, lo - o.margin), hi = std::min(1.0, hi + o.margin);
-  const std::string before = p.describe_domain();
-  if (p.type == space::Type::Integer) {
-    const double a = space::as_number(p.value_at(lo)),
-                 b = space::as_number(p.value_at(std::nextafter(hi, 0.0)));
-    if (a == b) {
-      p.type = space::Type::Fixed;
-      p.fixed_value = static_cast<std::int64_t>(a);
-      d.frozen.push_back(p.name);
-      d.decisions.push_back(decision(Decision::Action::Fixed, p.name, r));
-      d.decisions.back().value = space::to_text(p.fixed_value);
-      d.decisions.back().why = "one value spans the best";
-      return;
-    }
-    p.lo = a, p.hi = b;
-  } else {
-    const double a = space::as_number(p.value_at(lo)), b = space::as_number(p.value_at(hi));
-    if (!(a < b)) return;
-    p.lo = a, p.hi = b;
-  }
-  const bool same = p.describe_domain() == before;
-  d.decisions.push_back(
-      decision(same ? Decision::Action::Kept : Decision::Action::Narrowed, p.name, r));
-  d.decisions.back().before = before;
-  if (!same) d.decisions.back().after = p.describe_domain();
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
-void settle_children(std::vector<space::Hyperparameter>& params, StageDecision& d);
-
-// Never freeze everything: a stage with nothing to vary would train one network again and
-// again. Whether anything varies is judged once frozen parents have settled their children (a
-// child of a parent frozen where it is inactive varies nothing). The most important of the
-// frozen inputs that depend on no parent stays free, as it was.
-void keep_one_free(std::vector<space::Hyperparameter>& params, const StageInput& in,
-                   StageDecision& d) {
-  const space::Space& sp = *in.space;
-  auto settled = params;
-  StageDecision scratch = d;
-  settle_children(settled, scratch);
-  const bool any_free =
-      std::any_of(settled.begin(), settled.end(), [](const space::Hyperparameter& q) {
-        return q.type != space::Type::Fixed && !q.never_active;
-      });
-  if (any_free || d.frozen.empty()) return;
-  std::size_t keep = SIZE_MAX;
-  for (bool unconditional_only : {true, false}) {
-    for (std::size_t c = 0; c < sp.dimension(); ++c) {
-      const auto& q = sp[sp.free_columns()[c]];
-      if (std::find(d.frozen.begin(), d.frozen.end(), q.name) == d.frozen.end()) continue;
-      if (unconditional_only && q.condition) continue;
-      const double h = in.analysis.inputs.at(c).hsic;
-      if (keep == SIZE_MAX || h > in.analysis.inputs.at(keep).hsic) keep = c;
+// The cheaper side of a numeric input: -1 when the cost falls as it falls (width, depth), +1
+// when it falls as it rises, 0 when the trainings so far show no clear link (|Spearman| < 0.3).
+int cheaper_side(const StageInput& in, const space::Hyperparameter& p, std::size_t k) {
+  if (p.type != space::Type::Continuous && p.type != space::Type::Log &&
+      p.type != space::Type::Integer)
+    return 0;
+  std::vector<double> x, c;
+  for (std::size_t i = 0; i < in.configs.size(); ++i) {
+    if (in.configs[i][k] && std::isfinite(in.costs[i])) {
+      x.push_back(space::as_number(*in.configs[i][k]));
+      c.push_back(in.costs[i]);
     }
-    if (keep != SIZE_MAX) break;
   }
-  const std::size_t k = sp.free_columns()[keep];
-  params[k] = sp[k];
-  d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), params[k].name), d.frozen.end());
-  erase_decisions(d, params[k].name, {Decision::Action::Froze, Decision::Action::Fixed});
-  d.decisions.push_back(
-      decision(Decision::Action::KeptFree, params[k].name, in.analysis.inputs.at(keep)));
-  d.decisions.back().before = params[k].describe_domain();
+  if (x.size() < 8) return 0;
+  const double rho = pearson(ranks(x), ranks(c));
+  return rho >= 0.3 ? -1 : rho <= -0.3 ? 1 : 0;
 }
 
 // A frozen parent decides its children: always there, or never (dropped, with their own
@@ -342,7 +350,10 @@ void settle_children(std::vector<space::Hyperparameter>& params, StageDecision& 
     child.condition.reset();
     // A child that disappears is not "frozen": say only that it is dropped.
     d.frozen.erase(std::remove(d.frozen.begin(), d.frozen.end(), child.name), d.frozen.end());
-    erase_decisions(d, child.name, {Decision::Action::Froze});
+    auto& v = d.decisions;
+    v.erase(
+        std::remove_if(v.begin(), v.end(), [&](const Decision& x) { return x.name == child.name; }),
+        v.end());
     Decision drop;
     drop.action = Decision::Action::Dropped;
     drop.name = child.name;
@@ -368,43 +379,85 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   const space::Space& sp = *in.space;
   const std::vector<std::size_t> best = goal_rows(in);
   StageDecision d;
-  if (best.empty()) {
+  d.next = sp;
+  d.moves.assign(sp.size(), Move{});
+  if (best.empty() || sp.dimension() == 0) {
     d.decisions.push_back({});  // Unchanged
-    d.next = sp;
     return d;
   }
-  const std::size_t best_row = *std::min_element(
-      best.begin(), best.end(), [&](auto a, auto b) { return in.errors[a] < in.errors[b]; });
+  for (auto i : best)
+    d.parents.push_back(in.configs[i]);
+  d.sample_near_parents = true;
+  // The leading input: the largest index of the stage among the inputs that are always there
+  // (a conditional input's index is measured on its own rows). Never frozen, and the yardstick
+  // of the others' "small".
+  std::size_t lead = SIZE_MAX;
+  for (bool plain_only : {true, false}) {
+    for (std::size_t c = 0; c < sp.dimension(); ++c) {
+      if (plain_only && in.analysis.inputs.at(c).conditional) continue;
+      if (lead == SIZE_MAX || in.analysis.inputs.at(c).hsic > in.analysis.inputs.at(lead).hsic)
+        lead = c;
+    }
+    if (lead != SIZE_MAX) break;
+  }
+  const std::string leader = sp[sp.free_columns()[lead]].name;
+  const double lead_hsic = in.analysis.inputs.at(lead).hsic;
+  const bool lead_significant = in.analysis.inputs.at(lead).pvalue <= o.pvalue && lead_hsic > 0;
+  // The parents (and theirs) of the leader and of every important input stay free too:
+  // freezing one could leave an input that matters inactive for good.
+  std::vector<bool> keeps_needed(sp.size(), false);
+  for (std::size_t c = 0; c < sp.dimension(); ++c) {
+    if (c != lead && !(in.analysis.inputs.at(c).pvalue <= o.pvalue)) continue;
+    for (const auto* q = &sp[sp.free_columns()[c]]; q->condition;) {
+      keeps_needed[q->condition->parent_index] = true;
+      q = &sp[q->condition->parent_index];
+    }
+  }
   std::vector<space::Hyperparameter> params = sp.params();
   for (std::size_t c = 0; c < sp.dimension(); ++c) {
     const std::size_t k = sp.free_columns()[c];
     auto& p = params[k];
     const auto& r = in.analysis.inputs.at(c);
-    std::vector<std::size_t> rows;  // the best rows where it is active
+    std::vector<std::size_t> rows;  // the good rows where it is active, best first
     for (auto i : best) {
       if (in.configs[i][k]) rows.push_back(i);
     }
-    if (rows.empty()) continue;  // never active among the best: decided by its parent
-    const bool weak = !(r.pvalue <= o.pvalue) || (o.share_floor > 0 && r.share < o.share_floor);
-    if (weak) {
-      const auto [value, why] = freeze_value(in, o, k, rows, best_row);
+    Decision x;
+    const bool important = r.pvalue <= o.pvalue;
+    // An input that is not important and whose lower (or higher) values cost less drifts there
+    // rather than being frozen: a width frozen at the cheapest good value of a small stage capped
+    // the accuracy of every later stage; a drift that hurts is undone by the next goal set.
+    const int drift = important ? 0 : cheaper_side(in, p, k);
+    // Evidence of irrelevance, not absence of evidence of importance: the leader's effect is
+    // real (significant), which shows what an effect weighs with these many trainings, and this
+    // input's index is a small fraction of it. Without a significant leader nothing is frozen.
+    const bool irrelevant = c != lead && !keeps_needed[k] && !important && drift == 0 &&
+                            !rows.empty() && lead_significant &&
+                            r.hsic <= o.freeze_ratio * lead_hsic;
+    if (irrelevant) {
+      const auto [value, why] = freeze_value(in, o, k, rows);
       p.type = space::Type::Fixed;
       p.fixed_value = value;
       d.frozen.push_back(p.name);
-      d.decisions.push_back(decision(Decision::Action::Froze, p.name, r));
-      d.decisions.back().value = space::to_text(value);
-      d.decisions.back().why = why;
-    } else if (p.levels() > 0 && p.type != space::Type::Integer) {
-      narrow_levels(p, k, rows, in, r, d);
+      x = decision(Decision::Action::Froze, p.name, r, lead_hsic);
+      x.value = space::to_text(value);
+      x.why = why;
+    } else if (important) {
+      x = decision(Decision::Action::Focused, p.name, r, lead_hsic);
+      d.moves[k].focused = true;
     } else {
-      narrow_range(p, k, rows, in, r, o, d);
+      x = decision(Decision::Action::Explored, p.name, r, lead_hsic);
+      x.drift = d.moves[k].drift = drift;
     }
+    x.leader = leader;
+    d.decisions.push_back(x);
   }
-  keep_one_free(params, in, d);
   settle_children(params, d);
+  space::Space next;
   for (auto& p : params)
-    d.next.add(p);
-  d.next.finalize();
+    next.add(p);
+  next.finalize();
+  d.next = next;
   return d;
 }
 

@@ -90,8 +90,18 @@ void add_stage(io::StudyData& s, const StudyParts& parts, std::size_t k) {
   s.stage_first.push_back(static_cast<std::int64_t>(st.first));
   s.stage_size.push_back(static_cast<std::int64_t>(st.configs.size()));
   s.stage_alpha.push_back(st.alpha);
-  for (const auto& x : st.decisions)
+  for (const auto& x : st.decisions) {
     s.stage_log.push_back("after stage " + std::to_string(k + 1) + ": " + describe(x));
+    s.decision_stage.push_back(static_cast<std::int64_t>(k + 1));
+    s.decision_input.push_back(x.name);
+    s.decision_action.push_back(action_name(x.action));
+    s.decision_value.push_back(x.action == Decision::Action::Dropped ? x.parent + " = " + x.value
+                                                                     : x.value);
+    s.decision_pvalue.push_back(x.pvalue);
+    s.decision_top_share.push_back(x.top_share);
+    s.decision_ratio.push_back(x.ratio);
+    s.decision_drift.push_back(x.drift);
+  }
   for (std::size_t c = 0; c < d0; ++c) {
     double h = NAN, pv = NAN;
     for (const auto& in : st.analysis.inputs) {

@@ -32,7 +32,22 @@ assert f["final/val_error"].shape == (2, 2)
 n = f["results/val_error"].shape[0]
 assert n <= 32, n                      # the budget
 log = list(f["stages/log"].asstr())
-assert any("froze" in l or "narrowed" in l or "fixed" in l for l in log), log
+assert any("focused" in l or "explored" in l or "froze" in l for l in log), log
+# The same decisions as a table: one row per free input after stage 1, each with its evidence.
+dec = f["stages/decisions"]
+actions = list(dec["action"].asstr())
+assert len(actions) == len(log) and set(actions) <= {"froze", "focused", "explored", "dropped"}, actions
+assert list(dec["stage"][()]) == [1] * len(actions)
+inputs = list(dec["input"].asstr())
+assert set(inputs) <= {"layers", "units", "activation", "optimizer", "momentum", "lr"}, inputs
+for i, a in enumerate(actions):
+    assert a in log[i], (a, log[i])
+    if a != "dropped":
+        assert 0 <= dec["pvalue"][i] <= 1 and dec["ratio"][i] >= 0
+# Stage 2 never repeats a stage-1 configuration.
+vals = f["configs/values"].asstr()[()] if f["configs/values"].dtype.kind == "O" else f["configs/values"][()]
+rows = [tuple(map(str, r)) for r in vals[:28]]
+assert len(set(rows)) == 28
 stage = f["configs/stage"][()]
 assert list(np.bincount(stage)[1:]) == [16, 12, 4]
 final_rows = f["results/val_error"][()][stage == 3]

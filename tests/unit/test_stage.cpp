@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
+#include <set>
 
 #include "hsicho/design/design.hpp"
 #include "hsicho/random.hpp"
@@ -61,6 +62,7 @@ StageInput make_stage(const space::Space& sp, std::size_t n, std::uint64_t seed,
   hsic::Options o;
   o.alpha = in.alpha;
   o.conditional = true;
+  o.bootstrap = 200;  // as a study does by default: the evidence of irrelevance
   in.analysis = hsic::analyze(x, y, names, o);
   return in;
 }
@@ -91,68 +93,111 @@ StageInput noise_stage(const space::Space& sp, std::size_t n, std::uint64_t seed
 
 }  // namespace
 
-TEST_CASE("the optimizer freezes what does not matter and narrows what does", "[optimize]") {
-  const auto deck = space::parse_deck(kDeck, "stage.yaml");
-  OptimizeSettings o;
-  o.pvalue = 0.01;  // 6 null inputs: a 1% test keeps one of them by chance in ~6% of designs
-  const auto in = stage(deck.space, 300, 4);
-  const auto d = decide(in, o);
-  const auto& next = d.next;
-  INFO([&] {
-    std::string s;
-    for (const auto& x : d.decisions)
-      s += describe(x) + "\n";
-    return s;
-  }());
-  // The two inputs that drive the error stay; every other one is frozen.
-  CHECK(next[*next.find("x1")].type == space::Type::Continuous);
-  CHECK(next[*next.find("x2")].type == space::Type::Log);
-  for (const char* name : {"units", "activation", "batch_norm", "dropout", "optimizer"}) {
-    INFO(name);
-    CHECK(next[*next.find(name)].type == space::Type::Fixed);
+std::string log_of(const StageDecision& d) {
+  std::string s;
+  for (const auto& x : d.decisions)
+    s += describe(x) + "\n";
+  return s;
+}
+
+const Decision* decision_of(const StageDecision& d, const std::string& name) {
+  for (const auto& x : d.decisions) {
+    if (x.name == name) return &x;
   }
-  // Their ranges shrink toward the optimum.
-  const auto& x1 = next[*next.find("x1")];
-  CHECK(x1.lo <= 0.3);
-  CHECK(x1.hi >= 0.3);
-  CHECK(x1.hi - x1.lo < 0.8);
-  const auto& x2 = next[*next.find("x2")];
-  CHECK(x2.lo <= 1e-2);
-  CHECK(x2.hi >= 1e-2);
-  CHECK(std::log(x2.hi / x2.lo) < 0.8 * std::log(1000.0));
-  // "cheapest": the frozen width is the smallest among the best, the optimizer the cheaper one.
-  double smallest = 1e9;
+  return nullptr;
+}
+
+TEST_CASE("the optimizer freezes only what is shown not to matter, at a cheap good value",
+          "[optimize]") {
+  const auto deck = space::parse_deck(kDeck, "stage.yaml");
+  const auto in = stage(deck.space, 300, 4);
+  const auto d = decide(in, OptimizeSettings{});
+  const auto& next = d.next;
+  INFO(log_of(d));
+  // The two inputs that drive the error are focused, the leader among them.
+  for (const char* name : {"x1", "x2"}) {
+    INFO(name);
+    REQUIRE(decision_of(d, name));
+    CHECK(decision_of(d, name)->action == Decision::Action::Focused);
+    CHECK(next[*next.find(name)].is_free());
+  }
+  CHECK((decision_of(d, "x1")->leader == "x1" || decision_of(d, "x1")->leader == "x2"));
+  // 300 trainings are evidence enough that the six others do not matter: most are frozen, each
+  // with its evidence (its index at most 5% of the significant leader's).
+  int frozen = 0;
+  for (const auto& x : d.decisions) {
+    if (x.action != Decision::Action::Froze) continue;
+    ++frozen;
+    CHECK(x.pvalue > 0.05);
+    CHECK(x.ratio <= 0.05);
+  }
+  CHECK(frozen >= 4);
+  // The width costs more when larger and does not matter: it drifts toward fewer units instead
+  // of being frozen; the optimizer, whose cost has no order, is frozen at the cheaper, adam, and
+  // then momentum disappears ("cheapest": the value of the cheapest of the best tenth).
+  REQUIRE(decision_of(d, "units"));
+  CHECK(decision_of(d, "units")->action == Decision::Action::Explored);
+  CHECK(decision_of(d, "units")->drift == -1);
   std::vector<double> sorted = in.errors;
   std::sort(sorted.begin(), sorted.end());
   const double q = sorted[static_cast<std::size_t>(std::floor(0.1 * 299))];
+  std::size_t cheapest = 0;
+  double cost = INFINITY;
   for (std::size_t i = 0; i < in.configs.size(); ++i) {
-    if (in.errors[i] <= q)
-      smallest = std::min(smallest, as_num(in.configs[i], deck.space, "units"));
+    if (in.errors[i] > q) continue;
+    if (in.costs[i] < cost || (in.costs[i] == cost && in.errors[i] < in.errors[cheapest]))
+      cost = in.costs[i], cheapest = i;  // of equal costs, the better
   }
-  CHECK(space::as_number(next[*next.find("units")].fixed_value) == smallest);
-  // A frozen parent decides its child: adam has no momentum, so momentum disappears.
-  CHECK(std::get<std::string>(next[*next.find("optimizer")].fixed_value) == "adam");
-  CHECK(next[*next.find("momentum")].never_active);
-  CHECK(next.dimension() == 2);
-  // The decisions are data: each frozen input has one Froze decision naming it, momentum one
-  // Dropped decision naming its parent, and their text is the log's.
-  for (const char* name : {"units", "activation", "batch_norm", "dropout", "optimizer"}) {
-    const auto n = std::count_if(d.decisions.begin(), d.decisions.end(), [&](const Decision& x) {
-      return x.name == name &&
-             (x.action == Decision::Action::Froze || x.action == Decision::Action::Fixed);
-    });
-    CHECK(n == 1);
+  const auto& dropout = next[*next.find("dropout")];
+  if (dropout.type == space::Type::Fixed)
+    CHECK(dropout.fixed_value == *in.configs[cheapest][*deck.space.find("dropout")]);
+  const auto& optimizer = next[*next.find("optimizer")];
+  if (optimizer.type == space::Type::Fixed) {
+    CHECK(std::get<std::string>(optimizer.fixed_value) == "adam");
+    CHECK(next[*next.find("momentum")].never_active);
+    REQUIRE(decision_of(d, "momentum"));
+    CHECK(describe(*decision_of(d, "momentum")) ==
+          "dropped momentum (optimizer = adam leaves it inactive)");
   }
-  const auto drop = std::find_if(d.decisions.begin(), d.decisions.end(),
-                                 [](const Decision& x) { return x.name == "momentum"; });
-  REQUIRE(drop != d.decisions.end());
-  CHECK(drop->action == Decision::Action::Dropped);
-  CHECK(drop->parent == "optimizer");
-  CHECK(describe(*drop) == "dropped momentum (optimizer = adam leaves it inactive)");
-  std::vector<double> u = {0.5, 0.5};
-  const auto c = next.config_at(u.data());
-  CHECK_FALSE(c[*next.find("momentum")].has_value());
-  CHECK(c[*next.find("units")].has_value());
+  // The next stage starts from the goal set of every training so far, best first.
+  REQUIRE(d.sample_near_parents);
+  CHECK(d.parents.size() ==
+        static_cast<std::size_t>(
+            std::count_if(in.errors.begin(), in.errors.end(), [&](double e) { return e <= q; })));
+  CHECK(d.parents.front() ==
+        in.configs[static_cast<std::size_t>(std::min_element(in.errors.begin(), in.errors.end()) -
+                                            in.errors.begin())]);
+}
+
+TEST_CASE("absence of evidence is not evidence of irrelevance", "[optimize]") {
+  // 40 trainings of pure noise: every p-value is large, as it is for weak but real effects in a
+  // small first stage. The first optimizer froze them all; now each input is explored (or, the
+  // leader, focused), since no input is shown to be far below the others.
+  const auto deck = space::parse_deck(R"(
+data: {name: runge}
+space:
+  - {name: a, type: continuous, range: [0, 1]}
+  - {name: b, type: continuous, range: [0, 1]}
+  - {name: units, type: integer, range: [4, 64], log: true}
+)",
+                                      "flat.yaml");
+  const auto& sp = deck.space;
+  const StageInput in = noise_stage(sp, 40, 3, [&](const space::Config& c) {
+    return as_num(c, sp, "units");  // wider costs more
+  });
+  const auto d = decide(in, OptimizeSettings{});
+  INFO(log_of(d));
+  CHECK(d.frozen.empty());
+  CHECK(d.next.dimension() == 3);
+  // Width goes with cost in every training: it drifts toward fewer units.
+  REQUIRE(decision_of(d, "units"));
+  const auto& units = *decision_of(d, "units");
+  if (units.action == Decision::Action::Explored) {
+    CHECK(units.drift == -1);
+    CHECK_THAT(describe(units), Catch::Contains("drifting toward lower (cheaper) values"));
+  }
+  for (const char* name : {"a", "b"})
+    CHECK(decision_of(d, name)->drift == 0);  // no link with the cost
 }
 
 TEST_CASE("optimize settings are read and checked against the budget", "[optimize]") {
@@ -174,28 +219,9 @@ TEST_CASE("optimize settings are read and checked against the budget", "[optimiz
   CHECK(read_optimize(deck).stages == std::vector<std::size_t>{70});  // baselines: one stage
 }
 
-TEST_CASE("the optimizer never freezes every hyperparameter", "[optimize]") {
-  // Nothing drives the error: every p-value is large. The most important input stays free.
-  const auto deck = space::parse_deck(R"(
-data: {name: runge}
-space:
-  - {name: a, type: continuous, range: [0, 1]}
-  - {name: b, type: continuous, range: [0, 1]}
-)",
-                                      "flat.yaml");
-  const StageInput in = noise_stage(deck.space, 60, 3, [](const space::Config&) { return 1.0; });
-  OptimizeSettings settings;
-  settings.pvalue = 1e-9;  // everything counts as unimportant
-  const auto d = decide(in, settings);
-  CHECK(d.next.dimension() == 1);
-  const std::size_t kept = in.analysis.inputs[0].hsic > in.analysis.inputs[1].hsic ? 0 : 1;
-  CHECK(d.next[kept].type == space::Type::Continuous);
-  CHECK(d.next[1 - kept].type == space::Type::Fixed);
-}
-
-TEST_CASE("freezing a parent that drops its child still leaves something to vary", "[optimize]") {
-  // Nothing drives the error. Freezing the optimizer at adam (the cheaper) drops momentum, which
-  // looked free before the parent settled it: the stage would train one network again and again.
+TEST_CASE("the parent of an input that matters is never frozen", "[optimize]") {
+  // Momentum (active under sgd) matters; the optimizer's own index is as small as an inert
+  // input's: freezing it at adam, the cheaper, would drop momentum for good.
   const auto deck = space::parse_deck(R"(
 data: {name: runge}
 space:
@@ -204,22 +230,140 @@ space:
   - {name: b, type: continuous, range: [0, 1]}
 )",
                                       "child.yaml");
-  // adam is the cheaper optimizer.
-  const StageInput in = noise_stage(deck.space, 80, 5, [](const space::Config& c) {
-    return std::get<std::string>(*c[0]) == "adam" ? 1.0 : 2.0;
-  });
-  OptimizeSettings settings;
-  settings.pvalue = 1e-9;  // everything counts as unimportant
-  const auto d = decide(in, settings);
-  INFO([&] {
-    std::string s;
-    for (const auto& x : d.decisions)
-      s += describe(x) + "\n";
-    return s;
-  }());
-  CHECK(d.next.dimension() >= 1);
-  const bool varies = std::any_of(d.decisions.begin(), d.decisions.end(), [](const Decision& x) {
-    return x.action == Decision::Action::KeptFree;
-  });
-  CHECK(varies);
+  const auto& sp = deck.space;
+  StageInput in = make_stage(
+      sp, 120, 5, 0.2, [&](const space::Config& c) { return space::as_number(*c[2]); },
+      [](const space::Config& c) { return std::get<std::string>(*c[0]) == "adam" ? 1.0 : 2.0; });
+  // The evidence set by hand, whatever the sample says: b leads, the optimizer is inert.
+  auto& r = in.analysis.inputs;
+  r[2].hsic = 1, r[2].pvalue = 1e-5;
+  r[0].hsic = 0.01, r[0].pvalue = 0.9;
+  r[1].hsic = 0.5, r[1].pvalue = 1e-4;
+  auto d = decide(in, OptimizeSettings{});
+  INFO(log_of(d));
+  CHECK(decision_of(d, "b")->action == Decision::Action::Focused);
+  CHECK(decision_of(d, "momentum")->action == Decision::Action::Focused);
+  CHECK(decision_of(d, "optimizer")->action == Decision::Action::Explored);
+  CHECK(d.next.dimension() == 3);
+  // Momentum inert too: the optimizer is frozen at adam, and momentum is dropped.
+  r[1].hsic = 0.01, r[1].pvalue = 0.9;
+  d = decide(in, OptimizeSettings{});
+  INFO(log_of(d));
+  CHECK(decision_of(d, "optimizer")->action == Decision::Action::Froze);
+  CHECK(decision_of(d, "optimizer")->value == "adam");
+  CHECK(decision_of(d, "momentum")->action == Decision::Action::Dropped);
+  CHECK(d.next.dimension() == 1);
+}
+
+TEST_CASE("stages are sized from the budget and the number of hyperparameters", "[optimize]") {
+  // Hand computation: the first stage is half the budget and at least 8 per hyperparameter.
+  CHECK(stage_sizes(104, 7) == std::vector<std::size_t>{56, 24, 24});
+  CHECK(stage_sizes(104, 3) == std::vector<std::size_t>{52, 26, 26});
+  CHECK(stage_sizes(30, 2) == std::vector<std::size_t>{16, 14});
+  CHECK(stage_sizes(20, 7) == std::vector<std::size_t>{20});
+  CHECK(stage_sizes(10, 1) == std::vector<std::size_t>{10});
+  auto deck = space::parse_deck(std::string(kDeck) + "optimize: {budget: 113}\n", "auto.yaml");
+  const auto o = read_optimize(deck);  // 8 hyperparameters, 113 - 9 = 104 to search
+  CHECK(o.stages == std::vector<std::size_t>{64, 20, 20});
+  CHECK(o.total() == 113);
+  deck = space::parse_deck(std::string(kDeck) + "optimize: {margin: 0.1, stages: [20, 20]}\n",
+                           "old.yaml");
+  CHECK_THROWS_WITH(read_optimize(deck), Catch::Contains("optimize.margin belonged to the "
+                                                         "range-narrowing optimizer"));
+  deck = space::parse_deck(std::string(kDeck) + "optimize: {stages: auto}\n", "nobudget.yaml");
+  CHECK_THROWS_WITH(read_optimize(deck), Catch::Contains("or a 'budget' to size them from"));
+}
+
+namespace {
+
+// A hand-made decision over `sp`: every input free, moved as `move` says, from `parents`.
+StageDecision plan_over(const space::Space& sp, Move move, std::vector<space::Config> parents) {
+  StageDecision d;
+  d.next = sp;
+  d.moves.assign(sp.size(), move);
+  d.parents = std::move(parents);
+  d.sample_near_parents = true;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a later stage never trains a configuration twice", "[optimize]") {
+  // 3 x 3 = 9 configurations, 5 trained: 4 are left, whatever the stage asks for.
+  const auto deck = space::parse_deck(R"(
+data: {name: runge}
+space:
+  - {name: act, type: categorical, values: [relu, tanh, silu]}
+  - {name: batch, type: categorical, values: [16, 32, 64]}
+)",
+                                      "small.yaml");
+  const auto& sp = deck.space;
+  std::vector<space::Config> trained;
+  for (double u : {0.1, 0.5, 0.9}) {
+    std::vector<double> x = {u, u};
+    trained.push_back(sp.config_at(x.data()));
+  }
+  for (auto x : {std::vector<double>{0.1, 0.9}, std::vector<double>{0.5, 0.1}})
+    trained.push_back(sp.config_at(x.data()));
+  const auto d = plan_over(sp, Move{true, 0}, {trained[0], trained[1]});
+  const auto design = sample_stage(d, OptimizeSettings{}, trained, 10, 1, 1);
+  REQUIRE(design.configs.size() == 4);
+  CHECK(design.unit.rows() == 4);
+  std::set<std::string> keys;
+  auto key = [](const space::Config& c) { return space::to_text(*c[0]) + space::to_text(*c[1]); };
+  for (const auto& c : trained)
+    keys.insert(key(c));
+  for (const auto& c : design.configs)
+    CHECK(keys.insert(key(c)).second);
+  CHECK(keys.size() == 9);
+}
+
+TEST_CASE("later stages move around good configurations, wide ones toward the cheap side",
+          "[optimize]") {
+  const auto deck = space::parse_deck(R"(
+data: {name: runge}
+space:
+  - {name: x, type: continuous, range: [0, 1]}
+  - {name: units, type: integer, range: [1, 1000], log: true}
+)",
+                                      "moves.yaml");
+  const auto& sp = deck.space;
+  std::vector<double> mid = {0.5, 0.5};
+  const auto parent = sp.config_at(mid.data());
+  OptimizeSettings o;
+  o.explore = 0;
+  const std::size_t n = 2000;
+  auto mean_move = [&](Move m, std::size_t column) {
+    const auto design = sample_stage(plan_over(sp, m, {parent}), o, {}, n, 3, 1);
+    REQUIRE(design.configs.size() == n);
+    double sum = 0, sq = 0;
+    for (Eigen::Index i = 0; i < design.unit.rows(); ++i) {
+      const double u = design.unit(i, static_cast<Eigen::Index>(column)) -
+                       sp[column].unit_of(*parent[column], 0.5);
+      sum += u, sq += u * u;
+    }
+    const double mean = sum / n;
+    return std::pair{mean, std::sqrt(sq / n - mean * mean)};
+  };
+  // Important: steps of sd `spread` (0.1) around the parent at 0.5; undecided: 2.5 times wider
+  // (the fold at 0 and 1, 2 sd away, leaves the mean at 0 and narrows the sd by < 8%).
+  const auto [m1, s1] = mean_move(Move{true, 0}, 0);
+  CHECK(m1 == Approx(0).margin(0.01));
+  CHECK(s1 == Approx(0.1).epsilon(0.05));
+  const auto [m2, s2] = mean_move(Move{false, 0}, 0);
+  CHECK(m2 == Approx(0).margin(0.02));
+  CHECK(s2 == Approx(0.25).epsilon(0.08));
+  // With a drift of -1 the centre moves one step (0.25) toward the cheaper side, to 0.25: the
+  // fold at 0, one sd away, makes the position a folded normal, mean
+  // s sqrt(2 / pi) exp(-m^2 / 2 s^2) + m erf(m / (s sqrt 2)) with m = s = 0.25.
+  const double m = 0.25, sd = 0.25;
+  const double folded =
+      sd * std::sqrt(2 / M_PI) * std::exp(-0.5) + m * std::erf(1 / std::sqrt(2.0));
+  const auto moved = mean_move(Move{false, -1}, 1).first;
+  CHECK(moved == Approx(folded - 0.5).margin(0.015));
+  // The same decisions give the same design (a resumed run trains the same stage).
+  const auto d = plan_over(sp, Move{false, -1}, {parent});
+  const auto a = sample_stage(d, o, {}, 50, 3, 2), b = sample_stage(d, o, {}, 50, 3, 2);
+  CHECK(a.unit == b.unit);
+  CHECK(a.configs == b.configs);
 }

@@ -49,6 +49,13 @@ struct StudyData {
   std::vector<std::int64_t> stage_first, stage_size;
   std::vector<double> stage_alpha, stage_hsic, stage_pvalue;
   std::vector<std::string> stage_log;
+  // The optimizer's decisions as a table (stages/decisions/): after which stage, which input,
+  // what (froze, focused, explored, dropped, unchanged), the frozen value (or a dropped input's
+  // parent = value), the evidence (p-value, bootstrap top-k share, index over the leader's) and
+  // the drift toward the cheaper side (-1, 0, +1).
+  std::vector<std::int64_t> decision_stage, decision_drift;
+  std::vector<std::string> decision_input, decision_action, decision_value;
+  std::vector<double> decision_pvalue, decision_top_share, decision_ratio;
   // Optimization: the final retraining (configuration ids, errors per seed) and the winner.
   bool optimized = false;
   std::string strategy;

@@ -1,9 +1,10 @@
-// The HSIC-guided optimizer's decisions between two stages, as pure functions of one stage's
-// configurations, results and analysis (no MPI, no training): which hyperparameters to freeze and
-// at what value, how to narrow the others. The same results always give the same decisions, so a
-// resumed run takes the same path.
+// The HSIC-guided optimizer's decisions between two stages, as pure functions of the trainings
+// so far and the last stage's analysis (no MPI, no training): which hyperparameters to freeze and
+// at what value, how the next stage samples the others. The same results always give the same
+// decisions, so a resumed run takes the same path.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,10 +20,12 @@ struct OptimizeSettings {
   std::string strategy = "hsic";    // hsic | random | lhs
   std::vector<std::size_t> stages;  // trainings per stage (random, lhs: one stage of the sum)
   std::vector<double> alpha;        // per stage
-  double pvalue = 0.05;             // freeze when p > pvalue ...
-  double share_floor = 0.0;         // ... or share < share_floor
+  double pvalue = 0.05;             // an input with p <= pvalue is important
+  double freeze_ratio = 0.05;       // frozen only if its index is at most this fraction of the
+                                    // leading input's (and the leader is significant)
   std::string freeze = "cheapest";  // cheapest | best | mode
-  double margin = 0.1;              // widening of a narrowed range, in the normalized scale
+  double explore = 0.2;             // share of a later stage drawn over the whole current space
+  double spread = 0.1;              // sd of the moves around a good configuration (unit scale)
   std::size_t final_top = 3, final_seeds = 3;
   double final_epochs = 2.0;  // factor on the epochs of the final retraining
   std::size_t budget = 0;     // 0: no cap; else stages + final must fit
@@ -30,14 +33,24 @@ struct OptimizeSettings {
 };
 
 // Reads the deck's `optimize` block; InputError for bad values or a budget the stages exceed.
+// `stages: auto` (or no stages with a budget) sizes the stages from the budget and the number
+// of hyperparameters (stage_sizes).
 OptimizeSettings read_optimize(const space::Deck& deck);
 
+// The stages of a search budget (trainings before the final retraining) over d free
+// hyperparameters: the first stage, the only one that sees the whole space, gets half of the
+// budget and at least 8 trainings per hyperparameter (all of it if the budget is smaller); the
+// rest goes to two equal later stages (one if it holds fewer than 16 trainings, none under 4).
+std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d);
+
+// What the optimizer knows after a stage: every training so far (all stages, configurations over
+// the deck's space) and the analysis of the last stage over that stage's space.
 struct StageInput {
-  const space::Space* space = nullptr;  // the stage's space
-  std::vector<space::Config> configs;
-  std::vector<double> errors;  // validation errors (+inf: diverged or failed)
-  std::vector<double> costs;   // parameters x epochs (or seconds)
-  hsic::Analysis analysis;     // of this stage, inputs in space->free_columns() order
+  const space::Space* space = nullptr;  // the last stage's space
+  std::vector<space::Config> configs;   // every stage's
+  std::vector<double> errors;           // validation errors (+inf: diverged or failed)
+  std::vector<double> costs;            // parameters x epochs (or seconds)
+  hsic::Analysis analysis;              // of the last stage, inputs in space->free_columns() order
   double alpha = 0.1;
 };
 
@@ -45,25 +58,37 @@ struct StageInput {
 // study file and the report make their text from it with describe().
 struct Decision {
   enum class Action {
-    Unchanged,  // no finite error among the best: the space stays as it is
-    Froze,      // weak evidence: fixed at `value` (`why`: the freeze rule's choice)
-    Fixed,      // important, but one value spans the best (`why`)
-    Kept,       // important, its domain `before` unchanged
-    Narrowed,   // important, narrowed from `before` (empty for categories) to `after`
-    KeptFree,   // would have been frozen with all others: kept free, as it was
+    Unchanged,  // no finite error among the best: the next stage samples the space as it is
+    Froze,      // evidence of irrelevance: fixed at `value` (`why`: the freeze rule's choice)
+    Focused,    // important (p <= pvalue): sampled close to the good configurations
+    Explored,   // undecided: sampled loosely around the good configurations, drifting cheap
     Dropped,    // a child that its frozen `parent` (= `value`) leaves inactive
   };
   Action action = Action::Unchanged;
-  std::string name, value, parent, before, after, why;
-  double pvalue = 0, share = 0;
+  std::string name, value, parent, why;
+  std::string leader;                    // the leading input, the yardstick of `ratio`
+  double pvalue = NAN, top_share = NAN;  // top_share: resamples with the input in the top k
+  double ratio = NAN;                    // its index over the leading input's
+  int drift = 0;  // Explored: -1 toward lower, +1 toward higher values (the cheaper side), 0 none
 };
 
 std::string describe(const Decision& d);
+// The action as one word, for the study file: unchanged, froze, focused, explored, dropped.
+const char* action_name(Decision::Action a);
+
+// How the next stage samples one free hyperparameter around the good configurations.
+struct Move {
+  bool focused = false;  // important: small moves; else wide ones
+  int drift = 0;         // toward the cheaper side, in the unit scale
+};
 
 struct StageDecision {
   space::Space next;  // the space of the next stage
   std::vector<Decision> decisions;
   std::vector<std::string> frozen;
+  std::vector<Move> moves;             // one per hyperparameter of `next` (by index)
+  std::vector<space::Config> parents;  // the goal set of every stage so far, best first
+  bool sample_near_parents = false;    // false: the next stage is a Latin hypercube of `next`
 };
 
 StageDecision decide(const StageInput& in, const OptimizeSettings& settings);
@@ -85,6 +110,16 @@ design::Design make_stage_design(const space::Space& space, const space::DesignS
 // A plain study's design grown through `sizes` (the plan's: sizes[0] is the first run's
 // design.samples, each next one an extension): the first run's design, then each extension's
 // new points from a seed stream of its own. The same on every rank and after any resume.
+// The design of a later stage of the HSIC-guided optimizer (k >= 1): a share `explore` of its
+// n rows is a Latin hypercube of the stage's space, the rest are moves around the good
+// configurations of every stage so far (d.parents, in turn, best first): important inputs by
+// small steps, undecided ones by wide steps drifting toward the cheaper side, each categorical
+// input switching level now and then. A configuration already trained (`trained`) or already in
+// the design is never drawn again: at most n rows, fewer when the space holds no new ones.
+design::Design sample_stage(const StageDecision& d, const OptimizeSettings& settings,
+                            const std::vector<space::Config>& trained, std::size_t n,
+                            std::uint64_t study_seed, std::size_t k);
+
 design::Design make_extended_design(const space::Space& space, space::DesignSettings settings,
                                     std::uint64_t study_seed,
                                     const std::vector<std::size_t>& sizes);
