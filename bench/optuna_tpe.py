@@ -2,7 +2,8 @@
 """Optuna's TPE sampler on an hsicho deck's space: the peer of `optimize: {strategy: hsic}`.
 
 Each trial calls `hsicho eval DECK --set name=value ... --json` and minimizes the validation error.
-The number of trials is the sum of the deck's optimize.stages; then the same final retraining as
+The number of trials is the sum of the deck's optimize.stages (with `stages: auto`, the budget less
+final_top x final_seeds: the trainings hsicho searches with); then the same final retraining as
 hsicho's (the final_top best trials, final_seeds seeds, final_epochs x the epochs), so that the
 comparison is fair. Writes every trial (and the final retraining) as CSV, and prints one JSON line
 with the winner: {"val_error", "test_error", "parameters", "values"}.
@@ -80,8 +81,10 @@ def main():
     a = ap.parse_args()
     deck = yaml.safe_load(open(a.deck))
     opt = deck["optimize"]
-    trials = sum(opt["stages"]) if isinstance(opt["stages"], list) else int(opt["stages"])
     top, seeds, factor = opt.get("final_top", 3), opt.get("final_seeds", 3), opt.get("final_epochs", 2.0)
+    stages = opt.get("stages", "auto")
+    # stages: auto (or none): hsicho searches with the budget less the final retraining.
+    trials = sum(stages) if isinstance(stages, list) else opt["budget"] - top * seeds if stages == "auto" else int(stages)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=a.seed))
     rows = []

@@ -20,9 +20,11 @@ namespace hsicho::space {
 namespace keys {
 const std::vector<std::string> top = {"study",    "design", "data",     "model",
                                       "training", "space",  "analysis", "optimize"};
-const std::vector<std::string> optimize = {"strategy",    "stages",       "alpha",  "pvalue",
-                                           "share_floor", "freeze",       "margin", "final_top",
-                                           "final_seeds", "final_epochs", "budget"};
+const std::vector<std::string> optimize = {
+    "strategy", "stages", "alpha", "pvalue", "freeze_ratio", "freeze", "spread", "explore", "drift",
+    "final_top", "final_seeds", "final_epochs", "budget",
+    // the first optimizer's, refused by read_optimize with what replaced them
+    "margin", "share_floor"};
 const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
                                         "scheduling", "order", "progress"};
 const std::vector<std::string> analysis = {"alpha",        "bandwidth", "estimator", "pvalues",

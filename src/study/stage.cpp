@@ -33,6 +33,7 @@ void check_optimize(const OptimizeSettings& o, const space::Block& n) {
            "in [0, 1]: the largest index, as a fraction of the leading input's, of an input "
            "that may be frozen");
   in_range("explore", o.explore, 0, 1, "in [0, 1]: the share of a later stage drawn at random");
+  in_range("drift", o.drift, 0, 4, "in [0, 4]: steps toward the cheaper side per stage");
   in_range("spread", o.spread, 1e-3, 1, "in [0.001, 1] (of the normalized scale)");
   in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
   in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
@@ -148,6 +149,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   if (n.has("freeze_ratio")) o.freeze_ratio = real("freeze_ratio", one("freeze_ratio"));
   if (n.has("explore")) o.explore = real("explore", one("explore"));
   if (n.has("spread")) o.spread = real("spread", one("spread"));
+  if (n.has("drift")) o.drift = real("drift", one("drift"));
   if (n.has("freeze")) {
     o.freeze = one("freeze");
     if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {

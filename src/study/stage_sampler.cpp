@@ -43,7 +43,7 @@ constexpr double kWide = 2.5, kSwitchFocused = 0.1, kSwitchWide = 0.3;
 
 // A move from `parent` in the unit cube of `next`.
 std::vector<double> move_from(const space::Config& parent, const StageDecision& d, double spread,
-                              Rng& rng) {
+                              double drift, Rng& rng) {
   const space::Space& sp = d.next;
   std::vector<double> u(sp.dimension());
   for (std::size_t c = 0; c < sp.dimension(); ++c) {
@@ -66,7 +66,7 @@ std::vector<double> move_from(const space::Config& parent, const StageDecision& 
       continue;
     }
     const double sd = m.focused ? spread : kWide * spread;
-    u[c] = reflect(p.unit_of(*v, 0.5) + m.drift * sd + sd * normal(rng));
+    u[c] = reflect(p.unit_of(*v, 0.5) + drift * m.drift * sd + sd * normal(rng));
   }
   return u;
 }
@@ -96,7 +96,7 @@ design::Design sample_stage(const StageDecision& d, const OptimizeSettings& o,
       const bool near = local && attempt < 10;
       std::vector<double> u(sp.dimension());
       if (near) {
-        u = move_from(parent, d, o.spread * std::pow(2.0, attempt), rng);
+        u = move_from(parent, d, o.spread * std::pow(2.0, attempt), o.drift, rng);
       } else {
         for (auto& x : u)
           x = rng.uniform();

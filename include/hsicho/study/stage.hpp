@@ -26,6 +26,7 @@ struct OptimizeSettings {
   std::string freeze = "cheapest";  // cheapest | best | mode
   double explore = 0.2;             // share of a later stage drawn over the whole current space
   double spread = 0.1;              // sd of the moves around a good configuration (unit scale)
+  double drift = 1.0;               // steps toward the cheaper side per stage (0: none)
   std::size_t final_top = 3, final_seeds = 3;
   double final_epochs = 2.0;  // factor on the epochs of the final retraining
   std::size_t budget = 0;     // 0: no cap; else stages + final must fit
