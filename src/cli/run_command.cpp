@@ -73,8 +73,12 @@ class TextObserver : public study::RunObserver {
     out_ << "extending the study: design.samples " << from << " -> " << to << " (" << to - from
          << " new configurations in the space the first " << from << " left empty)\n";
   }
-  void stage_started(std::size_t k, std::size_t stages, std::size_t size) override {
-    out_ << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings\n";
+  void stage_started(std::size_t k, std::size_t stages, std::size_t size,
+                     std::size_t planned) override {
+    out_ << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings";
+    if (size < planned)
+      out_ << " (of " << planned << ": every other configuration of the space is trained already)";
+    out_ << "\n";
   }
   void training_started(std::size_t configs, std::size_t todo, int ranks, bool dynamic,
                         const std::string& journal) override {

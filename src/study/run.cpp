@@ -148,7 +148,8 @@ class Driver {
             : make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k);
     st.configs = design.configs;
     st.unit = design.unit;
-    if (observer_ && stages > 1) observer_->stage_started(k, stages, st.configs.size());
+    if (observer_ && stages > 1)
+      observer_->stage_started(k, stages, st.configs.size(), opt_.stages[k]);
     Batch batch;
     batch.stage = k;
     batch.configs = st.configs;

@@ -78,6 +78,29 @@ for strategy in random lhs; do
   contains "$strategy: one stage of 28" "28 configurations"
   contains "$strategy: final" "== final: the 2 best configurations"
 done
+# A space of 8 configurations: stage 2 trains the 2 that stage 1 left, never one twice.
+cat >"$tmp/tiny.yaml" <<'EOF'
+study: {name: tiny, seed: 3, progress: 1000}
+data: {name: runge, train: 64, validation: 32, test: 32}
+model: {type: mlp}
+training: {epochs: 5}
+optimize: {stages: [6, 6], alpha: 0.5, final_top: 1, final_seeds: 1}
+space:
+  - {name: layers, type: integer, range: [1, 2]}
+  - {name: activation, type: categorical, values: [relu, tanh]}
+  - {name: batch_size, type: categorical, values: [16, 32]}
+EOF
+check "a space that runs out" 0 "$mpiexec" -n 2 "$hsicho" run "$tmp/tiny.yaml" --out "$tmp/tiny.h5"
+contains "  says the stage is smaller" "== stage 2 of 2: 2 trainings (of 6: every other configuration of the space is trained already)"
+/usr/bin/python3 - "$tmp/tiny.h5" <<'PY2' && ok || bad "tiny space: 8 distinct configurations"
+import sys, h5py
+f = h5py.File(sys.argv[1])
+assert list(f["stages/size"][()]) == [6, 2]
+v = f["configs/values"][()]
+rows = {tuple(r) for r in v[:8]}
+assert len(rows) == 8, v
+PY2
+
 sed 's/budget: 32/budget: 30/' "$deck" >"$tmp/over.yaml"
 check "budget exceeded" 2 "$hsicho" validate "$tmp/over.yaml"
 contains "budget message" "asks for 32 trainings"

@@ -53,7 +53,10 @@ class RunObserver {
   virtual void resuming(std::size_t /*done*/, std::size_t /*files*/, std::size_t /*dropped*/) {}
   // design.samples grew: the design is extended from `from` to `to` configurations.
   virtual void extended(std::size_t /*from*/, std::size_t /*to*/) {}
-  virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/) {}
+  // `planned`: the stage's size in the settings; a later stage holds fewer when the space has no
+  // more configurations that were not trained.
+  virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/,
+                             std::size_t /*planned*/) {}
   virtual void training_started(std::size_t /*configs*/, std::size_t /*todo*/, int /*ranks*/,
                                 bool /*dynamic*/, const std::string& /*journal*/) {}
   virtual void progress(const Progress& /*p*/) {}
