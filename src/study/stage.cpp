@@ -199,6 +199,7 @@ Decision decision(Decision::Action action, const std::string& name, const hsic::
 // "p = 0.31, index 4.2% of lr's, top 3 in 12% of resamples": the evidence behind a
 // decision.
 std::string evidence(const Decision& d) {
+  if (!std::isfinite(d.pvalue)) return "not tested: too few rows where it is active";
   std::string s = "p = " + fmt(d.pvalue);
   if (d.name == d.leader) {
     s += ", the leading input";
@@ -434,7 +435,7 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
     // real (significant), which shows what an effect weighs with these many trainings, and this
     // input's index is a small fraction of it. Without a significant leader nothing is frozen.
     const bool irrelevant = c != lead && !keeps_needed[k] && !important && drift == 0 &&
-                            !rows.empty() && lead_significant &&
+                            std::isfinite(r.pvalue) && !rows.empty() && lead_significant &&
                             r.hsic <= o.freeze_ratio * lead_hsic;
     if (irrelevant) {
       const auto [value, why] = freeze_value(in, o, k, rows);

@@ -253,6 +253,15 @@ space:
   CHECK(decision_of(d, "optimizer")->value == "adam");
   CHECK(decision_of(d, "momentum")->action == Decision::Action::Dropped);
   CHECK(d.next.dimension() == 1);
+  // Momentum untested (too few rows where active; its tiny index says nothing): no evidence
+  // either way, so it is explored, not frozen. (The optimizer matters here: nothing drops it.)
+  r[1].pvalue = NAN;
+  r[0].hsic = 0.5, r[0].pvalue = 1e-3;
+  d = decide(in, OptimizeSettings{});
+  INFO(log_of(d));
+  CHECK(decision_of(d, "momentum")->action == Decision::Action::Explored);
+  CHECK_THAT(describe(*decision_of(d, "momentum")),
+             Catch::Contains("not tested: too few rows where it is active"));
 }
 
 TEST_CASE("stages are sized from the budget and the number of hyperparameters", "[optimize]") {
