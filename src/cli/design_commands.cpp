@@ -1,4 +1,7 @@
 // hsicho validate / hsicho design: read a deck, describe its space, print its design.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -66,8 +69,10 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
             << "design: " << space::method_name(first.method) << ", n = " << first.samples
             << (opt.enabled ? " (the optimizer's first stage)" : "") << "\n"
             << (opt.enabled
-                    ? "optimize: " + opt.strategy + ", " + std::to_string(opt.stages.size()) +
-                          " stage(s), " + std::to_string(opt.total()) + " trainings in all\n"
+                    ? "optimize: " + opt.strategy + ", stages of " +
+                          fmt::format("{}", fmt::join(opt.stages, ", ")) + " + final " +
+                          std::to_string(opt.final_top) + " x " + std::to_string(opt.final_seeds) +
+                          " = " + std::to_string(opt.total()) + " trainings in all\n"
                     : std::string())
             << "space: " << sp.size() << " hyperparameters, " << sp.dimension() << " varied, "
             << conditional << " conditional\n\n";
