@@ -15,8 +15,8 @@ packages=(
 
 for option in "$@"; do
   case "$option" in
-    --bench) packages+=(python3-openturns python3-torch) ;;         # peers of the benchmarks
-    --fuzz) packages+=(clang libclang-rt-14-dev) ;;                  # libFuzzer and sanitizers
+    --bench) packages+=(python3-openturns python3-torch python3-optuna) ;; # peers of the benchmarks
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;                        # libFuzzer and sanitizers
     *) echo "setup: unknown option '$option' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac
 done
