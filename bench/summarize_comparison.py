@@ -43,6 +43,10 @@ for case in sorted({r["case"] for r in rows}):
         p1, p2, p3 = quartiles([r["parameters"] for r in rs])
         print(f"| {m} | {len(rs)} | {t2:.3g} | {t1:.3g} - {t3:.3g} | {p2:.0f} | {p1:.0f} - {p3:.0f} | "
               f"{statistics.median(r['wall'] for r in rs):.0f} |")
+    stages = [r["winner_stage"] for r in by["hsic"].values() if "winner_stage" in r]
+    if stages:
+        print("\nhsic's winners came from stage " + ", ".join(
+            f"{k}: {stages.count(k)}" for k in sorted(set(stages))) + " (of the studies above)")
     print("\n| hsic against | paired seeds | hsic better | median ratio of test errors (hsic / other) [95% CI] "
           "| Wilcoxon p | median ratio of parameters |")
     print("|---|---|---|---|---|---|")
