@@ -211,11 +211,23 @@ def main():
         cols = strs(f["configs/columns"])
         fig, ax = plt.subplots(figsize=(1.1 * len(cols) + 2.5, 0.7 * sh.shape[0] + 2))
         im = ax.imshow(np.ma.masked_invalid(sh), cmap="viridis", aspect="auto")
+        # Why a cell has no index: frozen (or dropped) by an earlier decision, or not tested (a
+        # conditional input with too few rows where active). Files without the decisions table
+        # cannot tell.
+        gone = {}  # input -> first stage without it
+        if "stages/decisions" in f:
+            d = f["stages/decisions"]
+            for st, inp, act in zip(d["stage"][()], strs(d["input"]), strs(d["action"])):
+                if act in ("froze", "dropped"):
+                    gone.setdefault(inp, int(st) + 1)
         for k in range(sh.shape[0]):
             for c in range(sh.shape[1]):
-                txt = "frozen" if np.isnan(sh[k, c]) else ("*" if sp[k, c] < 0.05 else "")
-                ax.text(c, k, txt, ha="center", va="center", fontsize=8 if txt == "frozen" else 14,
-                        color="gray" if txt == "frozen" else "white")
+                if np.isnan(sh[k, c]):
+                    txt = ("frozen" if gone.get(cols[c], 10**9) <= k + 1
+                           else "not tested" if "stages/decisions" in f else "no index")
+                    ax.text(c, k, txt, ha="center", va="center", fontsize=8, color="gray")
+                elif sp[k, c] < 0.05:
+                    ax.text(c, k, "*", ha="center", va="center", fontsize=14, color="white")
         sizes = f["stages/size"][()]
         ax.set_yticks(range(sh.shape[0]), [f"stage {k + 1} ({sizes[k]})" for k in range(sh.shape[0])])
         ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
