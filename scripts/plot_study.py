@@ -100,7 +100,10 @@ def main():
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
         alpha = an.attrs["alpha"]
-        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}\n(red, *: p < 0.05"
+        # An optimization's analysis is its last stage's (docs/optimize.md): say so.
+        sizes = f["stages/size"][()] if "stages" in f else []
+        where = f"\nin the optimizer's last stage ({sizes[-1]} trainings)" if len(sizes) > 1 else ""
+        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}{where}\n(red, *: p < 0.05"
                      + ("; below the line: conditional,\nmeasured where active, not ranked with the rest)"
                         if conds else ")"))
         save(fig, "indices.png", 110)
