@@ -19,13 +19,14 @@
 #include <nlohmann/json.hpp>
 
 #include "hsicho/error.hpp"
+#include "hsicho/io/json.hpp"
 #include "hsicho/space/scalar.hpp"
 
 extern char** environ;
 
 namespace hsicho::external {
 namespace fs = std::filesystem;
-using Json = nlohmann::json;
+using Json = io::Json;  // keys in the order written: params.json lists the space in deck order
 
 namespace {
 
@@ -107,13 +108,6 @@ std::string last_lines(const std::string& path, std::size_t lines = 3) {
     out += (out.empty() ? "" : " | ") + l;
   if (out.size() > 600) out = "..." + out.substr(out.size() - 600);
   return out;
-}
-
-Json to_json(const space::Value& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const auto* b = std::get_if<bool>(&v)) return *b;
-  return std::get<std::string>(v);
 }
 
 // Python's json writes NaN, Infinity and -Infinity bare, which JSON does not allow: quoted here
@@ -383,7 +377,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     p["seed"] = job.seed;
     p["params"] = Json::object();
     for (const auto& [name, value] : job.params)
-      p["params"][name] = to_json(value);
+      p["params"][name] = io::value_to_json(value);
     if (job.epochs_factor != 1) p["epochs_factor"] = job.epochs_factor;
     p["device"] = gpu.empty() ? "cpu" : "cuda:0";  // the one GPU the command sees
     p["gpu"] = gpu.empty() ? Json(nullptr) : Json(gpu);

@@ -20,6 +20,7 @@
 
 #include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
+#include "hsicho/io/json.hpp"
 #include "hsicho/io/record_io.hpp"
 
 namespace hsicho::io {
@@ -49,6 +50,12 @@ double journal_time_now() {
 
 std::string format_record(const JournalRecord& rec) {
   Json j = {{"config", rec.config}};
+  if (!rec.values.empty()) {
+    Json values = Json::object();
+    for (const auto& [name, value] : rec.values)
+      values[name] = value ? value_to_json(*value) : Json(nullptr);
+    j["values"] = std::move(values);
+  }
   j.update(record_to_json(rec.result, NonFinite::Text));  // exact: inf and nan as text
   if (rec.finished > 0) j["journal_time"] = rec.finished;
   // One line: dump() escapes tabs and newlines inside strings.
@@ -65,6 +72,14 @@ bool parse_record(const std::string& line, JournalRecord& rec) {
     const Json j = Json::parse(body);
     if (!j.is_object() || !j.contains("config") || !j["config"].is_number_unsigned()) return false;
     rec.config = j["config"].get<std::size_t>();
+    rec.values.clear();
+    if (j.contains("values")) {
+      if (!j["values"].is_object()) return false;
+      for (const auto& [name, value] : j["values"].items()) {
+        rec.values.emplace_back(
+            name, value.is_null() ? std::nullopt : std::optional(value_from_json(value)));
+      }
+    }
     rec.result = record_from_json(j);
     rec.finished = j.value("journal_time", 0.0);
   } catch (const std::exception&) {

@@ -35,6 +35,20 @@ std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull)
 
 constexpr int kPlanFormat = 1;
 
+std::vector<std::string> sampled_order(const space::Space& space) {
+  std::vector<std::string> names;
+  for (auto c : space.free_columns())
+    names.push_back(space[c].name);
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 Identity study_identity(const space::Deck& deck) {
@@ -88,12 +102,26 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
                  std::size_t planned) {
   Plan plan;
   plan.identity = study_identity(deck);
+  plan.space_order = sampled_order(deck.space);
   plan.optimized = optimized;
   const std::size_t want = deck.design.samples;
   if (!before) {
     plan.samples = {want};
   } else {
-    const auto changes = identity_changes(before->identity, plan.identity);
+    auto changes = identity_changes(before->identity, plan.identity);
+    // The same hyperparameters in another order are another design: each finished result
+    // would be joined to the values of another configuration.
+    // (Another set of names is listed above, key by key.)
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    if (before->space_order != plan.space_order &&
+        sorted(before->space_order) == sorted(plan.space_order)) {
+      changes.push_back("space, order of the sampled hyperparameters: " +
+                        joined(before->space_order) + " -> " + joined(plan.space_order) +
+                        " (the design's columns follow this order: put the lines back in it)");
+    }
     if (!changes.empty()) {
       std::string list;
       for (const auto& c : changes)
@@ -138,6 +166,7 @@ std::optional<Plan> read_plan(const std::string& journal_dir) {
     Plan p;
     p.identity = j.at("identity").get<Identity>();
     p.samples = j.at("samples").get<std::vector<std::size_t>>();
+    p.space_order = j.value("space_order", std::vector<std::string>{});
     if (p.samples.empty()) throw std::invalid_argument("samples");
     p.optimized = j.at("optimized").get<bool>();
     p.planned = j.at("planned").get<std::size_t>();
@@ -155,11 +184,17 @@ std::optional<Plan> read_plan(const std::string& journal_dir) {
 }
 
 void write_plan(const std::string& journal_dir, const Plan& plan) {
-  const nlohmann::json j = {{"format", kPlanFormat},   {"identity", plan.identity},
-                            {"samples", plan.samples}, {"optimized", plan.optimized},
-                            {"planned", plan.planned}, {"deck", plan.deck},
-                            {"out", plan.out},         {"started", plan.started},
-                            {"ranks", plan.ranks},     {"started_time", plan.started_time}};
+  const nlohmann::json j = {{"format", kPlanFormat},
+                            {"identity", plan.identity},
+                            {"space_order", plan.space_order},
+                            {"samples", plan.samples},
+                            {"optimized", plan.optimized},
+                            {"planned", plan.planned},
+                            {"deck", plan.deck},
+                            {"out", plan.out},
+                            {"started", plan.started},
+                            {"ranks", plan.ranks},
+                            {"started_time", plan.started_time}};
   const auto path = (std::filesystem::path(journal_dir) / "plan.json").string();
   // Written beside and renamed over: `hsicho status` may read it at any moment.
   write_file_durably(path + ".tmp", j.dump(1) + "\n", "'" + path + ".tmp'");

@@ -275,8 +275,58 @@ void Scheduler::order_longest_first(std::vector<std::size_t>& todo,
   std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
 }
 
+io::NamedValues Scheduler::named_values(const space::Config& config) const {
+  io::NamedValues values;
+  for (std::size_t k = 0; k < config.size(); ++k)
+    values.emplace_back(deck_.space[k].name, config[k]);
+  return values;
+}
+
+// A result found in the journal belongs to configuration `id` only if it was trained with the
+// values the design now gives that id: checked by name, so that a design that changed under the
+// study (the space's lines reordered, another hsicho) is refused instead of silently joining
+// errors to other values. Every rank reads the same journals and design: all throw alike.
+void Scheduler::check_journaled_values(const Batch& batch) const {
+  for (std::size_t k = 0; k < batch.ids.size(); ++k) {
+    const auto it = results_.find(batch.ids[k]);
+    if (it == results_.end() || it->second.values.empty()) continue;  // older journals: no values
+    const auto now = named_values(batch.configs[k]);
+    const auto& then = it->second.values;
+    std::vector<std::string> diffs;
+    for (const auto& [name, value] : now) {
+      const auto old =
+          std::find_if(then.begin(), then.end(), [&](const auto& nv) { return nv.first == name; });
+      const std::string was = old == then.end() ? "(absent)"
+                              : old->second     ? space::to_text(*old->second)
+                                                : "(inactive)";
+      const std::string is = value ? space::to_text(*value) : "(inactive)";
+      const bool same = old != then.end() && old->second.has_value() == value.has_value() &&
+                        (!value || (old->second->index() == value->index() &&
+                                    space::same_value(*old->second, *value)));
+      if (!same) diffs.push_back(name + " " + was + " -> " + is);
+    }
+    for (const auto& [name, value] : then) {
+      if (std::none_of(now.begin(), now.end(), [&](const auto& nv) { return nv.first == name; }))
+        diffs.push_back(name + " " + (value ? space::to_text(*value) : "(inactive)") +
+                        " -> (absent)");
+    }
+    if (diffs.empty()) continue;
+    std::string list;
+    for (const auto& d : diffs)
+      list += (list.empty() ? "" : ", ") + d;
+    throw InputError(fmt::format(
+        "configuration {} was trained with other values than the deck's design now gives it "
+        "({}): its result would be joined to values it was not trained with. The design changed "
+        "since the study started (another hsicho version, or a deck edited in what the plan "
+        "does not record); restore the deck and the version that started it, or start a new "
+        "study (another --out)",
+        batch.ids[k], list));
+  }
+}
+
 bool Scheduler::train_all(const Batch& batch) {
   const auto& ids = batch.ids;
+  check_journaled_values(batch);
   std::vector<std::size_t> todo;  // positions in ids
   for (std::size_t k = 0; k < ids.size(); ++k) {
     if (!results_.count(ids[k])) todo.push_back(k);
@@ -317,7 +367,8 @@ bool Scheduler::train_all(const Batch& batch) {
       Record& r = *result;
       r.rank = rank_;
       r.host = host_;
-      journal_->append({ids[pos], r, io::journal_time_now()});  // on disk before the next one
+      // On disk before the next one starts.
+      journal_->append({ids[pos], named_values(batch.configs[pos]), r, io::journal_time_now()});
       queue.record(r.status != "ok", r.val_error);
       if (observer_) report(false);
     }

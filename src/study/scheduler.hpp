@@ -60,6 +60,9 @@ class Scheduler {
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
   // Rank 0: the data files must be those the study started with (recorded in the journal).
   void check_sources(const std::vector<io::FileStamp>& sources) const;
+  io::NamedValues named_values(const space::Config& config) const;
+  // Throws InputError when a journaled result was trained with other values than the design's.
+  void check_journaled_values(const Batch& batch) const;
   void order_longest_first(std::vector<std::size_t>& todo,
                            const std::vector<train::TrainSpec>& specs);
 

@@ -2,6 +2,7 @@
 // full disk leaves behind (a torn header, a torn or corrupted record) is dropped, never fatal.
 #include <zlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
@@ -155,4 +156,35 @@ TEST_CASE("a torn or corrupted record is dropped, and reopening keeps every vali
   CHECK(again.records[2].config == 3);
   CHECK(again.records[3].config == 7);
   CHECK(!fs::exists(file.string() + ".tmp"));
+}
+
+TEST_CASE("a record's values come back by name, each of its own kind, inactive ones as such",
+          "[journal]") {
+  io::JournalRecord r = record(4, "");
+  r.values = {{"lr", space::Value{0.1}},
+              {"layers", space::Value{std::int64_t{3}}},
+              {"width", space::Value{2.0}},  // a whole double stays a double
+              {"opt", space::Value{std::string("sgd")}},
+              {"bn", space::Value{true}},
+              {"momentum", std::nullopt}};
+  io::JournalRecord back;
+  REQUIRE(io::parse_record(io::format_record(r), back));
+  REQUIRE(back.values.size() == r.values.size());
+  for (const auto& [name, value] : r.values) {
+    INFO(name);
+    const auto it = std::find_if(back.values.begin(), back.values.end(),
+                                 [&](const auto& nv) { return nv.first == name; });
+    REQUIRE(it != back.values.end());
+    REQUIRE(it->second.has_value() == value.has_value());
+    if (value) {
+      CHECK(it->second->index() == value->index());
+      CHECK(*it->second == *value);
+    }
+  }
+  // A record of an older journal has no values: read, with none.
+  io::Json j = io::Json::parse(
+      io::format_record(record(2, "")).substr(0, io::format_record(record(2, "")).rfind('\t')));
+  CHECK_FALSE(j.contains("values"));
+  REQUIRE(io::parse_record(io::format_record(record(2, "")), back));
+  CHECK(back.values.empty());
 }

@@ -1,22 +1,32 @@
 // The append-only journal of finished trainings, one file per rank. Every record is one line of
-// JSON (the configuration's index and every field of its Record) with a CRC-32 of its content,
-// written and flushed to disk (fsync) before the next training starts, so a killed job loses at
-// most the training in progress. A torn or corrupted record (the last line of a killed process) is
-// detected and dropped on reading.
+// JSON (the configuration's index, its values by name and every field of its Record) with a
+// CRC-32 of its content, written and flushed to disk (fsync) before the next training starts, so
+// a killed job loses at most the training in progress. A torn or corrupted record (the last line
+// of a killed process) is detected and dropped on reading.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hsicho/record.hpp"
+#include "hsicho/space/value.hpp"
 
 namespace hsicho::io {
 
+// A configuration's values by name, in the space's order; nullopt where a conditional one is
+// inactive.
+using NamedValues = std::vector<std::pair<std::string, std::optional<space::Value>>>;
+
 struct JournalRecord {
   std::size_t config = 0;  // index in the design
-  Record result;           // with the rank and host that trained it
-  double finished = 0;     // when the training ended (Unix time; 0: unknown), for `hsicho status`
+  // What was trained, by name: a resume checks it against the design's configuration `config`,
+  // so that a result is never joined to other values (empty: written by hsicho 0.1 before this).
+  NamedValues values;
+  Record result;        // with the rank and host that trained it
+  double finished = 0;  // when the training ended (Unix time; 0: unknown), for `hsicho status`
 };
 
 struct JournalContents {

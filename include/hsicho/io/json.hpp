@@ -7,11 +7,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hsicho/space/value.hpp"
+
 namespace hsicho::io {
 
 using Json = nlohmann::ordered_json;
 
 // The document as text, indented by two spaces, ending in a newline.
 std::string json_text(const Json& document);
+
+// A hyperparameter's value as JSON of its own kind (number, whole number, true/false, text), and
+// back; value_from_json throws std::invalid_argument for anything else (null, lists, objects).
+Json value_to_json(const space::Value& v);
+space::Value value_from_json(const Json& j);
 
 }  // namespace hsicho::io

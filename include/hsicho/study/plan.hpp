@@ -28,6 +28,9 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
 
 struct Plan {
   Identity identity;
+  // The sampled hyperparameters in deck order: the design's columns follow it, so that the
+  // same set in another order is another design (empty in plans of hsicho 0.1 before this).
+  std::vector<std::string> space_order;
   std::vector<std::size_t> samples;  // the design's sizes: first run, then each extension
   bool optimized = false;            // stages from optimize.stages; cannot be extended
   std::size_t planned = 0;           // trainings in all (the optimizer's: at most)
