@@ -51,7 +51,7 @@ def main():
         names = list(an["names"].asstr())
         h, p = an["hsic"][()], an["pvalue"][()]
         cond = an["conditional"][()].astype(bool)
-        boot = "ci_low" in an
+        boot = an.attrs.get("bootstrap", 0) > 0  # version 2 writes the columns always
         order = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]
         metric = f["results"].attrs["metric"]
         print(f"\n### {case} ({deck}, seed {seed}: {f['results/val_error'].shape[0]} trainings on 2 ranks, {wall:.0f} s)\n")

@@ -65,8 +65,8 @@ int main(int argc, char** argv) {
   warm.optim.epochs = 1;
   train_one(warm, data);
   const Result r = train_one(spec, data);
-  if (r.status != "ok") {
-    std::fprintf(stderr, "training %s: %s\n", r.status.c_str(), r.message.c_str());
+  if (!r.ok()) {
+    std::fprintf(stderr, "training %s: %s\n", outcome_name(r.status), r.message.c_str());
     return 1;
   }
   std::printf("hsicho %s device=%s samples_per_second=%.1f seconds=%.4f parameters=%lld\n",

@@ -36,9 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     const auto s = hsicho::io::read_study(path);
-    if (s.records.size() != s.n) fail("records and configurations disagree");
-    if (s.values.size() != s.n * s.names.size()) fail("values are not n x p");
-    if (s.normalized.size() != s.n * s.free_names.size()) fail("normalized is not n x d");
+    if (s.configs.size() != s.n()) fail("records and configurations disagree");
+    for (const auto& c : s.configs) {
+      if (c.values.size() != s.space.size()) fail("values are not n x p");
+      if (c.normalized.size() != s.configs_info.columns.size()) fail("normalized is not n x d");
+    }
     (void)hsicho::io::read_study_inputs(path);
   } catch (const hsicho::InputError&) {
     // damaged, reported as such: fine

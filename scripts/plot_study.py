@@ -59,7 +59,7 @@ def main():
         inames = strs(an["names"])
         h, se, p = an["hsic"][()], an["stderr"][()], an["pvalue"][()]
         cond = an["conditional"][()].astype(bool)
-        boot = "ci_low" in an
+        boot = an.attrs.get("bootstrap", 0) > 0  # version 2 writes the columns always
         # Inputs that are not conditional first, by index; conditional ones after a gap: their
         # indices come from their own sub-sample and quantile, not comparable with the rest.
         plain = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]

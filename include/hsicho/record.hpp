@@ -2,20 +2,30 @@
 // fills, and that the journal, the study file, the CSV export and eval's JSON store. Plain
 // types only: every layer may include it (the trainer's LibTorch stays behind train/).
 //
-// visit_record_members() is the one declaration of the record's fields: every serialization walks
-// the fields through it, so that a new field is one member and one line there (plus its test).
+// Describe<Record> is the one declaration of the record's fields: every serialization walks the
+// fields through it, so that a new field is one member and one line there (plus its test).
 #pragma once
 
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include "hsicho/fields.hpp"
 
 namespace hsicho {
 
+// How a training ended: a result of the study in every case (a diverged or failed training is
+// not a crash), told apart wherever trainings are counted, compared or reported.
+enum class Outcome { Ok, Diverged, Failed };
+
+const char* outcome_name(Outcome o);  // ok | diverged | failed: the study file's and JSON's text
+std::optional<Outcome> outcome_from(const std::string& text);
+
 struct Record {
-  std::string status = "ok";                                    // ok | diverged | failed
+  Outcome status = Outcome::Ok;
   double val_error = std::numeric_limits<double>::infinity();   // MSE, or error rate
   double test_error = std::numeric_limits<double>::infinity();  // at the best validation epoch
   std::int64_t parameters = 0;                                  // trainable parameters
@@ -31,35 +41,33 @@ struct Record {
   std::string message;                    // why, when not ok
   std::vector<double> curves;             // validation error after each epoch
   std::map<std::string, double> metrics;  // further named results (a trainer's own)
+
+  bool ok() const { return status == Outcome::Ok; }
 };
 
-// The one list of the record's fields: visit(name, &Record::member) for each, in the order
-// above. The names are those of the study file's results/ datasets, the CSV columns and the JSON
-// keys. Column-wise serializations (the study file) use the member pointers directly.
-template <class Visit>
-void visit_record_members(Visit&& visit) {
-  visit("status", &Record::status);
-  visit("val_error", &Record::val_error);
-  visit("test_error", &Record::test_error);
-  visit("parameters", &Record::parameters);
-  visit("epochs", &Record::epochs);
-  visit("seconds", &Record::seconds);
-  visit("seed", &Record::seed);
-  visit("best_epoch", &Record::best_epoch);
-  visit("val_rel_l2", &Record::val_rel_l2);
-  visit("test_rel_l2", &Record::test_rel_l2);
-  visit("device", &Record::device);
-  visit("rank", &Record::rank);
-  visit("host", &Record::host);
-  visit("message", &Record::message);
-  visit("curves", &Record::curves);
-  visit("metrics", &Record::metrics);
-}
-
-// visit(name, value) for every field of one record (const or not), from the list above.
-template <class R, class Visit>
-void visit_record_fields(R& record, Visit&& visit) {
-  visit_record_members([&](const char* name, auto member) { visit(name, record.*member); });
-}
+// The one list of the record's fields, in the order above. The names are those of the study
+// file's results/ datasets, the CSV columns, the journal's and the JSON keys.
+template <>
+struct Describe<Record> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("status", &Record::status));
+    v(field("val_error", &Record::val_error));
+    v(field("test_error", &Record::test_error));
+    v(field("parameters", &Record::parameters));
+    v(field("epochs", &Record::epochs));
+    v(field("seconds", &Record::seconds));
+    v(field("seed", &Record::seed));
+    v(field("best_epoch", &Record::best_epoch));
+    v(field("val_rel_l2", &Record::val_rel_l2));
+    v(field("test_rel_l2", &Record::test_rel_l2));
+    v(field("device", &Record::device));
+    v(field("rank", &Record::rank));
+    v(field("host", &Record::host));
+    v(field("message", &Record::message));
+    v(field("curves", &Record::curves, kPadded));
+    v(field("metrics", &Record::metrics));
+  }
+};
 
 }  // namespace hsicho

@@ -45,7 +45,7 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
       if (config[k]) std::cout << " " << deck.space[k].name << "=" << space::to_text(*config[k]);
     }
     const char* metric = regression ? "MSE" : "error rate";
-    std::cout << "\nstatus " << r.status << (r.message.empty() ? "" : " (" + r.message + ")")
+    std::cout << "\nstatus " << outcome_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")")
               << "\n"
               << "validation " << metric << " " << num(r.val_error)
               << (regression ? " (relative L2 " + num(r.val_rel_l2) + ")" : "") << ", test "
@@ -55,7 +55,7 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
               << " parameters, " << num(r.seconds, "{:.2f}") << " s on " << r.device << ", seed "
               << r.seed << "\n";
   }
-  return r.status == "failed" ? 1 : 0;
+  return r.status == Outcome::Failed ? 1 : 0;
 }
 
 }  // namespace hsicho::cli

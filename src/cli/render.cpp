@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "hsicho/io/field_json.hpp"
+
 namespace hsicho::cli {
 
 std::string clock_text(double seconds) {
@@ -160,30 +162,11 @@ io::Json analysis_json(const hsic::Analysis& an) {
   j["top_k"] = an.top_k;
   j["inputs"] = io::Json::array();
   for (std::size_t i = 0; i < an.inputs.size(); ++i) {
-    const auto& r = an.inputs[i];
-    io::Json in = {{"name", r.name},
-                   {"rank", rank_of[i]},
-                   {"hsic", r.hsic},
-                   {"stderr", r.stderr_},
-                   {"r2", r.r2},
-                   {"share", r.share},
-                   {"pvalue", r.pvalue},
-                   {"significant", significant(r.pvalue)},
-                   {"bandwidth", r.bandwidth},
-                   {"n", r.n},
-                   {"m", r.m},
-                   {"threshold", r.threshold},
-                   {"null95", r.null95},
-                   {"conditional", r.conditional}};
-    if (r.conditional) {
-      in["active_hsic"] = r.active_hsic;
-      in["active_pvalue"] = r.active_pvalue;
-    }
-    if (an.bootstrap > 0) {
-      in["ci_low"] = r.ci_low;
-      in["ci_high"] = r.ci_high;
-      in["top_share"] = r.top_share;
-    }
+    // Every field of the input's results (Describe<hsic::InputResult>), and what follows from
+    // them: the rank and whether it is significant.
+    io::Json in = io::to_json(an.inputs[i], io::NonFinite::Null);
+    in["rank"] = rank_of[i];
+    in["significant"] = significant(an.inputs[i].pvalue);
     j["inputs"].push_back(std::move(in));
   }
   if (an.interactions.size() > 0) {
@@ -207,51 +190,6 @@ io::Json analysis_json(const hsic::Analysis& an) {
     }
   }
   return j;
-}
-
-hsic::Analysis analysis_of(const io::StudyData& s) {
-  hsic::Analysis an;
-  an.n = s.n;
-  an.m = static_cast<std::size_t>(s.m);
-  an.alpha = s.alpha;
-  an.threshold = s.threshold;
-  an.bootstrap = static_cast<std::size_t>(s.bootstrap);
-  an.top_k = static_cast<std::size_t>(s.top_k);
-  for (std::size_t k = 0; k < s.input_names.size(); ++k) {
-    hsic::InputResult r;
-    r.name = s.input_names[k];
-    r.hsic = s.hsic[k];
-    r.stderr_ = s.stderr_[k];
-    r.r2 = s.r2[k];
-    r.share = s.share[k];
-    r.pvalue = s.pvalue[k];
-    r.bandwidth = s.input_bandwidth[k];
-    r.threshold = s.input_threshold[k];
-    r.n = static_cast<std::size_t>(s.input_n[k]);
-    r.m = static_cast<std::size_t>(s.input_m[k]);
-    r.conditional = s.conditional[k] != 0;
-    r.active_hsic = s.active_hsic[k];
-    r.active_pvalue = s.active_pvalue[k];
-    if (!s.null95.empty()) r.null95 = s.null95[k];
-    if (s.bootstrap > 0)
-      r.ci_low = s.ci_low[k], r.ci_high = s.ci_high[k], r.top_share = s.top_share[k];
-    an.inputs.push_back(r);
-  }
-  const auto d = static_cast<Eigen::Index>(s.input_names.size());
-  auto matrix = [d](const std::vector<double>& v) {
-    Eigen::MatrixXd m(d, d);
-    for (Eigen::Index a = 0; a < d; ++a) {
-      for (Eigen::Index b = 0; b < d; ++b)
-        m(a, b) = v[static_cast<std::size_t>(a * d + b)];
-    }
-    return m;
-  };
-  if (!s.interactions.empty()) an.interactions = matrix(s.interactions);
-  if (!s.interactions_anova.empty()) {
-    an.interaction_anova = matrix(s.interactions_anova);
-    an.interaction_pvalue = matrix(s.interactions_pvalue);
-  }
-  return an;
 }
 
 }  // namespace hsicho::cli

@@ -41,12 +41,9 @@ std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most);
 // Those pairs as lines of text (a heading, then one line per pair), for run, analyze and report.
 std::string pairs_text(const hsic::Analysis& an, std::size_t most, const std::string& indent);
 
-// {n, alpha, threshold, m, inputs: [{name, rank, hsic, stderr, r2, share, pvalue, significant,
-// bandwidth, n, m, threshold, conditional[, active_hsic, active_pvalue]}] in input order,
-// interactions: {names, hsic} when computed}.
+// {n, alpha, threshold, m, bootstrap, top_k, inputs: [every field of hsic::InputResult, rank,
+// significant] in input order, interactions: {names, hsic[, anova, anova_pvalue]} when
+// computed}.
 io::Json analysis_json(const hsic::Analysis& an);
-
-// The analysis stored in a study file, as the engine's type.
-hsic::Analysis analysis_of(const io::StudyData& s);
 
 }  // namespace hsicho::cli

@@ -14,42 +14,73 @@
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/record_io.hpp"
 #include "hsicho/io/study_file.hpp"
+#include "hsicho/space/deck.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
 namespace {
 
-// Failures grouped by status, with the first message of each.
+// Failures grouped by outcome, with the first message of each.
 std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData& s) {
   std::map<std::string, std::pair<int, std::string>> f;
   for (const auto& r : s.records) {
-    if (r.status == "ok") continue;
-    auto& e = f[r.status];
+    if (r.ok()) continue;
+    auto& e = f[outcome_name(r.status)];
     if (e.first++ == 0) e.second = r.message;
   }
   return f;
 }
 
-void print_json(const io::StudyData& s) {
-  io::Json j;
-  j["name"] = s.name;
-  j["trainings"] = s.n;
-  j["metric"] = s.metric;
-  j["data_sources"] = io::Json::array();
-  for (const auto& f : s.sources) {
-    j["data_sources"].push_back(
-        {{"path", f.path}, {"bytes", f.bytes}, {"modified", f.modified}, {"crc32", f.crc32}});
+// The stored analysis as the engine's type, over the rows it was computed on (the last stage's).
+hsic::Analysis analysis_of(const io::StudyData& s) {
+  return io::analysis_of(*s.analysis, s.stages.empty() ? s.n()
+                                                       : static_cast<std::size_t>(s.stages.back().size));
+}
+
+// A configuration's active values by name, each of its own type (from the study's space).
+io::Json typed_values(const io::StudyData& s, std::size_t row) {
+  io::Json values = io::Json::object();
+  const auto space = space::parse_deck(s.deck_text, s.provenance.deck_path, space::DeckUse::SpaceOnly)
+                         .space;
+  for (std::size_t k = 0; k < s.space.size(); ++k) {
+    if (!s.configs[row].active[k]) continue;
+    const auto& text = s.configs[row].values[k];
+    const auto p = space.find(s.space[k].name);
+    try {
+      values[s.space[k].name] = p ? io::value_to_json(space[*p].parse(text)) : io::Json(text);
+    } catch (const InputError&) {
+      values[s.space[k].name] = text;  // a value the deck's space no longer holds: as stored
+    }
   }
+  return values;
+}
+
+void print_json(const io::StudyData& s) {
+  const auto nf = io::NonFinite::Null;
+  io::Json j;
+  j["name"] = s.provenance.name;
+  j["trainings"] = s.n();
+  j["metric"] = s.results_info.metric;
+  j["format_version"] = s.format_version;
+  j["provenance"] = io::to_json(s.provenance, nf);
+  j["data_sources"] = io::to_json(s.sources, nf);
+  j["space"] = io::to_json(s.space, nf);
   j["failures"] = io::Json::object();
   for (const auto& [status, e] : failures(s))
     j["failures"][status] = {{"count", e.first}, {"example", e.second}};
-  if (s.best_config >= 0) {
-    j["best"] = {{"config", s.best_config},         {"values", s.best_values},
-                 {"val_error", s.best_val},         {"test_error", s.best_test},
-                 {"parameters", s.best_parameters}, {"seconds", s.best_seconds}};
+  if (s.best) {
+    j["best"] = io::to_json(*s.best, nf);
+    j["best"]["summary"] = s.best->values;
+    j["best"]["values"] = typed_values(s, static_cast<std::size_t>(s.best->config));
   }
-  if (s.analysed) j["analysis"] = analysis_json(analysis_of(s));  // the shape analyze prints
-  j["decisions"] = s.stage_log;
+  if (s.analysis) j["analysis"] = analysis_json(analysis_of(s));  // the shape analyze prints
+  j["stages"] = io::to_json(s.stages, nf);
+  j["decisions"] = io::to_json(s.decisions, nf);
+  j["decision_log"] = s.stages_info.log;
+  if (s.final) {
+    j["final"] = io::to_json(s.final->info, nf);
+    j["final"]["rows"] = io::to_json(s.final->rows, nf);
+  }
   std::cout << io::json_text(j);
 }
 
@@ -58,31 +89,34 @@ void print_text(const io::StudyData& s, const std::string& path) {
   std::size_t not_ok = 0;
   for (const auto& [status, e] : fails)
     not_ok += static_cast<std::size_t>(e.first);
-  std::cout << "study '" << s.name << "' (" << path << "): " << s.n << " trainings, " << not_ok
-            << " diverged or failed; " << s.started << " to " << s.finished << "\n";
+  const auto& prov = s.provenance;
+  std::cout << "study '" << prov.name << "' (" << path << "): " << s.n() << " trainings, "
+            << not_ok << " diverged or failed; " << prov.started << " to " << prov.finished
+            << "\n";
   for (const auto& f : s.sources) {
     std::cout << "data: " << f.path << " (" << f.bytes << " bytes, CRC-32 "
               << fmt::format("{:08x}", f.crc32) << ")\n";
   }
-  if (s.optimized) {
-    std::cout << "optimization (" << s.strategy << "):";
-    for (auto n : s.stage_size)
-      std::cout << " " << n;
-    std::cout << " trainings per stage, then a final retraining of " << s.final_config.size()
-              << " configurations x " << s.final_seeds << " seeds (stage "
-              << s.stage_size.size() + 1 << " in the tables)\n";
+  if (s.final) {
+    std::cout << "optimization (" << s.final->info.strategy << "):";
+    for (const auto& st : s.stages)
+      std::cout << " " << st.size;
+    std::cout << " trainings per stage, then a final retraining of " << s.final->rows.size()
+              << " configurations x " << s.final->seeds() << " seeds (stage "
+              << s.stages.size() + 1 << " in the tables)\n";
   }
-  if (s.best_config >= 0) {
-    std::cout << "\nbest network: configuration " << s.best_config << ": " << s.best_values
-              << "\n  validation " << s.metric << " " << num(s.best_val) << ", test "
-              << num(s.best_test) << ", " << s.best_parameters << " parameters, "
-              << num(s.best_seconds, "{:.3g}") << " s of training"
-              << (s.optimized ? " (means over the final seeds)" : "") << "\n";
+  if (s.best) {
+    const auto& b = *s.best;
+    std::cout << "\nbest network: configuration " << b.config << ": " << b.values
+              << "\n  validation " << s.results_info.metric << " " << num(b.val_error) << ", test "
+              << num(b.test_error) << ", " << b.parameters << " parameters, "
+              << num(b.seconds, "{:.3g}") << " s of training"
+              << (s.final ? " (means over the final seeds)" : "") << "\n";
   }
-  if (s.analysed) {
+  if (s.analysis) {
     const auto an = analysis_of(s);
-    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << s.alpha << ": the " << s.m
-              << " best of the" << (s.optimized ? " last stage" : " study") << "):\n"
+    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << an.alpha << ": the "
+              << an.m << " best of the" << (s.final ? " last stage" : " study") << "):\n"
               << ranking_table(an, false, "  ");
     for (const auto& r : an.inputs) {
       if (r.conditional) {
@@ -100,36 +134,34 @@ void print_text(const io::StudyData& s, const std::string& path) {
     for (const auto& [status, e] : fails)
       std::cout << "  " << status << ": " << e.first << " (e.g. " << e.second << ")\n";
   }
-  if (s.stage_size.size() > 1) {
-    // Every stage's indices (stages/hsic: stages x d over configs/columns, NaN where frozen).
+  if (s.stages.size() > 1) {
+    // Every stage's indices (stages/hsic over configs/columns, NaN where frozen).
     std::cout << "\nindices stage by stage (largest first; * p < 0.05; frozen inputs left out):\n";
-    const std::size_t d = s.free_names.size();
-    for (std::size_t k = 0; k < s.stage_size.size(); ++k) {
+    const auto& columns = s.configs_info.columns;
+    for (std::size_t k = 0; k < s.stages.size(); ++k) {
+      const auto& st = s.stages[k];
       std::vector<std::size_t> order;
-      for (std::size_t c = 0; c < d; ++c) {
-        if (!std::isnan(s.stage_hsic[k * d + c])) order.push_back(c);
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (!std::isnan(st.hsic[c])) order.push_back(c);
       }
-      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
-        return s.stage_hsic[k * d + a] > s.stage_hsic[k * d + b];
-      });
-      std::cout << "  stage " << k + 1 << " (" << s.stage_size[k] << " trainings):";
+      std::stable_sort(order.begin(), order.end(),
+                       [&](auto a, auto b) { return st.hsic[a] > st.hsic[b]; });
+      std::cout << "  stage " << k + 1 << " (" << st.size << " trainings):";
       if (order.empty()) std::cout << " no analysis (every input frozen, or every training failed)";
       for (auto c : order) {
-        const double p = s.stage_pvalue[k * d + c];
-        const auto it = std::find(s.names.begin(), s.names.end(), s.free_names[c]);
-        const bool conditional =
-            it != s.names.end() &&
-            !s.conditions[static_cast<std::size_t>(it - s.names.begin())].empty();
-        std::cout << " " << s.free_names[c] << (conditional ? " (where active)" : "") << " "
-                  << num(s.stage_hsic[k * d + c], "{:.2e}")
-                  << (p < hsic::kSignificanceLevel ? " *" : "") << ";";
+        const auto it = std::find_if(s.space.begin(), s.space.end(),
+                                     [&](const auto& e) { return e.name == columns[c]; });
+        const bool conditional = it != s.space.end() && !it->condition.empty();
+        std::cout << " " << columns[c] << (conditional ? " (where active)" : "") << " "
+                  << num(st.hsic[c], "{:.2e}")
+                  << (st.pvalue[c] < hsic::kSignificanceLevel ? " *" : "") << ";";
       }
       std::cout << "\n";
     }
   }
-  if (!s.stage_log.empty()) {
+  if (!s.stages_info.log.empty()) {
     std::cout << "\nthe optimizer's decisions:\n";
-    for (const auto& l : s.stage_log)
+    for (const auto& l : s.stages_info.log)
       std::cout << "  " << l << "\n";
   }
 }
@@ -152,7 +184,8 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
   if (ctx.rank != 0) return 0;
   // config, stage, the hyperparameters' typed values, then every field of the Record.
   std::vector<std::string> header = {"config", "stage"};
-  header.insert(header.end(), s.names.begin(), s.names.end());
+  for (const auto& e : s.space)
+    header.push_back(e.name);
   const auto fields = io::record_csv_header(s.records);
   // A result named like a hyperparameter (epochs, say) gets the prefix result_: one name, one
   // column, so that pandas and hsicho analyze read the table.
@@ -161,11 +194,9 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
     header.push_back(taken ? "result_" + f : f);
   }
   std::cout << io::csv_line(header) << "\n";
-  const std::size_t p = s.names.size();
-  for (std::size_t i = 0; i < s.n; ++i) {
-    std::vector<std::string> row = {std::to_string(i), std::to_string(s.stage[i])};
-    for (std::size_t k = 0; k < p; ++k)
-      row.push_back(s.values[i * p + k]);
+  for (std::size_t i = 0; i < s.n(); ++i) {
+    std::vector<std::string> row = {std::to_string(i), std::to_string(s.configs[i].stage)};
+    row.insert(row.end(), s.configs[i].values.begin(), s.configs[i].values.end());
     const auto cells = io::record_csv_cells(s.records[i], fields);
     row.insert(row.end(), cells.begin(), cells.end());
     std::cout << io::csv_line(row) << "\n";

@@ -118,14 +118,15 @@ class TextObserver : public study::RunObserver {
 void TextObserver::finished(const study::RunSummary& s) {
   out_ << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
        << clock_text(s.seconds) << "\n";
-  if (s.best.found) {
+  if (s.best) {
+    const auto& b = *s.best;
     out_ << "best"
          << (s.optimized
                  ? " (mean of " + std::to_string(s.final_seeds) + " seeds, final retraining)"
                  : "")
-         << ": configuration " << s.best.config << ": " << s.best.values << "\n      validation "
-         << s.metric << " " << num(s.best.val_error) << ", test " << num(s.best.test_error) << ", "
-         << s.best.parameters << " parameters, " << num(s.best.seconds, "{:.3g}") << " s\n";
+         << ": configuration " << b.config << ": " << b.values << "\n      validation " << s.metric
+         << " " << num(b.val_error) << ", test " << num(b.test_error) << ", " << b.parameters
+         << " parameters, " << num(b.seconds, "{:.3g}") << " s\n";
   }
   if (s.analysed) {
     const auto& an = s.analysis;

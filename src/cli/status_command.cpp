@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/field_json.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/study/status.hpp"
 #include "render.hpp"
@@ -73,11 +74,12 @@ void print_text(const StudyStatus& s, double now) {
                               : std::string("- (no result in this run yet)")});
   if (s.state == StudyStatus::State::Running)
     rows.push_back({"time left", s.seconds_left >= 0 ? "~" + clock_text(s.seconds_left) : "?"});
-  if (s.has_best) {
-    rows.push_back(
-        {"best", fmt::format("validation error {} (configuration {}; test {}, {} "
-                             "parameters)",
-                             num(s.best_val), s.best_config, num(s.best_test), s.best_parameters)});
+  if (s.best) {
+    const auto& b = *s.best;
+    rows.push_back({"best", fmt::format("validation error {} (configuration {}; test {}, {} "
+                                        "parameters){}",
+                                        num(b.val_error), b.config, num(b.test_error),
+                                        b.parameters, b.values.empty() ? "" : ": " + b.values)});
   }
   for (const auto& r : s.ranks) {
     rows.push_back({r.rank == 0 ? "ranks" : "",
@@ -113,11 +115,13 @@ void print_json(const StudyStatus& s) {
                            : s.live == study::Liveness::Gone ? io::Json(false)
                                                              : io::Json()}};
   }
-  if (s.has_best) {
-    j["best"] = {{"config", s.best_config},
-                 {"val_error", s.best_val},
-                 {"test_error", s.best_test},
-                 {"parameters", s.best_parameters}};
+  if (s.best) {
+    j["best"] = io::to_json(*s.best, io::NonFinite::Null);
+    j["best"]["summary"] = j["best"]["values"];
+    j["best"]["values"] = io::Json::object();
+    for (const auto& [name, value] : s.best_values) {
+      if (value) j["best"]["values"][name] = io::value_to_json(*value);
+    }
   }
   j["rank_status"] = io::Json::array();
   for (const auto& r : s.ranks) {

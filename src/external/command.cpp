@@ -322,13 +322,13 @@ Record read_result(const std::string& text) {
   }
   if (j.contains("status")) {
     if (!j["status"].is_string()) throw std::runtime_error("'status' is not a string");
-    r.status = j["status"].get<std::string>();
-    if (r.status != "ok" && r.status != "diverged" && r.status != "failed") {
-      throw std::runtime_error("status '" + r.status + "' is not ok, diverged or failed");
-    }
+    const auto text = j["status"].get<std::string>();
+    const auto status = outcome_from(text);
+    if (!status) throw std::runtime_error("status '" + text + "' is not ok, diverged or failed");
+    r.status = *status;
   }
-  if (r.status == "ok" && !std::isfinite(r.val_error)) {
-    r.status = "diverged";
+  if (r.ok() && !std::isfinite(r.val_error)) {
+    r.status = Outcome::Diverged;
     if (r.message.empty())
       r.message = "error is " + std::string(std::isnan(r.val_error) ? "NaN" : "infinite");
   }
@@ -342,7 +342,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   const std::string gpu = gpu_for_rank(job.local_rank);
   r.device = gpu.empty() ? "cpu" : "cuda:" + gpu;
   const auto failed = [&](const std::string& why) {
-    r.status = "failed";
+    r.status = Outcome::Failed;
     r.message = why;
     r.val_error = r.test_error = INFINITY;
     return r;
@@ -524,7 +524,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     got.seed = r.seed;
     got.device = r.device;
     got.seconds = r.seconds;
-    if (got.status != "ok") got.val_error = got.test_error = INFINITY;
+    if (!got.ok()) got.val_error = got.test_error = INFINITY;
     return got;
   } catch (const std::exception& e) {
     return failed("result.json: " + std::string(e.what()));

@@ -258,6 +258,10 @@ Handle open_single_attribute(const Handle& obj, const std::string& name, bool te
 }
 }  // namespace
 
+bool has_attribute(const Handle& obj, const std::string& name) {
+  return H5Aexists(obj.id(), name.c_str()) > 0;
+}
+
 std::string read_string_attribute(const Handle& obj, const std::string& name) {
   Handle attr = open_single_attribute(obj, name, true);
   Handle type = vlen_string_type();
@@ -321,10 +325,11 @@ void write_int64s(const Handle& parent, const std::string& name, const std::vect
   write_numbers(parent, name, H5T_NATIVE_INT64, H5T_STD_I64LE, v.data(), v.size(), cols);
 }
 
-std::vector<std::string> read_strings(const Handle& parent, const std::string& name) {
+std::vector<std::string> read_strings(const Handle& parent, const std::string& name,
+                                      std::vector<std::size_t>* dims) {
   Handle set = open_set(parent, name);
   expect_type(set, true);
-  const std::size_t n = element_count(set, nullptr);
+  const std::size_t n = element_count(set, dims);
   Handle type = vlen_string_type();
   std::vector<char*> ptr(n, nullptr);
   if (n)
@@ -349,10 +354,11 @@ std::vector<double> read_doubles(const Handle& parent, const std::string& name,
   return v;
 }
 
-std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name) {
+std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name,
+                                      std::vector<std::size_t>* dims) {
   Handle set = open_set(parent, name);
   expect_type(set, false);
-  std::vector<std::int64_t> v(element_count(set, nullptr));
+  std::vector<std::int64_t> v(element_count(set, dims));
   if (!v.empty())
     check(H5Dread(set.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "H5Dread",
           set.what());

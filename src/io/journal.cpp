@@ -56,6 +56,7 @@ std::string format_record(const JournalRecord& rec) {
       values[name] = value ? value_to_json(*value) : Json(nullptr);
     j["values"] = std::move(values);
   }
+  if (rec.retrains) j["retrains"] = *rec.retrains;
   j.update(record_to_json(rec.result, NonFinite::Text));  // exact: inf and nan as text
   if (rec.finished > 0) j["journal_time"] = rec.finished;
   // One line: dump() escapes tabs and newlines inside strings.
@@ -79,6 +80,11 @@ bool parse_record(const std::string& line, JournalRecord& rec) {
         rec.values.emplace_back(
             name, value.is_null() ? std::nullopt : std::optional(value_from_json(value)));
       }
+    }
+    rec.retrains.reset();
+    if (j.contains("retrains")) {
+      if (!j["retrains"].is_number_unsigned()) return false;
+      rec.retrains = j["retrains"].get<std::size_t>();
     }
     rec.result = record_from_json(j);
     rec.finished = j.value("journal_time", 0.0);

@@ -250,7 +250,7 @@ class Driver {
     std::vector<std::size_t> ranked;
     for (const auto& st : stages_) {
       for (std::size_t i = 0; i < st.configs.size(); ++i) {
-        if (scheduler_.result(st.first + i).status == "ok") ranked.push_back(st.first + i);
+        if (scheduler_.result(st.first + i).ok()) ranked.push_back(st.first + i);
       }
     }
     std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) {
@@ -270,6 +270,7 @@ class Driver {
         spec.optim.epochs =
             std::max(1, static_cast<int>(std::lround(spec.optim.epochs * opt_.final_epochs)));
         batch.ids.push_back(id);
+        batch.retrains.push_back(ranked[t]);
         batch.configs.push_back(cfg);
         batch.specs.push_back(spec);
       }
@@ -301,17 +302,17 @@ class Driver {
     parts.sources = scheduler_.data_sources();
     parts.ranks = ranks_;
     if (!opt_.enabled) parts.design_sizes = plan_.samples;
-    const Winner winner = pick_winner(parts);
-    io::write_study(out_, assemble_study(parts, winner));
+    const auto best = pick_winner(parts);
+    io::write_study(out_, assemble_study(parts, best));
 
     RunSummary sum;
     sum.trainings = scheduler_.results().size();
     for (const auto& [id, rec] : scheduler_.results())
-      sum.failed += rec.result.status != "ok";
+      sum.failed += !rec.result.ok();
     sum.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     sum.metric = metric_of(deck_);
-    sum.best = winner;
+    sum.best = best;
     sum.optimized = opt_.enabled;
     sum.final_seeds = opt_.final_seeds;
     sum.stages = stages_.size();

@@ -368,8 +368,11 @@ bool Scheduler::train_all(const Batch& batch) {
       r.rank = rank_;
       r.host = host_;
       // On disk before the next one starts.
-      journal_->append({ids[pos], named_values(batch.configs[pos]), r, io::journal_time_now()});
-      queue.record(r.status != "ok", r.val_error);
+      io::JournalRecord rec{ids[pos], named_values(batch.configs[pos]), std::nullopt, r,
+                            io::journal_time_now()};
+      if (!batch.retrains.empty()) rec.retrains = batch.retrains[pos];
+      journal_->append(rec);
+      queue.record(!r.ok(), r.val_error);
       if (observer_) report(false);
     }
     queue.finish();

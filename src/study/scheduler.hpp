@@ -24,6 +24,7 @@ struct Batch {
   std::vector<std::size_t> ids;
   std::vector<space::Config> configs;
   std::vector<train::TrainSpec> specs;  // the built-in trainer's; unused with a command
+  std::vector<std::size_t> retrains;    // the final retraining: the configuration of each id
   std::size_t stage = 0;
   double epochs_factor = 1;  // a command's final retraining: its epochs x this
 };

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/study/best.hpp"
 
 namespace hsicho::study {
 namespace fs = std::filesystem;
@@ -57,19 +59,16 @@ StudyStatus read_status(const std::string& path, double now) {
   for (int r = 0; r < ranks; ++r)
     s.ranks.push_back({r, "", 0, 0});
   std::vector<bool> seen;
+  std::map<std::size_t, const io::JournalRecord*> by_id;  // in id order, as `run` takes them
   for (const auto& rec : journals.records) {
     if (rec.config >= seen.size()) seen.resize(rec.config + 1, false);
     if (seen[rec.config]) continue;  // the first record of an id counts, as in `run`
     seen[rec.config] = true;
+    by_id[rec.config] = &rec;
     const auto& r = rec.result;
     ++s.done;
-    s.failed += r.status != "ok";
+    s.failed += !r.ok();
     last_record = std::max(last_record, rec.finished);
-    if (r.status == "ok" && (!s.has_best || r.val_error < s.best_val)) {
-      s.has_best = true;
-      s.best_config = rec.config, s.best_val = r.val_error, s.best_test = r.test_error;
-      s.best_parameters = r.parameters;
-    }
     if (started > 0 && rec.finished >= started) {
       ++s.done_this_run;
       if (r.rank >= 0 && r.rank < ranks) {
@@ -81,6 +80,17 @@ StudyStatus read_status(const std::string& path, double now) {
     }
   }
   s.planned = s.plan ? s.plan->planned : 0;
+  std::vector<Trained> trained;
+  for (const auto& [id, rec] : by_id)
+    trained.push_back({id, &rec->result, rec->retrains});
+  s.best = pick_best(trained);
+  if (s.best) {
+    s.best_values = by_id.at(static_cast<std::size_t>(s.best->config))->values;
+    for (const auto& [name, value] : s.best_values) {
+      if (value)
+        s.best->values += (s.best->values.empty() ? "" : " ") + name + "=" + space::to_text(*value);
+    }
+  }
 
   s.lock = read_lock((fs::path(s.journal_dir) / "lock").string());
   if (s.lock) s.live = liveness(*s.lock);

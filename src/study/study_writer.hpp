@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,16 @@ struct StudyParts {
 // The configuration of id `id`, from the stage that holds it.
 const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id);
 
-// The best mean validation error of the final retraining, else the best training.
-Winner pick_winner(const StudyParts& parts);
+// The network the study recommends (study/best.hpp's rule), with its values named.
+std::optional<io::Best> pick_winner(const StudyParts& parts);
+
+// "layers=2 units=43 lr=0.01": a configuration's active values, for people.
+std::string values_text(const space::Space& space, const space::Config& config);
 
 // mse or error_rate, from the data set and the loss.
 std::string metric_of(const space::Deck& deck);
 
-io::StudyData assemble_study(const StudyParts& parts, const Winner& winner);
+io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Best>& best);
 
 // The time now, as the study file records it (UTC, ISO 8601).
 std::string now_iso();

@@ -185,7 +185,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         if (device.is_cuda()) {
           epoch_loss += loss.detach();
         } else if (const double value = loss.item<double>(); !std::isfinite(value)) {
-          r.status = "diverged";
+          r.status = Outcome::Diverged;
           r.message =
               "loss became " + std::to_string(value) + " in epoch " + std::to_string(epoch + 1);
           break;
@@ -195,18 +195,18 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         opt->step();
       }
       r.epochs = epoch + 1;
-      if (r.status == "ok" && device.is_cuda() && !std::isfinite(epoch_loss.item<double>())) {
-        r.status = "diverged";
+      if (r.ok() && device.is_cuda() && !std::isfinite(epoch_loss.item<double>())) {
+        r.status = Outcome::Diverged;
         r.message = "loss became infinite or NaN in epoch " + std::to_string(epoch + 1);
       }
-      if (r.status == "ok" && !finite_weights(*net)) {
-        r.status = "diverged";
+      if (r.ok() && !finite_weights(*net)) {
+        r.status = Outcome::Diverged;
         r.message = "weights became infinite or NaN in epoch " + std::to_string(epoch + 1);
       }
-      if (r.status != "ok") break;
+      if (!r.ok()) break;
       const Errors v = evaluate(net, val, data, spec.data.metric, eval_batch);
       if (!std::isfinite(v.error)) {
-        r.status = "diverged";
+        r.status = Outcome::Diverged;
         r.message = "validation error became " + std::to_string(v.error) + " in epoch " +
                     std::to_string(epoch + 1);
         break;
@@ -227,12 +227,12 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
     }
   } catch (const std::exception& e) {
     // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run.
-    r.status = "failed";
+    r.status = Outcome::Failed;
     r.message = e.what();
     const auto eol = r.message.find('\n');
     if (eol != std::string::npos) r.message.resize(eol);
   }
-  if (r.status != "ok") {
+  if (!r.ok()) {
     r.val_error = r.test_error = std::numeric_limits<double>::infinity();
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -47,6 +47,8 @@ variant("group", group_instead)
 variant("values_shape", lambda f: replace(f, "configs/values", np.array([b"1"] * 5, dtype=object),
                                           dtype=h5py.string_dtype()))
 variant("no_format", lambda f: f.attrs.__delitem__("format"))
+variant("no_version", lambda f: f.attrs.__delitem__("format_version"))
+variant("version3", lambda f: f.attrs.__setitem__("format_version", np.int64(3)))
 shutil.copy(good, f"{d}/truncated.h5")
 with open(f"{d}/truncated.h5", "r+b") as f:
     f.truncate(2048)
@@ -64,6 +66,31 @@ for file in "$tmp"/*.h5; do
     contains "$command $name names the file" "$file"
   done
 done
+# The version's message names both versions and what to do.
+check "a later version" 2 "$hsicho" report "$tmp/version3.h5"
+contains "names the file's version" "format version 3"
+contains "names the versions read" "reads versions 1 to 2"
+contains "says what to do" "the newer hsicho that wrote it"
+check "no version" 2 "$hsicho" export --csv "$tmp/no_version.h5"
+contains "no version named" "has no format_version"
+# A study file of version 1 (the bootstrap's columns absent, as hsicho 0.1 wrote them) is read.
+/usr/bin/python3 - "$tmp" <<'PY' || bad "could not make a version 1 file"
+import shutil, sys
+import h5py, numpy as np
+d = sys.argv[1]
+shutil.copy(f"{d}/good.h5", f"{d}/v1.keep")
+with h5py.File(f"{d}/v1.keep", "r+") as f:
+    f.attrs["format_version"] = np.int64(1)
+    for name in ("ci_low", "ci_high", "top_share", "null95"):
+        del f["analysis/" + name]
+    for name in ("bootstrap", "top_k"):
+        del f["analysis"].attrs[name]
+PY
+check "a version 1 file" 0 "$hsicho" report "$tmp/v1.keep" --json
+/usr/bin/python3 -c "
+import json, sys; j = json.loads(sys.argv[1])
+assert j['format_version'] == 1 and j['analysis']['bootstrap'] == 0
+assert all(i['ci_low'] is None for i in j['analysis']['inputs'])" "$out" && ok || bad "version 1 read: $out"
 # A study file named .H5 or with no suffix is still read as a study file (by its signature).
 cp "$tmp/good.h5" "$tmp/upper.H5"
 check "a .H5 study file" 0 "$hsicho" analyze "$tmp/upper.H5"

@@ -9,7 +9,7 @@ import numpy as np
 path, n, p, d = sys.argv[1], *map(int, sys.argv[2:])
 f = h5py.File(path, "r")
 assert f.attrs["format"] == "hsicho-study", f.attrs["format"]
-assert f.attrs["format_version"] == 1
+assert f.attrs["format_version"] == 2
 for a in ("program_version", "git_commit", "name", "started", "finished", "hosts", "ranks", "seed", "complete"):
     assert a in f.attrs, a
 deck = f["deck"][0]
@@ -26,7 +26,8 @@ shapes = {
     "analysis/names": (d,), "analysis/hsic": (d,), "analysis/stderr": (d,), "analysis/r2": (d,),
     "analysis/share": (d,), "analysis/pvalue": (d,), "analysis/bandwidth": (d,), "analysis/threshold": (d,),
     "analysis/n": (d,), "analysis/m": (d,), "analysis/conditional": (d,), "analysis/active_hsic": (d,),
-    "analysis/active_pvalue": (d,),
+    "analysis/active_pvalue": (d,), "analysis/null95": (d,), "analysis/ci_low": (d,),
+    "analysis/ci_high": (d,), "analysis/top_share": (d,),
 }
 for name, shape in shapes.items():
     assert name in f, f"missing {name}"
@@ -34,7 +35,7 @@ for name, shape in shapes.items():
 assert f["results/curves"].shape[0] == n
 assert isinstance(f["results/metrics"], h5py.Group)
 assert np.array_equal(f["results/seed"][()], f["configs/seed"][()])
-for a in ("alpha", "threshold", "m", "estimator", "bandwidth", "pvalues"):
+for a in ("alpha", "threshold", "m", "estimator", "bandwidth", "pvalues", "bootstrap", "top_k"):
     assert a in f["analysis"].attrs, a
 # Consistency: an inactive value is an empty string and a NaN in the normalized inputs.
 active = f["configs/active"][()]

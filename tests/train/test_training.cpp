@@ -89,7 +89,7 @@ TEST_CASE("a small MLP learns the 1-D Runge function", "[train]") {
   const auto data = runge_data();
   const Result r = train_one(mlp_spec(), data);
   INFO(r.message);
-  CHECK(r.status == "ok");
+  CHECK(r.status == Outcome::Ok);
   CHECK(r.val_error < 1e-3);
   CHECK(r.test_error < 2e-3);
   CHECK(r.epochs == 60);
@@ -117,7 +117,7 @@ TEST_CASE("a diverging training is a result, not a crash", "[train]") {
   spec.optim.optimizer = "sgd";
   spec.optim.lr = 1e8;
   const Result r = train_one(spec, data);
-  CHECK(r.status == "diverged");
+  CHECK(r.status == Outcome::Diverged);
   CHECK(std::isinf(r.val_error));
   CHECK(std::isinf(r.test_error));
   CHECK(r.epochs <= spec.optim.epochs);
@@ -136,7 +136,7 @@ TEST_CASE("an error inside a training gives status failed", "[train]") {
   spec.optim.loss = "cross_entropy";
   spec.optim.epochs = 1;
   const Result r = train_one(spec, d);
-  CHECK(r.status == "failed");
+  CHECK(r.status == Outcome::Failed);
   CHECK(!r.message.empty());
   CHECK(std::isinf(r.val_error));
 }
@@ -154,7 +154,7 @@ TEST_CASE("early stopping, schedules and every optimizer run", "[train]") {
       spec.optim.lr = 1e-3;
       const Result r = train_one(spec, data);
       INFO(opt << " " << sched << ": " << r.message);
-      CHECK(r.status == "ok");
+      CHECK(r.status == Outcome::Ok);
     }
   }
   auto spec = mlp_spec();
@@ -187,7 +187,7 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   spec.optim.device = "cuda";
   const Result r = train_one(spec, data);
   INFO(r.message);
-  CHECK(r.status == "ok");
+  CHECK(r.status == Outcome::Ok);
   CHECK(r.device.rfind("cuda:", 0) == 0);
   CHECK(r.val_error < 1e-3);
   // Divergence is found on the device too (checked once per epoch there).
@@ -195,7 +195,7 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   wild.optim.optimizer = "sgd";
   wild.optim.lr = 1e8;
   const Result d = train_one(wild, data);
-  CHECK(d.status == "diverged");
+  CHECK(d.status == Outcome::Diverged);
   CHECK(std::isinf(d.val_error));
   // A batch of 200 000 CIFAR-sized images through 512 filters needs ~400 GB of activations.
   DataSet big = images(3, 32);
@@ -212,10 +212,10 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   huge.optim.epochs = 1;
   huge.optim.device = "cuda";
   const Result oom = train_one(huge, big);
-  CHECK(oom.status == "failed");
+  CHECK(oom.status == Outcome::Failed);
   CHECK(oom.message.find("memory") != std::string::npos);
   // The device is still usable afterwards.
-  CHECK(train_one(spec, data).status == "ok");
+  CHECK(train_one(spec, data).status == Outcome::Ok);
 }
 
 namespace {
@@ -245,7 +245,7 @@ TEST_CASE("a CNN learns images from an HDF5 array (N x C x H x W, uint8 labels)"
   t.optim.batch_size = 16;
   t.optim.epochs = 15;
   const Result r = train_one(t, d);
-  REQUIRE(r.status == "ok");
+  REQUIRE(r.status == Outcome::Ok);
   // Horizontal against vertical bars: chance is 0.5.
   CHECK(r.val_error <= 0.15);
   CHECK(std::isnan(r.val_rel_l2));
@@ -258,7 +258,7 @@ TEST_CASE("an MLP classifies a CSV table with cross-entropy", "[train][table]") 
   t.optim.loss = "cross_entropy";
   t.optim.epochs = 80;
   const Result r = train_one(t, d);
-  REQUIRE(r.status == "ok");
+  REQUIRE(r.status == Outcome::Ok);
   CHECK(r.val_error <= 0.25);  // inside the unit circle or not; about half inside
 }
 
@@ -279,7 +279,7 @@ TEST_CASE("regression errors are in the data's own units, whatever the scaling",
     for (float v : raw.validation.y)
       sq += static_cast<double>(v) * v;
     const Result r = train_one(t, d);
-    REQUIRE(r.status == "ok");
+    REQUIRE(r.status == Outcome::Ok);
     CHECK(r.val_error ==
           Approx(r.val_rel_l2 * r.val_rel_l2 * sq / raw.validation.y.size()).epsilon(1e-4));
     t.data.metric = "relative_l2";

@@ -13,7 +13,7 @@ TEST_CASE("result.json: the fields and their types", "[external]") {
   const Record r = read_result(R"({"error": 0.25, "test_error": 0.5, "parameters": 1200,
       "epochs": 30, "best_epoch": 12, "cost": 3.5, "message": "fine",
       "metrics": {"flops": 1e9, "val_acc": 0.97}, "curves": [0.5, 0.3, 0.25], "extra": [1, 2]})");
-  CHECK(r.status == "ok");
+  CHECK(r.status == Outcome::Ok);
   CHECK(r.val_error == 0.25);
   CHECK(r.test_error == 0.5);
   CHECK(r.parameters == 1200);
@@ -25,7 +25,7 @@ TEST_CASE("result.json: the fields and their types", "[external]") {
   CHECK(r.curves == std::vector<double>{0.5, 0.3, 0.25});
   // Only "error" is required; a test error not reported is NaN (not measured), not infinite.
   const Record minimal = read_result(R"({"error": 3})");
-  CHECK(minimal.status == "ok");
+  CHECK(minimal.status == Outcome::Ok);
   CHECK(std::isnan(minimal.test_error));
 }
 
@@ -33,16 +33,16 @@ TEST_CASE("result.json: NaN or infinite errors are divergence, as Python writes 
           "[external]") {
   // json.dump(float('nan')) writes NaN bare; inside strings the words are left alone.
   const Record nan = read_result(R"({"error": NaN, "message": "NaN in epoch 3"})");
-  CHECK(nan.status == "diverged");
+  CHECK(nan.status == Outcome::Diverged);
   CHECK(nan.message == "NaN in epoch 3");
-  CHECK(read_result(R"({"error": Infinity})").status == "diverged");
-  CHECK(read_result(R"({"error": -Infinity})").status == "diverged");
-  CHECK(read_result(R"({"error": "inf"})").status == "diverged");
-  CHECK(read_result(R"({"error": null})").status == "diverged");
-  CHECK(read_result(R"({"error": 0.1, "metrics": {"x": NaN}})").status == "ok");
+  CHECK(read_result(R"({"error": Infinity})").status == Outcome::Diverged);
+  CHECK(read_result(R"({"error": -Infinity})").status == Outcome::Diverged);
+  CHECK(read_result(R"({"error": "inf"})").status == Outcome::Diverged);
+  CHECK(read_result(R"({"error": null})").status == Outcome::Diverged);
+  CHECK(read_result(R"({"error": 0.1, "metrics": {"x": NaN}})").status == Outcome::Ok);
   CHECK(std::isnan(read_result(R"({"error": 0.1, "metrics": {"x": NaN}})").metrics.at("x")));
   // The command's own verdict stands.
-  CHECK(read_result(R"({"error": 0.1, "status": "failed", "message": "OOM"})").status == "failed");
+  CHECK(read_result(R"({"error": 0.1, "status": "failed", "message": "OOM"})").status == Outcome::Failed);
 }
 
 TEST_CASE("result.json: what is refused, with the reason", "[external]") {

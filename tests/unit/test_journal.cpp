@@ -30,7 +30,7 @@ io::JournalRecord record(std::size_t config, const std::string& message) {
   r.config = config;
   r.result.rank = 1;
   r.result.host = "node-7";
-  r.result.status = "ok";
+  r.result.status = Outcome::Ok;
   r.result.val_error = 0.1 + static_cast<double>(config);
   r.result.test_error = NAN;
   r.result.curves = {1.0, 0.5, INFINITY};

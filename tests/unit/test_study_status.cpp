@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-io::JournalRecord rec(std::size_t id, double val, double t, int rank, const char* status = "ok") {
+io::JournalRecord rec(std::size_t id, double val, double t, int rank, Outcome status = Outcome::Ok) {
   io::JournalRecord r;
   r.config = id;
   r.result.status = status;
@@ -49,7 +49,7 @@ TEST_CASE("status counts, ranks and times from the journal folder alone", "[stat
     w0.append(rec(0, 0.5, 900, 0));   // an earlier run's
     w0.append(rec(1, 0.25, 950, 0));  // idem
     w0.append(rec(2, 0.125, 1100, 0));
-    w1.append(rec(3, 0.0625, 1200, 1, "failed"));  // failed: not the best
+    w1.append(rec(3, 0.0625, 1200, 1, Outcome::Failed));  // failed: not the best
     w1.append(rec(4, 0.3, 1400, 1));
     w1.append(rec(2, 0.01, 1500, 1));  // a second record of id 2: the first counts
   }
@@ -66,10 +66,10 @@ TEST_CASE("status counts, ranks and times from the journal folder alone", "[stat
   // A stopped run's rate: its results over its time to its last result, 3 in 400 s.
   CHECK(s.rate_per_hour == Approx(3600.0 * 3 / 400));
   CHECK(s.seconds_left < 0);  // not running: no time left to tell
-  CHECK(s.has_best);
-  CHECK(s.best_config == 2);
-  CHECK(s.best_val == 0.125);
-  CHECK(s.best_parameters == 102);
+  REQUIRE(s.best);
+  CHECK(s.best->config == 2);
+  CHECK(s.best->val_error == 0.125);
+  CHECK(s.best->parameters == 102);
   REQUIRE(s.ranks.size() == 2);
   CHECK(s.ranks[0].done == 1);
   CHECK(s.ranks[0].last == 1100);

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "hsicho/fields.hpp"
 #include "hsicho/hsic/bandwidth.hpp"
 #include "hsicho/hsic/discrete.hpp"
 #include "hsicho/hsic/partition.hpp"
@@ -110,3 +111,34 @@ BlockResult block_hsic(const Eigen::VectorXd& x, const Eigen::VectorXd& z, doubl
                        const Partition& part);
 
 }  // namespace hsicho::hsic
+
+namespace hsicho {
+
+// The one list of an input's results: the study file's analysis/ columns and the "inputs" of
+// every --json analysis.
+template <>
+struct Describe<hsic::InputResult> {
+  template <class V>
+  static void fields(V&& v) {
+    using R = hsic::InputResult;
+    v(field("name", &R::name, 0, "names"));
+    v(field("hsic", &R::hsic));
+    v(field("stderr", &R::stderr_));
+    v(field("r2", &R::r2));
+    v(field("share", &R::share));
+    v(field("pvalue", &R::pvalue));
+    v(field("bandwidth", &R::bandwidth));
+    v(field("threshold", &R::threshold));
+    v(field("n", &R::n));
+    v(field("m", &R::m));
+    v(field("conditional", &R::conditional));
+    v(field("active_hsic", &R::active_hsic));
+    v(field("active_pvalue", &R::active_pvalue));
+    v(field("null95", &R::null95, kOptional));
+    v(field("ci_low", &R::ci_low, kOptional));
+    v(field("ci_high", &R::ci_high, kOptional));
+    v(field("top_share", &R::top_share, kOptional));
+  }
+};
+
+}  // namespace hsicho

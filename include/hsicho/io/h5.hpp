@@ -44,6 +44,7 @@ std::vector<std::string> member_names(const Handle& group);  // in name order
 void write_attribute(const Handle& obj, const std::string& name, const std::string& value);
 void write_attribute(const Handle& obj, const std::string& name, double value);
 void write_attribute(const Handle& obj, const std::string& name, std::int64_t value);
+bool has_attribute(const Handle& obj, const std::string& name);
 std::string read_string_attribute(const Handle& obj, const std::string& name);
 double read_double_attribute(const Handle& obj, const std::string& name);
 std::int64_t read_int64_attribute(const Handle& obj, const std::string& name);  // exact
@@ -56,10 +57,13 @@ void write_doubles(const Handle& parent, const std::string& name, const std::vec
 void write_int64s(const Handle& parent, const std::string& name, const std::vector<std::int64_t>& v,
                   std::size_t cols = 0);
 
-std::vector<std::string> read_strings(const Handle& parent, const std::string& name);
+// `dims`, when given: the data set's extent (1 or 2 numbers).
+std::vector<std::string> read_strings(const Handle& parent, const std::string& name,
+                                      std::vector<std::size_t>* dims = nullptr);
 std::vector<double> read_doubles(const Handle& parent, const std::string& name,
                                  std::vector<std::size_t>* dims = nullptr);
-std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name);
+std::vector<std::int64_t> read_int64s(const Handle& parent, const std::string& name,
+                                      std::vector<std::size_t>* dims = nullptr);
 
 }  // namespace hsicho::io::h5
 

@@ -25,6 +25,8 @@ struct JournalRecord {
   // What was trained, by name: a resume checks it against the design's configuration `config`,
   // so that a result is never joined to other values (empty: written by hsicho 0.1 before this).
   NamedValues values;
+  // A final retraining: the configuration it trains again (more epochs, another seed).
+  std::optional<std::size_t> retrains;
   Record result;        // with the rank and host that trained it
   double finished = 0;  // when the training ended (Unix time; 0: unknown), for `hsicho status`
 };

@@ -1,4 +1,4 @@
-// The Record's serializations, all derived from visit_record_fields (hsicho/record.hpp): JSON
+// The Record's serializations, all derived from Describe<Record> (hsicho/record.hpp): JSON
 // (journal lines, eval's --json) and CSV cells. The study file's results/ group is written and
 // read field by field the same way (io/study_file.cpp).
 #pragma once
@@ -6,14 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "hsicho/io/json.hpp"
+#include "hsicho/io/field_json.hpp"
 #include "hsicho/record.hpp"
 
 namespace hsicho::io {
-
-// How NaN and infinities are written: JSON has no such numbers. Text ("nan", "inf", "-inf")
-// reads back exactly (the journal); Null is what JSON readers expect (--json output).
-enum class NonFinite { Null, Text };
 
 Json record_to_json(const Record& record, NonFinite non_finite);
 
@@ -28,8 +24,5 @@ bool same_record(const Record& a, const Record& b);
 std::vector<std::string> record_csv_header(const std::vector<Record>& records);
 std::vector<std::string> record_csv_cells(const Record& record,
                                           const std::vector<std::string>& header);
-
-// A double as CSV or journal text: the shortest form that reads back exactly; nan, inf, -inf.
-std::string exact_number(double v);
 
 }  // namespace hsicho::io

@@ -1,71 +1,139 @@
 // The study file (HDF5): the deck and provenance, the space, every configuration, every result,
-// and the HSIC analysis. docs/hdf5.md documents the layout; tests read it with h5py.
+// the HSIC analysis, the stages and the optimizer's decisions, the best network. docs/hdf5.md
+// documents the layout; tests read it with h5py.
+//
+// Each group of the file is described once (Describe<...> below, hsicho/fields.hpp): the writer,
+// the checked reader, the JSON of `report --json` and the round-trip test walk those lists, so
+// a new field is one line in its group (and its meaning in docs/hdf5.md).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "hsicho/fields.hpp"
+#include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/array_file.hpp"
 #include "hsicho/record.hpp"
 
 namespace hsicho::io {
 
-struct StudyData {
-  // Provenance.
-  std::string name, deck_path, deck_text, version, commit, started, finished, hosts;
+// The file's layout version: 2 (hsicho 0.2) wrote every analysis column and attribute always
+// (1 left out the bootstrap's when there was none). This version reads 1 and 2.
+inline constexpr std::int64_t kStudyFormatVersion = 2;
+inline constexpr std::int64_t kOldestStudyFormatVersion = 1;
+
+// Root attributes.
+struct Provenance {
+  std::string name, deck_path, version, commit, started, finished, hosts;
   std::int64_t ranks = 1, seed = 0;
   bool complete = true;
-  std::vector<FileStamp> sources;  // the user's data files (data_sources/), if any
-  // The space: one entry per hyperparameter.
-  std::vector<std::string> names, types, domains, conditions;
-  std::vector<double> low, high;  // NaN where not numeric
-  std::vector<std::int64_t> log_scale, free;
-  // Configurations: n rows; values and active n x p; unit and normalized n x d (free columns).
-  std::size_t n = 0;
-  std::vector<std::string> values;
-  std::vector<std::int64_t> active, seeds, stage;
-  std::vector<std::string> free_names;
-  std::vector<double> unit, normalized;
-  std::vector<std::int64_t> design_sizes;  // the design's sizes: first run, then each extension
-  // Results, one Record per configuration (results/: one dataset per field of the Record).
-  std::vector<Record> records;
-  // Analysis (when the study is complete).
-  bool analysed = false;
+};
+
+// space/: one row per hyperparameter, deck order.
+struct SpaceEntry {
+  std::string name, type, domain, condition;  // condition "" when always active
+  double low = NAN, high = NAN;               // NaN when not numeric
+  bool log_scale = false, free = true;        // free: varied (not fixed)
+};
+
+// configs/: one row per training.
+struct ConfigRow {
+  std::vector<std::string> values;    // p typed values as text, "" where inactive
+  std::vector<std::int64_t> active;   // p: 1 active, 0 inactive
+  std::vector<double> unit;           // d: the design point (NaN where the stage did not vary it)
+  std::vector<double> normalized;     // d: the HSIC input, NaN where inactive
+  std::int64_t seed = 0;              // the training seed
+  std::int64_t stage = 1;             // 1..K, K + 1 for the final retraining
+};
+struct ConfigsInfo {
+  std::vector<std::string> columns;         // the d varied hyperparameters
+  std::vector<std::int64_t> design_sizes;   // a plain study's: first run, then each extension
+};
+
+struct ResultsInfo {
+  std::string metric;  // mse | error_rate | ... (what val_error and test_error measure)
+};
+
+// analysis/: the settings and goal set of the stored analysis, the interaction matrices (d x d,
+// empty unless asked), and one row per input (hsic::InputResult).
+struct AnalysisInfo {
   double alpha = 0, threshold = 0;
   std::int64_t m = 0;
-  std::string estimator, bandwidth, pvalues, metric;
-  std::vector<std::string> input_names;
-  std::vector<double> hsic, stderr_, r2, share, pvalue, input_bandwidth, input_threshold,
-      active_hsic, active_pvalue;
-  std::vector<std::int64_t> input_n, input_m, conditional;
-  std::int64_t bootstrap = 0, top_k = 0;           // resamples behind the intervals (0: none)
-  std::vector<double> ci_low, ci_high, top_share;  // per input when bootstrap > 0
-  std::vector<double> null95;                      // per input (absent in older files)
-  std::vector<double> interactions;                // d x d, or empty
-  std::vector<double> interactions_anova, interactions_pvalue;  // d x d HSIC-ANOVA, or empty
-  // Stages (one for a plain study): first id, size, alpha, decisions, and each stage's indices
-  // and p-values over the free columns (NaN where frozen).
-  std::vector<std::int64_t> stage_first, stage_size;
-  std::vector<double> stage_alpha, stage_hsic, stage_pvalue;
-  std::vector<std::string> stage_log;
-  // The optimizer's decisions as a table (stages/decisions/): after which stage, which input,
-  // what (froze, focused, explored, dropped, unchanged), the frozen value (or a dropped input's
-  // parent = value), the evidence (p-value, bootstrap top-k share, index over the leader's) and
-  // the drift toward the cheaper side (-1, 0, +1).
-  std::vector<std::int64_t> decision_stage, decision_drift;
-  std::vector<std::string> decision_input, decision_action, decision_value;
-  std::vector<double> decision_pvalue, decision_top_share, decision_ratio;
-  // Optimization: the final retraining (configuration ids, errors per seed) and the winner.
-  bool optimized = false;
-  std::string strategy;
-  std::vector<std::int64_t> final_config;
-  std::vector<double> final_val, final_test;  // final_config.size() x final_seeds
-  std::size_t final_seeds = 0;
-  std::int64_t best_config = -1, best_parameters = 0;
-  std::string best_values;
-  double best_val = 0, best_test = 0, best_seconds = 0;
+  std::string estimator, bandwidth, pvalues;
+  std::int64_t bootstrap = 0, top_k = 0;
+  std::vector<double> interactions, interactions_anova, interactions_pvalue;
 };
+struct StoredAnalysis {
+  AnalysisInfo info;
+  std::vector<hsic::InputResult> inputs;
+};
+
+// stages/: one row per stage (a plain study has one), the decisions in words, and as a table.
+struct StageRow {
+  std::int64_t first = 0, size = 0;
+  double alpha = 0;
+  std::vector<double> hsic, pvalue;  // d: the stage's indices over configs/columns, NaN frozen
+};
+struct StagesInfo {
+  std::vector<std::string> log;  // "after stage 1: froze dropout at 0 (...)"
+};
+struct DecisionRow {
+  std::int64_t stage = 0;  // taken after it
+  std::string input, action, value;
+  double pvalue = NAN, top_share = NAN, ratio = NAN;
+  std::int64_t drift = 0;
+};
+
+// best/: the network the study recommends.
+struct Best {
+  std::int64_t config = -1;        // its configuration (the row of configs/)
+  std::string values;              // name=value ..., for people
+  double val_error = 0, test_error = 0;
+  std::int64_t parameters = 0;
+  double seconds = 0;              // of training (means over the final seeds)
+};
+
+// final/: an optimization's retraining of its top configurations with several seeds.
+struct FinalInfo {
+  std::string strategy;
+};
+struct FinalRow {
+  std::int64_t config = 0;                   // the configuration retrained
+  std::vector<double> val_error, test_error;  // one per seed
+};
+struct FinalRetraining {
+  FinalInfo info;
+  std::vector<FinalRow> rows;
+  std::size_t seeds() const { return rows.empty() ? 0 : rows.front().val_error.size(); }
+};
+
+struct StudyData {
+  Provenance provenance;
+  std::string deck_text;           // the deck the study ran, verbatim
+  std::vector<FileStamp> sources;  // the user's data files (data_sources/), if any
+  std::vector<SpaceEntry> space;
+  ConfigsInfo configs_info;
+  std::vector<ConfigRow> configs;
+  ResultsInfo results_info;
+  std::vector<Record> records;  // one per row of configs
+  std::optional<StoredAnalysis> analysis;
+  StagesInfo stages_info;
+  std::vector<StageRow> stages;
+  std::vector<DecisionRow> decisions;
+  std::optional<Best> best;
+  std::optional<FinalRetraining> final;
+  std::int64_t format_version = kStudyFormatVersion;  // of the file read
+
+  std::size_t n() const { return records.size(); }
+  bool optimized() const { return final.has_value(); }
+};
+
+// The analysis as stored, and back.
+StoredAnalysis store_analysis(const hsic::Analysis& an, const hsic::Options& options);
+hsic::Analysis analysis_of(const StoredAnalysis& stored, std::size_t n);
 
 // Writes to PATH.tmp, then renames it to PATH: a reader never sees half a file.
 void write_study(const std::string& path, const StudyData& s);
@@ -84,7 +152,178 @@ StudyInputs read_study_inputs(const std::string& path);
 // .h5, .hdf5 or .he5 (in any case).
 bool is_study_file_name(const std::string& path);
 
-// The whole study file back (for report and export). InputError if it is not a study file.
+// The whole study file back (for report and export). InputError if it is not a study file, if
+// its format_version is missing or newer than this hsicho reads, or if it is damaged.
 StudyData read_study(const std::string& path);
 
 }  // namespace hsicho::io
+
+namespace hsicho {
+
+template <>
+struct Describe<io::Provenance> {
+  template <class V>
+  static void fields(V&& v) {
+    using P = io::Provenance;
+    v(field("name", &P::name));
+    v(field("deck_path", &P::deck_path));
+    v(field("program_version", &P::version));
+    v(field("git_commit", &P::commit));
+    v(field("started", &P::started));
+    v(field("finished", &P::finished));
+    v(field("ranks", &P::ranks));
+    v(field("hosts", &P::hosts));
+    v(field("seed", &P::seed));
+    v(field("complete", &P::complete));
+  }
+};
+
+template <>
+struct Describe<io::FileStamp> {
+  template <class V>
+  static void fields(V&& v) {
+    using F = io::FileStamp;
+    v(field("path", &F::path));
+    v(field("bytes", &F::bytes));
+    v(field("modified", &F::modified));
+    v(field("crc32", &F::crc32));
+  }
+};
+
+template <>
+struct Describe<io::SpaceEntry> {
+  template <class V>
+  static void fields(V&& v) {
+    using S = io::SpaceEntry;
+    v(field("name", &S::name, 0, "names"));
+    v(field("type", &S::type, 0, "types"));
+    v(field("domain", &S::domain, 0, "domains"));
+    v(field("condition", &S::condition, 0, "conditions"));
+    v(field("low", &S::low));
+    v(field("high", &S::high));
+    v(field("log_scale", &S::log_scale));
+    v(field("free", &S::free));
+  }
+};
+
+template <>
+struct Describe<io::ConfigRow> {
+  template <class V>
+  static void fields(V&& v) {
+    using C = io::ConfigRow;
+    v(field("values", &C::values));
+    v(field("active", &C::active));
+    v(field("unit", &C::unit));
+    v(field("normalized", &C::normalized));
+    v(field("seed", &C::seed));
+    v(field("stage", &C::stage));
+  }
+};
+
+template <>
+struct Describe<io::ConfigsInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("columns", &io::ConfigsInfo::columns));
+    v(field("design_sizes", &io::ConfigsInfo::design_sizes, kOmitEmpty));
+  }
+};
+
+template <>
+struct Describe<io::ResultsInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("metric", &io::ResultsInfo::metric));
+  }
+};
+
+template <>
+struct Describe<io::AnalysisInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    using A = io::AnalysisInfo;
+    v(field("alpha", &A::alpha));
+    v(field("threshold", &A::threshold));
+    v(field("m", &A::m));
+    v(field("estimator", &A::estimator));
+    v(field("bandwidth", &A::bandwidth));
+    v(field("pvalues", &A::pvalues));
+    v(field("bootstrap", &A::bootstrap, kOptional));
+    v(field("top_k", &A::top_k, kOptional));
+    v(field("interactions", &A::interactions, kSquare | kOmitEmpty));
+    v(field("interactions_anova", &A::interactions_anova, kSquare | kOmitEmpty));
+    v(field("interactions_pvalue", &A::interactions_pvalue, kSquare | kOmitEmpty));
+  }
+};
+
+template <>
+struct Describe<io::StageRow> {
+  template <class V>
+  static void fields(V&& v) {
+    using S = io::StageRow;
+    v(field("first", &S::first));
+    v(field("size", &S::size));
+    v(field("alpha", &S::alpha));
+    v(field("hsic", &S::hsic));
+    v(field("pvalue", &S::pvalue));
+  }
+};
+
+template <>
+struct Describe<io::StagesInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("log", &io::StagesInfo::log));
+  }
+};
+
+template <>
+struct Describe<io::DecisionRow> {
+  template <class V>
+  static void fields(V&& v) {
+    using D = io::DecisionRow;
+    v(field("stage", &D::stage));
+    v(field("input", &D::input));
+    v(field("action", &D::action));
+    v(field("value", &D::value));
+    v(field("pvalue", &D::pvalue));
+    v(field("top_share", &D::top_share));
+    v(field("ratio", &D::ratio));
+    v(field("drift", &D::drift));
+  }
+};
+
+template <>
+struct Describe<io::Best> {
+  template <class V>
+  static void fields(V&& v) {
+    using B = io::Best;
+    v(field("config", &B::config));
+    v(field("values", &B::values));
+    v(field("val_error", &B::val_error));
+    v(field("test_error", &B::test_error));
+    v(field("parameters", &B::parameters));
+    v(field("seconds", &B::seconds));
+  }
+};
+
+template <>
+struct Describe<io::FinalInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("strategy", &io::FinalInfo::strategy));
+  }
+};
+
+template <>
+struct Describe<io::FinalRow> {
+  template <class V>
+  static void fields(V&& v) {
+    using F = io::FinalRow;
+    v(field("config", &F::config));
+    v(field("val_error", &F::val_error));
+    v(field("test_error", &F::test_error));
+  }
+};
+
+}  // namespace hsicho

@@ -4,10 +4,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/study_file.hpp"
 #include "hsicho/study/stage.hpp"
 
 namespace hsicho::study {
@@ -20,21 +22,11 @@ struct Progress {
   double left = 0;     // estimated seconds left (NaN before the first training ends)
 };
 
-// The network a study recommends: the best mean validation error of the final retraining, or
-// the best training of a plain study.
-struct Winner {
-  bool found = false;
-  std::size_t config = 0;
-  std::string values;  // name=value ...
-  double val_error = 0, test_error = 0, seconds = 0;
-  std::int64_t parameters = 0;
-};
-
 struct RunSummary {
   std::size_t trainings = 0, failed = 0;
   double seconds = 0;
   std::string metric;  // mse | error_rate
-  Winner best;
+  std::optional<io::Best> best;  // study/best.hpp's rule
   bool optimized = false;
   std::size_t final_seeds = 0, stages = 1;
   bool analysed = false;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "hsicho/io/journal.hpp"
+#include "hsicho/io/study_file.hpp"
 #include "hsicho/study/journal_lock.hpp"
 #include "hsicho/study/plan.hpp"
 
@@ -28,11 +30,10 @@ struct StudyStatus {
   std::size_t done = 0, failed = 0, planned = 0, done_this_run = 0;
   double rate_per_hour = 0;  // in the latest run; 0 when unknown
   double seconds_left = -1;  // at that rate; < 0 when unknown
-  // Best validation error so far (successful trainings): configuration, errors, parameters.
-  bool has_best = false;
-  std::size_t best_config = 0;
-  double best_val = 0, best_test = 0;
-  long long best_parameters = 0;
+  // The best network so far, by the rule of the study file (study/best.hpp), and its values as
+  // the journal has them.
+  std::optional<io::Best> best;
+  io::NamedValues best_values;
   std::vector<RankStatus> ranks;  // of the latest run
 };
 
