@@ -42,28 +42,15 @@ Request parse_request(const AnalyzeArgs& args) {
   }
   // The same validators as the deck's analysis block (study/analysis_settings.hpp).
   auto& o = r.options;
-  auto set = [&](const char* key, const std::optional<std::string>& text) {
-    if (!text) return;
-    try {
-      study::set_analysis_option(o, key, *text);
-    } catch (const std::invalid_argument& e) {
-      throw InputError(std::string("--") + key + " " + e.what());
-    }
-  };
-  set("alpha", args.alpha);
-  set("bandwidth", args.bandwidth);
-  set("estimator", args.estimator);
-  set("scaling", args.scaling);
-  set("pvalues", args.pvalues);
-  set("block", args.block);
-  set("seed", args.seed);
-  set("discrete", args.discrete);
-  set("goal", args.goal);
   o.bootstrap = study::kDefaultBootstrap;
-  set("bootstrap", args.bootstrap);
-  o.interactions = args.interactions;
+  for (const auto& [key, text] : args.settings) {
+    try {
+      study::set_analysis_option(o, key, text);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("--" + key + " " + e.what());
+    }
+  }
   o.conditional = o.conditional || args.conditional;
-  o.global = args.global;
   r.space = args.space;
   for (auto [lists, out] :
        {std::make_pair(&args.ignore, &r.ignore), std::make_pair(&args.inputs, &r.inputs)}) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "hsicho/error.hpp"
+#include "hsicho/space/keys.hpp"
 #include "hsicho/suggest.hpp"
 #include "hsicho/version.hpp"
 
@@ -71,33 +72,26 @@ void declare(CLI::App& app, Invocation& inv) {
   analyze->add_option("--target", a.target, "the CSV column of errors (lower is better)")
       ->type_name("COL")
       ->check(not_an_option);
-  analyze->add_option("--alpha", a.alpha, "the fraction of best trials, 0 < A < 1 (0.1)")
-      ->type_name("A");
-  analyze->add_option("--bandwidth", a.bandwidth, "median | std | max | VALUE (median)")
-      ->type_name("B");
-  analyze->add_option("--estimator", a.estimator, "v | u (v)")->type_name("E");
-  analyze->add_option("--pvalues", a.pvalues, "gamma | permutation:B | none (gamma)")
-      ->type_name("P");
-  analyze->add_option("--scaling", a.scaling, "hsic: (m/n)^2 | paper: alpha^2 (hsic)")
-      ->type_name("S");
-  analyze->add_option("--block", a.block, "block U statistic with blocks of B >= 4 rows")
-      ->type_name("B");
-  analyze->add_option("--seed", a.seed, "seed of the category jitter and permutations")
-      ->type_name("S");
-  analyze
-      ->add_option("--goal", a.goal,
-                   "indicator (the best alpha fraction; default) | smooth:S (a weight "
-                   "exp(-distance / (S sd)) above the quantile)")
-      ->type_name("G");
-  analyze
-      ->add_option("--bootstrap", a.bootstrap,
-                   "resamples behind each index's interval and top-3 share (200; 0: none)")
-      ->type_name("B");
-  analyze
-      ->add_option("--discrete", a.discrete,
-                   "discrete inputs: expected (no jitter, no order; the default) | jitter "
-                   "(the paper's)")
-      ->type_name("K");
+  // The analysis block's keys, with their help and default, from the table of deck keys: the
+  // same names, values and checks as in a deck.
+  for (const auto& k : space::deck_keys()) {
+    if (k.block != "analysis") continue;
+    const bool flag = k.kind == space::KeyKind::Boolean;
+    const std::string help = k.help + (k.fallback.empty() || flag ? "" : " (" + k.fallback + ")");
+    auto& settings = a.settings;
+    const std::string key = k.name;
+    if (flag) {
+      analyze->add_flag_function(
+          "--" + key, [&settings, key](std::int64_t) { settings[key] = "true"; }, help);
+    } else {
+      analyze
+          ->add_option_function<std::string>(
+              "--" + key, [&settings, key](const std::string& v) { settings[key] = v; }, help)
+          ->type_name(k.kind == space::KeyKind::Number  ? "X"
+                      : k.kind == space::KeyKind::Whole ? "N"
+                                                        : "VALUE");
+    }
+  }
   analyze->add_option("--space", a.space, "a deck whose space types the CSV's columns")
       ->type_name("DECK.yaml")
       ->check(not_an_option);
@@ -109,10 +103,8 @@ void declare(CLI::App& app, Invocation& inv) {
       ->type_name("COLS");
   analyze->add_option("--nan", a.nan, "a NaN target: worst (the default, like inf) | refuse")
       ->type_name("N");
-  analyze->add_flag("--interactions", a.interactions, "joint indices of every pair");
   analyze->add_flag("--conditional", a.conditional,
                     "analyse conditional inputs where they are active (with --space)");
-  analyze->add_flag("--global", a.global, "global HSIC (the whole error) instead of the target");
   analyze->add_flag("--json", a.json, "the analysis as JSON");
 
   auto* report = app.add_subcommand(

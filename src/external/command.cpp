@@ -20,6 +20,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 
 extern char** environ;
@@ -185,13 +186,15 @@ CommandSettings read_command(const space::Deck& deck) {
   const space::Setting* cmd = t.find("command");
   if (!cmd) throw InputError(t.mark, "training.command is missing");
   c.argv = cmd->is_list ? cmd->list : std::vector<std::string>{cmd->text};
+  space::key_text(space::key_spec("training", "command"), cmd->text);
   if (c.argv.empty() || c.argv[0].empty())
     throw InputError(cmd->mark, "training.command is empty: give the program and its arguments");
   if (const auto* s = t.find("shell")) {
-    const auto b = space::scalar::to_boolean(s->text);
-    if (!b)
-      throw InputError(s->mark, "training.shell: " + space::scalar::boolean_expected(s->text));
-    c.shell = *b;
+    try {
+      c.shell = space::key_boolean(space::key_spec("training", "shell"), s->text);
+    } catch (const space::KeyValueError& e) {
+      throw InputError(s->mark, std::string("training.shell: ") + e.what());
+    }
   }
   if (c.shell && c.argv.size() != 1) {
     throw InputError(cmd->mark,
@@ -227,7 +230,7 @@ CommandSettings read_command(const space::Deck& deck) {
                                          : "is not found in PATH"));
   }
   if (const auto* w = t.find("workdir")) {
-    c.workdir = w->text;
+    c.workdir = space::key_text(space::key_spec("training", "workdir"), w->text);
     if (const auto u = unknown_placeholder(c.workdir); !u.empty() || c.workdir.empty()) {
       throw InputError(w->mark,
                        "training.workdir: " +
@@ -241,7 +244,7 @@ CommandSettings read_command(const space::Deck& deck) {
     }
   }
   if (const auto* d = t.find("timeout")) {
-    const auto v = parse_duration(d->text);
+    const auto v = parse_duration(space::key_text(space::key_spec("training", "timeout"), d->text));
     if (!v) {
       throw InputError(d->mark, "training.timeout: '" + d->text +
                                     "' is not a duration; write e.g. 90 (seconds), 45s, 30m, 2h");
@@ -250,6 +253,7 @@ CommandSettings read_command(const space::Deck& deck) {
   }
   for (const auto& s : t.settings) {
     if (s.key.rfind("env.", 0) != 0) continue;
+    space::key_text(space::key_spec("training", "env"), s.text);
     c.env.emplace_back(s.key.substr(4), s.text);
   }
   return c;

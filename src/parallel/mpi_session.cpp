@@ -6,20 +6,9 @@
 #include <cstdlib>
 
 #include "hsicho/error.hpp"
+#include "mpi_check.hpp"
 
 namespace hsicho::parallel {
-namespace {
-
-void check(int rc, const char* call) {
-  if (rc == MPI_SUCCESS) return;
-  char text[MPI_MAX_ERROR_STRING];
-  int len = 0;
-  MPI_Error_string(rc, text, &len);
-  throw RuntimeError(std::string(call) +
-                     " failed: " + std::string(text, static_cast<std::size_t>(len)));
-}
-
-}  // namespace
 
 MpiSession::MpiSession(int& argc, char**& argv) {
   int initialized = 0;

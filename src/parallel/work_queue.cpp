@@ -6,13 +6,10 @@
 #include <cstring>
 
 #include "hsicho/error.hpp"
+#include "mpi_check.hpp"
 
 namespace hsicho::parallel {
 namespace {
-
-void check(int rc, const char* call) {
-  if (rc != MPI_SUCCESS) throw RuntimeError(std::string(call) + " failed");
-}
 
 // Window layout, in 8-byte slots on rank 0.
 enum Slot : MPI_Aint { kNext = 0, kDone = 1, kFailed = 2, kFinished = 3, kBest = 4, kSlots = 5 };
@@ -121,6 +118,27 @@ void barrier() {
 #include <vector>
 
 namespace hsicho::parallel {
+
+std::vector<std::string> gather_text(const std::string& mine) {
+  int size = 1;
+  check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  const int len = static_cast<int>(mine.size());
+  std::vector<int> lens(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
+  check(MPI_Allgather(&len, 1, MPI_INT, lens.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+  int total = 0;
+  for (int r = 0; r < size; ++r)
+    offsets[static_cast<std::size_t>(r)] = total, total += lens[static_cast<std::size_t>(r)];
+  std::vector<char> all(static_cast<std::size_t>(total) + 1);
+  check(MPI_Allgatherv(mine.data(), len, MPI_CHAR, all.data(), lens.data(), offsets.data(),
+                       MPI_CHAR, MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  std::vector<std::string> out;
+  for (int r = 0; r < size; ++r) {
+    out.emplace_back(all.data() + offsets[static_cast<std::size_t>(r)],
+                     static_cast<std::size_t>(lens[static_cast<std::size_t>(r)]));
+  }
+  return out;
+}
 
 std::string host_names() {
   char name[MPI_MAX_PROCESSOR_NAME] = {0};

@@ -9,95 +9,42 @@
 #include <fstream>
 #include <sstream>
 
+#include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 #include "yaml_util.hpp"
 
 namespace hsicho::space {
 
-// The keys each block accepts. The training engine gives the data, model and training keys
-// their meaning; listing them here lets a misspelt key be caught before any work starts.
+// The blocks of a deck, and the keys of a hyperparameter's entry. The keys of each block are in
+// the table of deck keys (space/keys.hpp), with their kinds, limits and where they apply.
 namespace keys {
 const std::vector<std::string> top = {"study",    "design", "data",     "model",
                                       "training", "space",  "analysis", "optimize"};
-const std::vector<std::string> optimize = {
-    "strategy", "stages", "alpha", "pvalue", "freeze_ratio", "freeze", "spread", "explore", "drift",
-    "final_top", "final_seeds", "final_epochs", "budget",
-    // the first optimizer's, refused by read_optimize with what replaced them
-    "margin", "share_floor"};
-const std::vector<std::string> study = {"name",       "seed",  "output",  "description",
-                                        "scheduling", "order", "progress"};
-const std::vector<std::string> analysis = {"alpha",        "bandwidth", "estimator", "pvalues",
-                                           "interactions", "scaling",   "global",    "block",
-                                           "seed",         "discrete",  "bootstrap", "goal"};
-const std::vector<std::string> design = {"method", "samples", "criterion", "iterations"};
-const std::vector<std::string> data = {
-    "name",    "path",  "dim",     "train",   "validation",  "test",        "noise",
-    "species", "decay", "t_max",   "initial", "log_outputs", "standardize", "x",
-    "y",       "task",  "classes", "split",   "scale",       "metric"};
-// Keys whose value is a map of these sub-keys (kept as settings "split.validation", ...; no
-// sub-keys listed: any name, as for environment variables).
-const std::vector<std::pair<std::string, std::vector<std::string>>> maps = {
-    {"split", {"validation", "test", "seed"}}, {"env", {}}};
-const std::vector<std::string> model = {
-    "type",   "layers",  "units",       "activation", "dropout",    "batch_norm", "init",
-    "blocks", "filters", "kernel_size", "pooling",    "head_units", "residual"};
-const std::vector<std::string> training = {
-    "optimizer", "lr",        "momentum", "nesterov", "weight_decay", "batch_size", "epochs",
-    "schedule",  "step_size", "gamma",    "clip",     "patience",     "loss",       "device",
-    "threads",   "command",   "shell",    "workdir",  "timeout",      "env"};
 // The keys of an external command (training.command); no other training key applies with it.
 const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
 const std::vector<std::string> param = {"name",  "type", "range",   "log",        "values",
                                         "value", "when", "default", "description"};
 const std::vector<std::string> types = {"continuous",  "log",     "integer",
                                         "categorical", "boolean", "fixed"};
-const std::vector<std::string> datasets = {"runge",         "bateman", "mnist",
-                                           "fashion_mnist", "cifar10", "table"};
-const std::vector<std::string> images = {"mnist", "fashion_mnist", "cifar10"};
-const std::vector<std::string> builtin = {"runge", "bateman", "mnist", "fashion_mnist", "cifar10"};
 
-// Keys that apply to some choices only: `key` of `block` means something only when the block's
-// `selector` (data.name, model.type, training.optimizer, training.schedule) takes one of
-// `values`. Every other key of a block applies to every choice.
-struct Applies {
-  const char* block;
-  const char* key;
-  const char* selector;
-  std::vector<std::string> values;
-};
-const std::vector<Applies> applies = {
-    {"data", "dim", "name", {"runge"}},
-    {"data", "noise", "name", {"runge"}},
-    {"data", "species", "name", {"bateman"}},
-    {"data", "decay", "name", {"bateman"}},
-    {"data", "t_max", "name", {"bateman"}},
-    {"data", "initial", "name", {"bateman"}},
-    {"data", "log_outputs", "name", {"bateman"}},
-    {"data", "path", "name", {"mnist", "fashion_mnist", "cifar10", "table"}},
-    {"data", "train", "name", builtin},
-    {"data", "validation", "name", builtin},
-    {"data", "test", "name", builtin},
-    {"data", "standardize", "name", builtin},
-    {"data", "x", "name", {"table"}},
-    {"data", "y", "name", {"table"}},
-    {"data", "task", "name", {"table"}},
-    {"data", "classes", "name", {"table"}},
-    {"data", "split", "name", {"table"}},
-    {"data", "scale", "name", {"table"}},
-    {"data", "metric", "name", {"table"}},
-    {"model", "units", "type", {"mlp"}},
-    {"model", "blocks", "type", {"cnn"}},
-    {"model", "filters", "type", {"cnn"}},
-    {"model", "kernel_size", "type", {"cnn"}},
-    {"model", "pooling", "type", {"cnn"}},
-    {"model", "head_units", "type", {"cnn"}},
-    {"model", "residual", "type", {"cnn"}},
-    {"training", "momentum", "optimizer", {"sgd", "rmsprop"}},
-    {"training", "nesterov", "optimizer", {"sgd"}},
-    {"training", "step_size", "schedule", {"step"}},
-    {"training", "gamma", "schedule", {"step"}},
-};
+// Keys whose value is a map: their sub-keys from the table ("split.validation", ...), or any
+// name (env).
+bool is_map(const std::string& block, const std::string& key) {
+  for (const auto& k : deck_keys()) {
+    if (k.block == block && k.name == key) return k.kind == KeyKind::Map;
+  }
+  return false;
+}
+std::vector<std::string> sub_keys(const std::string& block, const std::string& key) {
+  std::vector<std::string> subs;
+  for (const auto& k : deck_keys()) {
+    if (k.block == block && k.name.rfind(key + ".", 0) == 0)
+      subs.push_back(k.name.substr(key.size() + 1));
+  }
+  return subs;
+}
+
 // A selector's value when neither its block nor the space sets it.
 std::string selector_default(const std::string& selector) {
   return selector == "type" ? "mlp" : selector == "optimizer" ? "adam" : "constant";
@@ -133,8 +80,8 @@ const Block& block_named(const Deck& deck, const std::string& block) {
 
 // The values a selector can take in this deck: from the space when a hyperparameter varies it,
 // else from its block, else its default. Empty: any value (a hyperparameter of another type).
-std::vector<std::string> selector_values(const Deck& deck, const keys::Applies& rule) {
-  if (std::string(rule.selector) == "name") return {deck.data_name};
+std::vector<std::string> selector_values(const Deck& deck, const KeySpec& rule) {
+  if (rule.selector == "name") return {deck.data_name};
   if (auto k = deck.space.find(rule.selector)) {
     const auto& p = deck.space[*k];
     if (p.type == Type::Fixed) return {to_text(p.fixed_value)};
@@ -150,14 +97,14 @@ std::vector<std::string> selector_values(const Deck& deck, const keys::Applies& 
 }
 
 // The rule that says where `key` of `block` applies, when it does not apply to this deck.
-const keys::Applies* not_applying(const Deck& deck, const std::string& block,
-                                  const std::string& key) {
-  for (const auto& rule : keys::applies) {
-    if (rule.block != block || rule.key != key) continue;
+const KeySpec* not_applying(const Deck& deck, const std::string& block, const std::string& key) {
+  for (const auto& rule : deck_keys()) {
+    if (rule.block != block || rule.name != key || rule.selector.empty()) continue;
     const auto values = selector_values(deck, rule);
     if (values.empty()) return nullptr;
     for (const auto& v : values) {
-      if (std::find(rule.values.begin(), rule.values.end(), v) != rule.values.end()) return nullptr;
+      if (std::find(rule.applies.begin(), rule.applies.end(), v) != rule.applies.end())
+        return nullptr;
     }
     return &rule;
   }
@@ -177,12 +124,8 @@ std::string selector_text(const std::string& selector, const std::vector<std::st
 std::vector<std::string> settable_keys(const Deck& deck) {
   std::vector<std::string> out;
   for (const char* block : {"data", "model", "training"}) {
-    const auto& all = block == std::string("data")    ? keys::data
-                      : block == std::string("model") ? keys::model
-                                                      : keys::training;
-    for (const auto& k : all) {
-      const bool is_map = std::any_of(keys::maps.begin(), keys::maps.end(),
-                                      [&](const auto& m) { return m.first == k; });
+    for (const auto& k : key_names(block)) {
+      const bool is_map = keys::is_map(block, k);
       const bool command = std::find(keys::command.begin(), keys::command.end(), k) !=
                            keys::command.end();  // how to run a program, not what it trains
       if (k != "name" && !is_map && !command && !not_applying(deck, block, k)) out.push_back(k);
@@ -283,12 +226,12 @@ class DeckReader {
     deck.text = text;
     read_study(root["study"], deck);
     read_design(root["design"], deck.design);
-    deck.training = read_block(root["training"], "training", keys::training);
+    deck.training = read_block(root["training"], "training");
     deck.external = deck.training.has("command");
     if (deck.external) {
       check_external(root, deck);
     } else if (use_ == DeckUse::SpaceOnly && !root["data"]) {
-      deck.data = read_block(root["data"], "data", keys::data);  // absent: the space alone
+      deck.data = read_block(root["data"], "data");  // absent: the space alone
     } else {
       read_data(root, deck);
       for (const auto& s : deck.training.settings) {
@@ -301,9 +244,9 @@ class DeckReader {
         }
       }
     }
-    deck.model = read_block(root["model"], "model", keys::model);
-    deck.analysis = read_block(root["analysis"], "analysis", keys::analysis);
-    deck.optimize = read_block(root["optimize"], "optimize", keys::optimize);
+    deck.model = read_block(root["model"], "model");
+    deck.analysis = read_block(root["analysis"], "analysis");
+    deck.optimize = read_block(root["optimize"], "optimize");
     if (!root["space"]) {
       throw InputError(SourceMark{path, 1, 1},
                        "the deck has no 'space' block: list the hyperparameters to study");
@@ -320,9 +263,10 @@ class DeckReader {
   }
 
   // A block of key: value pairs, each value a scalar or a list of scalars, kept with its marks.
-  Block read_block(const YAML::Node& node, const std::string& name,
-                   const std::vector<std::string>& allowed) {
+  Block read_block(const YAML::Node& node, const std::string& name) {
+    const auto allowed = key_names(name);
     Block b;
+    b.name = name;
     b.mark = node ? r_.mark(node) : SourceMark{r_.file(), 1, 1};
     b.canonical = "{}";
     if (!node) return b;
@@ -347,11 +291,10 @@ class DeckReader {
           s.list.push_back(item.Scalar());
         }
       } else if (kv.second.IsMap()) {
-        const auto m = std::find_if(keys::maps.begin(), keys::maps.end(),
-                                    [&](const auto& e) { return e.first == s.key; });
-        if (m == keys::maps.end())
+        if (!keys::is_map(name, s.key))
           r_.fail(kv.second, what + " expects a value or a list, not a map");
-        if (!m->second.empty()) r_.expect_keys(kv.second, what, m->second);
+        if (const auto subs = keys::sub_keys(name, s.key); !subs.empty())
+          r_.expect_keys(kv.second, what, subs);
         b.settings.push_back(s);  // the map itself: where it is, for "does not apply"
         for (const auto& sub : kv.second) {
           Setting t;
@@ -382,15 +325,44 @@ class DeckReader {
           throw InputError(s.key_mark,
                            "key '" + s.key + "' of block '" + name + "' does not apply to " +
                                selector_text(rule->selector, selector_values(deck, *rule)) +
-                               ": it is for " + selector_text(rule->selector, rule->values) +
+                               ": it is for " + selector_text(rule->selector, rule->applies) +
                                "; remove it");
         }
       }
     }
   }
 
+  // One key's value from the deck, typed by the table's rule (space/keys.hpp); an error at its
+  // line, naming the key, what it takes and what was written.
+  template <class Read>
+  auto typed(const YAML::Node& node, const std::string& block, const std::string& key, Read read) {
+    const KeySpec& spec = key_spec(block, key);
+    const std::string label = spec.label();
+    switch (spec.kind) {  // the YAML-level type first: a quoted number is text
+      case KeyKind::Number:
+        r_.number(node, label);
+        break;
+      case KeyKind::Whole:
+        r_.integer(node, label);
+        break;
+      case KeyKind::Boolean:
+        r_.boolean(node, label);
+        break;
+      case KeyKind::Choice:
+        r_.choice(node, label, spec.choices);
+        break;
+      default:
+        r_.scalar(node, label);
+    }
+    try {
+      return read(spec, node.Scalar());
+    } catch (const KeyValueError& e) {
+      r_.fail(node, label + " " + e.what());
+    }
+  }
+
   void read_study(const YAML::Node& node, Deck& deck) {
-    checked_block(node, "block 'study'", keys::study);
+    checked_block(node, "block 'study'", key_names("study"));
     std::string stem = deck.path;
     if (auto slash = stem.find_last_of('/'); slash != std::string::npos) stem.erase(0, slash + 1);
     if (auto dot = stem.find_last_of('.'); dot != std::string::npos) stem.erase(dot);
@@ -399,26 +371,21 @@ class DeckReader {
       deck.study.output = default_output(deck.study.name, YAML::Node(), false);
       return;
     }
-    if (node["name"]) deck.study.name = r_.scalar(node["name"], "study.name");
-    if (node["seed"]) {
-      const auto seed = r_.integer(node["seed"], "study.seed");
-      if (seed < 0) r_.fail(node["seed"], "study.seed must be >= 0, got " + std::to_string(seed));
-      deck.study.seed = static_cast<std::uint64_t>(seed);
-    }
-    if (node["output"]) deck.study.output = r_.scalar(node["output"], "study.output");
-    if (node["scheduling"]) {
+    if (node["name"]) deck.study.name = typed(node["name"], "study", "name", key_text);
+    if (node["description"])
+      deck.study.description = typed(node["description"], "study", "description", key_text);
+    if (node["seed"])
+      deck.study.seed = static_cast<std::uint64_t>(typed(node["seed"], "study", "seed", key_whole));
+    if (node["output"]) deck.study.output = typed(node["output"], "study", "output", key_text);
+    if (node["scheduling"])
       deck.study.dynamic =
-          r_.choice(node["scheduling"], "study.scheduling", {"static", "dynamic"}) == "dynamic";
-    }
+          typed(node["scheduling"], "study", "scheduling", key_choice) == "dynamic";
     if (node["order"]) {
       deck.study.longest_first =
-          r_.choice(node["order"], "study.order", {"index", "longest_first"}) == "longest_first";
+          typed(node["order"], "study", "order", key_choice) == "longest_first";
     }
-    if (node["progress"]) {
-      deck.study.progress_seconds = r_.number(node["progress"], "study.progress");
-      if (deck.study.progress_seconds < 0)
-        r_.fail(node["progress"], "study.progress must be >= 0 (seconds)");
-    }
+    if (node["progress"])
+      deck.study.progress_seconds = typed(node["progress"], "study", "progress", key_number);
     if (deck.study.output.empty()) {
       deck.study.output = default_output(deck.study.name, node["name"], true);
     } else if (deck.study.output.back() == '/') {
@@ -447,35 +414,29 @@ class DeckReader {
   }
 
   void read_design(const YAML::Node& node, DesignSettings& d) {
-    checked_block(node, "block 'design'", keys::design);
+    checked_block(node, "block 'design'", key_names("design"));
     if (!node) return;
     if (node["method"]) {
-      d.method = r_.choice(node["method"], "design.method", {"lhs", "random"}) == "lhs"
+      d.method = typed(node["method"], "design", "method", key_choice) == "lhs"
                      ? DesignMethod::Lhs
                      : DesignMethod::Random;
     }
     if (node["samples"]) {
+      // The message of `hsicho design --n` too (samples_problem).
       const auto n = r_.integer(node["samples"], "design.samples");
       if (const auto problem = samples_problem(n); !problem.empty())
         r_.fail(node["samples"], "design.samples " + problem);
-      d.samples = static_cast<std::size_t>(n);
+      d.samples = static_cast<std::size_t>(typed(node["samples"], "design", "samples", key_whole));
     }
     if (node["criterion"]) {
-      const auto c =
-          r_.choice(node["criterion"], "design.criterion", {"none", "maximin", "discrepancy"});
+      const auto c = typed(node["criterion"], "design", "criterion", key_choice);
       d.criterion = c == "none"      ? DesignCriterion::None
                     : c == "maximin" ? DesignCriterion::Maximin
                                      : DesignCriterion::Discrepancy;
     }
-    if (node["iterations"]) {
-      const auto it = r_.integer(node["iterations"], "design.iterations");
-      if (it < 0 || it > 100000000) {
-        r_.fail(
-            node["iterations"],
-            "design.iterations must be from 0 (automatic) to 100000000, got " + std::to_string(it));
-      }
-      d.iterations = static_cast<std::size_t>(it);
-    }
+    if (node["iterations"])
+      d.iterations =
+          static_cast<std::size_t>(typed(node["iterations"], "design", "iterations", key_whole));
   }
 
   // With an external command, the command reads its data and builds its network: a data or
@@ -508,12 +469,14 @@ class DeckReader {
     if (!node) {
       throw InputError(SourceMark{r_.file(), 1, 1},
                        "the deck has no 'data' block: say which data set to train on (name: " +
-                           join(keys::datasets, " | ") +
+                           join(key_spec("data", "name").choices, " | ") +
                            "), or train with your own program (training.command, docs/driver.md)");
     }
-    deck.data = read_block(node, "data", keys::data);
-    if (!node["name"]) r_.fail(node, "block 'data' needs a 'name': one of " + join(keys::datasets));
-    deck.data_name = r_.choice(node["name"], "data.name", keys::datasets);
+    deck.data = read_block(node, "data");
+    const auto& datasets = key_spec("data", "name").choices;
+    if (!node["name"]) r_.fail(node, "block 'data' needs a 'name': one of " + join(datasets));
+    deck.data_name = r_.choice(node["name"], "data.name", datasets);
+    key_choice(key_spec("data", "name"), deck.data_name);
   }
 
   void read_space(const YAML::Node& node, Space& space) {

@@ -7,33 +7,13 @@
 #include <cstdlib>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
-
 #include "hsicho/parallel/launcher.hpp"
 
 namespace hsicho::study {
 
-std::string lock_text() {
+LockInfo this_process_lock() {
   const char* job = std::getenv("SLURM_JOB_ID");
-  nlohmann::json j = {{"host", parallel::this_host()},
-                      {"pid", static_cast<long>(::getpid())},
-                      {"slurm_job_id", job ? job : ""}};
-  return j.dump();
-}
-
-std::optional<LockInfo> read_lock(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  try {
-    const auto j = nlohmann::json::parse(in);
-    LockInfo l;
-    l.host = j.value("host", "");
-    l.slurm_job_id = j.value("slurm_job_id", "");
-    l.pid = j.value("pid", 0L);
-    return l;
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
+  return {parallel::this_host(), job ? job : "", static_cast<std::int64_t>(::getpid())};
 }
 
 bool process_alive(long pid) {

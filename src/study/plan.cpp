@@ -2,12 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
 
 namespace hsicho::study {
@@ -32,8 +29,6 @@ std::uint64_t fnv(const std::string& s, std::uint64_t h = 0xCBF29CE484222325ull)
     h = (h ^ c) * 0x100000001B3ull;
   return h;
 }
-
-constexpr int kPlanFormat = 1;
 
 std::vector<std::string> sampled_order(const space::Space& space) {
   std::vector<std::string> names;
@@ -154,51 +149,6 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
   }
   plan.planned = optimized ? planned : plan.samples.back();
   return plan;
-}
-
-std::optional<Plan> read_plan(const std::string& journal_dir) {
-  const auto path = std::filesystem::path(journal_dir) / "plan.json";
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  try {
-    const auto j = nlohmann::json::parse(in);
-    if (j.at("format").get<int>() != kPlanFormat) throw std::invalid_argument("format");
-    Plan p;
-    p.identity = j.at("identity").get<Identity>();
-    p.samples = j.at("samples").get<std::vector<std::size_t>>();
-    p.space_order = j.value("space_order", std::vector<std::string>{});
-    if (p.samples.empty()) throw std::invalid_argument("samples");
-    p.optimized = j.at("optimized").get<bool>();
-    p.planned = j.at("planned").get<std::size_t>();
-    p.deck = j.value("deck", "");
-    p.out = j.value("out", "");
-    p.started = j.value("started", "");
-    p.ranks = j.value("ranks", 0);
-    p.started_time = j.value("started_time", 0.0);
-    return p;
-  } catch (const std::exception&) {
-    throw InputError("'" + path.string() +
-                     "' is damaged (not the plan hsicho writes): restore it from a backup, or "
-                     "remove the journal folder to start over");
-  }
-}
-
-void write_plan(const std::string& journal_dir, const Plan& plan) {
-  const nlohmann::json j = {{"format", kPlanFormat},
-                            {"identity", plan.identity},
-                            {"space_order", plan.space_order},
-                            {"samples", plan.samples},
-                            {"optimized", plan.optimized},
-                            {"planned", plan.planned},
-                            {"deck", plan.deck},
-                            {"out", plan.out},
-                            {"started", plan.started},
-                            {"ranks", plan.ranks},
-                            {"started_time", plan.started_time}};
-  const auto path = (std::filesystem::path(journal_dir) / "plan.json").string();
-  // Written beside and renamed over: `hsicho status` may read it at any moment.
-  write_file_durably(path + ".tmp", j.dump(1) + "\n", "'" + path + ".tmp'");
-  std::filesystem::rename(path + ".tmp", path);
 }
 
 }  // namespace hsicho::study

@@ -9,16 +9,14 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "hsicho/error.hpp"
+#include "hsicho/io/journal_folder.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/study/journal_lock.hpp"
@@ -135,10 +133,12 @@ void Scheduler::lock_journal(const std::string& dir, bool resume,
                 "to start over";
     } else {
       fs::create_directories(dir);
-      std::ofstream out(lock, std::ios::trunc);
-      out << lock_text() << '\n';
-      if (!out) problem = "cannot write '" + lock.string() + "'";
-      owns_lock_ = out.good();
+      try {
+        io::write_lock_file(lock.string(), this_process_lock());
+        owns_lock_ = true;
+      } catch (const RuntimeError& e) {
+        problem = std::string("cannot write the lock: ") + e.what();
+      }
     }
     if (problem.empty()) {
       try {
@@ -188,42 +188,26 @@ std::vector<io::FileStamp> Scheduler::data_sources() const {
 // same bytes, as after a copy, is fine).
 void Scheduler::check_sources(const std::vector<io::FileStamp>& sources) const {
   if (sources.empty()) return;
-  const auto path = fs::path(journal_dir_) / "data-sources.json";
-  nlohmann::json recorded = nlohmann::json::array();
-  if (fs::exists(path)) {
-    std::ifstream in(path);
-    try {
-      recorded = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception&) {
-      throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
-    }
-  }
+  auto recorded = io::read_source_stamps(journal_dir_);
   bool added = false;
   for (const auto& f : sources) {
     const auto it = std::find_if(recorded.begin(), recorded.end(),
-                                 [&](const auto& r) { return r.value("path", "") == f.path; });
+                                 [&](const auto& r) { return r.path == f.path; });
     if (it == recorded.end()) {
-      recorded.push_back(
-          {{"path", f.path}, {"bytes", f.bytes}, {"modified", f.modified}, {"crc32", f.crc32}});
+      recorded.push_back(f);
       added = true;
       continue;
     }
-    if ((*it)["bytes"].get<std::uint64_t>() != f.bytes ||
-        (*it)["crc32"].get<std::uint32_t>() != f.crc32) {
-      throw InputError(
-          "data file '" + f.path + "' changed since this study started (" +
-          std::to_string((*it)["bytes"].get<std::uint64_t>()) + " bytes, CRC-32 " +
-          fmt::format("{:08x}", (*it)["crc32"].get<std::uint32_t>()) + "; now " +
-          std::to_string(f.bytes) + " bytes, CRC-32 " + fmt::format("{:08x}", f.crc32) +
-          "): the finished trainings used the old data. Restore it, or start a new study "
-          "(another --out)");
+    if (it->bytes != f.bytes || it->crc32 != f.crc32) {
+      throw InputError("data file '" + f.path + "' changed since this study started (" +
+                       std::to_string(it->bytes) + " bytes, CRC-32 " +
+                       fmt::format("{:08x}", it->crc32) + "; now " + std::to_string(f.bytes) +
+                       " bytes, CRC-32 " + fmt::format("{:08x}", f.crc32) +
+                       "): the finished trainings used the old data. Restore it, or start a new "
+                       "study (another --out)");
     }
   }
-  if (added) {
-    std::ofstream out(path);
-    out << recorded.dump(1) << '\n';
-    if (!out) throw RuntimeError("cannot write '" + path.string() + "'");
-  }
+  if (added) io::write_source_stamps(journal_dir_, recorded);
 }
 
 // Every rank reads the data and checks the devices before any training, also a rank that will
@@ -248,12 +232,19 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
     problem = e.what();
   }
   if (parallel::any_rank(!problem.empty())) {
-    if (!problem.empty() && rank_ != 0) {
-      // Its own words, before the collective error: rank 0 may not know them.
-      std::fprintf(stderr, "hsicho: error on rank %d: %s\n", rank_, problem.c_str());
+    // Every rank's own words, in one error that every rank throws: rank 0, which reports it,
+    // may not have seen the problem itself (a file missing from another node's disk).
+    const auto all = parallel::gather_text(problem);
+    std::vector<std::string> seen;
+    std::string text;
+    for (std::size_t r = 0; r < all.size(); ++r) {
+      if (all[r].empty()) continue;
+      if (std::find(seen.begin(), seen.end(), all[r]) != seen.end()) continue;  // said once
+      seen.push_back(all[r]);
+      text += (text.empty() ? "" : "\n") + (r == 0 ? "" : "on rank " + std::to_string(r) + ": ") +
+              all[r];
     }
-    throw InputError(
-        problem.empty() ? "another rank could not start training (its message is above)" : problem);
+    throw InputError(text);
   }
 }
 

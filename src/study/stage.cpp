@@ -10,6 +10,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/random.hpp"
+#include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 
 namespace hsicho::study {
@@ -18,93 +19,55 @@ std::size_t OptimizeSettings::total() const {
   return std::accumulate(stages.begin(), stages.end(), std::size_t{0}) + final_top * final_seeds;
 }
 
-namespace {
-
-// The settings' ranges, and the budget against what the stages ask for.
-void check_optimize(const OptimizeSettings& o, const space::Block& n) {
-  auto in_range = [&](const char* key, double v, double lo, double hi, const char* what) {
-    if (n.has(key) && !(v >= lo && v <= hi))
-      throw InputError(n.where(key), std::string("optimize.") + key + " must be " + what);
-  };
-  in_range("pvalue", o.pvalue, 0, 1, "in [0, 1]: inputs with a p-value at most this are important");
-  in_range("freeze_ratio", o.freeze_ratio, 0, 1,
-           "in [0, 1]: the largest index, as a fraction of the leading input's, of an input "
-           "that may be frozen");
-  in_range("explore", o.explore, 0, 1, "in [0, 1]: the share of a later stage drawn at random");
-  in_range("drift", o.drift, 0, 4, "in [0, 4]: steps toward the cheaper side per stage");
-  in_range("spread", o.spread, 1e-3, 1, "in [0.001, 1] (of the normalized scale)");
-  in_range("final_top", static_cast<double>(o.final_top), 1, 1000, "between 1 and 1000");
-  in_range("final_seeds", static_cast<double>(o.final_seeds), 1, 1000, "between 1 and 1000");
-  in_range("final_epochs", o.final_epochs, 1e-3, 1e3, "a factor in [0.001, 1000] on the epochs");
-  if (o.budget > 0 && o.total() > o.budget) {
-    throw InputError(n.where("budget"),
-                     "optimize asks for " + std::to_string(o.total()) +
-                         " trainings (stages + final_top x final_seeds) but budget is " +
-                         std::to_string(o.budget));
-  }
-}
-
-}  // namespace
-
 OptimizeSettings read_optimize(const space::Deck& deck) {
   OptimizeSettings o;
   const space::Block& n = deck.optimize;
   if (!n.present) return o;
   o.enabled = true;
-  auto where = [&](const char* key) { return n.where(key); };
-  // Each key read with its own message, naming the key and what it takes.
-  auto count = [&](const char* key, const std::string& t) -> std::size_t {
-    const auto v = space::scalar::to_integer(t);
-    if (!v || *v < 0 || *v > 999999999)
-      throw InputError(where(key), std::string("optimize.") + key +
-                                       " must be whole numbers >= 0, got '" + t + "'");
-    return static_cast<std::size_t>(*v);
+  // Every value typed by the table of deck keys (space/keys.hpp): its kind and limits, and one
+  // message naming the key, what it takes and what was written.
+  auto fail = [&](const std::string& key, const std::string& why) -> InputError {
+    return InputError(n.where(key), "optimize." + key + " " + why);
   };
-  auto real = [&](const char* key, const std::string& t) {
-    const auto v = space::scalar::to_number(t);
-    if (!v)
-      throw InputError(where(key),
-                       std::string("optimize.") + key + " must be a number, got '" + t + "'");
-    return *v;
-  };
-  auto one = [&](const char* key) -> const std::string& {
+  auto items = [&](const std::string& key) {
     const auto* s = n.find(key);
-    if (s->is_list)
-      throw InputError(where(key), std::string("optimize.") + key + " must be a single value");
+    return s->is_list ? s->list : std::vector<std::string>{s->text};
+  };
+  auto one = [&](const std::string& key) -> const std::string& {
+    const auto* s = n.find(key);
+    if (s->is_list) throw fail(key, "must be a single value");
     return s->text;
   };
-  auto list = [&](const char* key, auto read) {
-    const auto* s = n.find(key);
-    std::vector<decltype(read(key, std::string()))> out;
-    for (const auto& t : s->is_list ? s->list : std::vector<std::string>{s->text})
-      out.push_back(read(key, t));
-    return out;
+  auto typed = [&](const std::string& key, auto read) {
+    try {
+      return read(space::key_spec("optimize", key), one(key));
+    } catch (const space::KeyValueError& e) {
+      throw fail(key, e.what());
+    }
   };
-  if (n.has("strategy")) {
-    o.strategy = one("strategy");
-    if (o.strategy != "hsic" && o.strategy != "random" && o.strategy != "lhs") {
-      throw InputError(where("strategy"),
-                       "optimize.strategy must be hsic, random or lhs, got '" + o.strategy + "'");
+  auto whole = [&](const std::string& key) {
+    return static_cast<std::size_t>(typed(key, space::key_whole));
+  };
+  auto real = [&](const std::string& key, double& out) {
+    if (n.has(key)) out = typed(key, space::key_number);
+  };
+  for (const auto& k : space::deck_keys()) {
+    // Keys of the first optimizer, whose rules they steered: said, not silently ignored.
+    if (k.block == "optimize" && k.kind == space::KeyKind::Removed && n.has(k.name)) {
+      space::key_text(k, n.find(k.name)->text);
+      throw fail(k.name, k.help);
     }
   }
-  // Keys of the first optimizer, whose rules they steered: said, not silently ignored.
-  for (const char* gone : {"margin", "share_floor"}) {
-    if (n.has(gone)) {
-      throw InputError(where(gone),
-                       std::string("optimize.") + gone +
-                           " belonged to the range-narrowing optimizer, which is gone: later "
-                           "stages sample around the good configurations (optimize.spread, "
-                           "optimize.explore) and freeze only with evidence (freeze_ratio); see "
-                           "docs/optimize.md");
-    }
-  }
-  if (n.has("final_top")) o.final_top = count("final_top", one("final_top"));
-  if (n.has("final_seeds")) o.final_seeds = count("final_seeds", one("final_seeds"));
-  if (n.has("budget")) o.budget = count("budget", one("budget"));
+  if (n.has("strategy")) o.strategy = typed("strategy", space::key_choice);
+  if (n.has("final_top")) o.final_top = whole("final_top");
+  if (n.has("final_seeds")) o.final_seeds = whole("final_seeds");
+  if (n.has("budget")) o.budget = whole("budget");
+  const auto& stages_key = space::key_spec("optimize", "stages");
+  const auto* stages = n.find("stages");
   const bool auto_stages =
-      !n.has("stages") || (!n.find("stages")->is_list && n.find("stages")->text == "auto");
+      !stages || (!stages->is_list && space::key_text(stages_key, stages->text) == "auto");
   if (auto_stages && o.budget == 0) {
-    throw InputError(n.has("stages") ? where("stages") : n.mark,
+    throw InputError(stages ? n.where("stages") : n.mark,
                      "block 'optimize' needs 'stages' (trainings per stage, e.g. [48, 32, 24]) "
                      "or a 'budget' to size them from (stages: auto)");
   }
@@ -112,7 +75,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   if (auto_stages) {
     const std::size_t final_n = o.final_top * o.final_seeds;
     if (o.budget < final_n + 8) {
-      throw InputError(where("budget"),
+      throw InputError(n.where("budget"),
                        "optimize.budget " + std::to_string(o.budget) + " leaves " +
                            (o.budget > final_n ? std::to_string(o.budget - final_n) : "no") +
                            " trainings to search after the final retraining (final_top x "
@@ -121,41 +84,47 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
     }
     sizes = stage_sizes(o.budget - final_n, deck.space.dimension());
   } else {
-    sizes = list("stages", count);
+    for (const auto& t : items("stages")) {
+      const auto v = space::scalar::to_integer(space::key_text(stages_key, t));
+      if (!v || *v < 4 || *v > 1000000)
+        throw fail("stages", "must be " + stages_key.what() + ", got '" + t + "'");
+      sizes.push_back(static_cast<std::size_t>(*v));
+    }
   }
-  if (sizes.empty())
-    throw InputError(where("stages"), "optimize.stages lists no stage; e.g. [48, 32, 24]");
-  for (auto s : sizes) {
-    if (s < 4) throw InputError(where("stages"), "each stage needs at least 4 trainings");
-    if (s > 1000000)
-      throw InputError(where("stages"), "each stage can hold at most 1000000 trainings");
-  }
+  if (sizes.empty()) throw fail("stages", "lists no stage; e.g. [48, 32, 24]");
   o.stages = sizes;
   if (o.strategy != "hsic") {
     o.stages = {std::accumulate(sizes.begin(), sizes.end(), std::size_t{0})};
     // alpha, pvalue, ... steer the HSIC-guided stages only; they stay allowed here so that one
     // deck serves the HSIC strategy and its baselines alike (bench/compare_optimizers.sh).
   }
-  o.alpha = n.has("alpha") ? list("alpha", real) : std::vector<double>{0.1};
-  for (double a : o.alpha) {
-    if (!(a > 0 && a < 1))
-      throw InputError(where("alpha"), "optimize.alpha values must be in (0, 1)");
-  }
-  while (o.alpha.size() < o.stages.size())
-    o.alpha.push_back(o.alpha.back());
-  if (n.has("pvalue")) o.pvalue = real("pvalue", one("pvalue"));
-  if (n.has("freeze_ratio")) o.freeze_ratio = real("freeze_ratio", one("freeze_ratio"));
-  if (n.has("explore")) o.explore = real("explore", one("explore"));
-  if (n.has("spread")) o.spread = real("spread", one("spread"));
-  if (n.has("drift")) o.drift = real("drift", one("drift"));
-  if (n.has("freeze")) {
-    o.freeze = one("freeze");
-    if (o.freeze != "cheapest" && o.freeze != "best" && o.freeze != "mode") {
-      throw InputError(where("freeze"), "optimize.freeze must be cheapest, best or mode");
+  o.alpha.clear();
+  if (n.has("alpha")) {
+    const auto& spec = space::key_spec("optimize", "alpha");
+    for (const auto& t : items("alpha")) {
+      try {
+        o.alpha.push_back(space::key_number(spec, t));
+      } catch (const space::KeyValueError& e) {
+        throw fail("alpha", e.what());
+      }
     }
   }
-  if (n.has("final_epochs")) o.final_epochs = real("final_epochs", one("final_epochs"));
-  check_optimize(o, n);
+  if (o.alpha.empty()) o.alpha = {0.1};
+  while (o.alpha.size() < o.stages.size())
+    o.alpha.push_back(o.alpha.back());
+  real("pvalue", o.pvalue);
+  real("freeze_ratio", o.freeze_ratio);
+  real("explore", o.explore);
+  real("spread", o.spread);
+  real("drift", o.drift);
+  if (n.has("freeze")) o.freeze = typed("freeze", space::key_choice);
+  real("final_epochs", o.final_epochs);
+  if (o.budget > 0 && o.total() > o.budget) {
+    throw InputError(n.where("budget"),
+                     "optimize asks for " + std::to_string(o.total()) +
+                         " trainings (stages + final_top x final_seeds) but budget is " +
+                         std::to_string(o.budget));
+  }
   return o;
 }
 

@@ -23,6 +23,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   const auto& deck = *parts.deck;
   auto& p = s.provenance;
   p.name = deck.study.name;
+  p.description = deck.study.description;
   p.deck_path = parts.deck_path;
   p.version = kVersion;
   p.commit = kGitCommit;
@@ -91,10 +92,10 @@ void add_stage(io::StudyData& s, const StudyParts& parts, std::size_t k) {
   row.alpha = st.alpha;
   for (const auto& x : st.decisions) {
     s.stages_info.log.push_back("after stage " + std::to_string(k + 1) + ": " + describe(x));
-    s.decisions.push_back({static_cast<std::int64_t>(k + 1), x.name, action_name(x.action),
-                           x.action == Decision::Action::Dropped ? x.parent + " = " + x.value
-                                                                 : x.value,
-                           x.pvalue, x.top_share, x.ratio, x.drift});
+    s.decisions.push_back(
+        {static_cast<std::int64_t>(k + 1), x.name, action_name(x.action),
+         x.action == Decision::Action::Dropped ? x.parent + " = " + x.value : x.value, x.pvalue,
+         x.top_share, x.ratio, x.drift});
   }
   for (const auto& name : s.configs_info.columns) {
     double h = NAN, pv = NAN;
@@ -179,7 +180,8 @@ io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Be
     add_stage(s, parts, k);
   s.results_info.metric = metric_of(*parts.deck);
   const Stage& last = parts.stages->back();
-  if (last.analysis_problem.empty()) s.analysis = io::store_analysis(last.analysis, *parts.analysis);
+  if (last.analysis_problem.empty())
+    s.analysis = io::store_analysis(last.analysis, *parts.analysis);
   if (parts.optimize->enabled) add_final(s, parts);
   s.best = best;
   return s;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "hsicho/error.hpp"
+#include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
 #include "hsicho/train/data.hpp"
@@ -53,14 +54,19 @@ class Resolver {
     return deck_.path;
   }
 
+  // The key's value, typed by the table of deck keys (space/keys.hpp): its kind and limits,
+  // and one message naming where the value comes from, what it takes and what was written.
+  template <class Read>
+  static auto typed(const space::Block& block, const std::string& key, const Found& f, Read read) {
+    try {
+      return read(space::key_spec(block.name, key), f.text);
+    } catch (const space::KeyValueError& e) {
+      throw InputError(f.where + ": " + e.what());
+    }
+  }
   static double number(const std::string& text, const std::string& where) {
     const auto v = space::scalar::to_number(text);
     if (!v) throw InputError(where + ": expected a number, got '" + text + "'");
-    // The trainer computes in float32: a value beyond its range is infinite there.
-    if (std::fabs(*v) > 3.4e38) {
-      throw InputError(where + ": " + text +
-                       " is beyond the float32 range the trainer computes in (about 3.4e38)");
-    }
     return *v;
   }
   static int integer(const std::string& text, const std::string& where, int minimum) {
@@ -71,63 +77,76 @@ class Resolver {
     }
     return static_cast<int>(*v);
   }
-  static bool boolean(const std::string& text, const std::string& where) {
-    const auto b = space::scalar::to_boolean(text);
-    if (!b) throw InputError(where + ": " + space::scalar::boolean_expected(text));
-    return *b;
-  }
-  static std::string choice(const std::string& text, const std::string& where,
-                            const std::vector<std::string>& choices) {
-    for (const auto& c : choices) {
-      if (c == text) return text;
-    }
-    throw InputError(where + ": '" + text + "' is not one of " + join(choices) +
-                     did_you_mean(text, choices));
-  }
 
-  void set(const space::Block& block, const std::string& key, double& out,
-           double lo = -1e300) const {
+  void set(const space::Block& block, const std::string& key, double& out) const {
     if (auto f = find(block, key)) {
       scalar_only(*f);
-      out = number(f->text, f->where);
-      if (out < lo) throw InputError(f->where + ": must be >= " + space::to_text(lo));
+      // The trainer computes in float32: a value beyond its range is infinite there (the
+      // table's limits stop at 3.4e38).
+      if (const auto v = space::scalar::to_number(f->text); v && std::fabs(*v) > 3.4e38) {
+        throw InputError(f->where + ": " + f->text +
+                         " is beyond the float32 range the trainer computes in (about 3.4e38)");
+      }
+      out = typed(block, key, *f, space::key_number);
     }
   }
-  void set(const space::Block& block, const std::string& key, int& out, int minimum) const {
-    if (auto f = find(block, key)) scalar_only(*f), out = integer(f->text, f->where, minimum);
+  // `minimum`: a lower bound of this deck's (generated sets need more rows than image subsets).
+  void set(const space::Block& block, const std::string& key, int& out, int minimum = 0) const {
+    if (auto f = find(block, key)) {
+      scalar_only(*f);
+      const auto v = typed(block, key, *f, space::key_whole);
+      if (v < minimum) {
+        throw InputError(f->where + ": must be " + space::key_spec(block.name, key).what() +
+                         " and at least " + std::to_string(minimum) + " here, got '" + f->text +
+                         "'");
+      }
+      out = static_cast<int>(v);
+    }
   }
   void set(const space::Block& block, const std::string& key, bool& out) const {
-    if (auto f = find(block, key)) scalar_only(*f), out = boolean(f->text, f->where);
+    if (auto f = find(block, key)) scalar_only(*f), out = typed(block, key, *f, space::key_boolean);
   }
-  void set(const space::Block& block, const std::string& key, std::string& out,
-           const std::vector<std::string>& choices) const {
-    if (auto f = find(block, key)) scalar_only(*f), out = choice(f->text, f->where, choices);
+  void set(const space::Block& block, const std::string& key, std::string& out) const {
+    if (auto f = find(block, key)) {
+      scalar_only(*f);
+      const auto& spec = space::key_spec(block.name, key);
+      if (spec.kind != space::KeyKind::Choice) {
+        out = space::key_text(spec, f->text);
+        return;
+      }
+      if (std::find(spec.choices.begin(), spec.choices.end(), f->text) == spec.choices.end()) {
+        space::key_text(spec, f->text);
+        throw InputError(f->where + ": '" + f->text + "' is not one of " + join(spec.choices) +
+                         did_you_mean(f->text, spec.choices));
+      }
+      out = space::key_choice(spec, f->text);
+    }
   }
-  void set_path(const space::Block& block, const std::string& key, std::string& out) const {
-    if (auto f = find(block, key)) scalar_only(*f), out = f->text;
-  }
-  // A list of numbers, or one number for all.
+  // A list of numbers, or one number for all, each within the key's limits.
   template <class T>
-  void set_list(const space::Block& block, const std::string& key, std::vector<T>& out,
-                double lo) const {
+  void set_list(const space::Block& block, const std::string& key, std::vector<T>& out) const {
     auto f = find(block, key);
     if (!f) return;
+    const auto& spec = space::key_spec(block.name, key);
     out.clear();
     const std::vector<std::string> items = f->is_list ? f->list : std::vector<std::string>{f->text};
     for (const auto& t : items) {
-      const double v = number(t, f->where);
-      if (v < lo) throw InputError(f->where + ": values must be >= " + space::to_text(lo));
-      if (std::is_integral<T>::value && (v != std::floor(v) || v > 1e9)) {
-        throw InputError(f->where + ": expected whole numbers of at most 1e9, got '" + t + "'");
+      try {
+        if constexpr (std::is_integral<T>::value) {
+          out.push_back(static_cast<T>(space::key_whole(spec, t)));
+        } else {
+          out.push_back(static_cast<T>(space::key_number(spec, t)));
+        }
+      } catch (const space::KeyValueError& e) {
+        throw InputError(f->where + ": " + e.what());
       }
-      out.push_back(static_cast<T>(v));
     }
   }
   // Per-layer values: the block's list (or one value), then KEY_1, KEY_2, ... from the space.
   void per_layer(const space::Block& block, const std::string& key, int count, int fallback,
                  std::vector<int>& out) const {
     std::vector<int> base;
-    set_list(block, key, base, 1);
+    set_list(block, key, base);
     if (base.empty()) base = {fallback};
     out.resize(static_cast<std::size_t>(count));
     for (int k = 0; k < count; ++k) {
@@ -151,8 +170,6 @@ double physical_memory() {
   const long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
   return pages > 0 && size > 0 ? static_cast<double>(pages) * static_cast<double>(size) : 1e12;
 }
-
-const std::vector<std::string> kActivations = {"relu", "tanh", "sigmoid", "elu", "gelu", "silu"};
 
 // A relative path is looked up beside the deck first (deck and data travel together), then
 // from the working folder (where the built-in image sets' data/ folders are).
@@ -182,6 +199,7 @@ void resolve_table(const space::Deck& deck, const Resolver& r, DataSpec& ds) {
                        (key == "x" ? "inputs" : "targets"));
     }
     out = f->is_list ? f->list : std::vector<std::string>{f->text};
+    space::key_text(space::key_spec("data", key), f->text);
     if (out.empty()) throw InputError(f->where + ": names nothing");
   };
   names("x", ds.x);
@@ -204,36 +222,35 @@ void resolve_table(const space::Deck& deck, const Resolver& r, DataSpec& ds) {
                      ": data set table needs 'path': the .csv, .h5 or .npz file (or x and y as "
                      ".npy files)");
   }
-  r.set(d, "task", ds.task, {"regression", "classification"});
-  r.set(d, "classes", ds.classes, 2);
+  r.set(d, "task", ds.task);
+  r.set(d, "classes", ds.classes);
   if (ds.task != "classification" && r.find(d, "classes"))
     throw InputError(r.where(d, "classes") + ": classes is for task: classification");
-  r.set(d, "scale", ds.scale, {"standard", "minmax", "none"});
-  r.set(d, "metric", ds.metric, {"mse", "mae", "relative_l2"});
+  r.set(d, "scale", ds.scale);
+  r.set(d, "metric", ds.metric);
   if (ds.task == "classification" && r.find(d, "metric")) {
     throw InputError(r.where(d, "metric") +
                      ": classification is measured by its error rate; metric is for regression");
   }
+  if (const auto* split = d.find("split"))
+    space::key_text(space::key_spec("data", "split"), split->text);
   for (auto [key, out] : {std::make_pair("split.validation", &ds.split_validation),
                           std::make_pair("split.test", &ds.split_test)}) {
     const auto f = r.find(d, key);
     if (!f) continue;
-    const auto v = space::scalar::to_number(f->text);
+    const auto& spec = space::key_spec("data", key);
+    const auto v = space::scalar::to_number(space::key_text(spec, f->text));
     if (!v) {
       *out = data_path(deck, f->text);  // a file of its own
     } else if (*v <= 0 || (*v >= 1 && *v != std::floor(*v)) || *v > 1e12) {
-      throw InputError(f->where +
-                       ": expected a fraction of the rows in (0, 1), a number of rows, "
-                       "or a file, got '" +
-                       f->text + "'");
+      throw InputError(f->where + ": expected " + spec.what() + ", got '" + f->text + "'");
     } else {
       *out = f->text;
     }
   }
   if (const auto f = r.find(d, "split.seed")) {
-    const auto v = space::scalar::to_integer(f->text);
-    if (!v || *v < 0) throw InputError(f->where + ": expected a whole number >= 0");
-    ds.split_seed = static_cast<std::uint64_t>(*v);
+    ds.split_seed =
+        static_cast<std::uint64_t>(Resolver::typed(d, "split.seed", *f, space::key_whole));
   }
 }
 
@@ -247,7 +264,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   const space::Block& d = deck.data;
   DataSpec& ds = s.data;
   ds.name = deck.data_name;
-  r.set_path(d, "path", ds.path);
+  r.set(d, "path", ds.path);
   if (ds.path.empty() && ds.name == "fashion_mnist")
     ds.path = "/usr/share/datasets/fashion-mnist";  // Debian dataset-fashion-mnist
   if (ds.path.empty() && ds.name == "mnist") ds.path = "data/mnist";
@@ -256,18 +273,18 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   const bool images = ds.name == "mnist" || ds.name == "fashion_mnist" || ds.name == "cifar10";
   const bool table = ds.name == "table";
   if (images) ds.train = 0, ds.validation = 5000, ds.test = 0;  // 0: all of the set
-  r.set(d, "dim", ds.dim, 1);
+  r.set(d, "dim", ds.dim);
   r.set(d, "train", ds.train, images ? 0 : 4);
   r.set(d, "validation", ds.validation, images ? 1 : 4);
   r.set(d, "test", ds.test, images ? 0 : 4);
-  r.set(d, "noise", ds.noise, 0.0);
-  r.set(d, "species", ds.species, 1);
+  r.set(d, "noise", ds.noise);
+  r.set(d, "species", ds.species);
   if (ds.name == "bateman" && ds.species > 200) {
     throw InputError(r.where(d, "species") + ": " + std::to_string(ds.species) +
                      " species: each row costs a matrix exponential of that size (species^3); "
                      "at most 200");
   }
-  r.set_list(d, "decay", ds.decay, 1e-12);
+  r.set_list(d, "decay", ds.decay);
   if (ds.decay.empty()) {
     for (int k = 0; k < ds.species; ++k)
       ds.decay.push_back(std::pow(0.5, k));
@@ -277,8 +294,8 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
                      " decay constants for " + std::to_string(ds.species) +
                      " species; give one per species");
   }
-  r.set(d, "t_max", ds.t_max, 1e-12);
-  r.set_list(d, "initial", ds.initial, 0.0);
+  r.set(d, "t_max", ds.t_max);
+  r.set_list(d, "initial", ds.initial);
   if (ds.initial.size() != 2 || ds.initial[0] > ds.initial[1]) {
     throw InputError(r.where(d, "initial") + ": must be a range [low, high] with low <= high");
   }
@@ -301,7 +318,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   const bool classification = images || ds.task == "classification";
   const space::Block& m = deck.model;
   ModelSpec& ms = s.model;
-  r.set(m, "type", ms.type, {"mlp", "cnn"});
+  r.set(m, "type", ms.type);
   if (ms.type == "cnn" && !images && !table) {
     throw InputError(
         r.where(m, "type") +
@@ -309,7 +326,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
         "use type: mlp");
   }
   r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
-  r.set(m, "blocks", ms.layers, 1);
+  r.set(m, "blocks", ms.layers);
   r.per_layer(m, "units", ms.layers, 32, ms.units);
   r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
   if (ms.type == "mlp") {
@@ -327,46 +344,44 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
                        fmt::format("{:.3g}", physical_memory() / 1e9) + " GB");
     }
   }
-  r.set(m, "activation", ms.activation, kActivations);
-  r.set(m, "dropout", ms.dropout, 0.0);
-  if (ms.dropout >= 1)
-    throw InputError(r.where(m, "dropout") + ": must be below 1 (the fraction of units dropped)");
+  r.set(m, "activation", ms.activation);
+  r.set(m, "dropout", ms.dropout);
   r.set(m, "batch_norm", ms.batch_norm);
-  r.set(m, "init", ms.init, {"default", "xavier", "kaiming"});
-  r.set(m, "kernel_size", ms.kernel_size, 1);
-  r.set(m, "pooling", ms.pooling, {"max", "avg", "none"});
-  r.set_list(m, "head_units", ms.head_units, 1);
+  r.set(m, "init", ms.init);
+  r.set(m, "kernel_size", ms.kernel_size);
+  r.set(m, "pooling", ms.pooling);
+  r.set_list(m, "head_units", ms.head_units);
   r.set(m, "residual", ms.residual);
 
   const space::Block& t = deck.training;
   OptimSpec& os = s.optim;
-  r.set(t, "optimizer", os.optimizer, {"sgd", "adam", "adamw", "rmsprop"});
-  r.set(t, "lr", os.lr, 0.0);
-  r.set(t, "momentum", os.momentum, 0.0);
-  if (os.momentum >= 1)
-    throw InputError(r.where(t, "momentum") + ": must be below 1 (1 or more never damps)");
+  r.set(t, "optimizer", os.optimizer);
+  r.set(t, "lr", os.lr);
+  r.set(t, "momentum", os.momentum);
   r.set(t, "nesterov", os.nesterov);
-  r.set(t, "weight_decay", os.weight_decay, 0.0);
-  r.set(t, "batch_size", os.batch_size, 1);
-  r.set(t, "epochs", os.epochs, 1);
-  r.set(t, "schedule", os.schedule, {"constant", "step", "cosine"});
-  r.set(t, "step_size", os.step_size, 1);
-  r.set(t, "gamma", os.gamma, 0.0);
-  r.set(t, "clip", os.clip, 0.0);
-  r.set(t, "patience", os.patience, 0);
+  r.set(t, "weight_decay", os.weight_decay);
+  r.set(t, "batch_size", os.batch_size);
+  r.set(t, "epochs", os.epochs);
+  r.set(t, "schedule", os.schedule);
+  r.set(t, "step_size", os.step_size);
+  r.set(t, "gamma", os.gamma);
+  r.set(t, "clip", os.clip);
+  r.set(t, "patience", os.patience);
   os.loss = classification ? "cross_entropy" : "mse";
-  r.set(t, "loss", os.loss, {"mse", "mae", "huber", "cross_entropy"});
+  r.set(t, "loss", os.loss);
   if (classification != (os.loss == "cross_entropy")) {
     throw InputError(
         r.where(t, "loss") + ": " + os.loss + " does not fit data set " + ds.name +
         (classification ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
-  r.set(t, "device", os.device, {"cpu", "cuda", "auto"});
+  r.set(t, "device", os.device);
   // auto (the default): what Slurm gave each task (SLURM_CPUS_PER_TASK), else 1.
-  if (auto f = r.find(t, "threads"); f && f->text == "auto") {
-    os.threads = 0;
-  } else {
-    r.set(t, "threads", os.threads, 1);
+  if (auto f = r.find(t, "threads")) {
+    const auto& spec = space::key_spec("training", "threads");
+    const auto v = space::scalar::to_integer(space::key_text(spec, f->text));
+    if (f->text != "auto" && (!v || *v < 1 || *v > 4096))
+      throw InputError(f->where + ": must be " + spec.what() + ", got '" + f->text + "'");
+    os.threads = f->text == "auto" ? 0 : static_cast<int>(*v);
   }
   if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
     throw InputError(r.where(t, "nesterov") +

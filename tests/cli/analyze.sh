@@ -91,7 +91,7 @@ check "goal set is everything" 2 "$hsicho" analyze "$tmp/ties.csv" --target y
 contains "ties message" "every row is in the goal set"
 printf 'a,y\n0.1,1\n0.2\n' >"$tmp/ragged.csv"
 check "ragged row" 2 "$hsicho" analyze "$tmp/ragged.csv" --target y
-contains "ragged message" "ragged.csv:3: row has 1 cells"
+contains "ragged message" "ragged.csv' line 3 has 1 fields where the header has 2"
 check "bad pvalues" 2 "$hsicho" analyze "$tmp/small.csv" --target y --pvalues perm
 check "missing file" 2 "$hsicho" analyze "$tmp/none.csv" --target y
 summary

@@ -46,8 +46,11 @@ TEST_CASE("options and positionals reach their command, typed", "[cli]") {
       {"analyze", "t.csv", "--target", "err", "--ignore", "a,b", "--ignore", "c", "--global"});
   CHECK(a.analyze.target.value_or("") == "err");
   CHECK(a.analyze.ignore == std::vector<std::string>{"a,b", "c"});
-  CHECK(a.analyze.global);
-  CHECK_FALSE(a.analyze.interactions);
+  CHECK(a.analyze.settings.at("global") == "true");
+  CHECK(a.analyze.settings.count("interactions") == 0);
+  const auto b = parse_command_line({"analyze", "s.h5", "--alpha", "0.2", "--bootstrap=0"});
+  CHECK(b.analyze.settings ==
+        std::map<std::string, std::string>{{"alpha", "0.2"}, {"bootstrap", "0"}});
   const auto r = parse_command_line({"run", "deck.yaml", "--out", "s.h5", "--resume"});
   CHECK(r.run.out == "s.h5");
   CHECK(r.run.resume);

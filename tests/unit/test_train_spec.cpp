@@ -64,9 +64,10 @@ TEST_CASE("bad settings are input errors that say what to do", "[train][spec]") 
       "data: {name: runge}\ntraining: {epochs: many}\nspace:\n  - {name: lr, type: log, range: "
       "[0.001, 0.1]}\n",
       "wrong.yaml");
-  CHECK_THROWS_WITH(resolve(wrong, config_from_settings(wrong.space, {}), 1),
-                    Catch::Contains("wrong.yaml:2:20") &&
-                        Catch::Contains("expected a whole number >= 1, got 'many'"));
+  CHECK_THROWS_WITH(
+      resolve(wrong, config_from_settings(wrong.space, {}), 1),
+      Catch::Contains("wrong.yaml:2:20") &&
+          Catch::Contains("epochs: must be a whole number from 1 to 1000000000, got 'many'"));
 }
 
 TEST_CASE("threads: auto (the default) takes Slurm's cpus per task, else 1", "[train][spec]") {
@@ -81,7 +82,8 @@ TEST_CASE("threads: auto (the default) takes Slurm's cpus per task, else 1", "[t
   deck.replace(deck.find("threads: auto"), 13, "threads: 3");
   CHECK(resolved(deck).optim.threads == 3);
   deck.replace(deck.find("threads: 3"), 10, "threads: 0");
-  CHECK_THROWS_WITH(resolved(deck), Catch::Contains("threads: expected a whole number >= 1"));
+  CHECK_THROWS_WITH(resolved(deck),
+                    Catch::Contains("threads: must be auto, or a whole number >= 1, got '0'"));
 
   ::unsetenv("SLURM_CPUS_PER_TASK");
   CHECK(threads_per_rank(0) == 1);

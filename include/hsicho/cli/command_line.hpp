@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,9 +37,11 @@ struct EvalArgs {
 // validators (study/analysis_settings.hpp), the same that read a deck's analysis block.
 struct AnalyzeArgs {
   std::string file;
-  std::optional<std::string> target, alpha, bandwidth, estimator, scaling, pvalues, space;
-  std::optional<std::string> block, seed, discrete, bootstrap, goal;
-  bool interactions = false, conditional = false, global = false, json = false;
+  std::optional<std::string> target, space;
+  // The analysis block's keys given as options (--alpha 0.2, --interactions: "true"), declared
+  // from the table of deck keys (space/keys.hpp).
+  std::map<std::string, std::string> settings;
+  bool conditional = false, json = false;
   std::vector<std::string> ignore;  // column names (each argument may hold a comma list)
   std::vector<std::string> inputs;  // idem: the only input columns
   std::optional<std::string> nan;   // worst | refuse

@@ -100,6 +100,9 @@ void value_from(const Json& v, const std::string& name, T& value) {
     value.clear();
     for (const auto& [k, item] : v.items())
       value[k] = number_from(item, name);
+  } else if constexpr (std::is_same_v<T, std::map<std::string, std::string>>) {
+    if (!v.is_object()) wrong("a map");
+    value = v.get<T>();
   } else {
     if (!v.is_array()) wrong("a list");
     value = v.get<T>();
@@ -112,8 +115,9 @@ void value_from(const Json& v, const std::string& name, T& value) {
 template <class T>
 Json to_json(const T& object, NonFinite non_finite) {
   Json j = Json::object();
-  visit_fields(object,
-               [&](const auto& f, const auto& value) { j[f.key] = detail::value_json(value, non_finite); });
+  visit_fields(object, [&](const auto& f, const auto& value) {
+    j[f.key] = detail::value_json(value, non_finite);
+  });
   return j;
 }
 

@@ -27,7 +27,7 @@ inline constexpr std::int64_t kOldestStudyFormatVersion = 1;
 
 // Root attributes.
 struct Provenance {
-  std::string name, deck_path, version, commit, started, finished, hosts;
+  std::string name, description, deck_path, version, commit, started, finished, hosts;
   std::int64_t ranks = 1, seed = 0;
   bool complete = true;
 };
@@ -41,16 +41,16 @@ struct SpaceEntry {
 
 // configs/: one row per training.
 struct ConfigRow {
-  std::vector<std::string> values;    // p typed values as text, "" where inactive
-  std::vector<std::int64_t> active;   // p: 1 active, 0 inactive
-  std::vector<double> unit;           // d: the design point (NaN where the stage did not vary it)
-  std::vector<double> normalized;     // d: the HSIC input, NaN where inactive
-  std::int64_t seed = 0;              // the training seed
-  std::int64_t stage = 1;             // 1..K, K + 1 for the final retraining
+  std::vector<std::string> values;   // p typed values as text, "" where inactive
+  std::vector<std::int64_t> active;  // p: 1 active, 0 inactive
+  std::vector<double> unit;          // d: the design point (NaN where the stage did not vary it)
+  std::vector<double> normalized;    // d: the HSIC input, NaN where inactive
+  std::int64_t seed = 0;             // the training seed
+  std::int64_t stage = 1;            // 1..K, K + 1 for the final retraining
 };
 struct ConfigsInfo {
-  std::vector<std::string> columns;         // the d varied hyperparameters
-  std::vector<std::int64_t> design_sizes;   // a plain study's: first run, then each extension
+  std::vector<std::string> columns;        // the d varied hyperparameters
+  std::vector<std::int64_t> design_sizes;  // a plain study's: first run, then each extension
 };
 
 struct ResultsInfo {
@@ -89,11 +89,11 @@ struct DecisionRow {
 
 // best/: the network the study recommends.
 struct Best {
-  std::int64_t config = -1;        // its configuration (the row of configs/)
-  std::string values;              // name=value ..., for people
+  std::int64_t config = -1;  // its configuration (the row of configs/)
+  std::string values;        // name=value ..., for people
   double val_error = 0, test_error = 0;
   std::int64_t parameters = 0;
-  double seconds = 0;              // of training (means over the final seeds)
+  double seconds = 0;  // of training (means over the final seeds)
 };
 
 // final/: an optimization's retraining of its top configurations with several seeds.
@@ -101,7 +101,7 @@ struct FinalInfo {
   std::string strategy;
 };
 struct FinalRow {
-  std::int64_t config = 0;                   // the configuration retrained
+  std::int64_t config = 0;                    // the configuration retrained
   std::vector<double> val_error, test_error;  // one per seed
 };
 struct FinalRetraining {
@@ -166,6 +166,7 @@ struct Describe<io::Provenance> {
   static void fields(V&& v) {
     using P = io::Provenance;
     v(field("name", &P::name));
+    v(field("description", &P::description, kOptional));
     v(field("deck_path", &P::deck_path));
     v(field("program_version", &P::version));
     v(field("git_commit", &P::commit));

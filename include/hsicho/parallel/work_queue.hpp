@@ -6,6 +6,9 @@
 // MPI_Accumulate, so rank 0 can print job-wide progress while it trains too.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,4 +53,6 @@ void barrier();
 namespace hsicho::parallel {
 // The distinct host names of the job's ranks, comma-separated, the same on every rank.
 std::string host_names();
+// Every rank's text, in rank order, on every rank. Collective.
+std::vector<std::string> gather_text(const std::string& mine);
 }  // namespace hsicho::parallel

@@ -14,6 +14,7 @@ namespace hsicho::space {
 
 struct StudySettings {
   std::string name;
+  std::string description;  // what the study is for, in words (kept in the study file)
   std::uint64_t seed = 1;
   std::string output;           // study file; defaults to <name>.h5
   bool dynamic = true;          // scheduling: dynamic (self-scheduling) or static slices
@@ -45,6 +46,7 @@ struct Setting {
 };
 
 struct Block {
+  std::string name;      // data, model, training, analysis, optimize
   bool present = false;  // the deck has this block
   SourceMark mark;       // of the block (the deck's first line when absent)
   std::vector<Setting> settings;

@@ -5,18 +5,19 @@
 #include <optional>
 #include <string>
 
+#include "hsicho/io/journal_folder.hpp"
+
 namespace hsicho::study {
 
-struct LockInfo {
-  std::string host, slurm_job_id;
-  long pid = 0;
-};
+using io::LockInfo;
 
-// This process's lock, as the file holds it.
-std::string lock_text();
+// This process's lock: host, pid, Slurm job.
+LockInfo this_process_lock();
 
 // nullopt when there is no lock, or a torn one (killed while it was written: nobody holds it).
-std::optional<LockInfo> read_lock(const std::string& path);
+inline std::optional<LockInfo> read_lock(const std::string& path) {
+  return io::read_lock_file(path);
+}
 
 // Whether a process of this host is alive: it exists and is not a zombie (a rank killed with
 // SIGKILL stays a zombie until reaped, and in a container nobody may reap it).

@@ -1,0 +1,97 @@
+#include "hsicho/io/journal_folder.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "hsicho/durable_file.hpp"
+#include "hsicho/error.hpp"
+#include "hsicho/io/field_json.hpp"
+#include "hsicho/io/study_file.hpp"
+
+namespace hsicho::io {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPlanFormat = 1;
+
+std::optional<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Written beside and renamed over: a reader sees the old file or the new one, whole.
+void replace_file(const fs::path& path, const std::string& text) {
+  const std::string tmp = path.string() + ".tmp";
+  write_file_durably(tmp, text, "'" + tmp + "'");
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec)
+    throw RuntimeError("cannot rename '" + tmp + "' to '" + path.string() + "': " + ec.message());
+}
+
+}  // namespace
+
+std::string lock_json(const LockInfo& lock) {
+  return to_json(lock, NonFinite::Null).dump();
+}
+
+std::optional<LockInfo> read_lock_file(const std::string& path) {
+  const auto text = read_text(path);
+  if (!text) return std::nullopt;
+  try {
+    return from_json<LockInfo>(Json::parse(*text));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void write_lock_file(const std::string& path, const LockInfo& lock) {
+  write_file_durably(path, lock_json(lock) + "\n", "'" + path + "'");
+}
+
+std::optional<Plan> read_plan(const std::string& journal_dir) {
+  const auto path = fs::path(journal_dir) / "plan.json";
+  const auto text = read_text(path);
+  if (!text) return std::nullopt;
+  try {
+    const auto j = Json::parse(*text);
+    if (j.at("format").get<int>() != kPlanFormat) throw std::invalid_argument("format");
+    auto p = from_json<Plan>(j);
+    if (p.samples.empty()) throw std::invalid_argument("samples");
+    return p;
+  } catch (const std::exception&) {
+    throw InputError("'" + path.string() +
+                     "' is damaged (not the plan hsicho writes): restore it from a backup, or "
+                     "remove the journal folder to start over");
+  }
+}
+
+void write_plan(const std::string& journal_dir, const Plan& plan) {
+  Json j = {{"format", kPlanFormat}};
+  j.update(to_json(plan, NonFinite::Null));
+  replace_file(fs::path(journal_dir) / "plan.json", j.dump(1) + "\n");
+}
+
+std::vector<FileStamp> read_source_stamps(const std::string& journal_dir) {
+  const auto path = fs::path(journal_dir) / "data-sources.json";
+  const auto text = read_text(path);
+  if (!text) return {};
+  try {
+    std::vector<FileStamp> stamps;
+    for (const auto& item : Json::parse(*text))
+      stamps.push_back(from_json<FileStamp>(item));
+    return stamps;
+  } catch (const std::exception&) {
+    throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
+  }
+}
+
+void write_source_stamps(const std::string& journal_dir, const std::vector<FileStamp>& stamps) {
+  replace_file(fs::path(journal_dir) / "data-sources.json",
+               to_json(stamps, NonFinite::Null).dump(1) + "\n");
+}
+
+}  // namespace hsicho::io
