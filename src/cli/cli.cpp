@@ -24,6 +24,7 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (inv.command == "report") return cmd_report(inv.report, ctx);
     if (inv.command == "export") return cmd_export(inv.export_, ctx);
     if (inv.command == "status") return cmd_status(inv.status, ctx);
+    if (inv.command == "keys") return cmd_keys(inv.keys, ctx);
     throw std::logic_error("command '" + inv.command + "' is declared but not dispatched");
   } catch (const InputError& e) {
     // Every rank reads the same input the same way, so every rank fails alike: one message.

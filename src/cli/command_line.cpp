@@ -126,6 +126,10 @@ void declare(CLI::App& app, Invocation& inv) {
       "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). A result "
       "named like a hyperparameter (epochs) is the column result_epochs.");
 
+  auto* keys = app.add_subcommand("keys", "every key a deck may hold: what it takes, its default");
+  keys->add_option("BLOCK", inv.keys.block, "one block only (study, design, data, ...)");
+  keys->add_flag("--markdown", inv.keys.markdown, "a Markdown table (docs/deck.md holds it)");
+
   app.add_subcommand("help", "this text");
   app.add_subcommand("version", "the program's version");
   for (auto* sub : app.get_subcommands({}))

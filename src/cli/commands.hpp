@@ -14,5 +14,6 @@ int cmd_run(const RunArgs& args, const Context& ctx);
 int cmd_report(const ReportArgs& args, const Context& ctx);
 int cmd_export(const ExportArgs& args, const Context& ctx);
 int cmd_status(const StatusArgs& args, const Context& ctx);
+int cmd_keys(const KeysArgs& args, const Context& ctx);
 
 }  // namespace hsicho::cli

@@ -57,6 +57,11 @@ struct StatusArgs {
   bool json = false;
 };
 
+struct KeysArgs {
+  std::string block;  // empty: every block
+  bool markdown = false;
+};
+
 struct ExportArgs {
   std::string study;
   bool csv = false;
@@ -74,6 +79,7 @@ struct Invocation {
   ReportArgs report;
   ExportArgs export_;
   StatusArgs status;
+  KeysArgs keys;
 };
 
 // Throws InputError for anything the declaration does not accept (unknown command or option,
