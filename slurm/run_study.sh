@@ -16,6 +16,20 @@ set +e
 srun --kill-on-bad-exit=1 "$hsicho" run "$deck" --resume "$@"
 rc=$?
 set -e
+# A launcher may report a stop by signal as another status (mpiexec gives 1): the study itself
+# says how its run ended.
+if [ $rc -ne 0 ] && [ $rc -ne 2 ] && [ $rc -ne 3 ]; then
+  out=()
+  prev=""
+  for a in "$@"; do
+    [ "$prev" = "--out" ] && out=(--out "$a")
+    case "$a" in --out=*) out=(--out "${a#--out=}") ;; esac
+    prev=$a
+  done
+  if "$hsicho" status "$deck" "${out[@]}" --json 2>/dev/null | grep -q '"end": "stopped by a signal"'; then
+    rc=3
+  fi
+fi
 # Exit 3: stopped by the time-limit signal (or scancel --signal=USR1), every finished training in
 # the journal: requeue to finish. Never on 2 (a bad deck or file) or 1 (a failure to look at).
 if [ $rc -eq 3 ] && [ -n "${SLURM_JOB_ID:-}" ]; then scontrol requeue "$SLURM_JOB_ID"; fi

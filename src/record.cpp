@@ -21,4 +21,8 @@ std::optional<Outcome> outcome_from(const std::string& text) {
   return std::nullopt;
 }
 
+std::string Record::outcome_text() const {
+  return std::string(outcome_name(status)) + (cause.empty() ? "" : " (" + cause + ")");
+}
+
 }  // namespace hsicho

@@ -45,4 +45,15 @@ std::string join(const std::vector<std::string>& words, const std::string& sep) 
   return s;
 }
 
+std::string shell_quote(const std::string& word) {
+  const bool safe = !word.empty() && word.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789_-+=./,:@%") == std::string::npos;
+  if (safe) return word;
+  std::string out = "'";
+  for (char c : word)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace hsicho

@@ -27,7 +27,7 @@ enum FieldFlag : unsigned {
 
 template <class T, class M>
 struct Field {
-  const char* key;     // JSON key, and the stored name unless `stored` is given
+  const char* key;  // JSON key, and the stored name unless `stored` is given
   M T::*member;
   unsigned flags;
   const char* stored;  // the data set or attribute name where it differs from the key
@@ -46,11 +46,18 @@ constexpr Field<T, M> field(const char* key, M T::*member, unsigned flags = 0,
 template <class T>
 struct Describe;
 
+// Whether T has a description (Describe<T> is defined).
+template <class T, class = void>
+struct is_described : std::false_type {};
+template <class T>
+struct is_described<T, std::void_t<decltype(sizeof(Describe<T>))>> : std::true_type {};
+template <class T>
+inline constexpr bool is_described_v = is_described<T>::value;
+
 // fn(field, value) for every field of `object` (const or not), in declaration order.
 template <class T, class Fn>
 void visit_fields(T& object, Fn&& fn) {
-  Describe<std::remove_const_t<T>>::fields(
-      [&](const auto& f) { fn(f, object.*(f.member)); });
+  Describe<std::remove_const_t<T>>::fields([&](const auto& f) { fn(f, object.*(f.member)); });
 }
 
 // The member type a Field describes.

@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <limits>
 #include <map>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "hsicho/fields.hpp"
@@ -35,14 +35,20 @@ struct Record {
   int best_epoch = 0;
   double val_rel_l2 = std::numeric_limits<double>::quiet_NaN();  // regression: |pred - y| / |y|
   double test_rel_l2 = std::numeric_limits<double>::quiet_NaN();
-  std::string device;                     // cpu, cuda:K
-  int rank = 0;                           // the MPI rank that trained it
-  std::string host;                       // and its host
-  std::string message;                    // why, when not ok
+  std::string device;   // cpu, cuda:K
+  int rank = 0;         // the MPI rank that trained it
+  std::string host;     // and its host
+  std::string message;  // why, when not ok
+  // What kind of failure, for counting them by cause: timeout, exit code, signal, result file,
+  // start, work folder, exception (the trainer's), "" for ok and diverged trainings.
+  std::string cause;
+  int attempt = 1;                        // 1, or 2, 3, ... for a failed training retried
   std::vector<double> curves;             // validation error after each epoch
   std::map<std::string, double> metrics;  // further named results (a trainer's own)
 
   bool ok() const { return status == Outcome::Ok; }
+  // "failed (timeout)", "diverged", "ok": how a training ended, by cause, for counts.
+  std::string outcome_text() const;
 };
 
 // The one list of the record's fields, in the order above. The names are those of the study
@@ -65,6 +71,8 @@ struct Describe<Record> {
     v(field("rank", &Record::rank));
     v(field("host", &Record::host));
     v(field("message", &Record::message));
+    v(field("cause", &Record::cause, kOptional));
+    v(field("attempt", &Record::attempt, kOptional));
     v(field("curves", &Record::curves, kPadded));
     v(field("metrics", &Record::metrics));
   }

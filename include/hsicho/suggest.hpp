@@ -15,4 +15,8 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 // "a, b, c" for messages that list what is expected.
 std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");
 
+// A word as a POSIX shell reads it back unchanged: as is when it holds only safe characters,
+// else in single quotes ('it'\''s'), so that a printed command can be pasted as it is.
+std::string shell_quote(const std::string& word);
+
 }  // namespace hsicho

@@ -39,6 +39,8 @@ void declare(CLI::App& app, Invocation& inv) {
       ->check(not_an_option);
   run->add_flag("--resume", inv.run.resume,
                 "continue a killed or stopped run from its journal (any number of ranks)");
+  run->add_flag("--accept-program-change", inv.run.accept_program_change,
+                "resume although the files of training.command changed (the log records it)");
 
   auto* validate = app.add_subcommand(
       "validate", "check a deck, its first design and its data; describe its space");
@@ -114,14 +116,27 @@ void declare(CLI::App& app, Invocation& inv) {
 
   auto* status = app.add_subcommand(
       "status", "where a study stands, also while it runs: done, left, rate, best, ranks");
-  status->add_option("STUDY", inv.status.study, "the study file (FILE.h5) or its journal folder")
+  status
+      ->add_option("STUDY", inv.status.study,
+                   "the study file (FILE.h5), its journal folder, or the deck (DECK.yaml)")
       ->required();
+  status->add_option("--out", inv.status.out, "with a deck: the study file given to run --out")
+      ->type_name("FILE.h5")
+      ->check(not_an_option);
   status->add_flag("--json", inv.status.json, "the status as JSON");
   status->footer("Safe while the run writes: it only reads the journal folder (FILE.h5.journal).");
 
   auto* exp = app.add_subcommand("export", "one row per training (typed values, results)");
   exp->add_option("STUDY", inv.export_.study, "the HDF5 study file")->required();
-  exp->add_flag("--csv", inv.export_.csv, "write CSV to standard output")->required();
+  auto* output = exp->add_option_group("output", "one of");
+  output->add_flag("--csv", inv.export_.csv, "write CSV to standard output");
+  output
+      ->add_option("--h5", inv.export_.h5,
+                   "write the study as it stands to this study file (a snapshot of a running "
+                   "or stopped study, for h5py and the figures)")
+      ->type_name("FILE.h5")
+      ->check(not_an_option);
+  output->require_option(1);
   exp->footer(
       "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). A result "
       "named like a hyperparameter (epochs) is the column result_epochs.");

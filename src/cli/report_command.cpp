@@ -2,6 +2,7 @@
 // hsicho export STUDY.h5 --csv: one row per training, for pandas, R or another tool.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -15,17 +16,20 @@
 #include "hsicho/io/record_io.hpp"
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/load.hpp"
+#include "hsicho/study/plan.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
 namespace {
 
-// Failures grouped by outcome, with the first message of each.
+// Failures grouped by outcome and cause (timeout, exit code, result file, ...), with the first
+// message of each.
 std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData& s) {
   std::map<std::string, std::pair<int, std::string>> f;
   for (const auto& r : s.records) {
     if (r.ok()) continue;
-    auto& e = f[outcome_name(r.status)];
+    auto& e = f[r.outcome_text()];
     if (e.first++ == 0) e.second = r.message;
   }
   return f;
@@ -33,15 +37,15 @@ std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData&
 
 // The stored analysis as the engine's type, over the rows it was computed on (the last stage's).
 hsic::Analysis analysis_of(const io::StudyData& s) {
-  return io::analysis_of(*s.analysis, s.stages.empty() ? s.n()
-                                                       : static_cast<std::size_t>(s.stages.back().size));
+  return io::analysis_of(*s.analysis,
+                         s.stages.empty() ? s.n() : static_cast<std::size_t>(s.stages.back().size));
 }
 
 // A configuration's active values by name, each of its own type (from the study's space).
 io::Json typed_values(const io::StudyData& s, std::size_t row) {
   io::Json values = io::Json::object();
-  const auto space = space::parse_deck(s.deck_text, s.provenance.deck_path, space::DeckUse::SpaceOnly)
-                         .space;
+  const auto space =
+      space::parse_deck(s.deck_text, s.provenance.deck_path, space::DeckUse::SpaceOnly).space;
   for (std::size_t k = 0; k < s.space.size(); ++k) {
     if (!s.configs[row].active[k]) continue;
     const auto& text = s.configs[row].values[k];
@@ -55,10 +59,22 @@ io::Json typed_values(const io::StudyData& s, std::size_t row) {
   return values;
 }
 
-void print_json(const io::StudyData& s) {
+void print_json(const study::LoadedStudy& loaded) {
+  const auto& s = loaded.data;
   const auto nf = io::NonFinite::Null;
   io::Json j;
   j["name"] = s.provenance.name;
+  // A study read while it runs, or stopped: how far it is, and what the partial view can say.
+  j["state"] = !loaded.partial ? "finished"
+               : loaded.status && loaded.status->state == study::StudyStatus::State::Running
+                   ? "running"
+                   : "stopped";
+  if (loaded.partial) {
+    j["partial"] = {{"summary", study::partial_summary(loaded)},
+                    {"done", loaded.status->done},
+                    {"planned", loaded.status->planned},
+                    {"notes", loaded.notes}};
+  }
   j["trainings"] = s.n();
   j["metric"] = s.results_info.metric;
   j["format_version"] = s.format_version;
@@ -84,15 +100,21 @@ void print_json(const io::StudyData& s) {
   std::cout << io::json_text(j);
 }
 
-void print_text(const io::StudyData& s, const std::string& path) {
+void print_text(const study::LoadedStudy& loaded, const std::string& path) {
+  const auto& s = loaded.data;
   const auto fails = failures(s);
   std::size_t not_ok = 0;
   for (const auto& [status, e] : fails)
     not_ok += static_cast<std::size_t>(e.first);
   const auto& prov = s.provenance;
-  std::cout << "study '" << prov.name << "' (" << path << "): " << s.n() << " trainings, "
-            << not_ok << " diverged or failed; " << prov.started << " to " << prov.finished
-            << "\n";
+  std::cout << "study '" << prov.name << "' (" << path << "): " << s.n() << " trainings, " << not_ok
+            << " diverged or failed; " << prov.started << " to "
+            << (loaded.partial ? "now" : prov.finished) << "\n";
+  if (loaded.partial) {
+    std::cout << "partial: " << study::partial_summary(loaded) << "\n";
+    for (const auto& note : loaded.notes)
+      std::cout << "  " << note << "\n";
+  }
   for (const auto& f : s.sources) {
     std::cout << "data: " << f.path << " (" << f.bytes << " bytes, CRC-32 "
               << fmt::format("{:08x}", f.crc32) << ")\n";
@@ -102,22 +124,34 @@ void print_text(const io::StudyData& s, const std::string& path) {
     for (const auto& st : s.stages)
       std::cout << " " << st.size;
     std::cout << " trainings per stage, then a final retraining of " << s.final->rows.size()
-              << " configurations x " << s.final->seeds() << " seeds (stage "
-              << s.stages.size() + 1 << " in the tables)\n";
+              << " configurations x " << s.final->seeds() << " seeds (stage " << s.stages.size() + 1
+              << " in the tables)\n";
+  }
+  const auto added =
+      std::count_if(s.configs.begin(), s.configs.end(), [](const auto& c) { return c.stage == 0; });
+  if (added > 0) {
+    std::cout << "design.add: " << added
+              << " configurations of your own (stage 0 in the tables; left out of the indices)\n";
   }
   if (s.best) {
     const auto& b = *s.best;
-    std::cout << "\nbest network: configuration " << b.config << ": " << b.values
-              << "\n  validation " << s.results_info.metric << " " << num(b.val_error) << ", test "
-              << num(b.test_error) << ", " << b.parameters << " parameters, "
-              << num(b.seconds, "{:.3g}") << " s of training"
-              << (s.final ? " (means over the final seeds)" : "") << "\n";
+    const bool own = b.config >= static_cast<std::int64_t>(study::kAddedFirstId);
+    std::cout << "\nbest network: configuration " << b.config
+              << (own ? " (one of design.add's)" : "") << ": " << b.values << "\n  validation "
+              << s.results_info.metric << " " << num(b.val_error) << ", test " << num(b.test_error)
+              << ", " << b.parameters << " parameters, " << num(b.seconds, "{:.3g}")
+              << " s of training" << (s.final ? " (means over the final seeds)" : "") << "\n";
   }
   if (s.analysis) {
     const auto an = analysis_of(s);
-    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << an.alpha << ": the "
-              << an.m << " best of the" << (s.final ? " last stage" : " study") << "):\n"
-              << ranking_table(an, false, "  ");
+    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << an.alpha << ": the " << an.m
+              << " best of the"
+              << (loaded.partial ? " finished trainings of the first stage"
+                  : s.final      ? " last stage"
+                                 : " study")
+              << "):\n";
+    if (const auto w = hsic::goal_set_warning(an); !w.empty()) std::cout << "  " << w << "\n";
+    std::cout << ranking_table(an, false, "  ");
     for (const auto& r : an.inputs) {
       if (r.conditional) {
         std::cout << "  " << r.name << " exists in " << r.n
@@ -169,19 +203,53 @@ void print_text(const io::StudyData& s, const std::string& path) {
 }  // namespace
 
 int cmd_report(const ReportArgs& args, const Context& ctx) {
-  const auto s = io::read_study(args.study);
+  const auto loaded = study::load_study(args.study);
   if (ctx.rank != 0) return 0;
   if (args.json) {
-    print_json(s);
+    print_json(loaded);
   } else {
-    print_text(s, args.study);
+    print_text(loaded, args.study);
   }
   return 0;
 }
 
+// The file export --h5 writes: never the study's own file, nor a file that is not a study file
+// (a deck, data, notes.txt) or not a plain file.
+void check_snapshot_path(const std::string& out, const std::string& study) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::equivalent(out, study, ec) ||
+      fs::weakly_canonical(out, ec) == fs::weakly_canonical(study, ec)) {
+    throw InputError("hsicho export --h5 " + out +
+                     ": that is the study's own file; give another name (a snapshot)");
+  }
+  if (!fs::exists(fs::symlink_status(out, ec))) return;
+  if (!fs::is_regular_file(fs::symlink_status(out, ec))) {
+    throw InputError("hsicho export --h5 " + out +
+                     ": exists and is not a plain file; give another name");
+  }
+  try {
+    (void)io::read_study(out);
+  } catch (const InputError&) {
+    throw InputError("hsicho export --h5 " + out +
+                     ": exists and is not an hsicho study file; it is not replaced (remove it, or "
+                     "give another name)");
+  }
+}
+
 int cmd_export(const ExportArgs& args, const Context& ctx) {
-  const auto s = io::read_study(args.study);
+  if (!args.csv && args.h5.empty())
+    throw InputError("hsicho export needs --csv (rows to standard output) or --h5 FILE.h5");
+  if (!args.h5.empty()) check_snapshot_path(args.h5, args.study);
+  const auto loaded = study::load_study(args.study);
   if (ctx.rank != 0) return 0;
+  const auto& s = loaded.data;
+  if (loaded.partial)
+    std::cerr << "hsicho export: a partial study: " << study::partial_summary(loaded) << "\n";
+  if (!args.h5.empty()) {
+    io::write_study(args.h5, s);
+    return 0;
+  }
   // config, stage, the hyperparameters' typed values, then every field of the Record.
   std::vector<std::string> header = {"config", "stage"};
   for (const auto& e : s.space)
@@ -195,7 +263,8 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
   }
   std::cout << io::csv_line(header) << "\n";
   for (std::size_t i = 0; i < s.n(); ++i) {
-    std::vector<std::string> row = {std::to_string(i), std::to_string(s.configs[i].stage)};
+    std::vector<std::string> row = {std::to_string(s.configs[i].id),
+                                    std::to_string(s.configs[i].stage)};
     row.insert(row.end(), s.configs[i].values.begin(), s.configs[i].values.end());
     const auto cells = io::record_csv_cells(s.records[i], fields);
     row.insert(row.end(), cells.begin(), cells.end());

@@ -65,6 +65,7 @@ class TextObserver : public study::RunObserver {
     out_tee_.also(log_.rdbuf());
     err_tee_.also(log_.rdbuf());
   }
+  void note(const std::string& text) override { out_ << text << "\n"; }
   void resuming(std::size_t done, std::size_t files, std::size_t dropped) override {
     out_ << "resuming: " << done << " trainings already done (journals: " << files << " files"
          << (dropped ? ", " + std::to_string(dropped) + " torn records dropped" : "") << ")\n";
@@ -88,10 +89,13 @@ class TextObserver : public study::RunObserver {
          << std::flush;
   }
   void progress(const study::Progress& p) override {
+    // The study as a whole, then this run alone when earlier runs trained part of it.
     out_ << "progress: " << p.done << "/" << p.total << " done, " << p.failed
          << " failed, best validation error "
-         << (std::isfinite(p.best) ? fmt::format("{:.4g}", p.best) : std::string("-"))
-         << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n"
+         << (std::isfinite(p.best) ? fmt::format("{:.4g}", p.best) : std::string("-"));
+    if (p.done_run < p.done)
+      out_ << "; this run: " << p.done_run << " done, " << p.failed_run << " failed";
+    out_ << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n"
          << std::flush;
   }
   void decisions(std::size_t after_stage, const std::vector<study::Decision>& d) override {
@@ -118,6 +122,15 @@ class TextObserver : public study::RunObserver {
 void TextObserver::finished(const study::RunSummary& s) {
   out_ << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
        << clock_text(s.seconds) << "\n";
+  for (const auto& [cause, c] : s.causes) {
+    out_ << "  " << cause << ": " << c.first << (c.second.empty() ? "" : " (e.g. " + c.second + ")")
+         << "\n";
+  }
+  if (s.trainings > 0 && s.failed == s.trainings) {
+    err_ << "hsicho run: no training succeeded (" << s.failed << " of " << s.trainings
+         << ", causes above): the study file is written, and the exit status is 1. Fix the "
+            "cause, then retrain them (training.retries, docs/deck.md) with --resume\n";
+  }
   if (s.best) {
     const auto& b = *s.best;
     out_ << "best"
@@ -151,6 +164,7 @@ int cmd_run(const RunArgs& args, const Context& ctx) {
   o.deck = args.deck;
   o.out = args.out;
   o.resume = args.resume;
+  o.accept_program_change = args.accept_program_change;
   TextObserver text;
   return study::run(o, ctx.rank, ctx.ranks, text);
 }

@@ -1,15 +1,20 @@
 // hsicho status STUDY.h5 [--json]: where a study stands, also from a login node while the job
 // runs (docs/running.md).
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "hsicho/io/journal.hpp"
 #include "hsicho/io/field_json.hpp"
+#include "hsicho/io/journal.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/space/deck.hpp"
+#include "hsicho/study/load.hpp"
+#include "hsicho/study/plan.hpp"
 #include "hsicho/study/status.hpp"
+#include "hsicho/suggest.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
@@ -33,7 +38,32 @@ std::string ago(double t, double now) {
   return t > 0 ? clock_text(now - t) + " ago" : std::string("none yet");
 }
 
-void print_text(const StudyStatus& s, double now) {
+// The hyperparameters that lead so far (the first stage's finished trainings, or the finished
+// study's analysis): the three largest indices with their p-values, or why there is none yet.
+std::string leading_text(const study::LoadedStudy& loaded) {
+  if (!loaded.data.analysis) {
+    for (const auto& note : loaded.notes) {
+      if (note.rfind("no analysis yet", 0) == 0) return note;
+    }
+    return "";
+  }
+  const auto an = io::analysis_of(*loaded.data.analysis, 0);
+  std::string out;
+  std::size_t shown = 0;
+  for (auto i : ranking(an)) {
+    const auto& r = an.inputs[i];
+    if (r.conditional || shown == 3) continue;
+    out += (out.empty() ? "" : ", ") + r.name + " (p " + num(r.pvalue, "{:.2g}") + ")";
+    ++shown;
+  }
+  const std::size_t rows =
+      loaded.partial ? static_cast<std::size_t>(loaded.data.stages.front().size) : loaded.data.n();
+  return out + (loaded.partial ? " so far, on " + std::to_string(rows) +
+                                     " finished trainings of the first stage"
+                               : "");
+}
+
+void print_text(const StudyStatus& s, const std::string& leading, double now) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"study", s.study_file + " (journal " + s.journal_dir + ")"});
   std::string state = state_name(s.state);
@@ -43,10 +73,10 @@ void print_text(const StudyStatus& s, double now) {
                                                : " (on another host: its lock is there, its "
                                                  "process cannot be checked from here)");
   } else if (s.state == StudyStatus::State::Stopped && s.plan) {
-    state += ": no live run; continue with: srun hsicho run " + s.plan->deck + " --resume" +
-             (s.plan->out.empty() ? "" : " --out " + s.plan->out);
+    state += (s.plan->end.empty() ? " (killed, or its node lost)" : " (" + s.plan->end + ")") +
+             ": no live run; continue with: " + study::resume_command(s.plan->deck, s.plan->out);
   } else if (s.state == StudyStatus::State::Finished) {
-    state += ": hsicho report " + s.study_file;
+    state += ": hsicho report " + shell_quote(s.study_file);
   }
   rows.push_back({"state", state});
   const std::size_t left = s.planned > s.done ? s.planned - s.done : 0;
@@ -78,9 +108,10 @@ void print_text(const StudyStatus& s, double now) {
     const auto& b = *s.best;
     rows.push_back({"best", fmt::format("validation error {} (configuration {}; test {}, {} "
                                         "parameters){}",
-                                        num(b.val_error), b.config, num(b.test_error),
-                                        b.parameters, b.values.empty() ? "" : ": " + b.values)});
+                                        num(b.val_error), b.config, num(b.test_error), b.parameters,
+                                        b.values.empty() ? "" : ": " + b.values)});
   }
+  if (!leading.empty()) rows.push_back({"leading", leading});
   for (const auto& r : s.ranks) {
     rows.push_back({r.rank == 0 ? "ranks" : "",
                     fmt::format("{}{}: {} done in this run, last result {}", r.rank,
@@ -89,11 +120,14 @@ void print_text(const StudyStatus& s, double now) {
   std::cout << table(rows, "");
 }
 
-void print_json(const StudyStatus& s) {
+void print_json(const StudyStatus& s, const std::string& leading) {
   io::Json j;
   j["study_file"] = s.study_file;
   j["journal"] = s.journal_dir;
   j["state"] = state_name(s.state);
+  // How the latest run ended, as it recorded it ("" while it runs, or when it was killed):
+  // batch scripts requeue on "stopped by a signal" whatever exit status a launcher reported.
+  j["end"] = s.plan ? s.plan->end : "";
   j["done"] = s.done;
   j["failed"] = s.failed;
   j["planned"] = s.planned;
@@ -123,6 +157,7 @@ void print_json(const StudyStatus& s) {
       if (value) j["best"]["values"][name] = io::value_to_json(*value);
     }
   }
+  if (!leading.empty()) j["leading"] = leading;
   j["rank_status"] = io::Json::array();
   for (const auto& r : s.ranks) {
     j["rank_status"].push_back(
@@ -136,11 +171,22 @@ void print_json(const StudyStatus& s) {
 int cmd_status(const StatusArgs& args, const Context& ctx) {
   if (ctx.rank != 0) return 0;
   const double now = io::journal_time_now();
-  const auto s = study::read_status(args.study, now);
+  // A deck stands for its study file (study.output, or --out as `run` was given it).
+  std::string path = args.out.empty() ? args.study : args.out;
+  const auto ext = std::filesystem::path(args.study).extension().string();
+  if (args.out.empty() && (ext == ".yaml" || ext == ".yml"))
+    path = space::load_deck(args.study, space::DeckUse::SpaceOnly).study.output;
+  const auto s = study::read_status(path, now);
+  std::string leading;
+  try {
+    leading = leading_text(study::load_study(path, true));
+  } catch (const InputError& e) {
+    leading = std::string("- (") + e.what() + ")";  // the counts above still hold
+  }
   if (args.json) {
-    print_json(s);
+    print_json(s, leading);
   } else {
-    print_text(s, now);
+    print_text(s, leading, now);
   }
   return 0;
 }

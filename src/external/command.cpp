@@ -345,8 +345,9 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   r.seed = job.seed;
   const std::string gpu = gpu_for_rank(job.local_rank);
   r.device = gpu.empty() ? "cpu" : "cuda:" + gpu;
-  const auto failed = [&](const std::string& why) {
+  const auto failed = [&](const std::string& cause, const std::string& why) {
     r.status = Outcome::Failed;
+    r.cause = cause;
     r.message = why;
     r.val_error = r.test_error = INFINITY;
     return r;
@@ -373,7 +374,9 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     }
   }
   fs::create_directories(dir, ec);
-  if (ec) return failed("cannot create the work folder '" + dir.string() + "': " + ec.message());
+  if (ec)
+    return failed("work folder",
+                  "cannot create the work folder '" + dir.string() + "': " + ec.message());
   {
     Json p;
     p["id"] = job.id;
@@ -389,7 +392,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     p["result"] = result;
     std::ofstream out(params);
     out << p.dump(2) << '\n';
-    if (!out) return failed("cannot write '" + params + "'");
+    if (!out) return failed("work folder", "cannot write '" + params + "'");
   }
 
   std::vector<std::string> args;
@@ -467,7 +470,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   const int rc = posix_spawnp(&pid, argv_c[0], &actions, &attr, argv_c.data(), env_c.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return failed("cannot start '" + args[0] + "': " + std::strerror(rc));
+  if (rc != 0) return failed("start", "cannot start '" + args[0] + "': " + std::strerror(rc));
 
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -481,7 +484,8 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   for (;;) {
     const pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
-    if (w < 0 && errno != EINTR) return failed(std::string("waitpid: ") + std::strerror(errno));
+    if (w < 0 && errno != EINTR)
+      return failed("start", std::string("waitpid: ") + std::strerror(errno));
     const double t = elapsed();
     const bool asked = stop();
     if (term_sent < 0 && ((settings.timeout > 0 && t > settings.timeout) || asked)) {
@@ -505,23 +509,25 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   if (timed_out) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g s", settings.timeout);
-    return failed(std::string("timed out after ") + buf +
-                  (killed ? " (killed with SIGKILL after SIGTERM)" : " (stopped with SIGTERM)"));
+    return failed("timeout", std::string("timed out after ") + buf +
+                                 (killed ? " (killed with SIGKILL after SIGTERM)"
+                                         : " (stopped with SIGTERM)"));
   }
   if (WIFSIGNALED(status)) {
     const int s = WTERMSIG(status);
     const std::string tail = last_lines(err_path);
-    return failed("killed by signal " + std::to_string(s) + " (" + strsignal(s) + ")" +
-                  (tail.empty() ? "" : ": " + tail));
+    return failed("signal", "killed by signal " + std::to_string(s) + " (" + strsignal(s) + ")" +
+                                (tail.empty() ? "" : ": " + tail));
   }
   if (WEXITSTATUS(status) != 0) {
     const std::string tail = last_lines(err_path);
-    return failed("exit code " + std::to_string(WEXITSTATUS(status)) +
-                  (tail.empty() ? " (stderr.txt is empty)" : ": " + tail));
+    return failed("exit code", "exit code " + std::to_string(WEXITSTATUS(status)) +
+                                   (tail.empty() ? " (stderr.txt is empty)" : ": " + tail));
   }
   std::ifstream in(result);
   if (!in)
-    return failed("the command exited 0 but wrote no result.json (expected: " + result + ")");
+    return failed("result file",
+                  "the command exited 0 but wrote no result.json (expected: " + result + ")");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
     Record got = read_result(text);
@@ -529,9 +535,10 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     got.device = r.device;
     got.seconds = r.seconds;
     if (!got.ok()) got.val_error = got.test_error = INFINITY;
+    if (got.status == Outcome::Failed) got.cause = "reported";  // the program said it failed
     return got;
   } catch (const std::exception& e) {
-    return failed("result.json: " + std::string(e.what()));
+    return failed("result file", "result.json: " + std::string(e.what()));
   }
 }
 

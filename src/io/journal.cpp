@@ -44,6 +44,15 @@ std::string header_line(const std::string& fingerprint) {
 
 }  // namespace
 
+std::map<std::size_t, const JournalRecord*> latest_records(const JournalContents& journals) {
+  std::map<std::size_t, const JournalRecord*> out;
+  for (const auto& r : journals.records) {
+    auto [it, added] = out.emplace(r.config, &r);
+    if (!added && r.result.attempt > it->second->result.attempt) it->second = &r;
+  }
+  return out;
+}
+
 double journal_time_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }

@@ -9,10 +9,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "field_h5.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/h5.hpp"
 #include "hsicho/version.hpp"
-#include "field_h5.hpp"
 
 namespace hsicho::io {
 
@@ -69,9 +69,10 @@ StoredAnalysis store_analysis(const hsic::Analysis& an, const hsic::Options& o) 
   i.m = static_cast<std::int64_t>(an.m);
   i.estimator = o.estimator == hsic::Estimator::V ? "v" : "u";
   i.bandwidth = o.bandwidth.str();
-  i.pvalues = o.pvalues == hsic::PValueMethod::None    ? "none"
-              : o.pvalues == hsic::PValueMethod::Gamma ? "gamma"
-                                                       : "permutation:" + std::to_string(o.permutations);
+  i.pvalues = o.pvalues == hsic::PValueMethod::None ? "none"
+              : o.pvalues == hsic::PValueMethod::Gamma
+                  ? "gamma"
+                  : "permutation:" + std::to_string(o.permutations);
   i.bootstrap = static_cast<std::int64_t>(an.bootstrap);
   i.top_k = static_cast<std::int64_t>(an.top_k);
   auto flat = [](const Eigen::MatrixXd& m) {
@@ -135,6 +136,7 @@ void write_study(const std::string& path, const StudyData& s) {
       auto st = h5::open_group(f, "stages");
       write_table(st, "decisions", s.decisions);
     }
+    if (!s.attempts.empty()) write_table(f, "attempts", s.attempts);
     if (s.best) {
       auto b = h5::create_group(f, "best");
       field_h5::write_group_fields(b, *s.best);
@@ -174,7 +176,10 @@ StudyData read_study(const std::string& path) {
 
 StudyInputs read_study_inputs(const std::string& path) {
   // Through the whole checked reader: a file damaged anywhere is refused, not half used.
-  const StudyData s = read_study(path);
+  return study_inputs(read_study(path));
+}
+
+StudyInputs study_inputs(const StudyData& s) {
   StudyInputs in;
   in.deck_text = s.deck_text;
   in.names = s.configs_info.columns;
@@ -183,7 +188,8 @@ StudyInputs read_study_inputs(const std::string& path) {
   // repeats chosen configurations with more epochs: not a sample of the space.
   const auto stages = static_cast<std::int64_t>(s.stages.size());
   for (std::size_t i = 0; i < s.n(); ++i) {
-    if (stages > 0 && s.configs[i].stage > stages) continue;
+    // design.add's configurations (stage 0) were chosen, not sampled: no part of the indices.
+    if (s.configs[i].stage == 0 || (stages > 0 && s.configs[i].stage > stages)) continue;
     in.normalized.insert(in.normalized.end(), s.configs[i].normalized.begin(),
                          s.configs[i].normalized.end());
     in.val_error.push_back(s.records[i].val_error);
@@ -196,8 +202,7 @@ namespace {
 
 StudyData read_study_unchecked(const std::string& path) {
   auto f = h5::open_file(path);
-  if (!h5::has_attribute(f, "format") ||
-      h5::read_string_attribute(f, "format") != "hsicho-study") {
+  if (!h5::has_attribute(f, "format") || h5::read_string_attribute(f, "format") != "hsicho-study") {
     throw InputError("'" + path + "' is an HDF5 file but not an hsicho study");
   }
   StudyData s;
@@ -210,13 +215,12 @@ StudyData read_study_unchecked(const std::string& path) {
   }
   s.format_version = h5::read_int64_attribute(f, "format_version");
   if (s.format_version > kStudyFormatVersion || s.format_version < kOldestStudyFormatVersion) {
-    throw InputError("'" + path + "' is a study file of format version " +
-                     std::to_string(s.format_version) + "; this hsicho (" + std::string(kVersion) +
-                     ") reads versions " + std::to_string(kOldestStudyFormatVersion) + " to " +
-                     std::to_string(kStudyFormatVersion) +
-                     (s.format_version > kStudyFormatVersion
-                          ? ": read it with the newer hsicho that wrote it"
-                          : ""));
+    throw InputError(
+        "'" + path + "' is a study file of format version " + std::to_string(s.format_version) +
+        "; this hsicho (" + std::string(kVersion) + ") reads versions " +
+        std::to_string(kOldestStudyFormatVersion) + " to " + std::to_string(kStudyFormatVersion) +
+        (s.format_version > kStudyFormatVersion ? ": read it with the newer hsicho that wrote it"
+                                                : ""));
   }
   field_h5::read_group_fields(f, s.provenance);
   const auto deck = h5::read_strings(f, "deck");
@@ -237,6 +241,9 @@ StudyData read_study_unchecked(const std::string& path) {
     }
   };
   expect("configs", s.configs.size(), n);
+  for (std::size_t i = 0; i < s.configs.size(); ++i) {
+    if (s.configs[i].id < 0) s.configs[i].id = static_cast<std::int64_t>(i);  // version 1
+  }
   for (const auto& c : s.configs) {
     expect("a row of configs/values", c.values.size(), p);
     expect("a row of configs/active", c.active.size(), p);
@@ -256,6 +263,7 @@ StudyData read_study_unchecked(const std::string& path) {
     auto g = h5::open_group(f, "stages");
     if (h5::exists(g, "decisions")) read_table(g, "decisions", s.decisions);
   }
+  if (h5::exists(f, "attempts")) read_table(f, "attempts", s.attempts);
   if (h5::exists(f, "best")) {
     s.best.emplace();
     field_h5::read_group_fields(h5::open_group(f, "best"), *s.best);

@@ -23,6 +23,9 @@ const std::vector<std::string> top = {"study",    "design", "data",     "model",
                                       "training", "space",  "analysis", "optimize"};
 // The keys of an external command (training.command); no other training key applies with it.
 const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
+// How a study runs, whoever trains: with training.command or the built-in trainer, and never a
+// hyperparameter of the space.
+const std::vector<std::string> both = {"retries"};
 const std::vector<std::string> param = {"name",  "type", "range",   "log",        "values",
                                         "value", "when", "default", "description"};
 const std::vector<std::string> types = {"continuous",  "log",     "integer",
@@ -126,8 +129,9 @@ std::vector<std::string> settable_keys(const Deck& deck) {
   for (const char* block : {"data", "model", "training"}) {
     for (const auto& k : key_names(block)) {
       const bool is_map = keys::is_map(block, k);
-      const bool command = std::find(keys::command.begin(), keys::command.end(), k) !=
-                           keys::command.end();  // how to run a program, not what it trains
+      const bool command =  // how to run a program, not what it trains
+          std::find(keys::command.begin(), keys::command.end(), k) != keys::command.end() ||
+          std::find(keys::both.begin(), keys::both.end(), k) != keys::both.end();
       if (k != "name" && !is_map && !command && !not_applying(deck, block, k)) out.push_back(k);
     }
   }
@@ -252,6 +256,7 @@ class DeckReader {
                        "the deck has no 'space' block: list the hyperparameters to study");
     }
     read_space(root["space"], deck.space);
+    read_added(deck);
     if (!deck.external && !deck.data_name.empty()) check_applicable(deck);
     return deck;
   }
@@ -437,6 +442,67 @@ class DeckReader {
     if (node["iterations"])
       d.iterations =
           static_cast<std::size_t>(typed(node["iterations"], "design", "iterations", key_whole));
+    if (node["add"]) {
+      added_.reset(node["add"]);  // typed once the space is known (read_added)
+      has_added_ = true;
+    }
+  }
+
+  // design.add: each entry a map of values by name over the space; the hyperparameters it leaves
+  // out take their default (or the middle of their domain), as with `hsicho eval --set`.
+  void read_added(Deck& deck) {
+    if (!has_added_) return;
+    const auto& spec = key_spec("design", "add");
+    if (!added_.IsSequence() || added_.size() == 0)
+      r_.fail(added_, "design.add must be " + spec.what() + ", e.g. [{lr: 0.01, layers: 2}]");
+    key_text(spec, "");
+    const auto& sp = deck.space;
+    for (const auto& entry : added_) {
+      if (!entry.IsMap() || entry.size() == 0)
+        r_.fail(entry,
+                "each entry of design.add must be a map of hyperparameter values by name, "
+                "e.g. {lr: 0.01, layers: 2}");
+      Config config(sp.size());
+      for (std::size_t k = 0; k < sp.size(); ++k) {
+        const auto& p = sp[k];
+        config[k] = p.default_value         ? *p.default_value
+                    : p.type == Type::Fixed ? p.fixed_value
+                                            : p.value_at(0.5);
+      }
+      std::string text;
+      std::vector<std::size_t> given;
+      for (const auto& kv : entry) {
+        const std::string name = r_.scalar(kv.first, "a name of design.add");
+        const auto k = sp.find(name);
+        if (!k)
+          r_.fail(kv.first, "design.add: no hyperparameter '" + name + "'" +
+                                did_you_mean(name, sp.names()) +
+                                "; the space has: " + join(sp.names()));
+        const std::string value = r_.scalar(kv.second, "design.add: " + name);
+        try {
+          config[*k] = sp[*k].parse(value);
+        } catch (const InputError& e) {
+          r_.fail(kv.second, std::string("design.add: ") + e.what());
+        }
+        given.push_back(*k);
+        text += (text.empty() ? "" : " ") + name + "=" + value;
+      }
+      const Config before = config;
+      sp.apply_conditions(config);
+      for (auto k : given) {
+        if (before[k] && !config[k])
+          r_.fail(entry, "design.add: '" + sp[k].name +
+                             "' is inactive in this configuration (it "
+                             "exists when " +
+                             sp[k].condition->text + ")");
+      }
+      for (const auto& other : deck.design.added) {
+        if (other == config)
+          r_.fail(entry, "design.add lists the configuration " + text + " twice");
+      }
+      deck.design.added.push_back(config);
+      deck.design.added_text.push_back(text);
+    }
   }
 
   // With an external command, the command reads its data and builds its network: a data or
@@ -453,7 +519,8 @@ class DeckReader {
     }
     for (const auto& s : deck.training.settings) {
       const auto base = s.key.substr(0, s.key.find('.'));
-      if (std::find(keys::command.begin(), keys::command.end(), base) == keys::command.end()) {
+      if (std::find(keys::command.begin(), keys::command.end(), base) == keys::command.end() &&
+          std::find(keys::both.begin(), keys::both.end(), base) == keys::both.end()) {
         throw InputError(s.key_mark, "key '" + s.key +
                                          "' of block 'training' does not apply with "
                                          "training.command: your command trains; vary '" +
@@ -697,6 +764,8 @@ class DeckReader {
 
   yaml::Reader r_;
   DeckUse use_;
+  YAML::Node added_;  // design.add, read after the space
+  bool has_added_ = false;
 };
 
 }  // namespace

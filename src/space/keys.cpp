@@ -123,6 +123,10 @@ std::vector<KeySpec> build() {
           .ex("100")
           .expect("from 0 (automatic) to 100000000")
           .help("swaps tried by the space-filling search"),
+      Row("design", "add", K::Special)
+          .ex("[{lr: 0.01}]")
+          .expect("a list of configurations, each a map of hyperparameter values by name")
+          .help("configurations to train besides the design's, left out of the indices"),
       // data
       Row("data", "name", K::Choice).choices(kDatasets).ex("runge").help("the data set"),
       Row("data", "path", K::Path)
@@ -416,6 +420,12 @@ std::vector<KeySpec> build() {
           .def("none")
           .ex("30m")
           .help("longest training of one configuration"),
+      Row("training", "retries", K::Whole)
+          .range(0, 100)
+          .def("0")
+          .ex("1")
+          .help("trainings that failed (not diverged) are trained again on resume, up to this many "
+                "times each"),
       Row("training", "env", K::Map)
           .ex("{OMP_NUM_THREADS: \"1\"}")
           .help("environment variables of the command"),

@@ -9,6 +9,7 @@
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/load.hpp"
 
 namespace hsicho::study {
 namespace {
@@ -19,9 +20,15 @@ struct Data : io::CsvInputs {
 
 // A study file's normalized inputs (NaN where inactive) and validation errors; the deck it
 // stores types its columns.
-Data load_study(const TrialsRequest& req) {
-  const auto in = io::read_study_inputs(req.file);
+Data load_from_study(const TrialsRequest& req) {
+  // At any moment: a running or stopped study is read from its journal folder (study/load.hpp).
+  const auto study = study::load_study(req.file);
+  const auto in = io::study_inputs(study.data);
   Data d;
+  if (study.partial) {
+    d.warnings.push_back("a partial study: " + partial_summary(study));
+    d.warnings.insert(d.warnings.end(), study.notes.begin(), study.notes.end());
+  }
   try {
     const auto deck = space::parse_deck(in.deck_text, req.file, space::DeckUse::SpaceOnly);
     d.discrete = discrete_columns(deck.space, in.names);
@@ -41,7 +48,7 @@ Data load_study(const TrialsRequest& req) {
 }
 
 Data load(const TrialsRequest& req) {
-  if (req.study) return load_study(req);
+  if (req.study) return load_from_study(req);
   const io::CsvTable t = io::read_csv(req.file);
   std::optional<space::Deck> deck;
   if (req.space) deck = space::load_deck(*req.space, space::DeckUse::SpaceOnly);

@@ -6,14 +6,24 @@
 #include <fmt/format.h>
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
+#include "hsicho/space/keys.hpp"
+#include "hsicho/suggest.hpp"
 
 namespace hsicho::study {
 namespace {
 
-// Settings that change how fast a study trains, not what it finds: a resume may change them (a
-// study started on CPUs goes on on GPUs; a new allocation has another core count).
-bool affects_results(const std::string& block, const std::string& key) {
-  return !(block == "training" && (key == "threads" || key == "device"));
+// Settings that change how a study runs, not what a result means: a resume may change them (a
+// study started on CPUs goes on on GPUs; a new allocation has another core count; a timeout set
+// too low is raised; failed trainings are retried).
+bool is_run_setting(const std::string& key) {
+  static const std::vector<std::string> keys = {"training.threads", "training.device",
+                                                "training.timeout", "training.retries",
+                                                "training.env"};
+  for (const auto& k : keys) {
+    if (key == k || key.rfind(k + ".", 0) == 0) return true;
+  }
+  return false;
 }
 
 std::string setting_text(const space::Setting& s) {
@@ -54,7 +64,8 @@ Identity study_identity(const space::Deck& deck) {
                                                                 {"optimize", &deck.optimize}};
   for (const auto& [name, block] : blocks) {
     for (const auto& s : block->settings) {
-      if (affects_results(name, s.key)) id[std::string(name) + "." + s.key] = setting_text(s);
+      const std::string key = std::string(name) + "." + s.key;
+      if (!is_run_setting(key)) id[key] = setting_text(s);
     }
   }
   for (const auto& p : deck.space.params()) {
@@ -78,6 +89,84 @@ std::string identity_fingerprint(const Identity& identity, std::size_t first_sam
   return fmt::format("{:016x}", fnv(s));
 }
 
+Identity run_settings(const space::Deck& deck) {
+  Identity out;
+  for (const auto& s : deck.training.settings) {
+    const std::string key = "training." + s.key;
+    if (is_run_setting(key) && s.key != "env") out[key] = setting_text(s);
+  }
+  return out;
+}
+
+int read_retries(const space::Deck& deck) {
+  const auto* s = deck.training.find("retries");
+  if (!s) return 0;
+  try {
+    return static_cast<int>(space::key_whole(space::key_spec("training", "retries"), s->text));
+  } catch (const space::KeyValueError& e) {
+    throw InputError(s->mark, std::string("training.retries ") + e.what());
+  }
+}
+
+std::vector<FileStamp> program_files(const space::Deck& deck) {
+  std::vector<FileStamp> out;
+  if (!deck.external) return out;
+  const auto command = external::read_command(deck);
+  std::vector<std::string> words;
+  if (command.shell) {
+    // The words of the shell line that name files (a script and what it is given).
+    std::string word;
+    for (char c : command.argv.front() + " ") {
+      if (c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&') {
+        if (!word.empty()) words.push_back(word);
+        word.clear();
+      } else if (c != '"' && c != '\'') {
+        word += c;
+      }
+    }
+  } else {
+    words = command.argv;
+  }
+  namespace fs = std::filesystem;
+  const fs::path deck_dir = fs::path(deck.path).parent_path();
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    const auto& w = words[k];
+    // A program found in PATH (python3, bash) is the system's, not the study's.
+    if (w.empty() || w.find('{') != std::string::npos ||
+        (k == 0 && w.find('/') == std::string::npos))
+      continue;
+    std::error_code ec;
+    fs::path p = w;
+    if (p.is_relative() && !deck_dir.empty() && fs::is_regular_file(deck_dir / p, ec))
+      p = deck_dir / p;
+    if (!fs::is_regular_file(p, ec)) continue;
+    const auto path = fs::absolute(p, ec).lexically_normal().string();
+    if (std::none_of(out.begin(), out.end(), [&](const auto& f) { return f.path == path; }))
+      out.push_back(io::stamp_file(path));
+  }
+  return out;
+}
+
+std::vector<std::string> program_changes(const std::vector<FileStamp>& before,
+                                         const std::vector<FileStamp>& now) {
+  std::vector<std::string> out;
+  for (const auto& b : before) {
+    const auto it =
+        std::find_if(now.begin(), now.end(), [&](const auto& n) { return n.path == b.path; });
+    if (it == now.end()) {
+      out.push_back(b.path + ": no longer named by training.command");
+    } else if (it->bytes != b.bytes || it->crc32 != b.crc32) {
+      out.push_back(fmt::format("{}: {} bytes, CRC-32 {:08x} -> {} bytes, CRC-32 {:08x}", b.path,
+                                b.bytes, b.crc32, it->bytes, it->crc32));
+    }
+  }
+  for (const auto& n : now) {
+    if (std::none_of(before.begin(), before.end(), [&](const auto& b) { return b.path == n.path; }))
+      out.push_back(n.path + ": newly named by training.command");
+  }
+  return out;
+}
+
 std::vector<std::string> identity_changes(const Identity& before, const Identity& now) {
   std::vector<std::string> out;
   auto value = [](const Identity& m, const std::string& k) {
@@ -87,6 +176,7 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
   Identity keys = before;
   keys.insert(now.begin(), now.end());
   for (const auto& [key, unused] : keys) {
+    if (is_run_setting(key)) continue;  // kept in the identity by an older hsicho
     const auto a = value(before, key), b = value(now, key);
     if (a != b) out.push_back(key + ": " + a + " -> " + b);
   }
@@ -97,12 +187,19 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
                  std::size_t planned) {
   Plan plan;
   plan.identity = study_identity(deck);
+  plan.run_settings = run_settings(deck);
+  plan.program = program_files(deck);
   plan.space_order = sampled_order(deck.space);
   plan.optimized = optimized;
   const std::size_t want = deck.design.samples;
   if (!before) {
     plan.samples = {want};
+    plan.fingerprint = identity_fingerprint(plan.identity, want);
   } else {
+    // The journals' stamp stays the study's first, whatever identity this version computes.
+    plan.fingerprint = !before->fingerprint.empty()
+                           ? before->fingerprint
+                           : identity_fingerprint(before->identity, before->samples.front());
     auto changes = identity_changes(before->identity, plan.identity);
     // The same hyperparameters in another order are another design: each finished result
     // would be joined to the values of another configuration.
@@ -147,8 +244,13 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
                       has, want, has));
     }
   }
-  plan.planned = optimized ? planned : plan.samples.back();
+  plan.planned = optimized ? planned : plan.samples.back() + deck.design.added.size();
   return plan;
+}
+
+std::string resume_command(const std::string& deck, const std::string& out) {
+  return "srun hsicho run " + shell_quote(deck) + " --resume" +
+         (out.empty() ? "" : " --out " + shell_quote(out));
 }
 
 }  // namespace hsicho::study

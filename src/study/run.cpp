@@ -81,18 +81,38 @@ class Driver {
   // What is kept and how to go on, after a stop or a failure.
   std::string resume_hint() const {
     return "Finished trainings are kept in " + journal_dir_ +
-           "; once the cause is fixed, continue with: srun hsicho run " + options_.deck +
-           " --resume" + (options_.out.empty() ? "" : " --out " + options_.out);
+           "; once the cause is fixed, continue with: " +
+           resume_command(options_.deck, options_.out);
   }
 
   int run() {
     started_ = std::chrono::steady_clock::now();
     started_at_ = now_iso();
     std::size_t grew_from = 0;
+    std::vector<std::string> notes;  // what changed in how the study runs, for the log
     scheduler_.lock_journal(journal_dir_, options_.resume, [&] {
       const auto before = options_.resume ? read_plan(journal_dir_) : std::nullopt;
       Plan plan = settle_plan(before, deck_, opt_.enabled, planned_trainings());
+      if (before) {
+        // The user's program is part of what a result means: a change mixes two trainings in
+        // one study, so it is refused unless the user says it is intended.
+        const auto changed = program_changes(before->program, plan.program);
+        if (!changed.empty() && !options_.accept_program_change) {
+          std::string list;
+          for (const auto& c : changed)
+            list += "\n  " + c;
+          throw InputError("the training program changed since this study started:" + list +
+                           "\nRestore it to go on with this study; if the change does not "
+                           "change what a result means (a fix of a crash, a log line), resume "
+                           "with --accept-program-change (the log records it)");
+        }
+        for (const auto& c : changed)
+          notes.push_back("training program changed (accepted): " + c);
+        for (const auto& c : identity_changes(before->run_settings, plan.run_settings))
+          notes.push_back("how the study runs: " + c);
+      }
       plan.deck = options_.deck;
+      plan.deck_text = deck_.text;
       plan.out = out_;
       plan.started = started_at_;
       plan.started_time = io::journal_time_now();
@@ -104,13 +124,15 @@ class Driver {
     plan_ = *read_plan(journal_dir_);  // rank 0's, on every rank
     if (observer_) {
       observer_->opened(out_, options_.deck, deck_.text, ranks_, options_.resume);
+      for (const auto& n : notes)
+        observer_->note(n);
       if (grew_from) observer_->extended(grew_from, plan_.samples.back());
     }
-    scheduler_.open_journal(identity_fingerprint(plan_.identity, plan_.samples.front()),
-                            options_.resume);
+    scheduler_.open_journal(plan_.fingerprint, options_.resume);
     install_stop_handlers();
     const std::vector<std::size_t> sizes =
         opt_.enabled ? opt_.stages : std::vector<std::size_t>{plan_.samples.back()};
+    if (!deck_.design.added.empty() && !train_added()) return stopped();
     space::Space current = deck_.space;
     std::optional<StageDecision> decided;  // the optimizer's plan for the next stage
     std::size_t first = 0;
@@ -128,10 +150,38 @@ class Driver {
     if (opt_.enabled && !final_retraining(first)) return stopped();
     hosts_ = parallel::host_names();  // a collective: every rank takes part
     if (rank_ == 0) write();
-    return 0;
+    // A study in which no training succeeded trained nothing a batch job can use: exit 1 on
+    // every rank (the summary above says why, cause by cause).
+    for (const auto& [id, rec] : scheduler_.results()) {
+      if (rec.result.ok()) {
+        mark_end("finished");
+        return 0;
+      }
+    }
+    mark_end("no training succeeded");
+    return 1;
   }
 
  private:
+  // design.add's configurations, before the design's: their own batch (stage 0 in the study
+  // file), ids from kAddedFirstId. False when stopped.
+  bool train_added() {
+    added_.space = deck_.space;
+    added_.first = kAddedFirstId;
+    added_.configs = deck_.design.added;
+    if (observer_)
+      observer_->note("design.add: " + std::to_string(added_.configs.size()) +
+                      " configurations of your own, trained first (left out of the indices)");
+    Batch batch;
+    batch.stage = 0;
+    batch.configs = added_.configs;
+    for (std::size_t i = 0; i < added_.configs.size(); ++i) {
+      batch.ids.push_back(added_.first + i);
+      batch.specs.push_back(spec_of(added_.configs[i], added_.first + i, added_.first + i));
+    }
+    return scheduler_.train_all(batch);
+  }
+
   // Stage k: its design over `space` (around the good configurations so far when the optimizer
   // `decided` so), trained and analysed. False when stopped.
   bool run_stage(std::size_t k, std::size_t stages, const space::Space& space, std::size_t first,
@@ -195,8 +245,8 @@ class Driver {
 
   // Trainings in all: the design's, or the optimizer's stages and final retraining (at most).
   std::size_t planned_trainings() const {
-    if (!opt_.enabled) return deck_.design.samples;
-    std::size_t n = opt_.final_top * opt_.final_seeds;
+    if (!opt_.enabled) return deck_.design.samples + deck_.design.added.size();
+    std::size_t n = opt_.final_top * opt_.final_seeds + deck_.design.added.size();
     for (auto s : opt_.stages)
       n += s;
     return n;
@@ -248,6 +298,9 @@ class Driver {
   // the winner has the best mean validation error.
   bool final_retraining(std::size_t first) {
     std::vector<std::size_t> ranked;
+    for (std::size_t i = 0; i < added_.configs.size(); ++i) {
+      if (scheduler_.result(added_.first + i).ok()) ranked.push_back(added_.first + i);
+    }
     for (const auto& st : stages_) {
       for (std::size_t i = 0; i < st.configs.size(); ++i) {
         if (scheduler_.result(st.first + i).ok()) ranked.push_back(st.first + i);
@@ -263,7 +316,7 @@ class Driver {
     batch.stage = stages_.size();
     batch.epochs_factor = opt_.final_epochs;
     for (std::size_t t = 0; t < ranked.size(); ++t) {
-      const auto& cfg = config_of(stages_, ranked[t]);
+      const auto& cfg = config_of(stages_, ranked[t], &added_);
       for (std::size_t s = 0; s < opt_.final_seeds; ++s) {
         const std::size_t id = first + t * opt_.final_seeds + s;
         auto spec = spec_of(cfg, id, ranked[t]);
@@ -282,10 +335,24 @@ class Driver {
   // Exit status 3: stopped by a signal, to be resumed (batch scripts requeue on it, and on
   // nothing else).
   int stopped() {
+    mark_end("stopped by a signal");
     if (observer_) observer_->stopped(scheduler_.results().size(), resume_hint());
     return 3;
   }
 
+ public:
+  // Rank 0 records in the plan how this run ended (best effort: the run's own outcome stands).
+  void mark_end(const std::string& how) {
+    if (rank_ != 0 || plan_.samples.empty()) return;
+    try {
+      Plan p = plan_;
+      p.end = how;
+      write_plan(journal_dir_, p);
+    } catch (const std::exception&) {
+    }
+  }
+
+ private:
   // Rank 0: the study file, then the summary for the observer.
   void write() {
     StudyParts parts;
@@ -294,7 +361,9 @@ class Driver {
     parts.optimize = &opt_;
     parts.analysis = &analysis_;
     parts.stages = &stages_;
+    if (!added_.configs.empty()) parts.added = &added_;
     parts.results = &scheduler_.results();
+    parts.earlier = &scheduler_.earlier_attempts();
     parts.final_configs = final_configs_;
     parts.final_first = final_first_;
     parts.started = started_at_;
@@ -307,8 +376,12 @@ class Driver {
 
     RunSummary sum;
     sum.trainings = scheduler_.results().size();
-    for (const auto& [id, rec] : scheduler_.results())
-      sum.failed += !rec.result.ok();
+    for (const auto& [id, rec] : scheduler_.results()) {
+      if (rec.result.ok()) continue;
+      ++sum.failed;
+      auto& c = sum.causes[rec.result.outcome_text()];
+      if (c.first++ == 0) c.second = rec.result.message;
+    }
     sum.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     sum.metric = metric_of(deck_);
@@ -333,6 +406,7 @@ class Driver {
   std::string out_, journal_dir_;
   Plan plan_;
   std::vector<Stage> stages_;
+  Stage added_;  // design.add's configurations
   std::vector<std::size_t> final_configs_;
   std::size_t final_first_ = 0;
   std::chrono::steady_clock::time_point started_;
@@ -346,6 +420,7 @@ int run(const RunOptions& options, int rank, int ranks, RunObserver& observer) {
   try {
     return driver.run();
   } catch (const RuntimeError& e) {
+    driver.mark_end(std::string("failed: ") + e.what());
     throw RuntimeError(std::string(e.what()) + "\n" + driver.resume_hint());
   }
 }

@@ -20,6 +20,7 @@
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/study/journal_lock.hpp"
+#include "hsicho/study/plan.hpp"
 #include "hsicho/train/trainer.hpp"
 
 namespace hsicho::study {
@@ -83,13 +84,27 @@ void install_stop_handlers() {
 Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer)
     : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {
   if (deck.external) command_ = external::read_command(deck);
+  retries_ = read_retries(deck);
+}
+
+void Scheduler::absorb(const io::JournalContents& journals) {
+  results_.clear();
+  earlier_.clear();
+  const auto latest = io::latest_records(journals);
+  for (const auto& [id, rec] : latest)
+    results_.emplace(id, *rec);
+  for (const auto& r : journals.records) {
+    if (latest.at(r.config) != &r) earlier_[r.config].push_back(r.result);
+  }
 }
 
 std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
   if (!command_) {
     const auto& spec = batch.specs[pos];
     try {
-      return train::train_one(spec, data_for(spec.data), local_rank);
+      train::Hooks hooks;
+      hooks.interrupted = [] { return stop_requested != 0; };  // a stop: within a batch
+      return train::train_one(spec, data_for(spec.data), local_rank, hooks);
     } catch (const InputError& e) {
       // Found by one rank in the middle of the study: not a deck error the others share.
       throw RuntimeError(e.what());
@@ -115,6 +130,21 @@ Scheduler::~Scheduler() {
   }
 }
 
+void Scheduler::forget_empty_journal(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const auto name = e.path().filename().string();
+    const bool ours = name == "plan.json" || name == "data-sources.json" || name == "lock" ||
+                      (name.rfind("rank-", 0) == 0 && e.path().extension() == ".jnl");
+    if (ours) fs::remove(e.path(), ec);
+  }
+  fs::remove(dir, ec);  // only if nothing else is in it
+  if (observer_)
+    observer_->note("the journal folder " + dir +
+                    " held no finished training (an earlier run ended before its "
+                    "first one): starting the study anew");
+}
+
 void Scheduler::lock_journal(const std::string& dir, bool resume,
                              const std::function<void()>& settle) {
   journal_dir_ = dir;
@@ -122,7 +152,13 @@ void Scheduler::lock_journal(const std::string& dir, bool resume,
   std::string problem;
   if (rank_ == 0) {
     const fs::path lock = fs::path(dir) / "lock";
-    if (const auto holder = live_holder(lock); fs::exists(dir) && !holder.empty()) {
+    const auto holder = live_holder(lock);
+    if (fs::exists(dir) && holder.empty() && io::read_journals(dir, "").records.empty()) {
+      // An earlier run that trained nothing (a typo in the deck, data not found) binds nothing:
+      // its plan and empty journals go, and this run starts the study, resumed or not.
+      forget_empty_journal(dir);
+    }
+    if (fs::exists(dir) && !holder.empty()) {
       problem = "'" + dir + "' is being written by a live run (" + holder +
                 "): two runs would train the same configurations twice. Wait for it or stop "
                 "it; if it is gone (another node crashed), remove " +
@@ -157,8 +193,7 @@ void Scheduler::open_journal(const std::string& fingerprint, bool resume) {
   fingerprint_ = fingerprint;
   if (resume) {
     const auto old = io::read_journals(journal_dir_, fingerprint);
-    for (const auto& r : old.records)
-      results_.emplace(r.config, r);
+    absorb(old);
     if (observer_) observer_->resuming(results_.size(), old.files.size(), old.dropped);
   }
   parallel::barrier();
@@ -319,8 +354,26 @@ bool Scheduler::train_all(const Batch& batch) {
   const auto& ids = batch.ids;
   check_journaled_values(batch);
   std::vector<std::size_t> todo;  // positions in ids
+  std::vector<int> attempt(ids.size(), 1);
+  std::size_t retried = 0;
   for (std::size_t k = 0; k < ids.size(); ++k) {
-    if (!results_.count(ids[k])) todo.push_back(k);
+    const auto it = results_.find(ids[k]);
+    if (it == results_.end()) {
+      todo.push_back(k);
+    } else if (it->second.result.status == Outcome::Failed &&
+               it->second.result.attempt <= retries_) {
+      // A failed training (not a diverged one: that is a result of its values) is trained
+      // again while it has had at most training.retries retries: counted in the journal, so a
+      // requeued job does not retry it again.
+      attempt[k] = it->second.result.attempt + 1;
+      todo.push_back(k);
+      ++retried;
+    }
+  }
+  if (observer_ && retried > 0) {
+    observer_->note(std::to_string(retried) + " failed training" + (retried == 1 ? "" : "s") +
+                    " trained again (training.retries: " + std::to_string(retries_) +
+                    "; the earlier attempts stay in the journal and the study file)");
   }
   const int local_rank = parallel::local_rank_from_environment();
   if (!command_) {
@@ -328,6 +381,15 @@ bool Scheduler::train_all(const Batch& batch) {
     if (deck_.study.dynamic && deck_.study.longest_first) order_longest_first(todo, batch.specs);
   }
   const std::size_t already = ids.size() - todo.size();
+  // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
+  std::int64_t failed_before = 0;
+  double best_before = INFINITY;
+  for (auto id : ids) {
+    const auto it = results_.find(id);
+    if (it == results_.end()) continue;
+    failed_before += !it->second.result.ok();
+    if (it->second.result.ok()) best_before = std::min(best_before, it->second.result.val_error);
+  }
   if (observer_)
     observer_->training_started(ids.size(), todo.size(), ranks_, deck_.study.dynamic, journal_dir_);
   const auto t0 = std::chrono::steady_clock::now();
@@ -345,9 +407,16 @@ bool Scheduler::train_all(const Batch& batch) {
       last_report = t;
       last_reported = p.done;
       const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
-      observer_->progress(
-          {already + static_cast<std::size_t>(p.done), ids.size(), p.failed, p.best, t,
-           per * static_cast<double>(todo.size() - static_cast<std::size_t>(p.done))});
+      Progress out;
+      out.done = already + static_cast<std::size_t>(p.done);
+      out.total = ids.size();
+      out.failed = failed_before + p.failed;
+      out.best = std::min(best_before, p.best);
+      out.done_run = static_cast<std::size_t>(p.done);
+      out.failed_run = p.failed;
+      out.elapsed = t;
+      out.left = per * static_cast<double>(todo.size() - static_cast<std::size_t>(p.done));
+      observer_->progress(out);
     };
     while (!stop_requested) {
       const auto k = queue.next();
@@ -358,6 +427,7 @@ bool Scheduler::train_all(const Batch& batch) {
       Record& r = *result;
       r.rank = rank_;
       r.host = host_;
+      r.attempt = attempt[pos];
       // On disk before the next one starts.
       io::JournalRecord rec{ids[pos], named_values(batch.configs[pos]), std::nullopt, r,
                             io::journal_time_now()};
@@ -384,14 +454,11 @@ bool Scheduler::train_all(const Batch& batch) {
   if (parallel::any_rank(stop_requested != 0)) {
     // Every rank has stopped writing: count what all of them finished, for the stop message.
     parallel::barrier();
-    for (const auto& r : io::read_journals(journal_dir_, fingerprint_).records)
-      results_.emplace(r.config, r);
+    absorb(io::read_journals(journal_dir_, fingerprint_));
     return false;
   }
   parallel::barrier();
-  const auto all = io::read_journals(journal_dir_, fingerprint_);
-  for (const auto& r : all.records)
-    results_.emplace(r.config, r);  // the first record of an id wins
+  absorb(io::read_journals(journal_dir_, fingerprint_));
   for (auto id : ids) {
     if (!results_.count(id))
       throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +

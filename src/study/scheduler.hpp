@@ -47,7 +47,9 @@ class Scheduler {
   // when a rank was asked to stop (SIGTERM, SIGUSR1). Collective.
   bool train_all(const Batch& batch);
 
+  // Each configuration's latest attempt, and the earlier attempts of the retried ones.
   const std::map<std::size_t, io::JournalRecord>& results() const { return results_; }
+  const std::map<std::size_t, std::vector<Record>>& earlier_attempts() const { return earlier_; }
   const Record& result(std::size_t id) const { return results_.at(id).result; }
   // The user's files the data sets came from (table data), once each.
   std::vector<io::FileStamp> data_sources() const;
@@ -59,9 +61,13 @@ class Scheduler {
   // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
   // signal before it finished (not a result).
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
+  // Rank 0: removes the files of a journal folder that holds no finished training.
+  void forget_empty_journal(const std::string& dir);
   // Rank 0: the data files must be those the study started with (recorded in the journal).
   void check_sources(const std::vector<io::FileStamp>& sources) const;
   io::NamedValues named_values(const space::Config& config) const;
+  // Takes every record of the journals: each id's latest attempt, and the earlier ones.
+  void absorb(const io::JournalContents& journals);
   // Throws InputError when a journaled result was trained with other values than the design's.
   void check_journaled_values(const Batch& batch) const;
   void order_longest_first(std::vector<std::size_t>& todo,
@@ -73,6 +79,8 @@ class Scheduler {
   std::string journal_dir_, fingerprint_, host_;
   std::unique_ptr<io::JournalWriter> journal_;
   std::map<std::size_t, io::JournalRecord> results_;
+  std::map<std::size_t, std::vector<Record>> earlier_;
+  int retries_ = 0;  // training.retries
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
   bool owns_lock_ = false;  // rank 0 wrote the journal folder's lock

@@ -58,24 +58,24 @@ StudyStatus read_status(const std::string& path, double now) {
   const int ranks = s.plan ? s.plan->ranks : 0;
   for (int r = 0; r < ranks; ++r)
     s.ranks.push_back({r, "", 0, 0});
-  std::vector<bool> seen;
-  std::map<std::size_t, const io::JournalRecord*> by_id;  // in id order, as `run` takes them
-  for (const auto& rec : journals.records) {
-    if (rec.config >= seen.size()) seen.resize(rec.config + 1, false);
-    if (seen[rec.config]) continue;  // the first record of an id counts, as in `run`
-    seen[rec.config] = true;
-    by_id[rec.config] = &rec;
-    const auto& r = rec.result;
+  // Each configuration's latest attempt counts, as in `run`.
+  const auto by_id = io::latest_records(journals);
+  for (const auto& [id, rec] : by_id) {
+    const auto& r = rec->result;
     ++s.done;
     s.failed += !r.ok();
-    last_record = std::max(last_record, rec.finished);
-    if (started > 0 && rec.finished >= started) {
+    last_record = std::max(last_record, rec->finished);
+  }
+  for (const auto& [id, rec] : by_id) {
+    // The latest run's work: the results it wrote (a record twice over counts once).
+    if (started > 0 && rec->finished >= started) {
       ++s.done_this_run;
+      const auto& r = rec->result;
       if (r.rank >= 0 && r.rank < ranks) {
         auto& rs = s.ranks[static_cast<std::size_t>(r.rank)];
         ++rs.done;
         rs.host = r.host;
-        rs.last = std::max(rs.last, rec.finished);
+        rs.last = std::max(rs.last, rec->finished);
       }
     }
   }

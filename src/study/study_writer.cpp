@@ -50,10 +50,12 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
 
 // One training as a row of configs/ and results/: typed values, normalized inputs (those of the
 // design point `point`), design coordinates, the record and its stage (1-based).
-void add_row(io::StudyData& s, const StudyParts& parts, const space::Config& cfg, std::size_t point,
-             const std::vector<double>& unit, const Record& r, std::size_t stage) {
+void add_row(io::StudyData& s, const StudyParts& parts, std::size_t id, const space::Config& cfg,
+             std::size_t point, const std::vector<double>& unit, const Record& r,
+             std::size_t stage) {
   const auto& sp = parts.deck->space;
   io::ConfigRow row;
+  row.id = static_cast<std::int64_t>(id);
   for (std::size_t j = 0; j < sp.size(); ++j) {
     row.values.push_back(cfg[j] ? space::to_text(*cfg[j]) : "");
     row.active.push_back(cfg[j] ? 1 : 0);
@@ -83,8 +85,8 @@ void add_stage(io::StudyData& s, const StudyParts& parts, std::size_t k) {
           unit[c] = st.unit(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(cc));
       }
     }
-    add_row(s, parts, st.configs[i], st.first + i, unit, parts.results->at(st.first + i).result,
-            k + 1);
+    add_row(s, parts, st.first + i, st.configs[i], st.first + i, unit,
+            parts.results->at(st.first + i).result, k + 1);
   }
   io::StageRow row;
   row.first = static_cast<std::int64_t>(st.first);
@@ -120,10 +122,12 @@ void add_final(io::StudyData& s, const StudyParts& parts) {
     io::FinalRow row;
     row.config = static_cast<std::int64_t>(id);
     for (std::size_t k = 0; k < opt.final_seeds; ++k) {
-      const auto& r = parts.results->at(parts.final_first + t * opt.final_seeds + k).result;
+      const std::size_t at = parts.final_first + t * opt.final_seeds + k;
+      const auto& r = parts.results->at(at).result;
       row.val_error.push_back(r.val_error);
       row.test_error.push_back(r.test_error);
-      add_row(s, parts, config_of(*parts.stages, id), id, no_unit, r, parts.stages->size() + 1);
+      add_row(s, parts, at, config_of(*parts.stages, id, parts.added), id, no_unit, r,
+              parts.stages->size() + 1);
     }
     s.final->rows.push_back(std::move(row));
   }
@@ -131,7 +135,10 @@ void add_final(io::StudyData& s, const StudyParts& parts) {
 
 }  // namespace
 
-const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id) {
+const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id,
+                               const Stage* added) {
+  if (added && id >= added->first && id < added->first + added->configs.size())
+    return added->configs[id - added->first];
   for (const auto& st : stages) {
     if (id >= st.first && id < st.first + st.configs.size()) return st.configs[id - st.first];
   }
@@ -160,8 +167,9 @@ std::optional<io::Best> pick_winner(const StudyParts& parts) {
   }
   auto best = pick_best(trained);
   if (best) {
-    best->values = values_text(parts.deck->space,
-                               config_of(*parts.stages, static_cast<std::size_t>(best->config)));
+    best->values =
+        values_text(parts.deck->space,
+                    config_of(*parts.stages, static_cast<std::size_t>(best->config), parts.added));
   }
   return best;
 }
@@ -176,6 +184,14 @@ std::string metric_of(const space::Deck& deck) {
 io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Best>& best) {
   io::StudyData s;
   add_provenance_and_space(s, parts);
+  if (parts.added) {
+    // design.add's configurations: stage 0, before the sampled stages (not in any analysis).
+    const std::vector<double> no_unit(parts.deck->space.dimension(), NAN);
+    for (std::size_t i = 0; i < parts.added->configs.size(); ++i) {
+      const std::size_t id = parts.added->first + i;
+      add_row(s, parts, id, parts.added->configs[i], id, no_unit, parts.results->at(id).result, 0);
+    }
+  }
   for (std::size_t k = 0; k < parts.stages->size(); ++k)
     add_stage(s, parts, k);
   s.results_info.metric = metric_of(*parts.deck);
@@ -183,6 +199,14 @@ io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Be
   if (last.analysis_problem.empty())
     s.analysis = io::store_analysis(last.analysis, *parts.analysis);
   if (parts.optimize->enabled) add_final(s, parts);
+  if (parts.earlier) {
+    for (const auto& [id, records] : *parts.earlier) {
+      for (const auto& r : records) {
+        s.attempts.push_back({static_cast<std::int64_t>(id), r.attempt, r.status, r.cause,
+                              r.message, r.host, r.seconds});
+      }
+    }
+  }
   s.best = best;
   return s;
 }

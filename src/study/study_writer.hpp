@@ -37,7 +37,9 @@ struct StudyParts {
   const OptimizeSettings* optimize = nullptr;
   const hsic::Options* analysis = nullptr;
   const std::vector<Stage>* stages = nullptr;
+  const Stage* added = nullptr;  // design.add's configurations (ids from kAddedFirstId), if any
   const std::map<std::size_t, io::JournalRecord>* results = nullptr;
+  const std::map<std::size_t, std::vector<Record>>* earlier = nullptr;  // retried: the attempts
   std::vector<std::size_t> final_configs;  // retrained, ids of the stages
   std::size_t final_first = 0;             // id of the first final training
   std::string started, hosts;
@@ -46,8 +48,9 @@ struct StudyParts {
   std::vector<std::size_t> design_sizes;  // a plain study's: first run, then each extension
 };
 
-// The configuration of id `id`, from the stage that holds it.
-const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id);
+// The configuration of id `id`, from the stage that holds it (or design.add's).
+const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id,
+                               const Stage* added = nullptr);
 
 // The network the study recommends (study/best.hpp's rule), with its values named.
 std::optional<io::Best> pick_winner(const StudyParts& parts);

@@ -143,7 +143,13 @@ std::int64_t count_parameters(const ModelSpec& model, const DataSet& data) {
 }
 
 Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
+  return *train_one(spec, data, local_rank, Hooks{});
+}
+
+std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
+                                const Hooks& hooks) {
   Result r;
+  bool interrupted = false;
   r.seed = spec.seed;
   r.device = choose_device(spec.optim.device, local_rank);  // InputError: not the training's fault
   const auto start = std::chrono::steady_clock::now();
@@ -176,6 +182,10 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
       // once.
       torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device));
       for (int first = 0; first < train.rows; first += o.batch_size) {
+        if (hooks.interrupted && hooks.interrupted()) {
+          interrupted = true;
+          break;
+        }
         const int len = std::min(o.batch_size, train.rows - first);
         if (len < 2 && spec.model.batch_norm) continue;  // batch norm needs two samples
         const auto idx = order.narrow(0, first, len);
@@ -194,6 +204,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
         if (o.clip > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), o.clip);
         opt->step();
       }
+      if (interrupted) break;
       r.epochs = epoch + 1;
       if (r.ok() && device.is_cuda() && !std::isfinite(epoch_loss.item<double>())) {
         r.status = Outcome::Diverged;
@@ -224,10 +235,16 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
       } else if (o.patience > 0 && ++since_best >= o.patience) {
         break;  // early stopping
       }
+      if (hooks.after_epoch) {
+        const auto next = hooks.after_epoch(epoch + 1, v.error);
+        if (next == AfterEpoch::Interrupt) interrupted = true;
+        if (next != AfterEpoch::Continue) break;
+      }
     }
   } catch (const std::exception& e) {
     // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run.
     r.status = Outcome::Failed;
+    r.cause = "exception";
     r.message = e.what();
     const auto eol = r.message.find('\n');
     if (eol != std::string::npos) r.message.resize(eol);
@@ -236,6 +253,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
     r.val_error = r.test_error = std::numeric_limits<double>::infinity();
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (interrupted) return std::nullopt;
   return r;
 }
 

@@ -236,8 +236,12 @@ check "alpha 0.001: analyze" 0 "$hsicho" analyze "$tmp/tiny.h5" --alpha 0.001
 contains "alpha 0.001: analyze warns" "too few for the indices"
 sed -e 's/range: \[1.0e-3, 1.0e-1\]/range: [1.0e+7, 1.0e+8]/' -e 's/type: categorical, values: \[sgd, adam\]/type: fixed, value: sgd/' \
   "$deck" >"$tmp/diverge.yaml"
-check "every training diverged" 0 "$mpiexec" -n 2 "$hsicho" run "$tmp/diverge.yaml" --out "$tmp/diverge.h5"
+# A study that trained nothing usable exits 1 (a batch job can tell it from a finished one),
+# with its causes counted, and still writes its study file.
+check "every training diverged" 1 "$mpiexec" -n 2 "$hsicho" run "$tmp/diverge.yaml" --out "$tmp/diverge.h5"
 contains "every training diverged: said" "all 24 trainings diverged or failed"
+contains "every training diverged: exit status said" "no training succeeded (24 of 24"
+contains "every training diverged: causes counted" "diverged: 24 (e.g."
 [ -e "$tmp/diverge.h5" ] && ok || bad "every training diverged: no study file"
-echo "figure: edge cases 3 (4 ranks for 3 trainings: identical to 1 rank; alpha 0.001: warned; all diverged: said, file written)"
+echo "figure: edge cases 3 (4 ranks for 3 trainings: identical to 1 rank; alpha 0.001: warned; all diverged: said, file written, exit 1)"
 summary

@@ -41,7 +41,7 @@ contains "  saying so and counting every finished training" "stopped by a signal
 contains "  with the resume command" "hsicho run $tmp/slow.yaml --resume"
 check "  and the lock is gone" 0 test ! -e slow.h5.journal/lock
 check "status after the stop" 0 "$hsicho" status slow.h5
-contains "  says stopped, with the resume command" "stopped: no live run; continue with: srun hsicho run $tmp/slow.yaml --resume"
+contains "  says stopped, with the resume command" "no live run; continue with: srun hsicho run $tmp/slow.yaml --resume"
 contains "  counting every finished training" "$done_now of 12 (0 failed), $((12 - done_now)) left"
 out=$(cat slow.h5.log)
 contains "the log beside the study file echoes the deck" "==== deck $tmp/slow.yaml:"

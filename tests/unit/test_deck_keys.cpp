@@ -12,6 +12,7 @@
 #include "hsicho/space/deck.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/plan.hpp"
 #include "hsicho/study/stage.hpp"
 #include "hsicho/train/spec.hpp"
 
@@ -85,6 +86,7 @@ void read_everything(const space::Deck& deck) {
   }
   study::read_analysis(deck);
   study::read_optimize(deck);
+  study::read_retries(deck);
 }
 
 }  // namespace

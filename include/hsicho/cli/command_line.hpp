@@ -13,6 +13,7 @@ namespace hsicho::cli {
 struct RunArgs {
   std::string deck, out;
   bool resume = false;
+  bool accept_program_change = false;
 };
 
 struct ValidateArgs {
@@ -53,7 +54,8 @@ struct ReportArgs {
 };
 
 struct StatusArgs {
-  std::string study;
+  std::string study;  // the study file, its journal folder, or the deck
+  std::string out;    // with a deck: the study file `run` was given with --out
   bool json = false;
 };
 
@@ -65,6 +67,7 @@ struct KeysArgs {
 struct ExportArgs {
   std::string study;
   bool csv = false;
+  std::string h5;  // the study, as it stands, as a study file (of a running one: a snapshot)
 };
 
 struct Invocation {

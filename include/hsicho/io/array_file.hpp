@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hsicho/fields.hpp"
+
 namespace hsicho::io {
 
 // Rows first, row-major, values as doubles (every integer type up to 2^53 and both float types
@@ -57,3 +59,20 @@ std::vector<std::pair<std::string, std::string>> unzip(std::string_view bytes,
                                                        const std::string& name);
 
 }  // namespace hsicho::io
+
+namespace hsicho {
+
+// The study file's data_sources/ table and the journal folder's data-sources.json.
+template <>
+struct Describe<io::FileStamp> {
+  template <class V>
+  static void fields(V&& v) {
+    using F = io::FileStamp;
+    v(field("path", &F::path));
+    v(field("bytes", &F::bytes));
+    v(field("modified", &F::modified));
+    v(field("crc32", &F::crc32));
+  }
+};
+
+}  // namespace hsicho

@@ -46,8 +46,31 @@ inline double number_from(const Json& j, const std::string& name) {
 }
 
 template <class T>
+Json value_json(const T& value, NonFinite nf);
+template <class T>
+void value_from(const Json& v, const std::string& name, T& value);
+
+template <class T>
+struct is_vector : std::false_type {
+  using element = void;
+};
+template <class E>
+struct is_vector<std::vector<E>> : std::true_type {
+  using element = E;
+};
+
+template <class T>
 Json value_json(const T& value, NonFinite nf) {
-  if constexpr (std::is_same_v<T, double>) {
+  if constexpr (is_described_v<T>) {
+    Json j = Json::object();
+    visit_fields(value, [&](const auto& f, const auto& v) { j[f.key] = value_json(v, nf); });
+    return j;
+  } else if constexpr (is_vector<T>::value && is_described_v<typename is_vector<T>::element>) {
+    Json a = Json::array();
+    for (const auto& item : value)
+      a.push_back(value_json(item, nf));
+    return a;
+  } else if constexpr (std::is_same_v<T, double>) {
     return number_json(value, nf);
   } else if constexpr (std::is_same_v<T, Outcome>) {
     return outcome_name(value);
@@ -71,7 +94,23 @@ void value_from(const Json& v, const std::string& name, T& value) {
   auto wrong = [&](const char* what) {
     throw std::invalid_argument("field '" + name + "' is not " + what);
   };
-  if constexpr (std::is_same_v<T, double>) {
+  if constexpr (is_described_v<T>) {
+    if (!v.is_object()) wrong("an object");
+    visit_fields(value, [&](const auto& f, auto& member) {
+      if (!v.contains(f.key)) {
+        if (f.has(kOptional)) return;
+        throw std::invalid_argument("'" + name + "' has no field '" + f.key + "'");
+      }
+      value_from(v.at(f.key), f.key, member);
+    });
+  } else if constexpr (is_vector<T>::value && is_described_v<typename is_vector<T>::element>) {
+    if (!v.is_array()) wrong("a list");
+    value.clear();
+    for (const auto& item : v) {
+      value.emplace_back();
+      value_from(item, name, value.back());
+    }
+  } else if constexpr (std::is_same_v<T, double>) {
     value = number_from(v, name);
   } else if constexpr (std::is_same_v<T, bool>) {
     if (!v.is_boolean()) wrong("true or false");

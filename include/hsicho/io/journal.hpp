@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -59,6 +60,10 @@ class JournalWriter {
 // `fingerprint` (the deck changed in a way that makes the journal meaningless); an empty
 // `fingerprint` takes any (a reader that only counts, such as `hsicho status`).
 JournalContents read_journals(const std::string& dir, const std::string& fingerprint);
+
+// Each configuration's result: its latest attempt (Record::attempt; the first record of an id
+// among equals, as a run that was killed may have written one twice), in id order.
+std::map<std::size_t, const JournalRecord*> latest_records(const JournalContents& journals);
 
 // The time now on the journal's clock (Unix seconds), as JournalRecord::finished holds it: what a
 // run's start and `hsicho status`'s "now" are measured with too.

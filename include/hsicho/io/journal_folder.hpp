@@ -41,7 +41,19 @@ struct Plan {
   bool optimized = false;            // stages from optimize.stages; cannot be extended
   std::size_t planned = 0;           // trainings in all (the optimizer's: at most)
   std::string deck, out, started;    // of the latest run
-  double started_time = 0;           // the same, as Unix time
+  std::string deck_text;             // the deck the study runs, verbatim (readers of a study
+                                     // that is running or stopped type its space with it)
+  // How the study runs, not what its results mean (timeout, threads, device, env, retries): a
+  // resume may change them, and says so.
+  Identity run_settings;
+  // The files of the user's training program (training.command), as the study first ran them.
+  std::vector<FileStamp> program;
+  std::string fingerprint;  // on every journal file: the study's first, kept through resumes
+  // How the latest run ended, when it could say so: "finished", "stopped by a signal", "no
+  // training succeeded", "failed: ..."; "" while it runs (or when it was killed). A batch script
+  // reads it (hsicho status --json) where a launcher reports a stop by signal as exit status 1.
+  std::string end;
+  double started_time = 0;  // the same, as Unix time
   std::int64_t ranks = 0;
 };
 
@@ -78,6 +90,11 @@ struct Describe<io::Plan> {
     v(field("optimized", &P::optimized));
     v(field("planned", &P::planned));
     v(field("deck", &P::deck, kOptional));
+    v(field("deck_text", &P::deck_text, kOptional));
+    v(field("run_settings", &P::run_settings, kOptional));
+    v(field("program", &P::program, kOptional));
+    v(field("fingerprint", &P::fingerprint, kOptional));
+    v(field("end", &P::end, kOptional));
     v(field("out", &P::out, kOptional));
     v(field("started", &P::started, kOptional));
     v(field("ranks", &P::ranks, kOptional));

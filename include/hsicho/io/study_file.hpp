@@ -41,6 +41,9 @@ struct SpaceEntry {
 
 // configs/: one row per training.
 struct ConfigRow {
+  // The configuration's index in the study (its seed's, the journal's); -1 in files of version 1
+  // (read as the row).
+  std::int64_t id = -1;
   std::vector<std::string> values;   // p typed values as text, "" where inactive
   std::vector<std::int64_t> active;  // p: 1 active, 0 inactive
   std::vector<double> unit;          // d: the design point (NaN where the stage did not vary it)
@@ -87,6 +90,15 @@ struct DecisionRow {
   std::int64_t drift = 0;
 };
 
+// attempts/: the earlier attempts of trainings that failed and were trained again
+// (training.retries); results/ holds each configuration's latest.
+struct EarlierAttempt {
+  std::int64_t config = 0, attempt = 1;
+  Outcome status = Outcome::Failed;
+  std::string cause, message, host;
+  double seconds = 0;
+};
+
 // best/: the network the study recommends.
 struct Best {
   std::int64_t config = -1;  // its configuration (the row of configs/)
@@ -123,6 +135,7 @@ struct StudyData {
   StagesInfo stages_info;
   std::vector<StageRow> stages;
   std::vector<DecisionRow> decisions;
+  std::vector<EarlierAttempt> attempts;
   std::optional<Best> best;
   std::optional<FinalRetraining> final;
   std::int64_t format_version = kStudyFormatVersion;  // of the file read
@@ -147,6 +160,7 @@ struct StudyInputs {
   std::vector<double> val_error;
 };
 StudyInputs read_study_inputs(const std::string& path);
+StudyInputs study_inputs(const StudyData& study);
 
 // Whether `path` is meant as an HDF5 file: it starts with HDF5's signature, or its name ends in
 // .h5, .hdf5 or .he5 (in any case).
@@ -180,18 +194,6 @@ struct Describe<io::Provenance> {
 };
 
 template <>
-struct Describe<io::FileStamp> {
-  template <class V>
-  static void fields(V&& v) {
-    using F = io::FileStamp;
-    v(field("path", &F::path));
-    v(field("bytes", &F::bytes));
-    v(field("modified", &F::modified));
-    v(field("crc32", &F::crc32));
-  }
-};
-
-template <>
 struct Describe<io::SpaceEntry> {
   template <class V>
   static void fields(V&& v) {
@@ -212,6 +214,7 @@ struct Describe<io::ConfigRow> {
   template <class V>
   static void fields(V&& v) {
     using C = io::ConfigRow;
+    v(field("id", &C::id, kOptional));
     v(field("values", &C::values));
     v(field("active", &C::active));
     v(field("unit", &C::unit));
@@ -291,6 +294,21 @@ struct Describe<io::DecisionRow> {
     v(field("top_share", &D::top_share));
     v(field("ratio", &D::ratio));
     v(field("drift", &D::drift));
+  }
+};
+
+template <>
+struct Describe<io::EarlierAttempt> {
+  template <class V>
+  static void fields(V&& v) {
+    using A = io::EarlierAttempt;
+    v(field("config", &A::config));
+    v(field("attempt", &A::attempt));
+    v(field("status", &A::status));
+    v(field("cause", &A::cause));
+    v(field("message", &A::message));
+    v(field("host", &A::host));
+    v(field("seconds", &A::seconds));
   }
 };
 

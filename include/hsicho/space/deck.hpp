@@ -30,6 +30,10 @@ struct DesignSettings {
   std::size_t samples = 32;
   DesignCriterion criterion = DesignCriterion::Discrepancy;
   std::size_t iterations = 0;  // swaps tried by the space-filling search; 0 = automatic
+  // design.add: configurations the user asks for besides the design's (last year's network, a
+  // colleague's guess), values by name over the space (the others at their default), checked.
+  std::vector<Config> added;
+  std::vector<std::string> added_text;  // each as written: "lr=0.01 layers=2"
 };
 
 // One key of a data, model, training, analysis or optimize block as the deck writes it: checked

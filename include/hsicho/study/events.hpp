@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hsicho/hsic/analysis.hpp"
@@ -15,17 +17,21 @@
 namespace hsicho::study {
 
 struct Progress {
-  std::size_t done = 0, total = 0;  // of this batch, trainings from an earlier run included
-  std::int64_t failed = 0;
-  double best = 0;     // the best validation error so far (+inf: none yet)
-  double elapsed = 0;  // seconds since the batch started
-  double left = 0;     // estimated seconds left (NaN before the first training ends)
+  std::size_t done = 0, total = 0;  // of this batch, trainings of earlier runs included
+  std::int64_t failed = 0;          // of this batch, earlier runs included
+  double best = 0;                  // the best validation error of the batch (+inf: none yet)
+  std::size_t done_run = 0;         // trained by this run
+  std::int64_t failed_run = 0;      // of those, failed or diverged
+  double elapsed = 0;               // seconds since the batch started
+  double left = 0;                  // estimated seconds left (NaN before the first training ends)
 };
 
 struct RunSummary {
   std::size_t trainings = 0, failed = 0;
+  // "failed (timeout)", "diverged", ... -> how many, and the message of the first.
+  std::map<std::string, std::pair<std::size_t, std::string>> causes;
   double seconds = 0;
-  std::string metric;  // mse | error_rate
+  std::string metric;            // mse | error_rate
   std::optional<io::Best> best;  // study/best.hpp's rule
   bool optimized = false;
   std::size_t final_seeds = 0, stages = 1;
@@ -56,6 +62,8 @@ class RunObserver {
   virtual void final_started(std::size_t /*configs*/, std::size_t /*seeds*/,
                              double /*epochs_factor*/) {}
   virtual void finished(const RunSummary& /*summary*/) {}
+  // Something the run did that the user should know of (one line, no prefix).
+  virtual void note(const std::string& /*text*/) {}
   virtual void stopped(std::size_t /*done*/, const std::string& /*resume_hint*/) {}
 };
 

@@ -22,7 +22,26 @@ using io::Plan;
 using io::read_plan;
 using io::write_plan;
 
+using io::FileStamp;
+
+// The ids of design.add's configurations start here, far above any design's (at most 1e6 per
+// stage), so that extending the design never moves them.
+inline constexpr std::size_t kAddedFirstId = 1000000000;
+
 Identity study_identity(const space::Deck& deck);
+
+// How the study runs (training.threads, device, timeout, retries, env): may change on resume.
+Identity run_settings(const space::Deck& deck);
+
+// training.retries (0 when absent): how many times a failed training is trained again.
+int read_retries(const space::Deck& deck);
+
+// The files of the user's training program: the words of training.command that name files (a
+// script, a module it is given), not a program looked up in PATH. Empty for the built-in trainer.
+std::vector<FileStamp> program_files(const space::Deck& deck);
+// "train.py: 1200 bytes, CRC-32 1a2b3c4d -> 1250 bytes, CRC-32 ...", one line per change.
+std::vector<std::string> program_changes(const std::vector<FileStamp>& before,
+                                         const std::vector<FileStamp>& now);
 
 // 16 hex digits, stamped on every journal file: a journal from another study is never mixed in.
 std::string identity_fingerprint(const Identity& identity, std::size_t first_samples);
@@ -34,5 +53,9 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
 // grown to its design.samples. Throws InputError naming what changed, or a shrinking design.
 Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, bool optimized,
                  std::size_t planned);
+
+// "srun hsicho run DECK --resume [--out OUT]", every path shell-quoted: pasted into a shell as it
+// is printed, it resumes the study (and runs nothing else).
+std::string resume_command(const std::string& deck, const std::string& out);
 
 }  // namespace hsicho::study

@@ -13,6 +13,8 @@ struct RunOptions {
   std::string deck;
   std::string out;      // the study file; default: the deck's study.output
   bool resume = false;  // continue from the journals of an earlier, interrupted run
+  // The user's training program may differ from the one the study started with.
+  bool accept_program_change = false;
 };
 
 // Returns the exit code (0 done; 1 stopped by a signal or failed). Throws InputError for bad
