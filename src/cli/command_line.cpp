@@ -14,7 +14,8 @@ namespace {
 
 const char* kFooter =
     "Run 'hsicho COMMAND --help' for the options of one command.\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 bad input (deck, arguments, files).\n"
+    "Exit codes: 0 success, 1 runtime failure (or no training succeeded), 2 bad input (deck,\n"
+    "arguments, files), 3 stopped by a signal (run: resume it with --resume).\n"
     "Documentation: docs/deck.md (input decks), docs/hsic.md (analysis), README.md";
 
 // Every subcommand and its options: the one declaration behind parsing, help and suggestions.
@@ -32,7 +33,12 @@ void declare(CLI::App& app, Invocation& inv) {
 
   auto* run = app.add_subcommand(
       "run", "train the design on every MPI rank, analyse, write the study file");
-  run->footer("Run it under the MPI launcher: srun hsicho run DECK.yaml (or mpiexec -n N ...).");
+  run->footer(
+      "Run it under the MPI launcher: srun hsicho run DECK.yaml (or mpiexec -n N ...). The deck's "
+      "optimize block makes it the HSIC-guided optimizer (docs/optimize.md). SIGTERM, SIGUSR1 or "
+      "Ctrl-C stop it: the trainings in progress run again on --resume, and it exits 3. Exit 1: "
+      "a failure, or no training succeeded; 2: bad input. training.retries retrains failed "
+      "trainings on --resume; hsicho status/report/export read the study while it runs.");
   run->add_option("DECK", inv.run.deck, "the input deck (YAML)")->required();
   run->add_option("--out", inv.run.out, "the study file (default: the deck's study.output)")
       ->type_name("FILE.h5")

@@ -42,8 +42,12 @@ hsic::Analysis analysis_of(const io::StudyData& s) {
 }
 
 // A configuration's active values by name, each of its own type (from the study's space).
-io::Json typed_values(const io::StudyData& s, std::size_t row) {
+io::Json typed_values(const io::StudyData& s, std::int64_t config) {
   io::Json values = io::Json::object();
+  const auto it = std::find_if(s.configs.begin(), s.configs.end(),
+                               [&](const auto& c) { return c.id == config; });
+  if (it == s.configs.end()) return values;
+  const auto row = static_cast<std::size_t>(it - s.configs.begin());
   const auto space =
       space::parse_deck(s.deck_text, s.provenance.deck_path, space::DeckUse::SpaceOnly).space;
   for (std::size_t k = 0; k < s.space.size(); ++k) {
@@ -87,7 +91,7 @@ void print_json(const study::LoadedStudy& loaded) {
   if (s.best) {
     j["best"] = io::to_json(*s.best, nf);
     j["best"]["summary"] = s.best->values;
-    j["best"]["values"] = typed_values(s, static_cast<std::size_t>(s.best->config));
+    j["best"]["values"] = typed_values(s, s.best->config);
   }
   if (s.analysis) j["analysis"] = analysis_json(analysis_of(s));  // the shape analyze prints
   j["stages"] = io::to_json(s.stages, nf);

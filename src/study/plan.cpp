@@ -167,7 +167,8 @@ std::vector<std::string> program_changes(const std::vector<FileStamp>& before,
   return out;
 }
 
-std::vector<std::string> identity_changes(const Identity& before, const Identity& now) {
+std::vector<std::string> identity_changes(const Identity& before, const Identity& now,
+                                          bool run_settings_too) {
   std::vector<std::string> out;
   auto value = [](const Identity& m, const std::string& k) {
     const auto it = m.find(k);
@@ -176,7 +177,7 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
   Identity keys = before;
   keys.insert(now.begin(), now.end());
   for (const auto& [key, unused] : keys) {
-    if (is_run_setting(key)) continue;  // kept in the identity by an older hsicho
+    if (!run_settings_too && is_run_setting(key)) continue;  // in an older hsicho's identity
     const auto a = value(before, key), b = value(now, key);
     if (a != b) out.push_back(key + ": " + a + " -> " + b);
   }

@@ -108,7 +108,7 @@ class Driver {
         }
         for (const auto& c : changed)
           notes.push_back("training program changed (accepted): " + c);
-        for (const auto& c : identity_changes(before->run_settings, plan.run_settings))
+        for (const auto& c : identity_changes(before->run_settings, plan.run_settings, true))
           notes.push_back("how the study runs: " + c);
       }
       plan.deck = options_.deck;

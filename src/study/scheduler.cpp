@@ -384,9 +384,12 @@ bool Scheduler::train_all(const Batch& batch) {
   // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
   std::int64_t failed_before = 0;
   double best_before = INFINITY;
-  for (auto id : ids) {
-    const auto it = results_.find(id);
-    if (it == results_.end()) continue;
+  std::vector<bool> training(ids.size(), false);
+  for (auto k : todo)
+    training[k] = true;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const auto it = results_.find(ids[k]);
+    if (it == results_.end() || training[k]) continue;  // a retried one counts once it ends
     failed_before += !it->second.result.ok();
     if (it->second.result.ok()) best_before = std::min(best_before, it->second.result.val_error);
   }

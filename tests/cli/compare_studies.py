@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Exit 0 if two study files hold the same configurations, results and analysis (timings and
-ranks aside), bit for bit. Usage: compare_studies.py A.h5 B.h5"""
+ranks aside), bit for bit. Usage: compare_studies.py [--ignore-attempts] A.h5 B.h5
+(--ignore-attempts: a study whose failed trainings were retried against one where they passed
+the first time: the attempt numbers differ, and the attempts/ group is not compared.)"""
 import sys
 
 import h5py
 import numpy as np
 
-a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+args = sys.argv[1:]
+ignore_attempts = "--ignore-attempts" in args
+args = [x for x in args if x != "--ignore-attempts"]
+a, b = h5py.File(args[0], "r"), h5py.File(args[1], "r")
 same = True
 for group in ("configs", "results", "analysis", "stages", "final"):
     if group not in a and group not in b:
@@ -27,6 +32,8 @@ for group in ("configs", "results", "analysis", "stages", "final"):
     for name in names:
         if group == "results" and name in ("seconds", "rank", "device", "host"):
             continue
+        if ignore_attempts and group == "results" and name == "attempt":
+            continue
         x, y = a[group][name][()], b[group][name][()]
         equal = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
         if not equal:
@@ -34,7 +41,8 @@ for group in ("configs", "results", "analysis", "stages", "final"):
             same = False
 if "best" in a or "best" in b:
     for key in ("config", "values", "val_error", "test_error", "parameters"):
-        if a["best"].attrs[key] != b["best"].attrs[key]:
+        x, y = a["best"].attrs[key], b["best"].attrs[key]
+        if x != y and not (isinstance(x, float) and np.isnan(x) and np.isnan(y)):
             print(f"differ: best@{key}")
             same = False
 sys.exit(0 if same else 1)

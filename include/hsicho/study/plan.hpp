@@ -47,7 +47,9 @@ std::vector<std::string> program_changes(const std::vector<FileStamp>& before,
 std::string identity_fingerprint(const Identity& identity, std::size_t first_samples);
 
 // One line per difference: "training.epochs: 20 -> 30", "(not set)" for a missing key.
-std::vector<std::string> identity_changes(const Identity& before, const Identity& now);
+// `run_settings_too`: also the keys of how the study runs (which an identity leaves out).
+std::vector<std::string> identity_changes(const Identity& before, const Identity& now,
+                                          bool run_settings_too = false);
 
 // The plan of a run: the earlier run's (nullopt when starting), checked against the deck and
 // grown to its design.samples. Throws InputError naming what changed, or a shrinking design.
