@@ -10,7 +10,12 @@ of trainings, stage by stage), stages.png (an optimized study's indices stage by
 curves.png (validation curves of the best networks).
 """
 import argparse
+import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 
 import h5py
 import matplotlib
@@ -24,24 +29,61 @@ def strs(ds):
     return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
 
 
+def find_hsicho():
+    """The hsicho program: $HSICHO, the build folder beside this script, or the PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for c in (os.environ.get("HSICHO"), os.path.join(here, "..", "build", "hsicho"), shutil.which("hsicho")):
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def study_file(path, tmp):
+    """The study file to draw: itself once the study has finished; a snapshot of what its journal
+    holds (hsicho export --h5) while it runs, or when it was stopped or killed."""
+    if not os.path.isdir(path + ".journal"):
+        return path
+    hsicho = find_hsicho()
+    if hsicho is None:
+        if os.path.exists(path):
+            return path
+        sys.exit(f"{path}: the study has not finished, and reading its journal needs the hsicho "
+                 "program (set HSICHO=/path/to/hsicho)")
+    state = json.loads(subprocess.run([hsicho, "status", path, "--json"], check=True,
+                                      capture_output=True, text=True).stdout)["state"]
+    if state == "finished":
+        return path
+    snap = os.path.join(tmp, "snapshot.h5")
+    subprocess.run([hsicho, "export", path, "--h5", snap], check=True)
+    print(f"a {state} study: drawing the trainings finished so far")
+    return snap
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("study")
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", help="folder of the figures (default: STUDY-figures beside the study)")
     a = ap.parse_args()
+    if a.out is None:
+        a.out = os.path.splitext(a.study)[0] + "-figures"
     os.makedirs(a.out, exist_ok=True)
-    f = h5py.File(a.study, "r")
+    tmp = tempfile.mkdtemp()
+    f = h5py.File(study_file(a.study, tmp), "r")
     name = f.attrs["name"]
     name = name.decode() if isinstance(name, bytes) else str(name)
     metric = f["results"].attrs["metric"]
     metric = metric.decode() if isinstance(metric, bytes) else str(metric)
     err_all = f["results/val_error"][()]
+    if not f.attrs.get("complete", 1):
+        name += f" (partial: {len(err_all)} trainings so far)"
     names = strs(f["space/names"])
     values = np.array(f["configs/values"].asstr()[()]).reshape(len(err_all), len(names))
     # The stages' trainings; an optimizer's final retraining (stage K + 1) repeats chosen
     # configurations with more epochs and is left out of the distributions and coordinates.
     stage_all = f["configs/stage"][()]
-    sampled = stage_all <= len(f["stages/size"][()]) if "stages" in f and len(f["stages/size"][()]) else np.ones(len(err_all), bool)
+    # design.add's configurations (stage 0) were chosen, not sampled: left out likewise.
+    stages = len(f["stages/size"][()]) if "stages" in f else 0
+    sampled = (stage_all >= 1) & (stage_all <= stages) if stages else stage_all >= 1
     err = err_all[sampled]
     values = values[sampled]
     types = strs(f["space/types"])
@@ -250,6 +292,7 @@ def main():
     ax.legend(fontsize=6)
     save(fig, "curves.png", 100)
     print("wrote " + ", ".join(os.path.join(a.out, w) for w in written))
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
