@@ -11,10 +11,14 @@ The contract (docs/driver.md): hsicho writes params.json and runs
 
     python3 examples/external/toy_train.py PARAMS.json RESULT.json
 
-which reads the hyperparameters from params["params"] and writes {"error": ..., ...}.
+which reads the hyperparameters from params["params"] and writes {"error": ..., ...}. It also
+reports its validation error after each epoch to the progress file (params["progress"]), so that
+a deck with a pruning block can stop it early at a rung: it then finds the stop file
+(params["stop_file"]) and ends (hsicho also sends SIGTERM).
 """
 import json
 import math
+import os
 import random
 import sys
 
@@ -48,8 +52,15 @@ def main():
     val = [(x, runge(x)) for x in (data_rng.uniform(-1, 1) for _ in range(128))]
     test = [(x, runge(x)) for x in (data_rng.uniform(-1, 1) for _ in range(256))]
     w = [rng.gauss(0, 0.1) for _ in range(degree + 1)]
+    # Early stopping (docs/driver.md): one line per epoch to the progress file hsicho names, and
+    # a stop asked for by the stop file (or SIGTERM, whose default ends the process at once).
+    progress_path = job.get("progress") or os.environ.get("HSICHO_PROGRESS")
+    stop_path = job.get("stop_file") or os.environ.get("HSICHO_STOP_FILE")
+    progress = open(progress_path, "a") if progress_path else None
     curves, best, best_epoch, best_test = [], math.inf, 0, math.inf
     for epoch in range(epochs):
+        if stop_path and os.path.exists(stop_path):
+            return  # hsicho stopped it at a rung: its result is the progress it reported
         rng.shuffle(train)
         for first in range(0, len(train), batch):
             grad = [0.0] * len(w)
@@ -69,6 +80,9 @@ def main():
                       open(result_path, "w"))
             return
         curves.append(v)
+        if progress:
+            progress.write(json.dumps({"epoch": epoch + 1, "error": v}) + "\n")
+            progress.flush()
         if v < best:
             best, best_epoch, best_test = v, epoch + 1, mse(w, test, degree)
     json.dump({"error": best, "test_error": best_test, "parameters": degree + 1,

@@ -57,8 +57,15 @@ def mse(idx):
         return torch.mean((net(x[idx]) - y[idx]) ** 2).item()
 
 
+# Early stopping (docs/driver.md): the validation error of each epoch goes to the progress file
+# hsicho names; when hsicho stops the training at a rung it creates the stop file (and sends
+# SIGTERM, which ends the process at once unless it is caught).
+progress = open(job["progress"], "a") if job.get("progress") else None
+stop_file = job.get("stop_file")
 best, best_epoch, best_test, curves = math.inf, 0, math.inf, []
 for epoch in range(epochs):
+    if stop_file and os.path.exists(stop_file):
+        raise SystemExit(0)  # stopped at a rung: the progress reported is the result
     perm = train[torch.randperm(len(train))]
     for first in range(0, len(perm), batch):
         idx = perm[first:first + batch]
@@ -71,6 +78,9 @@ for epoch in range(epochs):
         json.dump({"error": float("nan"), "message": f"diverged in epoch {epoch + 1}"}, open(args.result, "w"))
         raise SystemExit(0)
     curves.append(v)
+    if progress:
+        progress.write(json.dumps({"epoch": epoch + 1, "error": v}) + "\n")
+        progress.flush()
     if v < best:
         best, best_epoch, best_test = v, epoch + 1, mse(test)
 json.dump({"error": best, "test_error": best_test, "best_epoch": best_epoch, "epochs": epochs,

@@ -18,10 +18,13 @@
 namespace hsicho {
 
 // How a training ended: a result of the study in every case (a diverged or failed training is
-// not a crash), told apart wherever trainings are counted, compared or reported.
-enum class Outcome { Ok, Diverged, Failed };
+// not a crash), told apart wherever trainings are counted, compared or reported. Stopped: ended
+// early at a rung because it could no longer reach the goal set (pruning, docs/early_stopping.md);
+// its error is censored (a lower bound of what it would have reached is unknown).
+enum class Outcome { Ok, Diverged, Failed, Stopped };
 
-const char* outcome_name(Outcome o);  // ok | diverged | failed: the study file's and JSON's text
+// ok | diverged | failed | stopped: the study file's and JSON's text.
+const char* outcome_name(Outcome o);
 std::optional<Outcome> outcome_from(const std::string& text);
 
 struct Record {
@@ -46,7 +49,13 @@ struct Record {
   std::vector<double> curves;             // validation error after each epoch
   std::map<std::string, double> metrics;  // further named results (a trainer's own)
 
+  int planned_epochs = 0;                 // what it would have run unstopped (0: unknown)
+
   bool ok() const { return status == Outcome::Ok; }
+  bool failed() const { return status == Outcome::Failed || status == Outcome::Diverged; }
+  // The error the goal set is judged on: a training that did not finish (failed, diverged,
+  // stopped early) is outside it, whatever its last error.
+  double goal_error() const;
   // "failed (timeout)", "diverged", "ok": how a training ended, by cause, for counts.
   std::string outcome_text() const;
 };
@@ -73,6 +82,7 @@ struct Describe<Record> {
     v(field("message", &Record::message));
     v(field("cause", &Record::cause, kOptional));
     v(field("attempt", &Record::attempt, kOptional));
+    v(field("planned_epochs", &Record::planned_epochs, kOptional));
     v(field("curves", &Record::curves, kPadded));
     v(field("metrics", &Record::metrics));
   }

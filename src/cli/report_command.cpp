@@ -18,6 +18,7 @@
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/load.hpp"
 #include "hsicho/study/plan.hpp"
+#include "hsicho/study/savings.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
@@ -28,7 +29,7 @@ namespace {
 std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData& s) {
   std::map<std::string, std::pair<int, std::string>> f;
   for (const auto& r : s.records) {
-    if (r.ok()) continue;
+    if (!r.failed()) continue;  // ok, or stopped early (a result of the rungs, said apart)
     auto& e = f[r.outcome_text()];
     if (e.first++ == 0) e.second = r.message;
   }
@@ -85,6 +86,15 @@ void print_json(const study::LoadedStudy& loaded) {
   j["provenance"] = io::to_json(s.provenance, nf);
   j["data_sources"] = io::to_json(s.sources, nf);
   j["space"] = io::to_json(s.space, nf);
+  {
+    std::vector<const Record*> records;
+    for (const auto& r : s.records)
+      records.push_back(&r);
+    const auto sv = study::savings_of(records);
+    j["stopped_early"] = {{"trainings", sv.stopped},     {"epochs_run", sv.epochs_run},
+                          {"epochs_full", sv.epochs_full}, {"seconds_run", sv.seconds_run},
+                          {"seconds_full", sv.seconds_full}};
+  }
   j["failures"] = io::Json::object();
   for (const auto& [status, e] : failures(s))
     j["failures"][status] = {{"count", e.first}, {"example", e.second}};
@@ -114,6 +124,11 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
   std::cout << "study '" << prov.name << "' (" << path << "): " << s.n() << " trainings, " << not_ok
             << " diverged or failed; " << prov.started << " to "
             << (loaded.partial ? "now" : prov.finished) << "\n";
+  std::vector<const Record*> records;
+  for (const auto& r : s.records)
+    records.push_back(&r);
+  if (const auto saved = study::savings_of(records).text(s.n()); !saved.empty())
+    std::cout << saved << "\n";
   if (loaded.partial) {
     std::cout << "partial: " << study::partial_summary(loaded) << "\n";
     for (const auto& note : loaded.notes)

@@ -122,11 +122,12 @@ class TextObserver : public study::RunObserver {
 void TextObserver::finished(const study::RunSummary& s) {
   out_ << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
        << clock_text(s.seconds) << "\n";
+  if (const auto saved = s.savings.text(s.trainings); !saved.empty()) out_ << saved << "\n";
   for (const auto& [cause, c] : s.causes) {
     out_ << "  " << cause << ": " << c.first << (c.second.empty() ? "" : " (e.g. " + c.second + ")")
          << "\n";
   }
-  if (s.trainings > 0 && s.failed == s.trainings) {
+  if (s.trainings > 0 && s.failed + s.savings.stopped == s.trainings) {
     err_ << "hsicho run: no training succeeded (" << s.failed << " of " << s.trainings
          << ", causes above): the study file is written, and the exit status is 1. Fix the "
             "cause, then retrain them (training.retries, docs/deck.md) with --resume\n";

@@ -111,6 +111,7 @@ void print_text(const StudyStatus& s, const std::string& leading, double now) {
                                         num(b.val_error), b.config, num(b.test_error), b.parameters,
                                         b.values.empty() ? "" : ": " + b.values)});
   }
+  if (!s.stopped_early.empty()) rows.push_back({"early stops", s.stopped_early});
   if (!leading.empty()) rows.push_back({"leading", leading});
   for (const auto& r : s.ranks) {
     rows.push_back({r.rank == 0 ? "ranks" : "",
@@ -158,6 +159,7 @@ void print_json(const StudyStatus& s, const std::string& leading) {
     }
   }
   if (!leading.empty()) j["leading"] = leading;
+  if (!s.stopped_early.empty()) j["stopped_early"] = s.stopped_early;
   j["rank_status"] = io::Json::array();
   for (const auto& r : s.ranks) {
     j["rank_status"].push_back(

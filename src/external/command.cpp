@@ -328,7 +328,8 @@ Record read_result(const std::string& text) {
     if (!j["status"].is_string()) throw std::runtime_error("'status' is not a string");
     const auto text = j["status"].get<std::string>();
     const auto status = outcome_from(text);
-    if (!status) throw std::runtime_error("status '" + text + "' is not ok, diverged or failed");
+    if (!status || *status == Outcome::Stopped)  // stopping early is hsicho's decision
+      throw std::runtime_error("status '" + text + "' is not ok, diverged or failed");
     r.status = *status;
   }
   if (r.ok() && !std::isfinite(r.val_error)) {
@@ -340,7 +341,7 @@ Record read_result(const std::string& text) {
 }
 
 std::optional<Record> run(const CommandSettings& settings, const Job& job,
-                          const std::function<bool()>& stop) {
+                          const std::function<bool()>& stop, const Progress& progress) {
   Record r;
   r.seed = job.seed;
   const std::string gpu = gpu_for_rank(job.local_rank);
@@ -390,6 +391,8 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     p["gpu"] = gpu.empty() ? Json(nullptr) : Json(gpu);
     p["workdir"] = dir.string();
     p["result"] = result;
+    p["progress"] = (dir / "progress.jsonl").string();
+    p["stop_file"] = (dir / "stop").string();
     std::ofstream out(params);
     out << p.dump(2) << '\n';
     if (!out) return failed("work folder", "cannot write '" + params + "'");
@@ -423,6 +426,10 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   set_env("HSICHO_RESULT", result);
   set_env("HSICHO_WORKDIR", dir.string());
   set_env("HSICHO_ID", id);
+  const std::string progress_path = (dir / "progress.jsonl").string(),
+                    stop_path = (dir / "stop").string();
+  set_env("HSICHO_PROGRESS", progress_path);
+  set_env("HSICHO_STOP_FILE", stop_path);
   for (const auto& [name, value] : settings.env)
     set_env(name, substitute(value, values));
 
@@ -479,21 +486,54 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   // long one little CPU.
   int status = 0;
   long nap = 100000;
-  bool timed_out = false, stopped = false, killed = false;
+  bool timed_out = false, stopped = false, killed = false, pruned = false;
   double term_sent = -1;
+  // The progress the command reports (a line per epoch), read as it grows.
+  std::vector<double> reported;
+  int last_epoch = 0;
+  std::size_t read_at = 0;
+  std::string pending;
+  auto read_progress = [&] {
+    if (!progress.at_epoch || pruned) return;
+    std::ifstream in(progress_path, std::ios::binary);
+    if (!in) return;
+    in.seekg(static_cast<std::streamoff>(read_at));
+    std::string more((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    read_at += more.size();
+    pending += more;
+    for (auto eol = pending.find('\n'); eol != std::string::npos && !pruned;
+         eol = pending.find('\n')) {
+      const std::string line = pending.substr(0, eol);
+      pending.erase(0, eol + 1);
+      try {
+        const auto j = Json::parse(quote_non_finite(line));
+        const int epoch = j.at("epoch").get<int>();
+        const double error = number(j.at("error"), "error");
+        if (epoch <= last_epoch) continue;  // a line again (a restart): not a new epoch
+        last_epoch = epoch;
+        reported.push_back(error);
+        if (progress.at_epoch(epoch, error)) pruned = true;
+      } catch (const std::exception&) {
+        // not a progress line: the command's to fix; it is simply not stopped early on it
+      }
+    }
+  };
   for (;;) {
     const pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) break;
     if (w < 0 && errno != EINTR)
       return failed("start", std::string("waitpid: ") + std::strerror(errno));
+    read_progress();
     const double t = elapsed();
     const bool asked = stop();
-    if (term_sent < 0 && ((settings.timeout > 0 && t > settings.timeout) || asked)) {
+    if (term_sent < 0 && ((settings.timeout > 0 && t > settings.timeout) || asked || pruned)) {
       stopped = asked;
-      timed_out = !asked;
+      timed_out = !asked && !pruned;
+      if (pruned) std::ofstream(stop_path) << "stop\n";  // the polite way, beside SIGTERM
       ::kill(-pid, SIGTERM);
       term_sent = t;
-    } else if (term_sent >= 0 && !killed && t - term_sent > settings.kill_grace) {
+    } else if (term_sent >= 0 && !killed &&
+               t - term_sent > (pruned ? progress.grace : settings.kill_grace)) {
       ::kill(-pid, SIGKILL);
       killed = true;
     }
@@ -506,6 +546,18 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   ::kill(-pid, SIGKILL);  // what the command left running in its group
   r.seconds = elapsed();
   if (stopped) return std::nullopt;
+  if (pruned) {
+    // Stopped early at a rung: its curve so far is its result, its error censored.
+    r.status = Outcome::Stopped;
+    r.cause = "rung";
+    r.curves = reported;
+    r.epochs = last_epoch;
+    r.val_error = *std::min_element(reported.begin(), reported.end());
+    r.best_epoch = static_cast<int>(std::min_element(reported.begin(), reported.end()) -
+                                    reported.begin()) + 1;
+    r.test_error = INFINITY;
+    return r;
+  }
   if (timed_out) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g s", settings.timeout);

@@ -51,7 +51,7 @@ template <class T>
 T from_stored(const stored_t<T>& v, const std::string& what) {
   if constexpr (std::is_same_v<T, Outcome>) {
     const auto o = outcome_from(v);
-    if (!o) throw InputError("'" + what + "' holds '" + v + "' where ok, diverged or failed is");
+    if (!o) throw InputError("'" + what + "' holds '" + v + "' where ok, diverged, failed or stopped is");
     return *o;
   } else if constexpr (std::is_same_v<T, bool>) {
     return v != 0;

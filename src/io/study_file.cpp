@@ -192,7 +192,7 @@ StudyInputs study_inputs(const StudyData& s) {
     if (s.configs[i].stage == 0 || (stages > 0 && s.configs[i].stage > stages)) continue;
     in.normalized.insert(in.normalized.end(), s.configs[i].normalized.begin(),
                          s.configs[i].normalized.end());
-    in.val_error.push_back(s.records[i].val_error);
+    in.val_error.push_back(s.records[i].goal_error());  // stopped early: not in the goal set
     ++in.n;
   }
   return in;

@@ -19,8 +19,8 @@ namespace hsicho::space {
 // The blocks of a deck, and the keys of a hyperparameter's entry. The keys of each block are in
 // the table of deck keys (space/keys.hpp), with their kinds, limits and where they apply.
 namespace keys {
-const std::vector<std::string> top = {"study",    "design", "data",     "model",
-                                      "training", "space",  "analysis", "optimize"};
+const std::vector<std::string> top = {"study", "design",   "data",     "model",  "training",
+                                      "space", "analysis", "optimize", "pruning"};
 // The keys of an external command (training.command); no other training key applies with it.
 const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
 // How a study runs, whoever trains: with training.command or the built-in trainer, and never a
@@ -251,6 +251,7 @@ class DeckReader {
     deck.model = read_block(root["model"], "model");
     deck.analysis = read_block(root["analysis"], "analysis");
     deck.optimize = read_block(root["optimize"], "optimize");
+    deck.pruning = read_block(root["pruning"], "pruning");
     if (!root["space"]) {
       throw InputError(SourceMark{path, 1, 1},
                        "the deck has no 'space' block: list the hyperparameters to study");

@@ -491,6 +491,22 @@ std::vector<KeySpec> build() {
               "the errors)")
           .help("indicator (the best alpha fraction) | smooth:S (a weight "
                 "exp(-distance / (S sd)) above the quantile)"),
+      // pruning (docs/early_stopping.md)
+      Row("pruning", "min_epochs", K::Whole).range(1, kMaxCount).def("3").ex("2").unit("epochs")
+          .help("the first rung: trainings are compared after this many epochs"),
+      Row("pruning", "factor", K::Number).range(1, 1000).open(true, false).def("3").ex("2")
+          .help("each rung this many times the epochs of the one before (3, 9, 27, ...)"),
+      Row("pruning", "rungs", K::Wholes).range(1, kMaxCount).ex("[5, 20]").unit("epochs").help(
+          "the rungs themselves, instead of min_epochs and factor"),
+      Row("pruning", "keep", K::Numbers).range(1, 1000).def("[3, 2, 1.5]").ex("[3, 2]").help(
+          "a training goes on while its error is within the best keep x alpha of its rung; one "
+          "value per rung, the last for the rungs after"),
+      Row("pruning", "min_trainings", K::Whole).range(2, kMaxCount).def("8").ex("4").help(
+          "no training stops before this many others have reached its rung"),
+      Row("pruning", "mode", K::Choice).choices({"ordered", "async"}).def("ordered").ex("async")
+          .help("ordered: results independent of ranks and timing; async: no waiting (ASHA)"),
+      Row("pruning", "grace", K::Duration).def("10s").ex("5s").help(
+          "your command's time to stop after SIGTERM, before SIGKILL"),
       // optimize
       Row("optimize", "strategy", K::Choice)
           .choices({"hsic", "random", "lhs"})

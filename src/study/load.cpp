@@ -194,7 +194,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
       const auto& row = s.configs[sampled[i]];
       for (std::size_t c = 0; c < d; ++c)
         x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = row.normalized[c];
-      y[static_cast<Eigen::Index>(i)] = s.records[sampled[i]].val_error;
+      y[static_cast<Eigen::Index>(i)] = s.records[sampled[i]].goal_error();
     }
     if (n < 4) throw std::invalid_argument("too few trainings yet");
     if (!(y.array() < INFINITY).any())

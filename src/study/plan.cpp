@@ -19,7 +19,7 @@ namespace {
 bool is_run_setting(const std::string& key) {
   static const std::vector<std::string> keys = {"training.threads", "training.device",
                                                 "training.timeout", "training.retries",
-                                                "training.env"};
+                                                "training.env",     "pruning.grace"};
   for (const auto& k : keys) {
     if (key == k || key.rfind(k + ".", 0) == 0) return true;
   }
@@ -61,7 +61,8 @@ Identity study_identity(const space::Deck& deck) {
   const std::pair<const char*, const space::Block*> blocks[] = {{"data", &deck.data},
                                                                 {"model", &deck.model},
                                                                 {"training", &deck.training},
-                                                                {"optimize", &deck.optimize}};
+                                                                {"optimize", &deck.optimize},
+                                                                {"pruning", &deck.pruning}};
   for (const auto& [name, block] : blocks) {
     for (const auto& s : block->settings) {
       const std::string key = std::string(name) + "." + s.key;
@@ -91,9 +92,11 @@ std::string identity_fingerprint(const Identity& identity, std::size_t first_sam
 
 Identity run_settings(const space::Deck& deck) {
   Identity out;
-  for (const auto& s : deck.training.settings) {
-    const std::string key = "training." + s.key;
-    if (is_run_setting(key) && s.key != "env") out[key] = setting_text(s);
+  for (const auto* block : {&deck.training, &deck.pruning}) {
+    for (const auto& s : block->settings) {
+      const std::string key = block->name + "." + s.key;
+      if (is_run_setting(key) && s.key != "env") out[key] = setting_text(s);
+    }
   }
   return out;
 }

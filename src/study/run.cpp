@@ -20,6 +20,7 @@
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/plan.hpp"
+#include "hsicho/study/savings.hpp"
 #include "hsicho/study/stage.hpp"
 #include "scheduler.hpp"
 #include "study_writer.hpp"
@@ -203,6 +204,8 @@ class Driver {
     Batch batch;
     batch.stage = k;
     batch.configs = st.configs;
+    batch.prune = true;  // a sampled stage: the deck's rungs, if it has a pruning block
+    batch.alpha = st.alpha;
     for (std::size_t i = 0; i < st.configs.size(); ++i) {
       batch.ids.push_back(first + i);
       batch.specs.push_back(spec_of(st.configs[i], first + i, first + i));
@@ -233,7 +236,7 @@ class Driver {
       for (std::size_t i = 0; i < s.configs.size(); ++i) {
         const auto& r = scheduler_.result(s.first + i);
         in.configs.push_back(s.configs[i]);
-        in.errors.push_back(r.val_error);
+        in.errors.push_back(r.goal_error());  // stopped early: outside the goal set
         in.costs.push_back(static_cast<double>(r.parameters) * std::max(1, r.epochs));
       }
     }
@@ -273,7 +276,8 @@ class Driver {
       sp.normalize(st.configs[i], deck_.study.seed, st.first + i, row.data());
       for (std::size_t c = 0; c < d; ++c)
         x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = row[c];
-      y[static_cast<Eigen::Index>(i)] = scheduler_.result(st.first + i).val_error;
+      // A training stopped early is outside the goal set (Z = 0), its error censored.
+      y[static_cast<Eigen::Index>(i)] = scheduler_.result(st.first + i).goal_error();
     }
     std::vector<std::string> names;
     for (auto c : sp.free_columns())
@@ -376,12 +380,15 @@ class Driver {
 
     RunSummary sum;
     sum.trainings = scheduler_.results().size();
+    std::vector<const Record*> records;
     for (const auto& [id, rec] : scheduler_.results()) {
-      if (rec.result.ok()) continue;
+      records.push_back(&rec.result);
+      if (!rec.result.failed()) continue;
       ++sum.failed;
       auto& c = sum.causes[rec.result.outcome_text()];
       if (c.first++ == 0) c.second = rec.result.message;
     }
+    sum.savings = savings_of(records);
     sum.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     sum.metric = metric_of(deck_);

@@ -6,6 +6,8 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <limits>
+#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -85,6 +87,7 @@ Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* 
     : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {
   if (deck.external) command_ = external::read_command(deck);
   retries_ = read_retries(deck);
+  pruning_ = read_pruning(deck);
 }
 
 void Scheduler::absorb(const io::JournalContents& journals) {
@@ -98,13 +101,79 @@ void Scheduler::absorb(const io::JournalContents& journals) {
   }
 }
 
+train::AfterEpoch Scheduler::at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
+                                     double error, std::string* why) {
+  const int epochs = batch.specs.empty() ? std::numeric_limits<int>::max()
+                                         : batch.specs[pos].optim.epochs;
+  const auto rungs = rungs_for(pruning_, epochs);
+  const auto at = std::find(rungs.begin(), rungs.end(), epoch);
+  if (at == rungs.end()) return train::AfterEpoch::Continue;
+  const auto rung = static_cast<std::size_t>(at - rungs.begin());
+  const std::size_t id = batch.ids[pos];
+  rung_log_->append({id, attempt, epoch, error});
+  // The trainings it is compared with: ordered, those before it in the batch's order (every one
+  // handed out already: each reports this rung or ends); async, whatever reached it so far.
+  std::vector<double> others;
+  long nap = 500000;  // waits that grow from 0.5 ms to 20 ms: a short wait costs little
+  for (;;) {
+    board_->refresh();
+    others.clear();
+    bool complete = true;
+    for (std::size_t k = 0; k < order_.size(); ++k) {
+      const std::size_t j = order_[k];
+      if (j == pos) {
+        if (pruning_.ordered) break;
+        continue;
+      }
+      const auto e = board_->error_at(batch.ids[j], epoch);
+      if (e) {
+        others.push_back(*e);
+      } else if (pruning_.ordered) {
+        complete = false;
+        break;
+      }
+    }
+    if (complete) break;
+    if (stop_requested) return train::AfterEpoch::Interrupt;
+    struct timespec ts {
+      0, nap
+    };
+    nanosleep(&ts, nullptr);
+    nap = std::min(nap * 2, 20000000L);
+  }
+  double threshold = NAN;
+  if (goes_on(error, others, batch.alpha, pruning_, rung, &threshold))
+    return train::AfterEpoch::Continue;
+  const double keep = keep_at(pruning_, rung);
+  *why = fmt::format(
+      "stopped early after epoch {}: validation error {:.4g} above {:.4g}, the best {:.0f}% of "
+      "the {} trainings compared at that rung (keep {} x alpha {})",
+      epoch, error, threshold, 100 * std::min(1.0, keep * batch.alpha), others.size(), keep,
+      batch.alpha);
+  return train::AfterEpoch::StopEarly;
+}
+
 std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
+  const int attempt = attempt_.empty() ? 1 : attempt_[pos];
+  std::string why;  // why it stopped early, when it did
   if (!command_) {
     const auto& spec = batch.specs[pos];
     try {
       train::Hooks hooks;
       hooks.interrupted = [] { return stop_requested != 0; };  // a stop: within a batch
-      return train::train_one(spec, data_for(spec.data), local_rank, hooks);
+      if (batch.prune && pruning_.enabled) {
+        hooks.after_epoch = [&](int epoch, double error) {
+          return at_rung(batch, pos, attempt, epoch, error, &why);
+        };
+      }
+      auto r = train::train_one(spec, data_for(spec.data), local_rank, hooks);
+      if (r) r->planned_epochs = spec.optim.epochs;
+      if (r && !why.empty()) {
+        r->status = Outcome::Stopped;
+        r->cause = "rung";
+        r->message = why;
+      }
+      return r;
     } catch (const InputError& e) {
       // Found by one rank in the middle of the study: not a deck error the others share.
       throw RuntimeError(e.what());
@@ -120,7 +189,17 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
   for (std::size_t k = 0; k < config.size(); ++k) {
     if (config[k]) job.params.emplace_back(deck_.space[k].name, *config[k]);
   }
-  return external::run(*command_, job, [] { return stop_requested != 0; });
+  external::Progress progress;
+  if (batch.prune && pruning_.enabled) {
+    progress.grace = pruning_.grace;
+    progress.at_epoch = [&](int epoch, double error) {
+      const auto next = at_rung(batch, pos, attempt, epoch, error, &why);
+      return next == train::AfterEpoch::StopEarly;
+    };
+  }
+  auto r = external::run(*command_, job, [] { return stop_requested != 0; }, progress);
+  if (r && r->status == Outcome::Stopped) r->message = why;
+  return r;
 }
 
 Scheduler::~Scheduler() {
@@ -353,6 +432,16 @@ void Scheduler::check_journaled_values(const Batch& batch) const {
 bool Scheduler::train_all(const Batch& batch) {
   const auto& ids = batch.ids;
   check_journaled_values(batch);
+  const int local_rank = parallel::local_rank_from_environment();
+  // The order in which positions are handed out: the design's, or the longest first. Early
+  // stopping in ordered mode compares each training with those before it in this order.
+  order_.resize(ids.size());
+  std::iota(order_.begin(), order_.end(), std::size_t{0});
+  if (!command_ && deck_.study.dynamic && deck_.study.longest_first)
+    order_longest_first(order_, batch.specs);
+  place_.assign(ids.size(), 0);
+  for (std::size_t k = 0; k < order_.size(); ++k)
+    place_[order_[k]] = k;
   std::vector<std::size_t> todo;  // positions in ids
   std::vector<int> attempt(ids.size(), 1);
   std::size_t retried = 0;
@@ -375,10 +464,12 @@ bool Scheduler::train_all(const Batch& batch) {
                     " trained again (training.retries: " + std::to_string(retries_) +
                     "; the earlier attempts stay in the journal and the study file)");
   }
-  const int local_rank = parallel::local_rank_from_environment();
-  if (!command_) {
-    check_ready(todo, batch.specs, local_rank);
-    if (deck_.study.dynamic && deck_.study.longest_first) order_longest_first(todo, batch.specs);
+  std::sort(todo.begin(), todo.end(), [&](auto a, auto b) { return place_[a] < place_[b]; });
+  attempt_ = attempt;
+  if (!command_) check_ready(todo, batch.specs, local_rank);
+  if (batch.prune && pruning_.enabled && !board_) {
+    board_ = std::make_unique<io::RungBoard>(journal_dir_);
+    rung_log_ = std::make_unique<io::RungLogWriter>(journal_dir_, rank_);
   }
   const std::size_t already = ids.size() - todo.size();
   // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
@@ -390,7 +481,7 @@ bool Scheduler::train_all(const Batch& batch) {
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const auto it = results_.find(ids[k]);
     if (it == results_.end() || training[k]) continue;  // a retried one counts once it ends
-    failed_before += !it->second.result.ok();
+    failed_before += it->second.result.failed();
     if (it->second.result.ok()) best_before = std::min(best_before, it->second.result.val_error);
   }
   if (observer_)
@@ -436,7 +527,7 @@ bool Scheduler::train_all(const Batch& batch) {
                             io::journal_time_now()};
       if (!batch.retrains.empty()) rec.retrains = batch.retrains[pos];
       journal_->append(rec);
-      queue.record(!r.ok(), r.val_error);
+      queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
       if (observer_) report(false);
     }
     queue.finish();

@@ -12,6 +12,9 @@
 
 #include "hsicho/external/command.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/rung_board.hpp"
+#include "hsicho/study/pruning.hpp"
+#include "hsicho/train/trainer.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/events.hpp"
 #include "hsicho/train/data.hpp"
@@ -27,6 +30,8 @@ struct Batch {
   std::vector<std::size_t> retrains;    // the final retraining: the configuration of each id
   std::size_t stage = 0;
   double epochs_factor = 1;  // a command's final retraining: its epochs x this
+  bool prune = false;        // early stopping at the deck's rungs (a sampled stage)
+  double alpha = 0.1;        // the goal set's fraction the rungs keep a margin above
 };
 
 class Scheduler {
@@ -61,6 +66,11 @@ class Scheduler {
   // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
   // signal before it finished (not a result).
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
+  // Early stopping: what a training does after `epoch` with validation error `error` (a rung:
+  // report it, compare it, wait for the trainings before it in ordered mode); `why` receives
+  // the decision when it stops.
+  train::AfterEpoch at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
+                            double error, std::string* why);
   // Rank 0: removes the files of a journal folder that holds no finished training.
   void forget_empty_journal(const std::string& dir);
   // Rank 0: the data files must be those the study started with (recorded in the journal).
@@ -81,6 +91,12 @@ class Scheduler {
   std::map<std::size_t, io::JournalRecord> results_;
   std::map<std::size_t, std::vector<Record>> earlier_;
   int retries_ = 0;  // training.retries
+  PruningSettings pruning_;
+  std::unique_ptr<io::RungLogWriter> rung_log_;
+  std::unique_ptr<io::RungBoard> board_;
+  std::vector<std::size_t> order_;     // the batch's positions in the order they are handed out
+  std::vector<std::size_t> place_;     // place_[pos]: where pos stands in order_
+  std::vector<int> attempt_;           // of each position, in this run
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
   bool owns_lock_ = false;  // rank 0 wrote the journal folder's lock

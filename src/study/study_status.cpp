@@ -8,6 +8,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/study/best.hpp"
+#include "hsicho/study/savings.hpp"
 
 namespace hsicho::study {
 namespace fs = std::filesystem;
@@ -63,7 +64,7 @@ StudyStatus read_status(const std::string& path, double now) {
   for (const auto& [id, rec] : by_id) {
     const auto& r = rec->result;
     ++s.done;
-    s.failed += !r.ok();
+    s.failed += r.failed();
     last_record = std::max(last_record, rec->finished);
   }
   for (const auto& [id, rec] : by_id) {
@@ -80,6 +81,12 @@ StudyStatus read_status(const std::string& path, double now) {
     }
   }
   s.planned = s.plan ? s.plan->planned : 0;
+  {
+    std::vector<const Record*> records;
+    for (const auto& [id, rec] : by_id)
+      records.push_back(&rec->result);
+    s.stopped_early = savings_of(records).text(records.size());
+  }
   std::vector<Trained> trained;
   for (const auto& [id, rec] : by_id)
     trained.push_back({id, &rec->result, rec->retrains});

@@ -13,6 +13,7 @@
 #include "hsicho/space/keys.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/plan.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/study/stage.hpp"
 #include "hsicho/train/spec.hpp"
 
@@ -51,6 +52,9 @@ std::string deck_for(const space::KeySpec& k) {
   const std::string first = k.applies.empty() ? "" : k.applies.front();
   if (k.block == "study" || k.block == "design")
     return with(k.block, "") + "data: {name: runge}\n" + space_block;
+  if (k.block == "pruning") {
+    return "data: {name: runge}\n" + with("pruning", "") + space_block;
+  }
   if (k.block == "analysis" || k.block == "optimize") {
     const std::string base = k.block == "optimize" ? "stages: [8, 8]" : "";
     return "data: {name: runge}\n" + with(k.block, base) + space_block;
@@ -87,6 +91,7 @@ void read_everything(const space::Deck& deck) {
   study::read_analysis(deck);
   study::read_optimize(deck);
   study::read_retries(deck);
+  study::read_pruning(deck);
 }
 
 }  // namespace

@@ -41,11 +41,22 @@ struct Job {
   std::string id_text;  // the folder's name, when not the id (hsicho eval: "eval")
 };
 
+// What a command reports while it trains (docs/driver.md): a line per epoch appended to the file
+// HSICHO_PROGRESS names (params.json's "progress"), {"epoch": 3, "error": 0.012}. `at_epoch`
+// sees each, and returns true to stop the training early: the stop file is created
+// (HSICHO_STOP_FILE, params.json's "stop_file"), its process group gets SIGTERM, and SIGKILL
+// `grace` seconds later; the result is the reported curve, status stopped. A command that
+// reports nothing is never stopped early.
+struct Progress {
+  std::function<bool(int epoch, double error)> at_epoch;
+  double grace = 10;
+};
+
 // Runs one job. `stop` is polled while the command runs: when it turns true the command's
 // process group is stopped (SIGTERM, then SIGKILL) and nullopt comes back: not a result, the
 // configuration runs again on --resume.
 std::optional<Record> run(const CommandSettings& settings, const Job& job,
-                          const std::function<bool()>& stop);
+                          const std::function<bool()>& stop, const Progress& progress = {});
 
 // The GPU a rank's command gets: from CUDA_VISIBLE_DEVICES if hsicho has one, else from the
 // NVIDIA driver's list of GPUs; empty when the node has none.

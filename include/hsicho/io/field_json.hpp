@@ -127,7 +127,7 @@ void value_from(const Json& v, const std::string& name, T& value) {
   } else if constexpr (std::is_same_v<T, Outcome>) {
     if (!v.is_string()) wrong("text");
     const auto o = outcome_from(v.get<std::string>());
-    if (!o) wrong("ok, diverged or failed");
+    if (!o) wrong("ok, diverged, failed or stopped");
     value = *o;
   } else if constexpr (std::is_same_v<T, std::vector<double>>) {
     if (!v.is_array()) wrong("a list");

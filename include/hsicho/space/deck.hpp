@@ -72,6 +72,7 @@ struct Deck {
   Block data, model, training;  // typed by the training engine (train/spec.hpp)
   Block analysis;               // the HSIC engine's options (study/analysis_settings.hpp)
   Block optimize;               // the HSIC-guided optimizer's settings (study/stage.hpp)
+  Block pruning;                // goal-aware early stopping (study/pruning.hpp)
   Space space;
 };
 

@@ -12,6 +12,7 @@
 
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/study_file.hpp"
+#include "hsicho/study/savings.hpp"
 #include "hsicho/study/stage.hpp"
 
 namespace hsicho::study {
@@ -30,6 +31,7 @@ struct RunSummary {
   std::size_t trainings = 0, failed = 0;
   // "failed (timeout)", "diverged", ... -> how many, and the message of the first.
   std::map<std::string, std::pair<std::size_t, std::string>> causes;
+  Savings savings;  // what early stopping saved
   double seconds = 0;
   std::string metric;            // mse | error_rate
   std::optional<io::Best> best;  // study/best.hpp's rule

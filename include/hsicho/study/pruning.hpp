@@ -1,0 +1,51 @@
+// Goal-aware early stopping (docs/early_stopping.md). The goal-oriented index needs, for each
+// training, only whether it lands among the best alpha fraction. At rungs (epochs 3, 9, 27, ...)
+// a training goes on only while its validation error is within the best keep x alpha fraction of
+// the errors that the trainings it is compared with had at the same rung (those that ended before
+// the rung count as the worst); the margin keeps the goal set's late bloomers. A training stopped
+// at a rung is a result (Outcome::Stopped), with its error censored: outside the goal set.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "hsicho/space/deck.hpp"
+
+namespace hsicho::study {
+
+struct PruningSettings {
+  bool enabled = false;       // the deck has a pruning block
+  int min_epochs = 3;         // the first rung
+  double factor = 3;          // each rung this many times the one before
+  std::vector<int> rungs;     // given explicitly (else from min_epochs and factor)
+  // Goes on while within the best keep x alpha at a rung: one value per rung, the last one for
+  // the rungs after it (the margin shrinks as the curves near their end).
+  std::vector<double> keep = {3, 2, 1.5};
+  std::size_t min_trainings = 8;  // compared with at least this many, else goes on
+  // Ordered: a training is compared with the trainings before it in the batch's order, waiting
+  // for them to reach the rung: the decisions are the same on any number of ranks, whatever the
+  // timing. Async: with whatever has reached the rung so far (ASHA): no waiting, not reproducible.
+  bool ordered = true;
+  double grace = 10;  // seconds a command has to stop after SIGTERM, before SIGKILL
+};
+
+// The deck's pruning block (disabled when absent). InputError at the offending line.
+PruningSettings read_pruning(const space::Deck& deck);
+
+// The rungs of a training of `epochs` epochs: those below its last epoch (a rung at the last
+// epoch decides nothing).
+std::vector<int> rungs_for(const PruningSettings& p, int epochs);
+
+// The keep factor of the rung-th rung (0-based).
+double keep_at(const PruningSettings& p, std::size_t rung);
+
+// Whether a training whose error at rung number `rung` (0-based) is `error` goes on, compared
+// with `others` (the errors of the trainings it is compared with at that rung, +inf for those
+// that ended before it) for a goal set of fraction `alpha`: it goes on while there are fewer
+// than min_trainings others, or while `error` is at most the lower keep x alpha quantile of the
+// others, sorted(others)[floor(min(1, keep alpha) (n - 1))]. `threshold` receives that quantile.
+bool goes_on(double error, std::vector<double> others, double alpha, const PruningSettings& p,
+             std::size_t rung, double* threshold = nullptr);
+
+}  // namespace hsicho::study

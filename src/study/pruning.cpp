@@ -1,0 +1,103 @@
+#include "hsicho/study/pruning.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
+#include "hsicho/space/keys.hpp"
+
+namespace hsicho::study {
+
+PruningSettings read_pruning(const space::Deck& deck) {
+  PruningSettings p;
+  const space::Block& b = deck.pruning;
+  if (!b.present) return p;
+  p.enabled = true;
+  auto one = [&](const std::string& key) -> const space::Setting* {
+    const auto* s = b.find(key);
+    if (s && s->is_list && key != "rungs")
+      throw InputError(s->mark, "pruning." + key + " must be a single value");
+    return s;
+  };
+  auto typed = [&](const std::string& key, auto read) {
+    const auto* s = one(key);
+    try {
+      return read(space::key_spec("pruning", key), s->text);
+    } catch (const space::KeyValueError& e) {
+      throw InputError(s->mark, "pruning." + key + " " + e.what());
+    }
+  };
+  if (one("min_epochs")) p.min_epochs = static_cast<int>(typed("min_epochs", space::key_whole));
+  if (one("factor")) p.factor = typed("factor", space::key_number);
+  if (const auto* s = b.find("keep")) {
+    p.keep.clear();
+    const auto& spec = space::key_spec("pruning", "keep");
+    for (const auto& t : s->is_list ? s->list : std::vector<std::string>{s->text}) {
+      try {
+        p.keep.push_back(space::key_number(spec, t));
+      } catch (const space::KeyValueError& e) {
+        throw InputError(s->mark, std::string("pruning.keep ") + e.what());
+      }
+    }
+    if (p.keep.empty()) throw InputError(s->mark, "pruning.keep lists nothing; e.g. [3, 2, 1.5]");
+  }
+  if (one("min_trainings"))
+    p.min_trainings = static_cast<std::size_t>(typed("min_trainings", space::key_whole));
+  if (one("mode")) p.ordered = typed("mode", space::key_choice) == "ordered";
+  if (const auto* s = one("grace")) {
+    const auto v = external::parse_duration(space::key_text(space::key_spec("pruning", "grace"), s->text));
+    if (!v) throw InputError(s->mark, "pruning.grace: '" + s->text + "' is not a duration; e.g. 10s");
+    p.grace = *v;
+  }
+  if (const auto* s = b.find("rungs")) {
+    const auto& spec = space::key_spec("pruning", "rungs");
+    for (const auto& t : s->is_list ? s->list : std::vector<std::string>{s->text}) {
+      try {
+        p.rungs.push_back(static_cast<int>(space::key_whole(spec, t)));
+      } catch (const space::KeyValueError& e) {
+        throw InputError(s->mark, std::string("pruning.rungs ") + e.what());
+      }
+    }
+    if (!std::is_sorted(p.rungs.begin(), p.rungs.end()) ||
+        std::adjacent_find(p.rungs.begin(), p.rungs.end()) != p.rungs.end())
+      throw InputError(s->mark, "pruning.rungs must grow: e.g. [3, 9, 27]");
+    if (b.has("min_epochs") || b.has("factor"))
+      throw InputError(s->mark, "give pruning.rungs, or min_epochs and factor, not both");
+  }
+  return p;
+}
+
+std::vector<int> rungs_for(const PruningSettings& p, int epochs) {
+  std::vector<int> out;
+  if (!p.enabled) return out;
+  if (!p.rungs.empty()) {
+    for (int r : p.rungs) {
+      if (r < epochs) out.push_back(r);
+    }
+    return out;
+  }
+  for (double r = p.min_epochs; r < epochs; r *= p.factor) {
+    const int e = static_cast<int>(std::lround(r));
+    if (out.empty() || e > out.back()) out.push_back(e);
+  }
+  return out;
+}
+
+double keep_at(const PruningSettings& p, std::size_t rung) {
+  return p.keep.empty() ? 1.0 : p.keep[std::min(rung, p.keep.size() - 1)];
+}
+
+bool goes_on(double error, std::vector<double> others, double alpha, const PruningSettings& p,
+             std::size_t rung, double* threshold) {
+  if (threshold) *threshold = NAN;
+  if (others.size() < p.min_trainings) return true;
+  std::sort(others.begin(), others.end());
+  const double level = std::min(1.0, keep_at(p, rung) * alpha);
+  const auto k = static_cast<std::size_t>(std::floor(level * static_cast<double>(others.size() - 1)));
+  const double t = others[k];
+  if (threshold) *threshold = t;
+  return !(error > t);  // a NaN error goes on: not ours to judge
+}
+
+}  // namespace hsicho::study
