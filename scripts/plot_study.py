@@ -7,7 +7,8 @@ Writes: indices.png (indices with error bars, significance marked), interactions
 the study computed them), distributions.png (each hyperparameter overall vs among the best),
 parallel.png (parallel coordinates, best highlighted), progress.png (best error against the number
 of trainings, stage by stage), stages.png (an optimized study's indices stage by stage),
-curves.png (validation curves of the best networks).
+curves.png (validation curves of the best networks), front.png (every training's error against
+its cost, the accuracy-cost front, the best and the pick).
 """
 import argparse
 import json
@@ -279,6 +280,43 @@ def main():
         fig.colorbar(im, ax=ax, label="target HSIC in that stage")
         ax.set_title(f"{name}: indices stage by stage (*: p < 0.05)")
         save(fig, "stages.png", 100)
+
+    if "pick" in f and "pareto_rank" in f["configs"]:
+        # The accuracy-cost front: every training a point, the front (layer 1) drawn, the best
+        # and the pick named; log axes where the values span decades.
+        cost_name = f["pick"].attrs["cost_name"]
+        cost_name = cost_name.decode() if isinstance(cost_name, bytes) else str(cost_name)
+        if cost_name in ("parameters", "flops", "seconds") and cost_name in f["results"]:
+            cost = f["results/" + cost_name][()].astype(float)
+        elif cost_name.startswith("metric:") and cost_name[7:] in f["results/metrics"]:
+            cost = f["results/metrics/" + cost_name[7:]][()]
+        else:
+            cost = None
+        if cost is not None:
+            status = np.array(strs(f["results/status"]))
+            rank = f["configs/pareto_rank"][()]
+            ids = f["configs/id"][()]
+            ok = (status == "ok") & np.isfinite(cost) & (cost > 0)
+            fig, ax = plt.subplots(figsize=(6.5, 4.5))
+            ax.scatter(cost[ok & (rank != 1)], err_all[ok & (rank != 1)], s=14, color="0.6",
+                       label="a training")
+            front = np.where(ok & (rank == 1))[0]
+            front = front[np.argsort(cost[front])]
+            ax.step(cost[front], err_all[front], where="post", color="tab:blue", lw=1)
+            ax.scatter(cost[front], err_all[front], s=24, color="tab:blue",
+                       label="the front (no training better in both)")
+            for key, colour in (("best", "tab:red"), ("pick", "tab:green")):
+                g = f[key].attrs
+                ax.scatter([g["cost"]], [g["val_error"]], s=120, facecolors="none",
+                           edgecolors=colour, lw=2, label=f"{key}: configuration {g['config']}")
+            for axis, v in (("x", cost[ok]), ("y", err_all[ok])):
+                if len(v) and v.min() > 0 and v.max() / v.min() > 100:
+                    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+            ax.set_xlabel(cost_name + (" (per sample)" if cost_name == "flops" else ""))
+            ax.set_ylabel(f"validation {metric}")
+            ax.set_title(f"{name}: accuracy and cost ({int(ok.sum())} trainings)")
+            ax.legend(fontsize=7)
+            save(fig, "front.png", 100)
 
     curves = f["results/curves"][()][sampled]
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -32,9 +32,10 @@ struct Record {
   double val_error = std::numeric_limits<double>::infinity();   // MSE, or error rate
   double test_error = std::numeric_limits<double>::infinity();  // at the best validation epoch
   std::int64_t parameters = 0;                                  // trainable parameters
-  int epochs = 0;                                               // epochs run
-  double seconds = 0;                                           // training time (no data loading)
-  std::uint64_t seed = 0;                                       // of this training
+  std::int64_t flops = 0;  // inference floating-point operations per sample (0: unknown)
+  int epochs = 0;          // epochs run
+  double seconds = 0;      // training time (no data loading)
+  std::uint64_t seed = 0;  // of this training
   int best_epoch = 0;
   double val_rel_l2 = std::numeric_limits<double>::quiet_NaN();  // regression: |pred - y| / |y|
   double test_rel_l2 = std::numeric_limits<double>::quiet_NaN();
@@ -49,7 +50,7 @@ struct Record {
   std::vector<double> curves;             // validation error after each epoch
   std::map<std::string, double> metrics;  // further named results (a trainer's own)
 
-  int planned_epochs = 0;                 // what it would have run unstopped (0: unknown)
+  int planned_epochs = 0;  // what it would have run unstopped (0: unknown)
 
   bool ok() const { return status == Outcome::Ok; }
   bool failed() const { return status == Outcome::Failed || status == Outcome::Diverged; }
@@ -70,6 +71,7 @@ struct Describe<Record> {
     v(field("val_error", &Record::val_error));
     v(field("test_error", &Record::test_error));
     v(field("parameters", &Record::parameters));
+    v(field("flops", &Record::flops, kOptional));
     v(field("epochs", &Record::epochs));
     v(field("seconds", &Record::seconds));
     v(field("seed", &Record::seed));

@@ -16,6 +16,7 @@
 #include "hsicho/io/record_io.hpp"
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/study/front.hpp"
 #include "hsicho/study/load.hpp"
 #include "hsicho/study/plan.hpp"
 #include "hsicho/study/savings.hpp"
@@ -37,9 +38,46 @@ std::map<std::string, std::pair<int, std::string>> failures(const io::StudyData&
 }
 
 // The stored analysis as the engine's type, over the rows it was computed on (the last stage's).
+// The stored analysis as the engine's type, over the rows it was computed on (the first stage's).
+hsic::Analysis analysis_of(const io::StudyData& s, const io::StoredAnalysis& stored) {
+  return io::analysis_of(
+      stored, s.stages.empty() ? s.n() : static_cast<std::size_t>(s.stages.front().size));
+}
 hsic::Analysis analysis_of(const io::StudyData& s) {
-  return io::analysis_of(*s.analysis,
-                         s.stages.empty() ? s.n() : static_cast<std::size_t>(s.stages.back().size));
+  return analysis_of(s, *s.analysis);
+}
+
+// "stage 1", "design.add", "the final retraining of stage 2's configuration 17".
+std::string origin(const io::Best& b) {
+  if (b.config >= static_cast<std::int64_t>(study::kAddedFirstId)) return "design.add (your own)";
+  return "stage " + std::to_string(b.stage);
+}
+
+// The front (layer 1) as a short table: cheapest first, at most `most` rows.
+std::string front_table(const io::StudyData& s, std::size_t most) {
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < s.n(); ++i) {
+    if (s.configs[i].pareto_rank == 1 && s.configs[i].retrains < 0) rows.push_back(i);
+  }
+  const auto& cost = s.pick_info.cost;
+  std::stable_sort(rows.begin(), rows.end(), [&](auto a, auto b) {
+    return study::cost_of(s.records[a], cost) < study::cost_of(s.records[b], cost);
+  });
+  std::vector<std::vector<std::string>> t = {
+      {"config", cost, "validation " + s.results_info.metric, "values"}};
+  for (std::size_t k = 0; k < rows.size() && k < most; ++k) {
+    const auto i = rows[k];
+    std::string values;
+    for (std::size_t j = 0; j < s.space.size(); ++j) {
+      if (s.configs[i].active[j] && s.space[j].free)
+        values += (values.empty() ? "" : " ") + s.space[j].name + "=" + s.configs[i].values[j];
+    }
+    t.push_back({std::to_string(s.configs[i].id), num(study::cost_of(s.records[i], cost), "{:.4g}"),
+                 num(s.records[i].val_error), values});
+  }
+  std::string out = table(t, "  ");
+  if (rows.size() > most) out += "  ... (" + std::to_string(rows.size() - most) + " more)\n";
+  return out;
 }
 
 // A configuration's active values by name, each of its own type (from the study's space).
@@ -91,8 +129,10 @@ void print_json(const study::LoadedStudy& loaded) {
     for (const auto& r : s.records)
       records.push_back(&r);
     const auto sv = study::savings_of(records);
-    j["stopped_early"] = {{"trainings", sv.stopped},     {"epochs_run", sv.epochs_run},
-                          {"epochs_full", sv.epochs_full}, {"seconds_run", sv.seconds_run},
+    j["stopped_early"] = {{"trainings", sv.stopped},
+                          {"epochs_run", sv.epochs_run},
+                          {"epochs_full", sv.epochs_full},
+                          {"seconds_run", sv.seconds_run},
                           {"seconds_full", sv.seconds_full}};
   }
   j["failures"] = io::Json::object();
@@ -104,6 +144,23 @@ void print_json(const study::LoadedStudy& loaded) {
     j["best"]["values"] = typed_values(s, s.best->config);
   }
   if (s.analysis) j["analysis"] = analysis_json(analysis_of(s));  // the shape analyze prints
+  if (s.analysis_front) j["analysis_front"] = analysis_json(analysis_of(s, *s.analysis_front));
+  if (s.pick) {
+    j["pick"] = io::to_json(*s.pick, nf);
+    j["pick"]["summary"] = s.pick->values;
+    j["pick"]["values"] = typed_values(s, s.pick->config);
+    j["pick"]["cost_name"] = s.pick_info.cost;
+    j["pick"]["limit"] = s.pick_info.limit;
+    j["pick"]["rule"] = s.pick_info.rule;
+  }
+  j["front"] = io::Json::array();
+  for (std::size_t i = 0; i < s.n(); ++i) {
+    if (s.configs[i].pareto_rank != 1) continue;
+    j["front"].push_back({{"config", s.configs[i].id},
+                          {"stage", s.configs[i].stage},
+                          {"val_error", s.records[i].val_error},
+                          {"cost", study::cost_of(s.records[i], s.pick_info.cost)}});
+  }
   j["stages"] = io::to_json(s.stages, nf);
   j["decisions"] = io::to_json(s.decisions, nf);
   j["decision_log"] = s.stages_info.log;
@@ -159,14 +216,41 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
               << (own ? " (one of design.add's)" : "") << ": " << b.values << "\n  validation "
               << s.results_info.metric << " " << num(b.val_error) << ", test " << num(b.test_error)
               << ", " << b.parameters << " parameters, " << num(b.seconds, "{:.3g}")
-              << " s of training" << (s.final ? " (means over the final seeds)" : "") << "\n";
+              << " s of training" << (s.final ? " (means over the final seeds)" : "") << "\n"
+              << "  from " << origin(b) << "\n";
+  }
+  if (s.pick && s.best) {
+    const auto& p = *s.pick;
+    const auto& b = *s.best;
+    std::cout << "\naccuracy and cost (" << s.pick_info.cost << "), the best and the pick ("
+              << "the cheapest " << s.pick_info.rule << "):\n";
+    std::vector<std::vector<std::string>> t = {
+        {"", "config", "validation " + s.results_info.metric, "test", "parameters", "from"},
+        {"best", std::to_string(b.config), num(b.val_error), num(b.test_error),
+         std::to_string(b.parameters), origin(b)},
+        {"pick", std::to_string(p.config), num(p.val_error), num(p.test_error),
+         std::to_string(p.parameters), origin(p)}};
+    if (s.pick_info.cost != "parameters") {  // the front's own cost beside the size
+      t[0].insert(t[0].begin() + 4, s.pick_info.cost);
+      t[1].insert(t[1].begin() + 4, num(b.cost, "{:.4g}"));
+      t[2].insert(t[2].begin() + 4, num(p.cost, "{:.4g}"));
+    }
+    std::cout << table(t, "  ");
+    if (p.config != b.config && p.cost < b.cost) {
+      std::cout << "  the pick costs " << num(p.cost / b.cost, "{:.2g}") << " x the best's, for "
+                << num(p.val_error / b.val_error, "{:.3g}")
+                << " x its error; its values: " << p.values << "\n";
+    }
+    std::cout
+        << "\nthe accuracy-cost front (no other training is better in both), cheapest first:\n"
+        << front_table(s, 8);
   }
   if (s.analysis) {
     const auto an = analysis_of(s);
     std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << an.alpha << ": the " << an.m
               << " best of the"
               << (loaded.partial ? " finished trainings of the first stage"
-                  : s.final      ? " last stage"
+                  : s.final      ? " first stage (later stages below)"
                                  : " study")
               << "):\n";
     if (const auto w = hsic::goal_set_warning(an); !w.empty()) std::cout << "  " << w << "\n";
@@ -181,6 +265,14 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
     std::cout << pairs_text(an, 5, "");
   } else {
     std::cout << "\nno sensitivity analysis in this file\n";
+  }
+  if (s.analysis_front) {
+    const auto an = analysis_of(s, *s.analysis_front);
+    std::cout
+        << "\nwhat decides being on the accuracy-cost front (goal pareto: the first layers of "
+           "the front, until they hold alpha = "
+        << an.alpha << " of the trainings, " << an.m << " here):\n"
+        << ranking_table(an, false, "  ");
   }
   if (!fails.empty()) {
     std::cout << "\nfailures by cause:\n";
@@ -269,8 +361,9 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
     io::write_study(args.h5, s);
     return 0;
   }
-  // config, stage, the hyperparameters' typed values, then every field of the Record.
-  std::vector<std::string> header = {"config", "stage"};
+  // config, stage, the configuration a final retraining trains again, its layer of the
+  // accuracy-cost front, the hyperparameters' typed values, then every field of the Record.
+  std::vector<std::string> header = {"config", "stage", "retrains", "pareto_rank"};
   for (const auto& e : s.space)
     header.push_back(e.name);
   const auto fields = io::record_csv_header(s.records);
@@ -282,8 +375,10 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
   }
   std::cout << io::csv_line(header) << "\n";
   for (std::size_t i = 0; i < s.n(); ++i) {
-    std::vector<std::string> row = {std::to_string(s.configs[i].id),
-                                    std::to_string(s.configs[i].stage)};
+    const auto& c = s.configs[i];
+    std::vector<std::string> row = {std::to_string(c.id), std::to_string(c.stage),
+                                    c.retrains >= 0 ? std::to_string(c.retrains) : "",
+                                    std::to_string(c.pareto_rank)};
     row.insert(row.end(), s.configs[i].values.begin(), s.configs[i].values.end());
     const auto cells = io::record_csv_cells(s.records[i], fields);
     row.insert(row.end(), cells.begin(), cells.end());

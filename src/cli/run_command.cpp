@@ -142,9 +142,17 @@ void TextObserver::finished(const study::RunSummary& s) {
          << " " << num(b.val_error) << ", test " << num(b.test_error) << ", " << b.parameters
          << " parameters, " << num(b.seconds, "{:.3g}") << " s\n";
   }
+  if (s.pick && s.best && s.pick->config != s.best->config) {
+    const auto& p = *s.pick;
+    out_ << "pick (the cheapest by " << s.cost_name << ", " << s.pick_rule << "): configuration "
+         << p.config << ": " << p.values << "\n      validation " << s.metric << " "
+         << num(p.val_error) << ", test " << num(p.test_error) << ", " << p.parameters
+         << " parameters, " << s.cost_name << " " << num(p.cost) << " against " << num(s.best->cost)
+         << "\n";
+  }
   if (s.analysed) {
     const auto& an = s.analysis;
-    out_ << "\nwhat matters" << (s.stages > 1 ? " in the last stage" : "")
+    out_ << "\nwhat matters" << (s.stages > 1 ? " in the first stage" : "")
          << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n << "):\n";
     if (const auto w = hsic::goal_set_warning(an); !w.empty()) out_ << "  " << w << "\n";
     out_ << ranking_table(an, false, "  ") << pairs_text(an, 3, "  ");

@@ -301,6 +301,7 @@ Record read_result(const std::string& text) {
     out = static_cast<std::remove_reference_t<decltype(out)>>(v);
   };
   whole("parameters", r.parameters);
+  whole("flops", r.flops);
   whole("epochs", r.epochs);
   whole("best_epoch", r.best_epoch);
   if (j.contains("cost")) r.metrics["cost"] = number(j["cost"], "cost");
@@ -512,7 +513,9 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
         if (epoch <= last_epoch) continue;  // a line again (a restart): not a new epoch
         last_epoch = epoch;
         reported.push_back(error);
-        if (progress.at_epoch(epoch, error)) pruned = true;
+        // The best so far: what its result would be if it ended now.
+        if (progress.at_epoch(epoch, *std::min_element(reported.begin(), reported.end())))
+          pruned = true;
       } catch (const std::exception&) {
         // not a progress line: the command's to fix; it is simply not stopped early on it
       }
@@ -553,8 +556,8 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     r.curves = reported;
     r.epochs = last_epoch;
     r.val_error = *std::min_element(reported.begin(), reported.end());
-    r.best_epoch = static_cast<int>(std::min_element(reported.begin(), reported.end()) -
-                                    reported.begin()) + 1;
+    r.best_epoch =
+        static_cast<int>(std::min_element(reported.begin(), reported.end()) - reported.begin()) + 1;
     r.test_error = INFINITY;
     return r;
   }

@@ -1,5 +1,6 @@
 #include "hsicho/io/rung_board.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -27,8 +28,8 @@ RungLogWriter::~RungLogWriter() {
 
 void RungLogWriter::append(const RungReport& r) {
   // Exact digits: an ordered decision on another rank must see the same number.
-  const Json j = {{"config", r.config}, {"attempt", r.attempt}, {"epoch", r.epoch},
-                  {"error", r.error}};
+  const Json j = {
+      {"config", r.config}, {"attempt", r.attempt}, {"epoch", r.epoch}, {"error", r.error}};
   const std::string line = j.dump() + "\n";
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0)
     throw RuntimeError("cannot write '" + path_ + "': " + std::strerror(errno));
@@ -97,7 +98,10 @@ std::optional<double> RungBoard::error_at(std::size_t config, int epoch) const {
   if (const auto r = k.reports.find(epoch); r != k.reports.end()) return r->second;
   if (!k.finished) return std::nullopt;
   const Record& rec = *k.finished;
-  if (static_cast<std::size_t>(epoch) <= rec.curves.size()) return rec.curves[static_cast<std::size_t>(epoch - 1)];
+  if (static_cast<std::size_t>(epoch) <= rec.curves.size()) {
+    // The best error up to that epoch, as the rung reports it.
+    return *std::min_element(rec.curves.begin(), rec.curves.begin() + epoch);
+  }
   if (rec.ok()) return rec.val_error;  // its own patience ended it before: converged
   return INFINITY;
 }

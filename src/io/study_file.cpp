@@ -141,6 +141,13 @@ void write_study(const std::string& path, const StudyData& s) {
       auto b = h5::create_group(f, "best");
       field_h5::write_group_fields(b, *s.best);
     }
+    if (s.pick) {
+      auto p = h5::create_group(f, "pick");
+      field_h5::write_group_fields(p, *s.pick);
+      field_h5::write_group_fields(p, s.pick_info);
+    }
+    if (s.analysis_front)
+      write_table(f, "analysis_front", &s.analysis_front->info, s.analysis_front->inputs);
     if (s.final) write_table(f, "final", &s.final->info, s.final->rows);
     h5::save_file(f, tmp);
   }  // closed here, before the rename
@@ -267,6 +274,16 @@ StudyData read_study_unchecked(const std::string& path) {
   if (h5::exists(f, "best")) {
     s.best.emplace();
     field_h5::read_group_fields(h5::open_group(f, "best"), *s.best);
+  }
+  if (h5::exists(f, "pick")) {
+    s.pick.emplace();
+    const auto p = h5::open_group(f, "pick");
+    field_h5::read_group_fields(p, *s.pick);
+    field_h5::read_group_fields(p, s.pick_info);
+  }
+  if (h5::exists(f, "analysis_front")) {
+    s.analysis_front.emplace();
+    read_table(f, "analysis_front", &s.analysis_front->info, s.analysis_front->inputs);
   }
   if (h5::exists(f, "final")) {
     s.final.emplace();

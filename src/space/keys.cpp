@@ -486,27 +486,62 @@ std::vector<KeySpec> build() {
       Row("analysis", "goal", K::Special)
           .def("indicator")
           .ex("smooth:0.5")
-          .expect(
-              "indicator or smooth:S (S > 0: the weight's decay length in standard deviations of "
-              "the errors)")
-          .help("indicator (the best alpha fraction) | smooth:S (a weight "
-                "exp(-distance / (S sd)) above the quantile)"),
+          .expect("indicator, pareto or smooth:S (S > 0: the weight's decay length in standard "
+                  "deviations of the errors)")
+          .help("indicator (the best alpha fraction) | pareto (the first layers of the "
+                "accuracy-cost front) | smooth:S (a weight exp(-distance / (S sd)) above the "
+                "quantile)"),
+      Row("analysis", "cost", K::Special)
+          .def("parameters")
+          .ex("flops")
+          .expect("parameters, flops, seconds or metric:NAME")
+          .help("the cost of the accuracy-cost front and of the pick"),
+      Row("analysis", "tolerance", K::Number)
+          .range(0, 10)
+          .open(true, false)
+          .def("0.1")
+          .ex("0.2")
+          .help("the pick: the cheapest configuration within this fraction of the best error "
+                "(the final retraining's seed spread where there is one)"),
       // pruning (docs/early_stopping.md)
-      Row("pruning", "min_epochs", K::Whole).range(1, kMaxCount).def("3").ex("2").unit("epochs")
+      Row("pruning", "min_epochs", K::Whole)
+          .range(1, kMaxCount)
+          .def("3")
+          .ex("2")
+          .unit("epochs")
           .help("the first rung: trainings are compared after this many epochs"),
-      Row("pruning", "factor", K::Number).range(1, 1000).open(true, false).def("3").ex("2")
+      Row("pruning", "factor", K::Number)
+          .range(1, 1000)
+          .open(true, false)
+          .def("3")
+          .ex("2")
           .help("each rung this many times the epochs of the one before (3, 9, 27, ...)"),
-      Row("pruning", "rungs", K::Wholes).range(1, kMaxCount).ex("[5, 20]").unit("epochs").help(
-          "the rungs themselves, instead of min_epochs and factor"),
-      Row("pruning", "keep", K::Numbers).range(1, 1000).def("[3, 2, 1.5]").ex("[3, 2]").help(
-          "a training goes on while its error is within the best keep x alpha of its rung; one "
-          "value per rung, the last for the rungs after"),
-      Row("pruning", "min_trainings", K::Whole).range(2, kMaxCount).def("8").ex("4").help(
-          "no training stops before this many others have reached its rung"),
-      Row("pruning", "mode", K::Choice).choices({"ordered", "async"}).def("ordered").ex("async")
+      Row("pruning", "rungs", K::Wholes)
+          .range(1, kMaxCount)
+          .ex("[5, 20]")
+          .unit("epochs")
+          .help("the rungs themselves, instead of min_epochs and factor"),
+      Row("pruning", "keep", K::Numbers)
+          .range(1, 1000)
+          .def("[3, 2, 1.5]")
+          .ex("[3, 2]")
+          .help(
+              "a training goes on while its error is within the best keep x alpha of its rung; one "
+              "value per rung, the last for the rungs after"),
+      Row("pruning", "min_trainings", K::Whole)
+          .range(2, kMaxCount)
+          .def("8")
+          .ex("4")
+          .help("no training stops before this many others have reached its rung"),
+      Row("pruning", "mode", K::Choice)
+          .choices({"ordered", "async"})
+          .def("ordered")
+          .ex("async")
           .help("ordered: results independent of ranks and timing; async: no waiting (ASHA)"),
-      Row("pruning", "grace", K::Duration).def("10s").ex("5s").help(
-          "your command's time to stop after SIGTERM, before SIGKILL"),
+      Row("pruning", "grace", K::Duration)
+          .def("10s")
+          .ex("5s")
+          .help("your command's time to stop after SIGTERM, before SIGKILL"),
       // optimize
       Row("optimize", "strategy", K::Choice)
           .choices({"hsic", "random", "lhs"})
@@ -571,6 +606,12 @@ std::vector<KeySpec> build() {
           .def("3")
           .ex("2")
           .help("seeds of each final retraining"),
+      Row("optimize", "pick", K::Choice)
+          .choices({"best", "cheapest"})
+          .def("best")
+          .ex("cheapest")
+          .help("the winner: the lowest mean error of the final retraining, or the cheapest "
+                "finalist within the spread of the best's seeds"),
       Row("optimize", "final_epochs", K::Number)
           .range(1e-3, 1e3)
           .def("2")

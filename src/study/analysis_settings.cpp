@@ -6,6 +6,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
+#include "hsicho/study/front.hpp"
 
 namespace hsicho::study {
 
@@ -57,11 +58,21 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
         text.rfind(prefix, 0) == 0 ? scalar::to_number(text.substr(prefix.size())) : std::nullopt;
     if (space::key_text(spec, text) == "indicator") {
       o.smooth_goal = 0;
+      o.pareto_goal = false;
+    } else if (text == "pareto") {
+      o.smooth_goal = 0;
+      o.pareto_goal = true;
     } else if (v && *v > 0 && std::isfinite(*v)) {
       o.smooth_goal = *v;
     } else {
       space::key_refused(spec, text);
     }
+  } else if (key == "cost") {
+    if (const auto why = cost_problem(space::key_text(spec, text)); !why.empty())
+      throw space::KeyValueError(why);
+    o.cost = text;
+  } else if (key == "tolerance") {
+    o.tolerance = space::key_number(spec, text);
   } else if (key == "bootstrap") {
     o.bootstrap = static_cast<std::size_t>(space::key_whole(spec, text));
   } else if (key == "discrete") {

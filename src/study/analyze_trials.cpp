@@ -1,5 +1,6 @@
 #include "hsicho/study/analyze_trials.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "hsicho/error.hpp"
@@ -9,6 +10,7 @@
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/front.hpp"
 #include "hsicho/study/load.hpp"
 
 namespace hsicho::study {
@@ -37,12 +39,45 @@ Data load_from_study(const TrialsRequest& req) {
                          e.what() + "): discrete inputs analysed as continuous");
   }
   d.names = in.names;
-  d.x.resize(static_cast<Eigen::Index>(in.n), static_cast<Eigen::Index>(in.d));
-  d.y.resize(static_cast<Eigen::Index>(in.n));
+  std::vector<double> goal = in.val_error;
+  if (req.options.pareto_goal) {
+    // "On the accuracy-cost front": the Pareto layer of each sampled row is its error for the
+    // goal (the layers taken until they hold alpha of the rows), with the study's cost.
+    std::vector<double> errors, costs;
+    const auto stages = static_cast<std::int64_t>(study.data.stages.size());
+    for (std::size_t i = 0; i < study.data.n(); ++i) {
+      const auto stage = study.data.configs[i].stage;
+      if (stage == 0 || (stages > 0 && stage > stages)) continue;  // as study_inputs
+      errors.push_back(study.data.records[i].goal_error());
+      costs.push_back(cost_of(study.data.records[i], req.options.cost));
+    }
+    const auto layers = pareto_layers(errors, costs);
+    for (std::size_t i = 0; i < goal.size(); ++i)
+      goal[i] = layers[i] > 0 ? layers[i] : INFINITY;
+    d.warnings.push_back(
+        "goal pareto: Z = 1 for the first layers of the front of (validation "
+        "error, " +
+        req.options.cost + "), until they hold alpha of the trainings");
+  }
+  // The global index measures the error itself: the trainings that did not finish (failed,
+  // diverged, stopped early at a rung: no final error) are left out, and said so. The target
+  // index keeps them, outside the goal set.
+  std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < in.n; ++i) {
+    if (!req.options.global || std::isfinite(goal[i])) rows.push_back(i);
+  }
+  if (rows.size() < in.n) {
+    d.warnings.push_back(std::to_string(in.n - rows.size()) +
+                         " trainings that did not finish (failed, diverged or stopped early) "
+                         "left out: the global index needs the error itself");
+  }
+  d.x.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(in.d));
+  d.y.resize(static_cast<Eigen::Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::size_t i = rows[r];
     for (std::size_t c = 0; c < in.d; ++c)
-      d.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = in.normalized[i * in.d + c];
-    d.y[static_cast<Eigen::Index>(i)] = in.val_error[i];
+      d.x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = in.normalized[i * in.d + c];
+    d.y[static_cast<Eigen::Index>(r)] = goal[i];
   }
   return d;
 }

@@ -12,6 +12,7 @@
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/best.hpp"
+#include "hsicho/study/front.hpp"
 #include "hsicho/study/plan.hpp"
 #include "hsicho/study/stage.hpp"
 #include "hsicho/train/spec.hpp"
@@ -136,6 +137,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
     row.unit.assign(sp.dimension(), NAN);  // the design point: in the study file once finished
     row.seed = static_cast<std::int64_t>(rec->result.seed);
     row.stage = static_cast<std::int64_t>(rec->retrains ? sizes.size() + 1 : stage_of(id));
+    if (rec->retrains) row.retrains = static_cast<std::int64_t>(*rec->retrains);
     if (row.stage == 1) sampled.push_back(s.configs.size());
     s.configs.push_back(std::move(row));
     s.records.push_back(rec->result);
@@ -209,6 +211,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
     out.notes.push_back(std::string("no analysis yet: ") + e.what() + " (" + std::to_string(n) +
                         " finished trainings of the first stage)");
   }
+  add_front(s, o, opt.enabled && opt.pick_cheapest);
   return out;
 }
 

@@ -46,8 +46,10 @@ PruningSettings read_pruning(const space::Deck& deck) {
     p.min_trainings = static_cast<std::size_t>(typed("min_trainings", space::key_whole));
   if (one("mode")) p.ordered = typed("mode", space::key_choice) == "ordered";
   if (const auto* s = one("grace")) {
-    const auto v = external::parse_duration(space::key_text(space::key_spec("pruning", "grace"), s->text));
-    if (!v) throw InputError(s->mark, "pruning.grace: '" + s->text + "' is not a duration; e.g. 10s");
+    const auto v =
+        external::parse_duration(space::key_text(space::key_spec("pruning", "grace"), s->text));
+    if (!v)
+      throw InputError(s->mark, "pruning.grace: '" + s->text + "' is not a duration; e.g. 10s");
     p.grace = *v;
   }
   if (const auto* s = b.find("rungs")) {
@@ -93,8 +95,13 @@ bool goes_on(double error, std::vector<double> others, double alpha, const Pruni
   if (threshold) *threshold = NAN;
   if (others.size() < p.min_trainings) return true;
   std::sort(others.begin(), others.end());
-  const double level = std::min(1.0, keep_at(p, rung) * alpha);
-  const auto k = static_cast<std::size_t>(std::floor(level * static_cast<double>(others.size() - 1)));
+  // The kept fraction, widened by two standard errors of a quantile estimated from n errors: a
+  // training is stopped only when it is clearly outside it (few others: a wide margin).
+  const double kept = std::min(1.0, keep_at(p, rung) * alpha);
+  const double n = static_cast<double>(others.size());
+  const double level = std::min(1.0, kept + 2 * std::sqrt(kept * (1 - kept) / n));
+  const auto k =
+      static_cast<std::size_t>(std::floor(level * static_cast<double>(others.size() - 1)));
   const double t = others[k];
   if (threshold) *threshold = t;
   return !(error > t);  // a NaN error goes on: not ours to judge

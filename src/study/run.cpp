@@ -19,6 +19,7 @@
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/front.hpp"
 #include "hsicho/study/plan.hpp"
 #include "hsicho/study/savings.hpp"
 #include "hsicho/study/stage.hpp"
@@ -313,7 +314,23 @@ class Driver {
     std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) {
       return scheduler_.result(a).val_error < scheduler_.result(b).val_error;
     });
+    // With optimize.pick: cheapest, the cheapest configuration within the tolerance of the best
+    // joins the finalists: the winner can then be cheap and as good, within the seeds' spread.
+    std::optional<std::size_t> cheap;
+    if (opt_.pick_cheapest && !ranked.empty()) {
+      const double limit =
+          scheduler_.result(ranked.front()).val_error +
+          analysis_.tolerance * std::fabs(scheduler_.result(ranked.front()).val_error);
+      std::vector<double> errors, costs;
+      for (auto id : ranked) {
+        errors.push_back(scheduler_.result(id).val_error);
+        costs.push_back(cost_of(scheduler_.result(id), analysis_.cost));
+      }
+      if (const auto k = cheapest_within(errors, costs, limit)) cheap = ranked[*k];
+    }
     if (ranked.size() > opt_.final_top) ranked.resize(opt_.final_top);
+    if (cheap && std::find(ranked.begin(), ranked.end(), *cheap) == ranked.end())
+      ranked.push_back(*cheap);
     final_configs_ = ranked;
     final_first_ = first;
     Batch batch;
@@ -375,8 +392,9 @@ class Driver {
     parts.sources = scheduler_.data_sources();
     parts.ranks = ranks_;
     if (!opt_.enabled) parts.design_sizes = plan_.samples;
-    const auto best = pick_winner(parts);
-    io::write_study(out_, assemble_study(parts, best));
+    const auto study = assemble_study(parts, pick_winner(parts));
+    io::write_study(out_, study);
+    const auto& best = study.best;
 
     RunSummary sum;
     sum.trainings = scheduler_.results().size();
@@ -393,12 +411,15 @@ class Driver {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     sum.metric = metric_of(deck_);
     sum.best = best;
+    sum.pick = study.pick;
+    sum.pick_rule = study.pick_info.rule;
+    sum.cost_name = study.pick_info.cost;
     sum.optimized = opt_.enabled;
     sum.final_seeds = opt_.final_seeds;
     sum.stages = stages_.size();
-    sum.analysed = stages_.back().analysis_problem.empty();
-    sum.analysis = stages_.back().analysis;
-    sum.analysis_problem = stages_.back().analysis_problem;
+    sum.analysed = stages_.front().analysis_problem.empty();
+    sum.analysis = stages_.front().analysis;  // the first stage's: the headline
+    sum.analysis_problem = stages_.front().analysis_problem;
     sum.out = out_;
     observer_->finished(sum);
   }

@@ -118,6 +118,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   real("spread", o.spread);
   real("drift", o.drift);
   if (n.has("freeze")) o.freeze = typed("freeze", space::key_choice);
+  if (n.has("pick")) o.pick_cheapest = typed("pick", space::key_choice) == "cheapest";
   real("final_epochs", o.final_epochs);
   if (o.budget > 0 && o.total() > o.budget) {
     throw InputError(n.where("budget"),

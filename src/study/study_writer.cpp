@@ -5,7 +5,9 @@
 #include <ctime>
 
 #include "hsicho/error.hpp"
+#include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/best.hpp"
+#include "hsicho/study/front.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/version.hpp"
 
@@ -128,6 +130,7 @@ void add_final(io::StudyData& s, const StudyParts& parts) {
       row.test_error.push_back(r.test_error);
       add_row(s, parts, at, config_of(*parts.stages, id, parts.added), id, no_unit, r,
               parts.stages->size() + 1);
+      s.configs.back().retrains = static_cast<std::int64_t>(id);
     }
     s.final->rows.push_back(std::move(row));
   }
@@ -195,9 +198,11 @@ io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Be
   for (std::size_t k = 0; k < parts.stages->size(); ++k)
     add_stage(s, parts, k);
   s.results_info.metric = metric_of(*parts.deck);
-  const Stage& last = parts.stages->back();
-  if (last.analysis_problem.empty())
-    s.analysis = io::store_analysis(last.analysis, *parts.analysis);
+  // The headline analysis is the first stage's: the largest sample, drawn over the whole space
+  // (an optimizer's later stages sample around the good configurations; each is in stages/).
+  const Stage& first = parts.stages->front();
+  if (first.analysis_problem.empty())
+    s.analysis = io::store_analysis(first.analysis, *parts.analysis);
   if (parts.optimize->enabled) add_final(s, parts);
   if (parts.earlier) {
     for (const auto& [id, records] : *parts.earlier) {
@@ -208,6 +213,9 @@ io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Be
     }
   }
   s.best = best;
+  hsic::Options front_options = *parts.analysis;
+  front_options.discrete = discrete_columns(parts.deck->space, s.configs_info.columns);
+  add_front(s, front_options, parts.optimize->enabled && parts.optimize->pick_cheapest);
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "hsicho/error.hpp"
+#include "hsicho/train/flops.hpp"
 #include "model.hpp"
 
 namespace hsicho::train {
@@ -161,6 +162,7 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
     auto net = build_model(spec.model, data.input_shape, data.outputs);
     for (const auto& p : net->parameters())
       r.parameters += p.numel();
+    r.flops = inference_flops(spec.model, data.input_shape, data.outputs);
     net->to(device);
     // Data moves to the device once, not per batch.
     const Tensors train = to_tensors(data.train, data, device);
@@ -236,7 +238,8 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
         break;  // early stopping
       }
       if (hooks.after_epoch) {
-        const auto next = hooks.after_epoch(epoch + 1, v.error);
+        // The best validation error so far: what the training's result would be if it ended now.
+        const auto next = hooks.after_epoch(epoch + 1, best);
         if (next == AfterEpoch::Interrupt) interrupted = true;
         if (next != AfterEpoch::Continue) break;
       }

@@ -43,33 +43,41 @@ TEST_CASE("a training goes on while within the best keep x alpha of its rung", "
   p.enabled = true;
   p.keep = {3, 2};
   p.min_trainings = 4;
-  // 10 others at the rung; alpha 0.1, keep 3: the 30% quantile, sorted[floor(0.3 x 9)] = [2].
+  // 10 others at the rung; alpha 0.1, keep 3: k = 0.3, widened by two standard errors of the
+  // quantile, L = 0.3 + 2 sqrt(0.3 x 0.7 / 10) = 0.590, sorted[floor(0.590 x 9)] = sorted[5].
   const std::vector<double> others = {0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 1.0};
   double t = 0;
-  CHECK(study::goes_on(0.3, others, 0.1, p, 0, &t));
-  CHECK(t == 0.3);
-  CHECK_FALSE(study::goes_on(0.31, others, 0.1, p, 0));
-  // The second rung keeps 2 x alpha: sorted[floor(0.2 x 9)] = [1] = 0.2.
-  CHECK(study::goes_on(0.2, others, 0.1, p, 1, &t));
-  CHECK(t == 0.2);
-  CHECK_FALSE(study::goes_on(0.25, others, 0.1, p, 1));
+  CHECK(study::goes_on(0.6, others, 0.1, p, 0, &t));
+  CHECK(t == 0.6);
+  CHECK_FALSE(study::goes_on(0.61, others, 0.1, p, 0));
+  // The second rung keeps 2 x alpha: L = 0.2 + 2 sqrt(0.16 / 10) = 0.453, sorted[4] = 0.5.
+  CHECK(study::goes_on(0.5, others, 0.1, p, 1, &t));
+  CHECK(t == 0.5);
+  CHECK_FALSE(study::goes_on(0.55, others, 0.1, p, 1));
+  // With 400 others the margin narrows to the kept fraction: L = 0.3 + 2 sqrt(0.21 / 400) =
+  // 0.3458, sorted[floor(0.3458 x 399)] = sorted[137].
+  std::vector<double> many;
+  for (int k = 0; k < 400; ++k)
+    many.push_back(k);
+  CHECK(study::goes_on(137, many, 0.1, p, 0, &t));
+  CHECK(t == 137);
   CHECK(study::keep_at(p, 7) == 2);  // the last value for the rungs after
   // Fewer than min_trainings others: nothing to judge by.
   CHECK(study::goes_on(100, {0.1, 0.2, 0.3}, 0.1, p, 0, &t));
   CHECK(std::isnan(t));
   // Trainings that ended before the rung count as the worst: with 8 of 10 ended, the 30%
   // quantile is infinite and every training goes on (the goal set's margin is kept).
-  const std::vector<double> ended = {0.1, 0.2, INFINITY, INFINITY, INFINITY, INFINITY,
-                                     INFINITY, INFINITY, INFINITY, INFINITY};
+  const std::vector<double> ended = {0.1,      0.2,      INFINITY, INFINITY, INFINITY,
+                                     INFINITY, INFINITY, INFINITY, INFINITY, INFINITY};
   CHECK(study::goes_on(5.0, ended, 0.1, p, 0, &t));
   CHECK(std::isinf(t));
 }
 
 TEST_CASE("a late bloomer within the margin is not stopped", "[pruning]") {
   // Twelve constructed curves: eleven settle early, one (the late bloomer) is 8th of 12 at epoch 3
-  // and 2nd at epoch 9. alpha 0.25 (goal set: 3 of 12), keep 3 at the first rung: the best 75% of
-  // the others, sorted[floor(0.75 x 10)] = 0.24, so the bloomer (0.23) goes on; keep 2 at the
-  // second: sorted[5] = 0.18.
+  // and 2nd at epoch 9. alpha 0.25 (goal set: 3 of 12), keep 3 at the first rung: every other is
+  // kept (L = 0.75 + 2 sqrt(0.1875 / 11) > 1), so the bloomer (0.23) goes on; keep 2 at the
+  // second: L = 0.80, sorted[8] = 0.24.
   study::PruningSettings p;
   p.enabled = true;
   p.keep = {3, 2};
@@ -82,7 +90,7 @@ TEST_CASE("a late bloomer within the margin is not stopped", "[pruning]") {
   const double bloomer3 = 0.23, bloomer9 = 0.09;
   CHECK(study::goes_on(bloomer3, at3, 0.25, p, 0));
   CHECK(study::goes_on(bloomer9, at9, 0.25, p, 1));
-  // Without the margin (keep 1: the goal set's own quantile, sorted[2] = 0.14), it would have been
+  // Without the margin (keep 1: L = 0.25 + 0.26 = 0.51, sorted[5] = 0.20), it would have been
   // stopped.
   p.keep = {1};
   CHECK_FALSE(study::goes_on(bloomer3, at3, 0.25, p, 0));

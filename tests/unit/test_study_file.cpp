@@ -106,6 +106,13 @@ io::StudyData sample() {
   s.decisions = rows_of<io::DecisionRow>(fill, 3);
   s.best.emplace();
   fill.fill(*s.best);
+  s.pick.emplace();
+  fill.fill(*s.pick);
+  fill.fill(s.pick_info);
+  s.analysis_front.emplace();
+  s.analysis_front->inputs = rows_of<hsic::InputResult>(fill, 2);
+  fill.fill(s.analysis_front->info, 2);
+  s.attempts = rows_of<io::EarlierAttempt>(fill, 2);
   s.final.emplace();
   fill.fill(s.final->info);
   s.final->rows = rows_of<io::FinalRow>(fill, 3);
@@ -149,6 +156,13 @@ TEST_CASE("every field of every group of a study file comes back", "[study_file]
   CHECK(exact(b.decisions) == exact(s.decisions));
   REQUIRE(b.best);
   CHECK(exact(*b.best) == exact(*s.best));
+  REQUIRE(b.pick);
+  CHECK(exact(*b.pick) == exact(*s.pick));
+  CHECK(exact(b.pick_info) == exact(s.pick_info));
+  REQUIRE(b.analysis_front);
+  CHECK(exact(b.analysis_front->info) == exact(s.analysis_front->info));
+  CHECK(exact(b.analysis_front->inputs) == exact(s.analysis_front->inputs));
+  CHECK(exact(b.attempts) == exact(s.attempts));
   REQUIRE(b.final);
   CHECK(exact(b.final->info) == exact(s.final->info));
   CHECK(exact(b.final->rows) == exact(s.final->rows));
@@ -166,6 +180,9 @@ TEST_CASE("optional groups stay absent, and an empty table is a table", "[study_
   auto s = sample();
   s.analysis.reset();
   s.best.reset();
+  s.pick.reset();
+  s.analysis_front.reset();
+  s.attempts.clear();
   s.final.reset();
   s.decisions.clear();
   s.sources.clear();
@@ -175,6 +192,9 @@ TEST_CASE("optional groups stay absent, and an empty table is a table", "[study_
   const auto b = io::read_study(path);
   CHECK_FALSE(b.analysis);
   CHECK_FALSE(b.best);
+  CHECK_FALSE(b.pick);
+  CHECK_FALSE(b.analysis_front);
+  CHECK(b.attempts.empty());
   CHECK_FALSE(b.final);
   CHECK(b.decisions.empty());
   CHECK(b.sources.empty());
@@ -193,13 +213,13 @@ TEST_CASE("a study file whose tables disagree is refused as damaged", "[study_fi
   s = sample();
   s.configs[1].values.push_back("3");  // a row longer than the space
   io::write_study(path, s);
-  CHECK_THROWS_WITH(io::read_study(path), Catch::Contains("configs/values") &&
-                                              Catch::Contains("damaged"));
+  CHECK_THROWS_WITH(io::read_study(path),
+                    Catch::Contains("configs/values") && Catch::Contains("damaged"));
   s = sample();
   s.analysis->info.interactions.pop_back();  // not a 2 x 2 matrix
   io::write_study(path, s);
-  CHECK_THROWS_WITH(io::read_study(path), Catch::Contains("interactions") &&
-                                              Catch::Contains("2 x 2 matrix"));
+  CHECK_THROWS_WITH(io::read_study(path),
+                    Catch::Contains("interactions") && Catch::Contains("2 x 2 matrix"));
   s = sample();
   s.stages[0].hsic.push_back(0.5);  // one index more than varied inputs
   io::write_study(path, s);

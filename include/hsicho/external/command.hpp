@@ -43,10 +43,10 @@ struct Job {
 
 // What a command reports while it trains (docs/driver.md): a line per epoch appended to the file
 // HSICHO_PROGRESS names (params.json's "progress"), {"epoch": 3, "error": 0.012}. `at_epoch`
-// sees each, and returns true to stop the training early: the stop file is created
-// (HSICHO_STOP_FILE, params.json's "stop_file"), its process group gets SIGTERM, and SIGKILL
-// `grace` seconds later; the result is the reported curve, status stopped. A command that
-// reports nothing is never stopped early.
+// sees each epoch with the best error reported so far, and returns true to stop the training early:
+// the stop file is created (HSICHO_STOP_FILE, params.json's "stop_file"), its process group gets
+// SIGTERM, and SIGKILL `grace` seconds later; the result is the reported curve, status stopped. A
+// command that reports nothing is never stopped early.
 struct Progress {
   std::function<bool(int epoch, double error)> at_epoch;
   double grace = 10;

@@ -45,6 +45,11 @@ struct Options {
   // target HSIC of OpenTURNS with an exponential DistanceToDomainFunction filter. Conditional
   // inputs keep the indicator.
   double smooth_goal = 0;
+  // Read by the study, not by the engine: the goal "on the accuracy-cost front" (the errors the
+  // engine gets are then Pareto layers), the cost of the front, and the pick's tolerance.
+  bool pareto_goal = false;
+  std::string cost = "parameters";
+  double tolerance = 0.1;
   // Bootstrap resamples of the rows (0: none) behind each index's interval and top-k share.
   std::size_t bootstrap = 0;
   std::size_t top_k = 3;

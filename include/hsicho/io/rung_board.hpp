@@ -41,17 +41,17 @@ class RungBoard {
   explicit RungBoard(std::string dir) : dir_(std::move(dir)) {}
   // Reads what the rung logs and journals gained since the last call (complete lines only).
   void refresh();
-  // The error of `config` at `epoch`, for its latest attempt: reported at that rung, or from the
-  // curve of its finished record; +inf when that training ended before the epoch without
-  // finishing it (stopped, failed, diverged); its final error when it finished before the epoch
-  // (its own patience stopped it: converged). nullopt: not known yet.
+  // The error of `config` at `epoch` (the best up to it), for its latest attempt: reported at that
+  // rung, or from the curve of its finished record; +inf when that training ended before the epoch
+  // without finishing it (stopped, failed, diverged); its final error when it finished before the
+  // epoch (its own patience stopped it: converged). nullopt: not known yet.
   std::optional<double> error_at(std::size_t config, int epoch) const;
 
  private:
   struct Known {
-    int attempt = 0;                   // the latest seen
-    std::map<int, double> reports;     // of that attempt: epoch -> error
-    std::optional<Record> finished;    // its record, when that attempt finished
+    int attempt = 0;                 // the latest seen
+    std::map<int, double> reports;   // of that attempt: epoch -> error
+    std::optional<Record> finished;  // its record, when that attempt finished
   };
   void take_report(const RungReport& r);
   void take_record(std::size_t config, const Record& r);

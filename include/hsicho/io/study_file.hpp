@@ -50,6 +50,8 @@ struct ConfigRow {
   std::vector<double> normalized;    // d: the HSIC input, NaN where inactive
   std::int64_t seed = 0;             // the training seed
   std::int64_t stage = 1;            // 1..K, K + 1 for the final retraining
+  std::int64_t retrains = -1;        // a final retraining's: the configuration it trains again
+  std::int64_t pareto_rank = 0;      // its layer of the accuracy-cost front; 0: none (not ok)
 };
 struct ConfigsInfo {
   std::vector<std::string> columns;        // the d varied hyperparameters
@@ -105,7 +107,16 @@ struct Best {
   std::string values;        // name=value ..., for people
   double val_error = 0, test_error = 0;
   std::int64_t parameters = 0;
-  double seconds = 0;  // of training (means over the final seeds)
+  double seconds = 0;      // of training (means over the final seeds)
+  double cost = NAN;       // the front's cost (analysis.cost) of that configuration
+  std::int64_t stage = 0;  // the stage it came from (0: design.add's)
+};
+
+// pick/: the cheapest configuration within the tolerance of the best (Best's fields), and how.
+struct PickInfo {
+  std::string cost;  // what "cheapest" means: parameters, flops, seconds, metric:NAME
+  double limit = 0;  // the error it had to be within
+  std::string rule;  // how the limit was set
 };
 
 // final/: an optimization's retraining of its top configurations with several seeds.
@@ -137,6 +148,10 @@ struct StudyData {
   std::vector<DecisionRow> decisions;
   std::vector<EarlierAttempt> attempts;
   std::optional<Best> best;
+  std::optional<Best> pick;  // the cheapest within the tolerance of the best
+  PickInfo pick_info;
+  // The index of "on the accuracy-cost front" (goal pareto) beside the error goal's.
+  std::optional<StoredAnalysis> analysis_front;
   std::optional<FinalRetraining> final;
   std::int64_t format_version = kStudyFormatVersion;  // of the file read
 
@@ -221,6 +236,8 @@ struct Describe<io::ConfigRow> {
     v(field("normalized", &C::normalized));
     v(field("seed", &C::seed));
     v(field("stage", &C::stage));
+    v(field("retrains", &C::retrains, kOptional));
+    v(field("pareto_rank", &C::pareto_rank, kOptional));
   }
 };
 
@@ -323,6 +340,18 @@ struct Describe<io::Best> {
     v(field("test_error", &B::test_error));
     v(field("parameters", &B::parameters));
     v(field("seconds", &B::seconds));
+    v(field("cost", &B::cost, kOptional));
+    v(field("stage", &B::stage, kOptional));
+  }
+};
+
+template <>
+struct Describe<io::PickInfo> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("cost_name", &io::PickInfo::cost));
+    v(field("limit", &io::PickInfo::limit));
+    v(field("rule", &io::PickInfo::rule));
   }
 };
 

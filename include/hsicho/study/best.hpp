@@ -14,12 +14,24 @@
 namespace hsicho::study {
 
 struct Trained {
-  std::size_t id = 0;                    // its configuration index in the study
+  std::size_t id = 0;  // its configuration index in the study
   const Record* record = nullptr;
   std::optional<std::size_t> retrains;  // a final retraining: the configuration it retrains
 };
 
 // `values` is left empty: the caller names the configuration. nullopt when nothing succeeded.
 std::optional<io::Best> pick_best(const std::vector<Trained>& trained);
+
+// The pick (docs/optimize.md): the cheapest configuration whose error is within a tolerance of
+// the best's. With a final retraining, among its configurations, the tolerance being the spread
+// of the best's seeds (their standard deviation) when it has two or more; else, among the
+// successful trainings, `tolerance` x |best error|. The cost is study/front.hpp's cost_of.
+struct Pick {
+  io::Best chosen;   // values left empty, as pick_best's
+  double limit = 0;  // the error it had to be within
+  std::string rule;  // how the limit was set, in words
+};
+std::optional<Pick> pick_cheapest(const std::vector<Trained>& trained, const std::string& cost,
+                                  double tolerance);
 
 }  // namespace hsicho::study

@@ -35,6 +35,8 @@ struct RunSummary {
   double seconds = 0;
   std::string metric;            // mse | error_rate
   std::optional<io::Best> best;  // study/best.hpp's rule
+  std::optional<io::Best> pick;  // the cheapest within the tolerance of the best
+  std::string pick_rule, cost_name;
   bool optimized = false;
   std::size_t final_seeds = 0, stages = 1;
   bool analysed = false;

@@ -15,10 +15,10 @@
 namespace hsicho::study {
 
 struct PruningSettings {
-  bool enabled = false;       // the deck has a pruning block
-  int min_epochs = 3;         // the first rung
-  double factor = 3;          // each rung this many times the one before
-  std::vector<int> rungs;     // given explicitly (else from min_epochs and factor)
+  bool enabled = false;    // the deck has a pruning block
+  int min_epochs = 3;      // the first rung
+  double factor = 3;       // each rung this many times the one before
+  std::vector<int> rungs;  // given explicitly (else from min_epochs and factor)
   // Goes on while within the best keep x alpha at a rung: one value per rung, the last one for
   // the rungs after it (the margin shrinks as the curves near their end).
   std::vector<double> keep = {3, 2, 1.5};
@@ -40,11 +40,13 @@ std::vector<int> rungs_for(const PruningSettings& p, int epochs);
 // The keep factor of the rung-th rung (0-based).
 double keep_at(const PruningSettings& p, std::size_t rung);
 
-// Whether a training whose error at rung number `rung` (0-based) is `error` goes on, compared
-// with `others` (the errors of the trainings it is compared with at that rung, +inf for those
-// that ended before it) for a goal set of fraction `alpha`: it goes on while there are fewer
-// than min_trainings others, or while `error` is at most the lower keep x alpha quantile of the
-// others, sorted(others)[floor(min(1, keep alpha) (n - 1))]. `threshold` receives that quantile.
+// Whether a training whose error at rung number `rung` (0-based) is `error` (the best so far)
+// goes on, compared with `others` (the errors of the trainings it is compared with at that rung,
+// +inf for those that ended before it) for a goal set of fraction `alpha`: it goes on while there
+// are fewer than min_trainings others, or while `error` is at most their lower quantile at level
+// L = k + 2 sqrt(k (1 - k) / n) (k = min(1, keep x alpha), n others; the quantile estimated from
+// n errors has that standard error), sorted(others)[floor(min(1, L) (n - 1))]. `threshold`
+// receives that quantile.
 bool goes_on(double error, std::vector<double> others, double alpha, const PruningSettings& p,
              std::size_t rung, double* threshold = nullptr);
 

@@ -28,9 +28,10 @@ struct OptimizeSettings {
   double spread = 0.1;              // sd of the moves around a good configuration (unit scale)
   double drift = 1.0;               // steps toward the cheaper side per stage (0: none)
   std::size_t final_top = 3, final_seeds = 3;
-  double final_epochs = 2.0;  // factor on the epochs of the final retraining
-  std::size_t budget = 0;     // 0: no cap; else stages + final must fit
-  std::size_t total() const;  // trainings the settings ask for
+  double final_epochs = 2.0;   // factor on the epochs of the final retraining
+  bool pick_cheapest = false;  // the winner: the cheapest finalist within the best's seed spread
+  std::size_t budget = 0;      // 0: no cap; else stages + final must fit
+  std::size_t total() const;   // trainings the settings ask for
 };
 
 // Reads the deck's `optimize` block; InputError for bad values or a budget the stages exceed.

@@ -25,7 +25,7 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank = 0)
 // of the study), or be interrupted (a stop signal: no result; it is trained again on resume).
 enum class AfterEpoch { Continue, StopEarly, Interrupt };
 struct Hooks {
-  // After each epoch, with its number (1-based) and validation error.
+  // After each epoch, with its number (1-based) and the best validation error so far.
   std::function<AfterEpoch(int epoch, double val_error)> after_epoch;
   // Polled between batches: true interrupts the training at once (a stop signal).
   std::function<bool()> interrupted;
