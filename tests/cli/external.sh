@@ -49,7 +49,7 @@ cp "$root/tests/external/faulty.sh" "$root/tests/external/faulty.yaml" .
 check "a study of faulty commands runs to its end" 0 "$hsicho" run faulty.yaml --out "$tmp/faulty.h5"
 check "export" 0 "$hsicho" export "$tmp/faulty.h5" --csv
 csv=$out
-row() { grep "^[0-9]*,[0-9]*,$1," <<<"$csv"; }
+row() { grep "^[0-9]*,[0-9]*,[0-9]*,[0-9]*,$1," <<<"$csv"; }  # config,stage,retrains,pareto_rank,mode
 expect_row() {  # expect_row MODE STATUS MESSAGE
   local r
   r=$(row "$1")

@@ -116,7 +116,11 @@ contains "said" "design.add: 1 configurations of your own"
 check "report marks it" 0 "$hsicho" report added.h5
 contains "the best is the added one" "(one of design.add's)"
 check "export has it, stage 0" 0 "$hsicho" export added.h5 --csv
-contains "its row" "1000000000,0,0.03,1,ok"
+/usr/bin/python3 -c "
+import csv, sys
+row = [r for r in csv.DictReader(sys.stdin) if r['config'] == '1000000000'][0]
+assert row['stage'] == '0' and row['lr'] == '0.03' and row['width'] == '1' and row['status'] == 'ok'
+" <<<"$out" && ok || bad "its row: $out"
 /usr/bin/python3 - added.h5 ref.h5 <<'PY' && ok || bad "design.add changed the indices"
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])

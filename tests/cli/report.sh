@@ -43,11 +43,11 @@ check "export" 0 "$hsicho" export "$tmp/s.h5" --csv
 printf '%s\n' "$out" >"$tmp/trials.csv"
 rows=$(($(wc -l <"$tmp/trials.csv") - 1))
 [ "$rows" -eq 12 ] && ok || bad "export wrote $rows rows"
-contains "export header" "config,stage,layers,units,units_2,activation,lr,status,val_error"
+contains "export header" "config,stage,retrains,pareto_rank,layers,units,units_2,activation,lr,status,val_error"
 # The exported trials, analysed with the deck's space and the study's seed, give the same indices.
 # (stdout only: a warning about the small goal set goes to stderr, the JSON stays clean)
 out=$("$hsicho" analyze "$tmp/trials.csv" --target val_error --space "$deck" \
-  --ignore config,stage,retrains,pareto_rank,flops,status,test_error,parameters,epochs,seconds,seed,best_epoch,val_rel_l2,test_rel_l2,device,rank,host,message,cause,attempt \
+  --inputs layers,units,units_2,activation,lr \
   --conditional --alpha 0.25 \
   --seed 11 --json 2>"$tmp/analyze.err") && ok || bad "analyze the export: $(cat "$tmp/analyze.err")"
 grep -q "goal set holds 3 of 12" "$tmp/analyze.err" && ok || bad "no warning for a goal set of 3"
