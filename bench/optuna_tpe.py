@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
-"""Optuna's TPE sampler on an hsicho deck's space: the peer of `optimize: {strategy: hsic}`.
+"""Optuna's TPE (or NSGA-II) sampler on an hsicho deck's space: the peer of `optimize: {strategy: hsic}`.
 
 Each trial calls `hsicho eval DECK --set name=value ... --json` and minimizes the validation error.
 The number of trials is the sum of the deck's optimize.stages (with `stages: auto`, the budget less
 final_top x final_seeds: the trainings hsicho searches with); then the same final retraining as
 hsicho's (the final_top best trials, final_seeds seeds, final_epochs x the epochs), so that the
 comparison is fair. Writes every trial (and the final retraining) as CSV, and prints one JSON line
-with the winner: {"val_error", "test_error", "parameters", "values"}.
+with the winner: {"val_error", "test_error", "parameters", "values"}, and under "best", "pick" and
+"points" the winner, the pick and every search trial as [val_error, parameters].
+
+--sampler nsga2 minimizes the validation error and the parameters together (population 20: Optuna's
+default of 50 would give two generations in about 100 trials). --pick cheapest follows hsicho's
+optimize.pick: the cheapest trial within 10% of the best error joins the finalists, and the pick is
+the cheapest finalist whose mean error is within the best's mean plus its seeds' standard deviation.
+--jobs N runs N trials at a time (threads, each waiting on an hsicho process).
 
 Usage: optuna_tpe.py DECK.yaml --seed S --csv trials.csv [--hsicho build/hsicho]
+         [--sampler tpe|nsga2] [--pick best|cheapest] [--jobs N]
 Needs Debian's python3-optuna.
 """
 import argparse
 import csv
 import json
+import math
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 
@@ -78,6 +88,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--csv", required=True)
     ap.add_argument("--hsicho", default="build/hsicho")
+    ap.add_argument("--sampler", choices=["tpe", "nsga2"], default="tpe")
+    ap.add_argument("--pick", choices=["best", "cheapest"], default="best")
+    ap.add_argument("--jobs", type=int, default=1)
     a = ap.parse_args()
     deck = yaml.safe_load(open(a.deck))
     opt = deck["optimize"]
@@ -86,17 +99,24 @@ def main():
     # stages: auto (or none): hsicho searches with the budget less the final retraining.
     trials = sum(stages) if isinstance(stages, list) else opt["budget"] - top * seeds if stages == "auto" else int(stages)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=a.seed))
+    if a.sampler == "tpe":
+        study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=a.seed))
+    else:
+        study = optuna.create_study(directions=["minimize", "minimize"],
+                                    sampler=optuna.samplers.NSGAIISampler(seed=a.seed, population_size=20))
     rows = []
+    found = {}  # trial number: (val_error, parameters)
 
     def objective(trial):
         values = suggest(trial, deck["space"])
         val, test, params = evaluate(a.hsicho, a.deck, values, a.seed * 100003 + trial.number)
-        rows.append({"stage": "tpe", "trial": trial.number, **values, "val_error": val, "test_error": test,
+        rows.append({"stage": a.sampler, "trial": trial.number, **values, "val_error": val, "test_error": test,
                      "parameters": params})
-        return val if val != float("inf") else 1e300
+        found[trial.number] = (val, params)
+        v = val if val != float("inf") else 1e300
+        return v if a.sampler == "tpe" else (v, float(params))
 
-    study.optimize(objective, n_trials=trials)
+    study.optimize(objective, n_trials=trials, n_jobs=a.jobs)
     # The same final retraining as hsicho: a deck with the epochs multiplied.
     longer = dict(deck)
     longer["training"] = dict(deck.get("training", {}))
@@ -104,8 +124,15 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         yaml.safe_dump(longer, f)
         final_deck = f.name
-    best = sorted((t for t in study.trials if t.value is not None and t.value < 1e300), key=lambda t: t.value)[:top]
-    winner = None
+    ok = sorted((t for t in study.trials if t.number in found and found[t.number][0] < float("inf")),
+                key=lambda t: found[t.number][0])
+    best = ok[:top]
+    if a.pick == "cheapest" and ok:
+        limit = found[ok[0].number][0] * 1.1
+        cheap = min((t for t in ok if found[t.number][0] <= limit), key=lambda t: found[t.number][1])
+        if cheap not in best:
+            best.append(cheap)
+    finalists = []
     for t in best:
         vals, tests = [], []
         for s in range(seeds):
@@ -113,16 +140,26 @@ def main():
             vals.append(v), tests.append(te)
             rows.append({"stage": "final", "trial": t.number, **t.params, "val_error": v, "test_error": te,
                          "parameters": params})
-        mean = sum(vals) / seeds
-        if winner is None or mean < winner["val_error"]:
-            winner = {"val_error": mean, "test_error": sum(tests) / seeds, "parameters": params, "values": t.params}
+        finalists.append({"val_error": sum(vals) / seeds, "test_error": sum(tests) / seeds, "parameters": params,
+                          "values": t.params, "spread": statistics.stdev(vals) if seeds > 1 and
+                          all(math.isfinite(v) for v in vals) else 0.0})
     os.unlink(final_deck)
+    winner = min(finalists, key=lambda f: f["val_error"])
+    pick = winner
+    if a.pick == "cheapest":
+        limit = winner["val_error"] + winner["spread"] if winner["spread"] > 0 else winner["val_error"] * 1.1
+        pick = min((f for f in finalists if f["val_error"] <= limit), key=lambda f: (f["parameters"], f["val_error"]))
     keys = sorted({k for r in rows for k in r})
     with open(a.csv, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=keys)
         w.writeheader()
         w.writerows(rows)
-    print(json.dumps(winner))
+    def shown(f):
+        return {**{k: f[k] for k in ("val_error", "test_error", "parameters")},
+                "values": " ".join(f"{k}={v}" for k, v in f["values"].items())}
+    print(json.dumps({**{k: winner[k] for k in ("val_error", "test_error", "parameters", "values")},
+                      "best": shown(winner), "pick": shown(pick), "trainings": len(rows),
+                      "points": [list(found[n]) for n in sorted(found)]}))
 
 
 if __name__ == "__main__":

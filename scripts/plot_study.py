@@ -8,7 +8,8 @@ the study computed them), distributions.png (each hyperparameter overall vs amon
 parallel.png (parallel coordinates, best highlighted), progress.png (best error against the number
 of trainings, stage by stage), stages.png (an optimized study's indices stage by stage),
 curves.png (validation curves of the best networks), front.png (every training's error against
-its cost, the accuracy-cost front, the best and the pick).
+its cost, the accuracy-cost front, the best and the pick), rungs.png (with early stopping: every
+training's curve, where each stopped one ended, and per rung the lowest error stopped there).
 """
 import argparse
 import json
@@ -28,6 +29,15 @@ import numpy as np  # noqa: E402
 
 def strs(ds):
     return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
+
+
+def short(value):
+    """A value for a legend: numbers to 3 significant digits (0.004306819996247769 -> 0.00431)."""
+    try:
+        v = float(value)
+    except ValueError:
+        return value
+    return str(int(v)) if v == int(v) and abs(v) < 1e9 else f"{v:.3g}"
 
 
 def find_hsicho():
@@ -305,9 +315,9 @@ def main():
             ax.step(cost[front], err_all[front], where="post", color="tab:blue", lw=1)
             ax.scatter(cost[front], err_all[front], s=24, color="tab:blue",
                        label="the front (no training better in both)")
-            for key, colour in (("best", "tab:red"), ("pick", "tab:green")):
+            for key, colour, size in (("best", "tab:red", 200), ("pick", "tab:green", 90)):
                 g = f[key].attrs
-                ax.scatter([g["cost"]], [g["val_error"]], s=120, facecolors="none",
+                ax.scatter([g["cost"]], [g["val_error"]], s=size, facecolors="none",
                            edgecolors=colour, lw=2, label=f"{key}: configuration {g['config']}")
             for axis, v in (("x", cost[ok]), ("y", err_all[ok])):
                 if len(v) and v.min() > 0 and v.max() / v.min() > 100:
@@ -321,14 +331,56 @@ def main():
     curves = f["results/curves"][()][sampled]
     fig, ax = plt.subplots(figsize=(6, 4))
     for i in np.argsort(np.where(np.isfinite(err), err, np.inf))[:5]:
-        label = " ".join(f"{names[k]}={values[i, k]}" for k in free if values[i, k] != "")
-        ax.plot(np.arange(1, curves.shape[1] + 1), curves[i], label=label[:60])
+        label = " ".join(f"{names[k]}={short(values[i, k])}" for k in free if values[i, k] != "")
+        ax.plot(np.arange(1, curves.shape[1] + 1), curves[i], label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"validation {metric}")
     ax.set_title(f"{name}: validation curves of the 5 best networks")
     ax.legend(fontsize=6)
     save(fig, "curves.png", 100)
+
+    # Early stopping: every training's curve, where each stopped one ended (its rung), and at each
+    # rung the lowest error stopped there. The rungs are the epochs where trainings stopped. (The
+    # highest error that went on says less: the first min_trainings never stop.)
+    status_all = np.array(strs(f["results/status"]))[sampled]
+    stopped = np.where(status_all == "stopped")[0]
+    if len(stopped):
+        epochs_run = f["results/epochs"][()][sampled]
+        rungs = sorted(set(int(epochs_run[i]) for i in stopped))
+        threshold = float(f["analysis"].attrs["threshold"]) if "analysis" in f else np.nan
+        goal = np.where((status_all == "ok") & (err <= threshold))[0]
+        x = np.arange(1, curves.shape[1] + 1)
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+
+        def draw(i, **style):  # up to the last epoch trained: the rest of the row is padding
+            ax.plot(x[:epochs_run[i]], curves[i, :epochs_run[i]], **style)
+        for i in range(len(curves)):
+            if i not in goal and i not in stopped:
+                draw(i, color="0.7", lw=0.6)
+        for i in stopped:
+            draw(i, color="tab:red", lw=0.5, alpha=0.5)
+        for i in goal:
+            draw(i, color="tab:blue", lw=0.9)
+        ax.scatter([epochs_run[i] for i in stopped], [curves[i, epochs_run[i] - 1] for i in stopped],
+                   marker="x", color="tab:red", s=18, zorder=3,
+                   label=f"stopped at a rung ({len(stopped)} trainings)")
+        for r in rungs:
+            ax.axvline(r, color="0.3", ls=":", lw=0.8)
+            at = [curves[i, r - 1] for i in stopped if epochs_run[i] == r]
+            ax.plot([r / 1.25, r * 1.25], [min(at)] * 2, color="k", lw=2)
+        ax.plot([], [], color="k", lw=2, label="lowest error stopped at the rung (dotted)")
+        ax.plot([], [], color="tab:blue", label=f"the goal set ({len(goal)}: error <= q_alpha)")
+        ax.plot([], [], color="0.7", label="trained to the end, outside the goal set")
+        if np.isfinite(threshold):
+            ax.axhline(threshold, color="tab:blue", ls="--", lw=0.8, label="q_alpha (the goal's threshold)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(f"validation {metric}")
+        ax.set_title(f"{name}: early stopping at rungs {', '.join(map(str, rungs))}")
+        ax.legend(fontsize=7, loc="lower left")
+        save(fig, "rungs.png", 100)
     print("wrote " + ", ".join(os.path.join(a.out, w) for w in written))
     shutil.rmtree(tmp, ignore_errors=True)
 

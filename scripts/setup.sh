@@ -11,11 +11,12 @@ packages=(
   libeigen3-dev libyaml-cpp-dev catch2 zlib1g-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
+  python3-torch  # the PyTorch example's test (examples/pytorch) runs in the suite
 )
 
 for option in "$@"; do
   case "$option" in
-    --bench) packages+=(python3-openturns python3-torch python3-optuna) ;; # peers of the benchmarks
+    --bench) packages+=(python3-openturns python3-optuna) ;; # peers of the benchmarks
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;                        # libFuzzer and sanitizers
     *) echo "setup: unknown option '$option' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac

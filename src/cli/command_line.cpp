@@ -47,6 +47,8 @@ void declare(CLI::App& app, Invocation& inv) {
                 "continue a killed or stopped run from its journal (any number of ranks)");
   run->add_flag("--accept-program-change", inv.run.accept_program_change,
                 "resume although the files of training.command changed (the log records it)");
+  run->add_flag("--overwrite", inv.run.overwrite,
+                "let --out replace a file that is not a study file of this study");
 
   auto* validate = app.add_subcommand(
       "validate", "check a deck, its first design and its data; describe its space");
@@ -143,6 +145,8 @@ void declare(CLI::App& app, Invocation& inv) {
       ->type_name("FILE.h5")
       ->check(not_an_option);
   output->require_option(1);
+  exp->add_flag("--overwrite", inv.export_.overwrite,
+                "let --h5 replace a file that is not a study file of this study");
   exp->footer(
       "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). A result "
       "named like a hyperparameter (epochs) is the column result_epochs.");

@@ -52,7 +52,8 @@ std::string short_text(const space::Value& v) {
 
 int cmd_validate(const ValidateArgs& args, const Context& ctx) {
   const auto deck = space::load_deck(args.deck);
-  const auto opt = study::check_deck(deck, !args.no_data).optimize;
+  const auto checked = study::check_deck(deck, !args.no_data);
+  const auto& opt = checked.optimize;
   const auto first = study::stage_design(deck, opt, 0);  // what run trains first
   if (ctx.rank != 0) return 0;
   const auto& sp = deck.space;
@@ -64,7 +65,8 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
             << deck.study.output << "\n"
             << (deck.external
                     ? "training: your command (training.command), one run per configuration"
-                    : "data: " + deck.data_name)
+                    : "data: " + deck.data_name +
+                          (checked.data_summary.empty() ? "" : ", " + checked.data_summary))
             << "\n"
             << "design: " << space::method_name(first.method) << ", n = " << first.samples
             << (opt.enabled ? " (the optimizer's first stage)" : "") << "\n"

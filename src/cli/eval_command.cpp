@@ -44,16 +44,19 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
     for (std::size_t k = 0; k < deck.space.size(); ++k) {
       if (config[k]) std::cout << " " << deck.space[k].name << "=" << space::to_text(*config[k]);
     }
-    const char* metric = regression ? "MSE" : "error rate";
-    std::cout << "\nstatus " << outcome_name(r.status) << (r.message.empty() ? "" : " (" + r.message + ")")
-              << "\n"
+    // An external command's error is whatever it reports: named as such, not as a rate.
+    const char* metric = regression ? "MSE" : e.metric == "error" ? "error" : "error rate";
+    std::cout << "\nstatus " << outcome_name(r.status)
+              << (r.message.empty() ? "" : " (" + r.message + ")") << "\n"
               << "validation " << metric << " " << num(r.val_error)
               << (regression ? " (relative L2 " + num(r.val_rel_l2) + ")" : "") << ", test "
               << metric << " " << num(r.test_error)
               << (regression ? " (relative L2 " + num(r.test_rel_l2) + ")" : "") << "\n"
-              << "best epoch " << r.best_epoch << " of " << r.epochs << " run, " << r.parameters
-              << " parameters, " << num(r.seconds, "{:.2f}") << " s on " << r.device << ", seed "
-              << r.seed << "\n";
+              << (r.epochs <= 0 ? ""
+                                : "best epoch " + std::to_string(r.best_epoch) + " of " +
+                                      std::to_string(r.epochs) + " run, ")
+              << r.parameters << " parameters, " << num(r.seconds, "{:.2f}") << " s on " << r.device
+              << ", seed " << r.seed << "\n";
   }
   return r.status == Outcome::Failed ? 1 : 0;
 }

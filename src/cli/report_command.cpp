@@ -13,6 +13,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/output_guard.hpp"
 #include "hsicho/io/record_io.hpp"
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/space/deck.hpp"
@@ -324,8 +325,8 @@ int cmd_report(const ReportArgs& args, const Context& ctx) {
   return 0;
 }
 
-// The file export --h5 writes: never the study's own file, nor a file that is not a study file
-// (a deck, data, notes.txt) or not a plain file.
+// The file export --h5 writes is never the study's own file; what else it may replace,
+// io::check_study_output decides once the study is read.
 void check_snapshot_path(const std::string& out, const std::string& study) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -333,18 +334,6 @@ void check_snapshot_path(const std::string& out, const std::string& study) {
       fs::weakly_canonical(out, ec) == fs::weakly_canonical(study, ec)) {
     throw InputError("hsicho export --h5 " + out +
                      ": that is the study's own file; give another name (a snapshot)");
-  }
-  if (!fs::exists(fs::symlink_status(out, ec))) return;
-  if (!fs::is_regular_file(fs::symlink_status(out, ec))) {
-    throw InputError("hsicho export --h5 " + out +
-                     ": exists and is not a plain file; give another name");
-  }
-  try {
-    (void)io::read_study(out);
-  } catch (const InputError&) {
-    throw InputError("hsicho export --h5 " + out +
-                     ": exists and is not an hsicho study file; it is not replaced (remove it, or "
-                     "give another name)");
   }
 }
 
@@ -358,6 +347,7 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
   if (loaded.partial)
     std::cerr << "hsicho export: a partial study: " << study::partial_summary(loaded) << "\n";
   if (!args.h5.empty()) {
+    io::check_study_output(args.h5, s.provenance.name, args.overwrite, "--overwrite");
     io::write_study(args.h5, s);
     return 0;
   }

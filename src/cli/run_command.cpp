@@ -174,6 +174,7 @@ int cmd_run(const RunArgs& args, const Context& ctx) {
   o.out = args.out;
   o.resume = args.resume;
   o.accept_program_change = args.accept_program_change;
+  o.overwrite = args.overwrite;
   TextObserver text;
   return study::run(o, ctx.rank, ctx.ranks, text);
 }

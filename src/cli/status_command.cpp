@@ -10,6 +10,7 @@
 #include "hsicho/io/field_json.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/load.hpp"
 #include "hsicho/study/plan.hpp"
@@ -178,6 +179,9 @@ int cmd_status(const StatusArgs& args, const Context& ctx) {
   const auto ext = std::filesystem::path(args.study).extension().string();
   if (args.out.empty() && (ext == ".yaml" || ext == ".yml"))
     path = space::load_deck(args.study, space::DeckUse::SpaceOnly).study.output;
+  // The study file or its journal folder; a FIFO or a device is said, never opened.
+  if (const auto kind = io::not_regular(path); !kind.empty() && kind != "a folder")
+    io::require_regular_file(path, "study");
   const auto s = study::read_status(path, now);
   std::string leading;
   try {

@@ -19,7 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/work_folder.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 
@@ -79,17 +81,23 @@ std::string unknown_placeholder(const std::string& text) {
   return "";
 }
 
+bool executable_file(const std::string& path) {
+  std::error_code ec;
+  return ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path, ec);  // folders are "x"
+}
+
 bool program_exists(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
+  if (program.find('/') != std::string::npos) return executable_file(program);
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path ? path : "/usr/bin:/bin");
   for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (::access(((dir.empty() ? "." : dir) + "/" + program).c_str(), X_OK) == 0) return true;
+    if (executable_file((dir.empty() ? "." : dir) + "/" + program)) return true;
   }
   return false;
 }
 
 std::string last_lines(const std::string& path, std::size_t lines = 3) {
+  if (!io::not_regular(path).empty()) return "";  // replaced by the command with a FIFO, say
   std::ifstream in(path, std::ios::binary);
   if (!in) return "";
   in.seekg(0, std::ios::end);
@@ -158,10 +166,14 @@ double number(const Json& j, const std::string& key) {
   throw std::runtime_error("'" + key + "' is not a number: " + j.dump());
 }
 
+// A metric becomes a data set of the study file and a CSV column: "." and ".." are not HDF5
+// names, so a name starts with a letter, a digit or '_'; 64 characters at most.
 bool metric_name_ok(const std::string& name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-' || c == '.';
-  });
+  const auto first = static_cast<unsigned char>(name.empty() ? '.' : name[0]);
+  return name.size() <= 64 && (std::isalnum(first) || first == '_') &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+         });
 }
 
 }  // namespace
@@ -223,6 +235,11 @@ CommandSettings read_command(const space::Deck& deck) {
                                       "{result}, {id}, {stage}, {seed} and {workdir}");
     }
   }
+  std::error_code dir_ec;
+  if (!c.shell && c.argv[0].find('/') != std::string::npos && fs::is_directory(c.argv[0], dir_ec)) {
+    throw InputError(cmd->mark, "training.command: '" + c.argv[0] +
+                                    "' is a folder, not a program: name the program in it");
+  }
   if (!c.shell && !program_exists(c.argv[0])) {
     throw InputError(cmd->mark, "training.command: program '" + c.argv[0] + "' " +
                                     (c.argv[0].find('/') != std::string::npos
@@ -231,17 +248,15 @@ CommandSettings read_command(const space::Deck& deck) {
   }
   if (const auto* w = t.find("workdir")) {
     c.workdir = space::key_text(space::key_spec("training", "workdir"), w->text);
+    c.work_base.clear();
+    c.default_workdir = false;
     if (const auto u = unknown_placeholder(c.workdir); !u.empty() || c.workdir.empty()) {
       throw InputError(w->mark,
                        "training.workdir: " +
                            (u.empty() ? std::string("is empty") : u + " is not a placeholder") +
                            "; e.g. runs/{id}, one folder per configuration");
     }
-    if (c.workdir.find("{id}") == std::string::npos) {
-      throw InputError(w->mark,
-                       "training.workdir must contain {id}: every configuration needs a "
-                       "folder of its own (e.g. runs/{id})");
-    }
+    if (const auto why = workdir_problem(c.workdir); !why.empty()) throw InputError(w->mark, why);
   }
   if (const auto* d = t.find("timeout")) {
     const auto v = parse_duration(space::key_text(space::key_spec("training", "timeout"), d->text));
@@ -249,12 +264,33 @@ CommandSettings read_command(const space::Deck& deck) {
       throw InputError(d->mark, "training.timeout: '" + d->text +
                                     "' is not a duration; write e.g. 90 (seconds), 45s, 30m, 2h");
     }
+    if (*v <= 0) {
+      throw InputError(d->mark, "training.timeout: '" + d->text +
+                                    "' is no time at all; give a duration such as 30m, or leave "
+                                    "the key out for no limit");
+    }
     c.timeout = *v;
+  }
+  if (const auto* e = t.find("env"); e && (e->is_list || e->quoted || !e->text.empty())) {
+    throw InputError(e->mark,
+                     "training.env is a map of NAME: value, e.g. env: {OMP_NUM_THREADS: \"4\"}");
   }
   for (const auto& s : t.settings) {
     if (s.key.rfind("env.", 0) != 0) continue;
     space::key_text(space::key_spec("training", "env"), s.text);
-    c.env.emplace_back(s.key.substr(4), s.text);
+    const std::string name = s.key.substr(4);
+    const bool name_ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                         std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+                           return std::isalnum(ch) || ch == '_';
+                         });
+    if (!name_ok) {
+      throw InputError(s.key_mark, "training.env: '" + name +
+                                       "' is not an environment variable name (letters, digits "
+                                       "and '_', not starting with a digit)");
+    }
+    if (s.text.find('\0') != std::string::npos)
+      throw InputError(s.mark, "training.env." + name + ": a value cannot hold a NUL character");
+    c.env.emplace_back(name, s.text);
   }
   return c;
 }
@@ -314,8 +350,10 @@ Record read_result(const std::string& text) {
       throw std::runtime_error("'metrics' is not an object of named numbers");
     for (const auto& [name, value] : j["metrics"].items()) {
       if (!metric_name_ok(name)) {
-        throw std::runtime_error("metric name '" + name +
-                                 "' is not a word of letters, digits, '_', '-' and '.'");
+        throw std::runtime_error(
+            "metric name '" + name +
+            "' is not a word of letters, digits, '_', '-' and '.' that starts with a "
+            "letter, a digit or '_' (64 characters at most)");
       }
       r.metrics[name] = number(value, "metrics." + name);
     }
@@ -357,7 +395,13 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   const std::string id = job.id_text.empty() ? std::to_string(job.id) : job.id_text;
   std::vector<std::pair<std::string, std::string>> values = {
       {"id", id}, {"stage", std::to_string(job.stage)}, {"seed", std::to_string(job.seed)}};
-  const fs::path dir = fs::absolute(substitute(settings.workdir, values)).lexically_normal();
+  const fs::path dir =
+      fs::absolute(fs::path(settings.work_base) / substitute(settings.workdir, values))
+          .lexically_normal();
+  // The template was checked (no '..'); this keeps any value from leading elsewhere.
+  if (!inside(dir, work_root(settings)))
+    return failed("work folder", "the work folder '" + dir.string() + "' is not inside '" +
+                                     work_root(settings).string() + "'");
   const std::string params = (dir / "params.json").string(),
                     result = (dir / "result.json").string();
   values.emplace_back("workdir", dir.string());
@@ -375,10 +419,11 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
       }
     }
   }
+  // hsicho's own writes failing (a full disk, a folder it may not write in) are faults of the
+  // run, not results of the configuration: the run stops, --resume trains it again.
   fs::create_directories(dir, ec);
   if (ec)
-    return failed("work folder",
-                  "cannot create the work folder '" + dir.string() + "': " + ec.message());
+    throw RuntimeError("cannot create the work folder '" + dir.string() + "': " + ec.message());
   {
     Json p;
     p["id"] = job.id;
@@ -396,7 +441,8 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     p["stop_file"] = (dir / "stop").string();
     std::ofstream out(params);
     out << p.dump(2) << '\n';
-    if (!out) return failed("work folder", "cannot write '" + params + "'");
+    out.close();  // a full disk shows at the flush, not at <<
+    if (!out) throw RuntimeError("cannot write '" + params + "' (disk full?)");
   }
 
   std::vector<std::string> args;
@@ -496,6 +542,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   std::string pending;
   auto read_progress = [&] {
     if (!progress.at_epoch || pruned) return;
+    if (!io::not_regular(progress_path).empty()) return;  // a FIFO would block: not progress
     std::ifstream in(progress_path, std::ios::binary);
     if (!in) return;
     in.seekg(static_cast<std::streamoff>(read_at));
@@ -579,11 +626,18 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
     return failed("exit code", "exit code " + std::to_string(WEXITSTATUS(status)) +
                                    (tail.empty() ? " (stderr.txt is empty)" : ": " + tail));
   }
-  std::ifstream in(result);
-  if (!in)
+  std::error_code exists_ec;
+  if (!fs::exists(fs::symlink_status(result, exists_ec)))
     return failed("result file",
                   "the command exited 0 but wrote no result.json (expected: " + result + ")");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    // Bounded: never a FIFO (it would block the rank for ever), a device or a folder, and at most
+    // 16 MiB (a result is a few hundred bytes; metrics and curves stay far below).
+    text = io::read_regular_file(result, "result", 16u << 20);
+  } catch (const InputError& e) {
+    return failed("result file", e.what());
+  }
   try {
     Record got = read_result(text);
     got.seed = r.seed;

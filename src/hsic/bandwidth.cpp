@@ -22,6 +22,14 @@ BandwidthRule BandwidthRule::parse(const std::string& text) {
     throw std::invalid_argument("bandwidth must be median, std, max or a positive number, got '" +
                                 text + "'");
   }
+  // Inputs are normalized to [0, 1]: far outside these bounds the kernel is the identity (every
+  // pair apart) or a constant (every pair alike), and every index says the same nothing.
+  if (v < 1e-3 || v > 1e3) {
+    throw std::invalid_argument("bandwidth " + text +
+                                " is outside [0.001, 1000]: on inputs normalized to [0, 1] the "
+                                "kernel would see every pair apart or every pair alike; use "
+                                "median, or a value near 0.1 - 1");
+  }
   r.kind = Kind::Value;
   r.value = v;
   return r;

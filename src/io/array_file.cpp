@@ -14,6 +14,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/h5.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/suggest.hpp"
 
 namespace hsicho::io {
@@ -30,8 +31,15 @@ std::uint32_t crc_of(const char* p, std::size_t n, std::uint32_t sum = 0) {
 
 FileStamp stat_of(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw InputError("cannot read '" + path + "': " + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    // Where it was looked for: the deck's folder first, then the working folder (train/spec.cpp).
+    const std::string where =
+        e == ENOENT && std::filesystem::path(path).is_relative()
+            ? " (a relative path is looked for beside the deck, then in the working folder)"
+            : "";
+    throw InputError("cannot read '" + path + "': " + std::strerror(e) + where);
+  }
   if (S_ISDIR(st.st_mode)) throw InputError("'" + path + "' is a folder, not a data file");
   FileStamp s;
   s.path = std::filesystem::absolute(path).lexically_normal().string();
@@ -132,6 +140,7 @@ FileStamp stamp_file(const std::string& path) {
 FileArrays read_arrays(const std::string& path,
                        const std::vector<std::vector<std::string>>& requests) {
   FileArrays out;
+  require_regular_file(path, "data");
   out.stamp = stat_of(path);
   std::string head(8, '\0');
   {

@@ -10,7 +10,9 @@
 #include <sstream>
 
 #include "hsicho/error.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/suggest.hpp"
+#include "hsicho/utf8.hpp"
 
 namespace hsicho::io {
 
@@ -40,27 +42,7 @@ std::size_t CsvTable::column(const std::string& name) const {
 namespace {
 
 bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    // ASCII eight bytes at a time: the common case of a numeric table.
-    std::uint64_t word = 0;
-    if (i + 8 <= s.size() &&
-        (std::memcpy(&word, s.data() + i, 8), (word & 0x8080808080808080ull) == 0)) {
-      i += 8;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += len;
-  }
-  return true;
+  return invalid_utf8_at(s) == std::string_view::npos;
 }
 
 // A file that is not UTF-8 is read as Latin-1 (what spreadsheets on many systems write), so that
@@ -262,14 +244,9 @@ CsvTable parse_csv(const std::string& text, const std::string& path) {
 }
 
 CsvTable read_csv(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError("'" + path + "' is a folder, not a CSV file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read '" + path + "': " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_csv(text.str(), path);
+  // Cells are kept as text (about 3x the file in memory): 2 GiB of CSV is past what a table of
+  // trials holds by far.
+  return parse_csv(read_regular_file(path, "CSV", 2ull << 30), path);
 }
 
 }  // namespace hsicho::io

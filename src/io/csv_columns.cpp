@@ -1,6 +1,7 @@
 // Columns of a CSV table as numbers, through the one CSV reader (io/csv.hpp): only the selected
 // cells are parsed (std::from_chars: exact, locale free, hundreds of MB/s).
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -127,10 +128,14 @@ std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
         throw InputError(where() + "'" + std::string(cell) + "' is beyond the range of doubles");
       }
       if (res.ec != std::errc() || res.ptr != digits.data() + digits.size() || digits.empty()) {
+        const bool word = std::isalpha(static_cast<unsigned char>(cell.front())) != 0;
         throw InputError(where() + "'" + std::string(cell) + "' is not a number" +
                          (cell.find(',') != std::string_view::npos
                               ? " (decimal commas are not read: write 1.5, not 1,5)"
-                              : ""));
+                          : word ? " (class names as labels? number the classes 0, 1, ..., K - 1 "
+                                   "first, e.g. with pandas: df[col].astype('category').cat.codes, "
+                                   "and keep the mapping)"
+                                 : ""));
       }
       if (!std::isfinite(v)) {
         throw InputError(where() + "'" + std::string(cell) +

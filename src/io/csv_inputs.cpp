@@ -47,7 +47,7 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
   }
   CsvInputs d;
   std::vector<std::size_t> cols;
-  std::vector<std::string> unknown;
+  std::vector<std::string> unknown, text_columns;
   for (std::size_t c = 0; c < t.header.size(); ++c) {
     const auto& name = t.header[c];
     if (c == target_col || std::find(ignore.begin(), ignore.end(), name) != ignore.end()) continue;
@@ -68,8 +68,28 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
       }
       if (!(*space)[*k].is_free()) continue;  // a fixed hyperparameter carries no information
     }
+    // Without a space, a column of text only (Optuna's datetime_start, state) cannot be an input:
+    // left out, and said (a column mixing numbers and words is an error below, at its cell).
+    if (!space && columns.inputs.empty()) {
+      bool any_number = false, any_text = false;
+      for (const auto& row : t.rows) {
+        double v = 0;
+        if (row[c].empty()) continue;
+        (read_number(row[c], v) ? any_number : any_text) = true;
+      }
+      if (any_text && !any_number) {
+        text_columns.push_back(name);
+        continue;
+      }
+    }
     cols.push_back(c);
     d.names.push_back(name);
+  }
+  if (!text_columns.empty()) {
+    d.warnings.push_back(std::string(text_columns.size() == 1 ? "column " : "columns ") +
+                         join(text_columns) + " hold" + (text_columns.size() == 1 ? "s" : "") +
+                         " text only: left out (--space DECK.yaml reads typed values such as "
+                         "categories)");
   }
   if (!unknown.empty()) {
     throw InputError(SourceMark{t.path, 1, 0},
@@ -109,7 +129,11 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
     const auto row_index = static_cast<std::size_t>(r);
     const auto& row = t.rows[row_index];
     double yv = 0;
-    if (!read_number(row[target_col], yv)) {
+    if (row[target_col].empty()) {
+      // A trial that failed has no value (Optuna writes an empty cell): the worst, like NaN.
+      ++d.empty_targets;
+      d.y[r] = INFINITY;
+    } else if (!read_number(row[target_col], yv)) {
       throw InputError(cell_at(t, row_index, target_col) + ": the target must be a number, got '" +
                        row[target_col] + "'");
     }
@@ -122,7 +146,7 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
       yv = INFINITY;  // a diverged trial: the worst, like inf
       ++d.nan_targets;
     }
-    d.y[r] = yv;
+    if (!row[target_col].empty()) d.y[r] = yv;
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const std::string& cell = row[cols[k]];
       double v = NAN;  // an empty cell: an inactive conditional hyperparameter
@@ -141,6 +165,33 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
                          "(categories, booleans), or --ignore the column");
       }
       d.x(r, static_cast<Eigen::Index>(k)) = v;
+    }
+  }
+  if (d.empty_targets > 0 && columns.refuse_nan) {
+    throw InputError(SourceMark{t.path, 1, 0},
+                     std::to_string(d.empty_targets) +
+                         " rows have an empty target (failed trials?); without --nan refuse they "
+                         "would count as the worst value");
+  }
+  // Numbers over several decades read as given weigh the top decade only: a learning rate in
+  // [1e-4, 0.1] is then a question of 0.01-0.1. Typed through a space, a log scale is known.
+  if (!space) {
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      std::vector<double> v;
+      for (Eigen::Index r = 0; r < d.x.rows(); ++r) {
+        const double x = d.x(r, static_cast<Eigen::Index>(k));
+        if (!std::isnan(x)) v.push_back(x);
+      }
+      if (v.size() < 3) continue;
+      std::sort(v.begin(), v.end());
+      const double lo = v.front(), hi = v.back(), median = v[v.size() / 2];
+      // Log-spread values have their median far below the top; uniform ones within 2x of it.
+      if (lo > 0 && hi / lo > 100 && hi / median > 4) {
+        d.warnings.push_back("column '" + d.names[k] + "' spans " +
+                             std::to_string(static_cast<int>(std::floor(std::log10(hi / lo)))) +
+                             " decades and is read on a linear scale; if it was sampled on a log "
+                             "scale (a learning rate), give --space DECK.yaml with 'log' for it");
+      }
     }
   }
   return d;

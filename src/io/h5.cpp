@@ -1,5 +1,7 @@
 #include "hsicho/io/h5.hpp"
 
+#include <unistd.h>
+
 #include <hdf5.h>
 
 #include <cstring>
@@ -8,6 +10,7 @@
 
 #include "hsicho/durable_file.hpp"
 #include "hsicho/error.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/suggest.hpp"
 
 namespace hsicho::io::h5 {
@@ -179,6 +182,7 @@ void save_file(Handle& file, const std::string& path) {
 }
 
 Handle open_file(const std::string& path) {
+  require_regular_file(path, "HDF5");  // HDF5 would block on a FIFO, read a device for ever
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError("'" + path + "' is not a readable HDF5 file");
   const hid id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) {
@@ -430,6 +434,15 @@ NumericSet read_numeric_set(const Handle& file, const std::string& path) {
     if (!part.empty()) {
       sofar += "/" + part;
       found = H5Lexists(file.id(), sofar.c_str(), H5P_DEFAULT) > 0;
+      // An external link reads another file, which the study's checksum of this one does not
+      // cover (a changed target would go unseen on resume): refused, like data kept elsewhere.
+      H5L_info_t link{};
+      if (found && H5Lget_info(file.id(), sofar.c_str(), &link, H5P_DEFAULT) >= 0 &&
+          link.type == H5L_TYPE_EXTERNAL) {
+        throw InputError(what + ": '" + sofar +
+                         "' is an external link to another file; hsicho reads data held in "
+                         "the file itself (its checksum tracks changes): copy the data in");
+      }
     }
     at = slash == std::string::npos ? path.size() : slash + 1;
   }
@@ -445,6 +458,16 @@ NumericSet read_numeric_set(const Handle& file, const std::string& path) {
     throw InputError(
         what + " is a group, not a data set; the file's data sets: " + join(data_set_paths(file)));
   Handle set(check(H5Dopen2(file.id(), sofar.c_str(), H5P_DEFAULT), "H5Dopen2", what), what);
+  {
+    // Raw data in other files (external storage, virtual data sets): not read, for the same
+    // reason as external links.
+    Handle plist(check(H5Dget_create_plist(set.id()), "H5Dget_create_plist", what), what);
+    if (H5Pget_external_count(plist.id()) > 0 || H5Pget_layout(plist.id()) == H5D_VIRTUAL) {
+      throw InputError(what +
+                       " keeps its values in other files (external storage or a virtual data "
+                       "set); hsicho reads data held in the file itself: copy the data in");
+    }
+  }
   Handle type(check(H5Dget_type(set.id()), "H5Dget_type", what), what);
   NumericSet out;
   out.type = type_name(type.id());
@@ -469,9 +492,20 @@ NumericSet read_numeric_set(const Handle& file, const std::string& path) {
     n *= static_cast<std::size_t>(d[k]);
     count *= static_cast<double>(d[k]);
   }
-  if (count > 4e9) {
-    throw InputError(what + " holds " + fmt::format("{:.3g}", count) +
-                     " values: more than hsicho reads into memory at once (4e9)");
+  // Checked before allocating: a few kB of file can declare a data set of billions of values
+  // (chunks never written read as the fill value).
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  const double memory = pages > 0 && page > 0 ? static_cast<double>(pages) * page : 1e12;
+  if (count > 4e9 || 8 * count > memory / 2) {
+    throw InputError(what + " holds " + fmt::format("{:.3g}", count) + " values (" +
+                     fmt::format("{:.3g}", 8 * count / 1e9) +
+                     " GB as doubles): more than hsicho reads into memory at once (half of this "
+                     "machine's memory, at most 4e9 values)");
+  }
+  if (count > 0 && H5Dget_storage_size(set.id()) == 0) {
+    throw InputError(what + " declares " + fmt::format("{:.3g}", count) +
+                     " values but stores none (its chunks were never written): no data to "
+                     "train on");
   }
   out.values.resize(n);
   if (n > 0 &&

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <set>
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/array_file.hpp"
@@ -224,6 +225,7 @@ std::vector<std::pair<std::string, std::string>> unzip(std::string_view b,
   auto damaged = [&](const std::string& why) {
     return InputError(file + " is not a readable .npz archive (" + why + ")");
   };
+  std::set<std::string> names;
   // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
   if (b.size() < 22) throw damaged("too short");
   std::size_t eocd = std::string::npos;
@@ -312,6 +314,10 @@ std::vector<std::pair<std::string, std::string>> unzip(std::string_view b,
     if (sum != crc) throw damaged("member '" + member + "' fails its CRC check");
     if (member.size() > 4 && member.compare(member.size() - 4, 4, ".npy") == 0)
       member.resize(member.size() - 4);
+    // numpy reads the last of two members of one name, a reader of the first the other: which
+    // array is meant cannot be told.
+    if (!names.insert(member).second)
+      throw damaged("two members are named '" + member + "': which array is meant is unclear");
     out.emplace_back(member, std::move(bytes));
   }
   return out;

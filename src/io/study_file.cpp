@@ -12,13 +12,16 @@
 #include "field_h5.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/h5.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/version.hpp"
 
 namespace hsicho::io {
 
 bool is_study_file_name(const std::string& path) {
   static const std::string signature = "\x89HDF\r\n\x1a\n";
-  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+  if (!not_regular(path).empty()) {
+    // never opened (a FIFO would block): the name decides, and the reader refuses it
+  } else if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
     char head[8] = {};
     const std::size_t got = std::fread(head, 1, sizeof head, f);
     std::fclose(f);

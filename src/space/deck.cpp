@@ -4,14 +4,18 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
+#include "hsicho/utf8.hpp"
 #include "yaml_util.hpp"
 
 namespace hsicho::space {
@@ -664,6 +668,21 @@ class DeckReader {
     if (p.type == Type::Integer && p.hi - p.lo > 1e9) {
       r_.fail(node, where + ": integer range " + shown + " is too wide; use a log range instead");
     }
+    // Subnormal numbers (below 2.2e-308) lose precision: a design over them has a handful of
+    // distinct values, or none, and log scales of them are not finite.
+    for (const double v : {p.lo, p.hi}) {
+      if (v != 0 && std::fabs(v) < std::numeric_limits<double>::min()) {
+        r_.fail(node, where + ": range " + shown + " reaches " + to_text(v) +
+                          ", a subnormal number (below 2.2e-308) with little precision left; "
+                          "rescale the hyperparameter (its units, or a log of it)");
+      }
+    }
+    if (p.type != Type::Integer && !(p.type == Type::Log || p.log_scale) &&
+        !(p.hi - p.lo >= 1e-300)) {
+      r_.fail(node, where + ": range " + shown +
+                        " is too narrow to sample (its width is below 1e-300); rescale the "
+                        "hyperparameter");
+    }
   }
 
   // A scalar as a typed value: quoted or non-numeric text is a word; whole numbers integers.
@@ -772,20 +791,29 @@ class DeckReader {
 }  // namespace
 
 Deck parse_deck(const std::string& text, const std::string& path, DeckUse use) {
+  // Every name and value goes into JSON (journal, params.json) and HDF5 strings: text that is
+  // not UTF-8 would pass here and fail in the middle of a run.
+  if (const auto at = invalid_utf8_at(text); at != std::string_view::npos) {
+    int line = 1, column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') {
+        ++line, column = 1;
+      } else if ((static_cast<unsigned char>(text[i]) >> 6) != 2) {
+        ++column;
+      }
+    }
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    throw InputError(
+        SourceMark{path, line, column},
+        std::string("the deck is not UTF-8 text (byte ") + byte + " here): save it as UTF-8");
+  }
   return DeckReader(path, use).read(text, path);
 }
 
 Deck load_deck(const std::string& path, DeckUse use) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError("'" + path + "' is a folder, not a deck file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError("cannot read deck '" + path + "': " + std::strerror(errno));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_deck(text.str(), path, use);
+  // A deck is text of a few kB: 16 MiB is far beyond any, and keeps /dev/zero-like files out.
+  return parse_deck(io::read_regular_file(path, "deck", 16u << 20), path, use);
 }
 
 }  // namespace hsicho::space

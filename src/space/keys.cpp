@@ -413,9 +413,9 @@ std::vector<KeySpec> build() {
           .ex("false")
           .help("run the command as one line of /bin/sh"),
       Row("training", "workdir", K::Special)
-          .def("runs/{id}")
+          .def("STUDY.h5.runs/{id}")
           .ex("\"runs/{id}\"")
-          .help("one folder per configuration, holding {id}"),
+          .help("one folder per configuration, holding {id}; no '.' or '..'"),
       Row("training", "timeout", K::Duration)
           .def("none")
           .ex("30m")
@@ -440,7 +440,7 @@ std::vector<KeySpec> build() {
       Row("analysis", "bandwidth", K::Special)
           .def("median")
           .ex("max")
-          .expect("median, std, max or a positive number")
+          .expect("median, std, max or a number in [0.001, 1000] (inputs are in [0, 1])")
           .help("median | std | max | VALUE"),
       Row("analysis", "estimator", K::Choice).choices({"v", "u"}).def("v").ex("u").help("v | u"),
       Row("analysis", "pvalues", K::Special)

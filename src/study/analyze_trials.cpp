@@ -1,6 +1,8 @@
 #include "hsicho/study/analyze_trials.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "hsicho/error.hpp"
@@ -88,10 +90,38 @@ Data load(const TrialsRequest& req) {
   std::optional<space::Deck> deck;
   if (req.space) deck = space::load_deck(*req.space, space::DeckUse::SpaceOnly);
   Data d;
+  // Goal pareto: the cost is a column (parameters, flops, seconds, or NAME of metric:NAME), never
+  // an input.
+  const std::string cost =
+      req.options.cost.rfind("metric:", 0) == 0 ? req.options.cost.substr(7) : req.options.cost;
+  std::vector<std::string> ignore = req.ignore;
+  std::size_t cost_col = 0;
+  if (req.options.pareto_goal) {
+    const auto it = std::find(t.header.begin(), t.header.end(), cost);
+    if (it == t.header.end())
+      throw InputError(req.file + ": goal pareto needs the cost column '" + cost +
+                       "' (--cost NAME names it)");
+    cost_col = static_cast<std::size_t>(it - t.header.begin());
+    if (req.inputs.empty() && std::find(ignore.begin(), ignore.end(), cost) == ignore.end())
+      ignore.push_back(cost);
+  }
   static_cast<io::CsvInputs&>(d) =
-      io::csv_inputs(t, req.target, {req.ignore, req.inputs, req.refuse_nan},
+      io::csv_inputs(t, req.target, {ignore, req.inputs, req.refuse_nan},
                      deck ? &deck->space : nullptr, req.space.value_or(""), req.options.seed);
   if (deck) d.discrete = discrete_columns(deck->space, d.names);
+  if (req.options.pareto_goal) {
+    std::vector<double> errors(d.y.data(), d.y.data() + d.y.size()), costs;
+    for (const auto& row : t.rows) {
+      char* end = nullptr;
+      const double v = std::strtod(row[cost_col].c_str(), &end);
+      costs.push_back(end != row[cost_col].c_str() && *end == '\0' ? v : NAN);
+    }
+    const auto layers = pareto_layers(errors, costs);
+    for (std::size_t i = 0; i < layers.size(); ++i)
+      d.y[static_cast<Eigen::Index>(i)] = layers[i] > 0 ? layers[i] : INFINITY;
+    d.warnings.push_back("goal pareto: Z = 1 for the first layers of the front of (" + req.target +
+                         ", " + cost + "), until they hold alpha of the trials");
+  }
   return d;
 }
 
@@ -101,6 +131,12 @@ hsic::Analysis analyze_trials(const TrialsRequest& req, std::vector<std::string>
   const Data data = load(req);
   if (notes) {
     *notes = data.warnings;
+    if (data.empty_targets > 0) {
+      notes->push_back(std::to_string(data.empty_targets) + " trial" +
+                       (data.empty_targets == 1 ? "" : "s") +
+                       " with an empty target (failed) counted as the worst (--nan refuse to stop "
+                       "on them)");
+    }
     if (data.nan_targets > 0) {
       notes->push_back(std::to_string(data.nan_targets) + " trial" +
                        (data.nan_targets == 1 ? "" : "s") +

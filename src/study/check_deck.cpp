@@ -36,8 +36,32 @@ DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_sa
     const auto data = train::load_deck_data(deck, specs.front().data);
     for (const auto& spec : specs)
       train::check_fits(deck, spec, data);
+    c.data_summary = data_summary(data);
   }
   return c;
+}
+
+std::string data_summary(const train::DataSet& d) {
+  std::string shape;
+  for (auto k : d.input_shape)
+    shape += (shape.empty() ? "" : " x ") + std::to_string(k);
+  std::string s = std::to_string(d.train.rows) + " training, " + std::to_string(d.validation.rows) +
+                  " validation, " + std::to_string(d.test.rows) + " test rows; inputs " + shape +
+                  "; ";
+  if (d.classification) {
+    std::vector<int> count(static_cast<std::size_t>(std::max(d.outputs, 1)), 0);
+    for (auto l : d.train.label) {
+      if (l >= 0 && l < d.outputs) ++count[static_cast<std::size_t>(l)];
+    }
+    const auto [least, most] = std::minmax_element(count.begin(), count.end());
+    s += std::to_string(d.outputs) + " classes (" + std::to_string(*least) + " to " +
+         std::to_string(*most) + " training rows each)";
+  } else {
+    s += std::to_string(d.outputs) + (d.outputs == 1 ? " output" : " outputs") + " (regression)";
+  }
+  for (const auto& f : d.sources)
+    s += "\n  read " + f.path + " (" + std::to_string(f.bytes) + " bytes)";
+  return s;
 }
 
 }  // namespace hsicho::study

@@ -14,6 +14,7 @@
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/output_guard.hpp"
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/random.hpp"
@@ -78,6 +79,7 @@ class Driver {
                        "name (e.g. " +
                        deck_.study.name + ".h5)");
     }
+    io::check_study_output(out_, deck_.study.name, options_.overwrite, "--overwrite");
   }
 
   // What is kept and how to go on, after a stop or a failure.
@@ -124,6 +126,7 @@ class Driver {
         grew_from = before->samples.back();
     });
     plan_ = *read_plan(journal_dir_);  // rank 0's, on every rank
+    scheduler_.place_work_folders(out_);
     if (observer_) {
       observer_->opened(out_, options_.deck, deck_.text, ranks_, options_.resume);
       for (const auto& n : notes)

@@ -6,18 +6,19 @@
 #include <cerrno>
 
 #include <algorithm>
-#include <limits>
-#include <numeric>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <limits>
+#include <numeric>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/work_folder.hpp"
 #include "hsicho/io/journal_folder.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
@@ -90,6 +91,12 @@ Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* 
   pruning_ = read_pruning(deck);
 }
 
+void Scheduler::place_work_folders(const std::string& study_file) {
+  if (!command_) return;
+  if (command_->default_workdir) command_->work_base = study_file + ".runs";
+  external::claim_work_root(*command_, study_file);
+}
+
 void Scheduler::absorb(const io::JournalContents& journals) {
   results_.clear();
   earlier_.clear();
@@ -103,8 +110,8 @@ void Scheduler::absorb(const io::JournalContents& journals) {
 
 train::AfterEpoch Scheduler::at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
                                      double error, std::string* why) {
-  const int epochs = batch.specs.empty() ? std::numeric_limits<int>::max()
-                                         : batch.specs[pos].optim.epochs;
+  const int epochs =
+      batch.specs.empty() ? std::numeric_limits<int>::max() : batch.specs[pos].optim.epochs;
   const auto rungs = rungs_for(pruning_, epochs);
   const auto at = std::find(rungs.begin(), rungs.end(), epoch);
   if (at == rungs.end()) return train::AfterEpoch::Continue;
@@ -197,7 +204,8 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       return next == train::AfterEpoch::StopEarly;
     };
   }
-  auto r = external::run(*command_, job, [] { return stop_requested != 0; }, progress);
+  auto r = external::run(
+      *command_, job, [] { return stop_requested != 0; }, progress);
   if (r && r->status == Outcome::Stopped) r->message = why;
   return r;
 }

@@ -13,12 +13,12 @@
 #include "hsicho/external/command.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/io/rung_board.hpp"
-#include "hsicho/study/pruning.hpp"
-#include "hsicho/train/trainer.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/events.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/train/data.hpp"
 #include "hsicho/train/spec.hpp"
+#include "hsicho/train/trainer.hpp"
 
 namespace hsicho::study {
 
@@ -38,6 +38,9 @@ class Scheduler {
  public:
   // `observer`: rank 0's, null on the other ranks.
   Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer);
+  // With training.command: the work folders go beside the study file unless the deck places
+  // them, and their folder is claimed for this study (InputError when another study's).
+  void place_work_folders(const std::string& study_file);
   ~Scheduler();
 
   // Creates the journal folder (refusing an earlier run's unless resuming, and a live run's) and
@@ -94,9 +97,9 @@ class Scheduler {
   PruningSettings pruning_;
   std::unique_ptr<io::RungLogWriter> rung_log_;
   std::unique_ptr<io::RungBoard> board_;
-  std::vector<std::size_t> order_;     // the batch's positions in the order they are handed out
-  std::vector<std::size_t> place_;     // place_[pos]: where pos stands in order_
-  std::vector<int> attempt_;           // of each position, in this run
+  std::vector<std::size_t> order_;  // the batch's positions in the order they are handed out
+  std::vector<std::size_t> place_;  // place_[pos]: where pos stands in order_
+  std::vector<int> attempt_;        // of each position, in this run
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
   bool owns_lock_ = false;  // rank 0 wrote the journal folder's lock

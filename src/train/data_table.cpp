@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "hsicho/error.hpp"
 #include "hsicho/random.hpp"
@@ -66,6 +67,13 @@ void check_finite(const io::Array& a) {
                        space::to_text(a.values[k]) +
                        "; hsicho does not train on NaN or infinite values: remove or fill those "
                        "rows");
+    }
+    // Training is in float32: a larger value becomes infinite there, and every loss NaN.
+    if (std::fabs(a.values[k]) > static_cast<double>(std::numeric_limits<float>::max())) {
+      throw InputError(a.what + " row " + std::to_string(k / width) + " (counting from 0) holds " +
+                       space::to_text(a.values[k]) +
+                       ", beyond float32 (about 3.4e38), the precision networks train in: "
+                       "rescale that column (its units, or a log)");
     }
   }
 }
@@ -177,6 +185,17 @@ DataSet table_dataset(const DataSpec& s) {
           "split: a validation or test file needs data.path; with .npy files, "
           "split by fractions (split: {validation: 0.15, test: 0.15})");
     }
+    {
+      std::error_code ec;
+      if (std::filesystem::equivalent(*f, s.path, ec)) {
+        throw InputError("split: the " +
+                         std::string(f == &s.split_validation ? "validation" : "test") + " file '" +
+                         *f +
+                         "' is the training file itself: its error would "
+                         "measure memorizing, not generalizing; give a file of other rows, or "
+                         "a fraction (split: {validation: 0.15})");
+      }
+    }
     files.push_back(read_part(*f, s, d.sources));
     check_part(files.back(), s);
     auto same_rows = [](const io::Array& a, const io::Array& b) {
@@ -225,6 +244,14 @@ DataSet table_dataset(const DataSpec& s) {
         largest = std::max(largest, l);
     }
     d.outputs = s.classes > 0 ? s.classes : static_cast<int>(largest + 1);
+    if (s.classes <= 0 && d.outputs > d.train.rows) {
+      throw InputError(main.y.what + ": the largest label, " + std::to_string(largest) +
+                       ", makes " + std::to_string(d.outputs) + " classes for " +
+                       std::to_string(d.train.rows) +
+                       " training rows: most classes would have no example. Labels are 0, 1, "
+                       "..., K - 1: renumber them (codes such as 1001, 2002 included), or give "
+                       "data.classes");
+    }
     if (d.outputs < 2) {
       throw InputError(main.y.what +
                        " holds one class only (label 0): classification needs two "

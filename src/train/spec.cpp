@@ -303,13 +303,18 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(d, "standardize", ds.standardize);
   if (ds.name == "runge" || ds.name == "bateman") {
     const double width = ds.name == "runge" ? ds.dim + 1.0 : 2.0 * ds.species + 1;
-    const double bytes = (static_cast<double>(ds.train) + ds.validation + ds.test) * width * 4;
+    // Generated in double, kept in float32, copied into tensors: about 16 bytes per value.
+    const double bytes = (static_cast<double>(ds.train) + ds.validation + ds.test) * width * 16;
     const double memory = physical_memory();
     if (bytes > 0.5 * memory) {
-      throw InputError(r.where(d, ds.name == "runge" ? "dim" : "species") + ": the data set (" +
-                       std::to_string(ds.train) + " + " + std::to_string(ds.validation) + " + " +
-                       std::to_string(ds.test) + " rows of " + space::to_text(width) +
-                       " values) needs " + fmt::format("{:.3g}", bytes / 1e9) +
+      const char* key = ds.train > std::max(ds.validation, ds.test)
+                            ? (d.has("train") ? "train" : nullptr)
+                            : (ds.validation > ds.test ? "validation" : "test");
+      if (!key || !d.has(key)) key = ds.name == "runge" ? "dim" : "species";
+      throw InputError(r.where(d, key) + ": the data set (" + std::to_string(ds.train) + " + " +
+                       std::to_string(ds.validation) + " + " + std::to_string(ds.test) +
+                       " rows of " + space::to_text(width) + " values) needs " +
+                       fmt::format("{:.3g}", bytes / 1e9) +
                        " GB, more than half of this machine's " +
                        fmt::format("{:.3g}", memory / 1e9) + " GB; use fewer rows or dimensions");
     }

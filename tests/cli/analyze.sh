@@ -48,8 +48,8 @@ check "space csv" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --space "
 contains "conditional momentum" "active in"
 check "space csv without --conditional" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config
 contains "says --conditional" "--conditional"
-check "words without --space" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --ignore config
-contains "says --space" "is not a number; give --space"
+check "words without --space" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --ignore config,momentum
+contains "says they are left out" "columns activation, optimizer hold text only: left out (--space DECK.yaml reads typed values"
 
 # Bad input: each a clear message and exit code 2.
 printf 'a,b,y\n0.1,0.2,1\n0.3,0.1,2\n0.5,0.9,3\n' >"$tmp/small.csv"
@@ -94,4 +94,67 @@ check "ragged row" 2 "$hsicho" analyze "$tmp/ragged.csv" --target y
 contains "ragged message" "ragged.csv' line 3 has 1 fields where the header has 2"
 check "bad pvalues" 2 "$hsicho" analyze "$tmp/small.csv" --target y --pvalues perm
 check "missing file" 2 "$hsicho" analyze "$tmp/none.csv" --target y
+# Goal pareto on a CSV: the same indices as the indicator goal on the Pareto layer of each row,
+# computed here by brute force from the definition (a row is in layer k when no row left after
+# layers 1..k-1 beats it: lower or equal in both, lower in one); a row without a cost is in none.
+/usr/bin/python3 - "$tmp/pareto.csv" "$tmp/layers.csv" <<'PY'
+import random, sys
+random.seed(5)
+rows = []
+for i in range(40):
+    a, b = random.random(), random.random()
+    y = round((a - 0.3) ** 2 + 0.2 * random.random(), 2)  # rounded: ties in error
+    c = "" if i == 7 else str(int(10 + 100 * b + random.randint(0, 3)))
+    rows.append((a, b, y, c))
+left = [i for i, r in enumerate(rows) if r[3] != ""]
+layer = {i: 10 ** 6 for i in range(len(rows))}  # no cost: never in the goal set
+k = 0
+while left:
+    k += 1
+    def beaten(i):
+        return any(rows[j][2] <= rows[i][2] and float(rows[j][3]) <= float(rows[i][3]) and
+                   (rows[j][2] < rows[i][2] or float(rows[j][3]) < float(rows[i][3])) for j in left)
+    now = [i for i in left if not beaten(i)]
+    for i in now:
+        layer[i] = k
+    left = [i for i in left if i not in now]
+with open(sys.argv[1], "w") as f, open(sys.argv[2], "w") as g:
+    f.write("a,b,y,cost\n"), g.write("a,b,layer\n")
+    for i, (a, b, y, c) in enumerate(rows):
+        f.write(f"{a},{b},{y},{c}\n"), g.write(f"{a},{b},{layer[i]}\n")
+PY
+"$hsicho" analyze "$tmp/pareto.csv" --target y --goal pareto --cost metric:cost --alpha 0.25 \
+  --json >"$tmp/pareto.json" 2>"$tmp/pareto.err" && ok || bad "goal pareto on a CSV: $(cat "$tmp/pareto.err")"
+"$hsicho" analyze "$tmp/layers.csv" --target layer --alpha 0.25 --json >"$tmp/layers.json" \
+  2>"$tmp/layers.err" && ok || bad "the indicator goal on the layers: $(cat "$tmp/layers.err")"
+/usr/bin/python3 - "$tmp/pareto.json" "$tmp/layers.json" <<'PY' && ok || bad "pareto indices differ from the layers' indicator"
+import json, sys
+p, l = (json.load(open(f)) for f in sys.argv[1:])
+assert [i["name"] for i in p["inputs"]] == ["a", "b"], p["inputs"]  # the cost is not an input
+for x, y in zip(p["inputs"], l["inputs"]):
+    assert x["name"] == y["name"] and abs(x["hsic"] - y["hsic"]) <= 1e-15, (x, y)
+PY
+check "goal pareto without the cost column" 2 "$hsicho" analyze "$tmp/pareto.csv" --target y \
+  --goal pareto --cost flops
+contains "the missing cost column named" "goal pareto needs the cost column 'flops'"
+# An Optuna trials_dataframe() export: failed trials have an empty value (the worst), text
+# columns are left out with a note, a log-spread number read as given is warned about.
+/usr/bin/python3 - "$tmp/optuna.csv" <<'PY'
+import random, sys
+random.seed(3)
+with open(sys.argv[1], "w") as f:
+    f.write("number,value,datetime_start,params_lr,params_units,state\n")
+    for i in range(30):
+        lr = 10 ** random.uniform(-4, -1)
+        units = random.randint(4, 64)
+        failed = i % 7 == 3
+        value = "" if failed else f"{abs(lr - 0.01) + 0.001 * random.random():.6g}"
+        f.write(f"{i},{value},2026-12-06 08:{i:02d}:00,{lr:.6g},{units},{'FAIL' if failed else 'COMPLETE'}\n")
+PY
+check "an Optuna export" 0 "$hsicho" analyze "$tmp/optuna.csv" --target value --ignore number --alpha 0.2
+contains "  failed trials counted" "4 trials with an empty target (failed) counted as the worst"
+contains "  text columns left out" "columns datetime_start, state hold text only: left out"
+contains "  a log-spread column warned" "column 'params_lr' spans 2 decades and is read on a linear scale"
+check "  and --nan refuse stops on them" 2 "$hsicho" analyze "$tmp/optuna.csv" --target value \
+  --ignore number --nan refuse
 summary

@@ -93,7 +93,6 @@ space:
   - {name: lr, type: log, range: [1.0e-3, 1.0]}
 EOF
 for mode in polite stubborn silent; do
-  rm -rf runs
   check "$mode command" 0 env MODE=$mode "$hsicho" run ext.yaml --out $mode.h5
   /usr/bin/python3 - $mode.h5 $mode <<'PY' && ok || bad "$mode: not recorded as it should be"
 import sys, h5py, numpy as np
@@ -109,5 +108,7 @@ else:
 PY
 done
 # The stubborn one was killed after the grace; the polite one stopped by itself, at once.
-[ "$(ls runs/*/stop 2>/dev/null | wc -l)" -eq 0 ] && ok || bad "the silent command got a stop file"
+# (Work folders beside each study file: STUDY.h5.runs/{id}.)
+[ "$(ls silent.h5.runs/*/stop 2>/dev/null | wc -l)" -eq 0 ] && ok || bad "the silent command got a stop file"
+[ "$(ls polite.h5.runs/*/stop 2>/dev/null | wc -l)" -ge 4 ] && ok || bad "the polite command got no stop files"
 summary

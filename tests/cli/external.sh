@@ -41,7 +41,7 @@ check "something was left to resume ($done_before of 16 done)" 0 test "$done_bef
 check "the resume on 3 ranks succeeds" 0 "$mpiexec" -n 3 "$hsicho" run "$deck" --out "$tmp/killed.h5" --resume
 contains "it counts what was done" "resuming: $done_before trainings already done"
 check "the resumed study equals the uninterrupted one" 0 $compare "$tmp/ref.h5" "$tmp/killed.h5"
-aside=$(ls -d runs/toy/*.unfinished-* 2>/dev/null | wc -l)
+aside=$(ls -d "$tmp"/killed.h5.runs/*.unfinished-* 2>/dev/null | wc -l)
 echo "work folders set aside after the kill: $aside"
 
 # 3. Faults are results.
@@ -104,7 +104,7 @@ sed -e 's/^design: .*/optimize: {stages: [12, 8], final_top: 2, final_seeds: 2, 
   "$deck" >opt/toy.yaml
 check "an optimized study of commands runs" 0 "$mpiexec" -n 2 "$hsicho" run opt/toy.yaml --out "$tmp/opt.h5"
 contains "and picks a winner" "best"
-check "the final retraining asked for twice the epochs" 0 grep -rq '"epochs_factor": 2.0' runs/toy
+check "the final retraining asked for twice the epochs" 0 grep -rq '"epochs_factor": 2.0' "$tmp/opt.h5.runs"
 
 # 6. Decks: no data block needed, any names; eval runs the command once.
 check "validate accepts the deck" 0 "$hsicho" validate "$deck"

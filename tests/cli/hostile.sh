@@ -31,7 +31,10 @@ check "  and writes <deck name>.h5 beside where it runs" 0 test -f small.h5 -a -
 # Numbers beyond the machine, refused by validate before any work.
 printf 'data: {name: runge, dim: 1e9}\n%s\n' "$space" >dim.yaml
 check "a data set beyond memory" 2 "$hsicho" validate dim.yaml
-contains "  with its size" "needs 7.17e+03 GB, more than half of this machine's"
+contains "  with its size" "needs 2.87e+04 GB, more than half of this machine's"
+printf 'data: {name: runge, train: 1e9}\n%s\n' "$space" >rows.yaml
+check "a billion generated rows" 2 "$hsicho" validate rows.yaml
+contains "  at the key that asks for them" "rows.yaml:1:28: train: the data set (1000000000 + 256 + 1024 rows"
 printf 'data: {name: runge}\nmodel: {layers: 3, units: 1000000}\n%s\n' "$space" >wide.yaml
 check "a network beyond memory" 2 "$hsicho" validate wide.yaml
 contains "  with its size" "3 hidden layers of up to 1000000 units need about"

@@ -55,6 +55,31 @@ assert np.array_equal(np.sort(final_rows), np.sort(f["final/val_error"][()].rave
 best = f["best"].attrs
 assert best["config"] in list(f["final/config"][()])
 assert np.isclose(best["val_error"], f["final/val_error"][()].mean(axis=1).min())
+# The retraining rows say which configuration they retrain and train its values; the best says
+# where it came from (the stage of that configuration's search row).
+retrains = f["configs/retrains"][()]
+ids = f["configs/id"][()]
+assert list(retrains[stage != 3]) == [-1] * 28, retrains
+for k in np.where(stage == 3)[0]:
+    src = np.where((ids == retrains[k]) & (stage != 3))[0]
+    assert len(src) == 1, (k, retrains[k])
+    assert list(map(str, vals[k])) == list(map(str, vals[src[0]])), (vals[k], vals[src[0]])
+assert sorted(set(retrains[stage == 3])) == sorted(f["final/config"][()])
+src = np.where((ids == best["config"]) & (stage != 3))[0][0]
+assert best["stage"] == stage[src]
+PY
+# The same in the export: columns config, stage, retrains, then the values.
+"$hsicho" export "$tmp/ref.h5" --csv >"$tmp/ref.csv" 2>/dev/null
+/usr/bin/python3 - "$tmp/ref.csv" <<'PY' && ok || bad "export's retraining rows"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+search = {r["config"]: r for r in rows if r["retrains"] == ""}
+final = [r for r in rows if r["retrains"] != ""]
+assert len(final) == 4 and all(r["stage"] == "3" for r in final), final
+for r in final:
+    s = search[r["retrains"]]
+    assert all(r[k] == s[k] for k in ("layers", "units", "activation", "optimizer", "lr")), (r, s)
+    assert int(r["config"]) != int(r["retrains"])  # a row of its own
 PY
 
 # Killed in the middle of stage 2 (after 16 + 4 trainings), resumed on 3 ranks.

@@ -26,6 +26,17 @@ done
 # 2. The example study on 2 ranks, from a data file made by its script.
 cd "$tmp" || exit 1
 /usr/bin/python3 "$root/examples/oscillator/make_data.py" --out data/oscillator.csv >/dev/null
+# validate says what it read: the rows of each split add up to the file's, the shapes.
+check "validate reads the data" 0 "$hsicho" validate "$root/inputs/table_oscillator_small.yaml"
+rows=$(($(wc -l <data/oscillator.csv) - 1))
+summary_line=$(grep "^data: table, " <<<"$out")
+/usr/bin/python3 - "$summary_line" "$rows" <<'PY' && ok || bad "validate's data summary: $summary_line"
+import re, sys
+line, rows = sys.argv[1], int(sys.argv[2])
+m = re.match(r"data: table, (\d+) training, (\d+) validation, (\d+) test rows; inputs 3; 2 outputs \(regression\)$", line)
+assert m and sum(map(int, m.groups())) == rows, (line, rows)
+PY
+contains "  and names the file" "read $tmp/data/oscillator.csv ("
 start=$(date +%s)
 check "the example study runs on 2 ranks" 0 "$mpiexec" -n 2 "$hsicho" run \
   "$root/inputs/table_oscillator_small.yaml" --out "$tmp/osc.h5"

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "hsicho/study/best.hpp"
 #include "hsicho/study/front.hpp"
 #include "hsicho/train/flops.hpp"
 
@@ -71,4 +72,74 @@ TEST_CASE("inference FLOPs of an MLP and a CNN against a hand count", "[front]")
   // Block 2: 4->8 on 14x14 (56448) + 8->8 (8*8*9*196 = 112896) + 1x1 4->8 (32*196 = 6272).
   CHECK(train::inference_flops(cnn, {1, 28, 28}, 10) ==
         2 * (28224 + 112896 + 3136 + 56448 + 112896 + 6272 + 12544 + 320));
+}
+
+namespace {
+Record trained_record(double val, std::int64_t parameters, Outcome status = Outcome::Ok) {
+  Record r;
+  r.val_error = val, r.test_error = 2 * val, r.parameters = parameters, r.seconds = 1;
+  r.status = status;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("the pick on a constructed final retraining", "[front]") {
+  // Search trainings 0-3 (not candidates once there is a retraining), then three configurations
+  // retrained with 3 seeds each:
+  //   config 2: 1.0, 1.2, 1.4 -> mean 1.2, sd 0.2, 1000 parameters: the best
+  //   config 3: 1.3 x 3       -> mean 1.3, 300 parameters: within 1.2 + 0.2, the pick
+  //   config 1: 1.5 x 3       -> mean 1.5, 100 parameters: cheaper but outside 1.4
+  std::vector<Record> records = {trained_record(0.9, 5000), trained_record(1.5, 100),
+                                 trained_record(1.1, 1000), trained_record(1.3, 300)};
+  for (double v : {1.0, 1.2, 1.4})
+    records.push_back(trained_record(v, 1000));
+  for (int k = 0; k < 3; ++k)
+    records.push_back(trained_record(1.3, 300));
+  for (int k = 0; k < 3; ++k)
+    records.push_back(trained_record(1.5, 100));
+  std::vector<study::Trained> trained;
+  for (std::size_t i = 0; i < 4; ++i)
+    trained.push_back({i, &records[i], std::nullopt});
+  const std::size_t retrained[] = {2, 2, 2, 3, 3, 3, 1, 1, 1};
+  for (std::size_t k = 0; k < 9; ++k)
+    trained.push_back({4 + k, &records[4 + k], retrained[k]});
+
+  const auto best = study::pick_best(trained);
+  REQUIRE(best);
+  CHECK(best->config == 2);
+  CHECK(best->val_error == Approx(1.2));
+  const auto pick = study::pick_cheapest(trained, "parameters", 0.1);
+  REQUIRE(pick);
+  CHECK(pick->limit == Approx(1.4));  // the best's mean plus its seeds' standard deviation
+  CHECK(pick->rule.find("spread") != std::string::npos);
+  CHECK(pick->chosen.config == 3);
+  CHECK(pick->chosen.val_error == Approx(1.3));
+  CHECK(pick->chosen.test_error == Approx(2.6));
+  CHECK(pick->chosen.parameters == 300);
+
+  // One seed per configuration: no spread, so the tolerance (10% of 1.2: up to 1.32) decides.
+  std::vector<study::Trained> single(trained.begin(), trained.begin() + 4);
+  single.push_back({4, &records[4 + 1], std::size_t{2}});  // config 2: 1.2
+  single.push_back({7, &records[7], std::size_t{3}});      // config 3: 1.3
+  single.push_back({10, &records[10], std::size_t{1}});    // config 1: 1.5
+  const auto by_tolerance = study::pick_cheapest(single, "parameters", 0.1);
+  REQUIRE(by_tolerance);
+  CHECK(by_tolerance->limit == Approx(1.32));
+  CHECK(by_tolerance->chosen.config == 3);
+  CHECK(study::pick_cheapest(single, "parameters", 0.05)->chosen.config == 2);  // up to 1.26
+}
+
+TEST_CASE("the pick without a retraining: every successful training is a candidate", "[front]") {
+  std::vector<Record> records = {trained_record(1.0, 500), trained_record(1.05, 200),
+                                 trained_record(1.2, 50), trained_record(0.5, 10, Outcome::Failed)};
+  std::vector<study::Trained> trained;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    trained.push_back({i, &records[i], std::nullopt});
+  const auto pick = study::pick_cheapest(trained, "parameters", 0.1);
+  REQUIRE(pick);
+  CHECK(pick->limit == Approx(1.1));
+  CHECK(pick->chosen.config == 1);  // 200 parameters at 1.05; the failed one is no candidate
+  CHECK(study::pick_cheapest(trained, "parameters", 0.25)->chosen.config == 2);
+  // No cost known: no pick.
+  CHECK_FALSE(study::pick_cheapest(trained, "metric:energy", 0.1));
 }

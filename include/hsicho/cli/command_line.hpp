@@ -14,6 +14,7 @@ struct RunArgs {
   std::string deck, out;
   bool resume = false;
   bool accept_program_change = false;
+  bool overwrite = false;
 };
 
 struct ValidateArgs {
@@ -68,6 +69,7 @@ struct ExportArgs {
   std::string study;
   bool csv = false;
   std::string h5;  // the study, as it stands, as a study file (of a running one: a snapshot)
+  bool overwrite = false;  // --h5 may replace a file that is not a study file of this study
 };
 
 struct Invocation {

@@ -20,9 +20,14 @@ namespace hsicho::external {
 struct CommandSettings {
   std::vector<std::string> argv;  // placeholders {params} {result} {id} {stage} {seed} {workdir}
   bool shell = false;             // argv[0] is a line for /bin/sh -c
-  std::string workdir = "runs/{id}";
-  double timeout = 0;      // seconds per configuration; 0: none
-  double kill_grace = 10;  // seconds between SIGTERM and SIGKILL
+  // The work folder of a configuration: work_base / workdir with the placeholders replaced.
+  // Without training.workdir, a study's are beside its study file (STUDY.h5.runs/{id}, set by
+  // the scheduler), hsicho eval's in runs/ of the working folder.
+  std::string workdir = "{id}";
+  std::string work_base = "runs";  // "" : the working folder
+  bool default_workdir = true;     // no training.workdir in the deck
+  double timeout = 0;              // seconds per configuration; 0: none
+  double kill_grace = 10;          // seconds between SIGTERM and SIGKILL
   std::vector<std::pair<std::string, std::string>> env;
 };
 

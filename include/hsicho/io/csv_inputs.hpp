@@ -18,6 +18,7 @@ struct CsvInputs {
   Eigen::MatrixXd x;                  // n x d; NaN where a cell is empty (an inactive child)
   Eigen::VectorXd y;                  // the target column
   std::size_t nan_targets = 0;        // NaN targets counted as the worst (+inf)
+  std::size_t empty_targets = 0;      // empty targets (failed trials), the worst too
   std::vector<std::string> warnings;  // index-like columns, unnamed columns left out
 };
 

@@ -15,6 +15,8 @@ struct RunOptions {
   bool resume = false;  // continue from the journals of an earlier, interrupted run
   // The user's training program may differ from the one the study started with.
   bool accept_program_change = false;
+  // --out may replace a file that is not a study file of this study (io/output_guard.hpp).
+  bool overwrite = false;
 };
 
 // Returns the exit code (0 done; 1 stopped by a signal or failed). Throws InputError for bad

@@ -7,6 +7,7 @@ Bad files: tests/decks/bad/data/, one kind of damage each, used by tests/decks/b
 
 Needs NumPy and h5py (Debian: python3-numpy python3-h5py).
 """
+import io
 import os
 import zipfile
 
@@ -137,4 +138,25 @@ with h5py.File(os.path.join(bad, "narrow_validation.h5"), "w") as f:
 with h5py.File(os.path.join(bad, "main.h5"), "w") as f:
     f["inputs"] = x[:40]
     f["outputs"] = y[:40]
+# Issue 31: data the training cannot use.
+text("beyond_float32.csv", hdr + "\n".join(rows[:6] + ["1.5,1e39,0.2,0.1,0.3"] + rows[6:]) + "\n")
+text("many_labels.csv", "a,b,inside\n" + "".join(f"{k / 10},{k / 20},{9750 if k == 5 else k % 2}\n"
+                                                  for k in range(40)))
+with h5py.File(os.path.join(bad, "unwritten.h5"), "w") as f:
+    f.create_dataset("inputs", shape=(10 ** 7, 3), chunks=(1024, 3), dtype="f8")  # never written
+    f["outputs"] = y[:12]
+with h5py.File(os.path.join(bad, "huge.h5"), "w") as f:  # 2 kB declaring 24 GB
+    f.create_dataset("inputs", shape=(10 ** 9, 3), chunks=(1024, 3), dtype="f8")
+    f["outputs"] = y[:12]
+with h5py.File(os.path.join(bad, "external_link.h5"), "w") as f:
+    f["inputs"] = h5py.ExternalLink("main.h5", "/inputs")
+    f["outputs"] = y[:40]
+with zipfile.ZipFile(os.path.join(bad, "twice.npz"), "w") as z:
+    for arr in (x[:12], x[:12] * 2):
+        buf = io.BytesIO()
+        np.save(buf, arr)
+        z.writestr("inputs.npy", buf.getvalue())
+    buf = io.BytesIO()
+    np.save(buf, y[:12])
+    z.writestr("targets.npy", buf.getvalue())
 print("wrote", here, "and", os.path.normpath(bad))
