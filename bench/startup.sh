@@ -10,10 +10,13 @@ runs=${1:-5}
 study=$root/out/demo.h5
 [ -f "$study" ] || { echo "startup.sh: no $study; run scripts/run.sh first" >&2; exit 2; }
 . "$root/scripts/mpi_env.sh"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 measure() {  # measure PROGRAM ARGS...: "median_wall_s median_rss_mib"
   local walls=() rss=()
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tmp" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$tmp")
     walls+=("${out% *}")
     rss+=("${out#* }")
   done

@@ -229,12 +229,13 @@ def main():
 
     norm = f["configs/normalized"][()][sampled]
     columns = strs(f["configs/columns"])
+    low, high = f["space/low"][()], f["space/high"][()]
     fig, ax = plt.subplots(figsize=(1.3 * len(columns) + 2, 4))
     for i in np.argsort(-np.nan_to_num(err, nan=np.inf, posinf=1e300)):
         ax.plot(range(len(columns)), norm[i], color="tab:red" if best[i] else "lightgray",
                 alpha=0.9 if best[i] else 0.5, lw=1.5 if best[i] else 0.8)
     ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
-    ax.set_ylabel("normalized value (0: low end, 1: high end)")
+    ax.set_ylabel("position in the range (values marked)")
     # Category names where a discrete column's levels sit (the middle of their bins).
     for c, col in enumerate(columns):
         k = names.index(col) if col in names else -1
@@ -242,6 +243,13 @@ def main():
             cats = [x.strip() for x in strs(f["space/domains"])[k].strip("{}").split(",")]
             for j, cat in enumerate(cats):
                 ax.text(c + 0.05, (j + 0.5) / len(cats), cat, fontsize=7, va="center",
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
+        elif k >= 0 and np.isfinite(low[k]) and np.isfinite(high[k]):
+            # The hyperparameter's own values at the bottom, middle and top of its axis.
+            for t in (0.0, 0.5, 1.0):
+                v = (low[k] * (high[k] / low[k]) ** t if log_scale[k] and low[k] > 0
+                     else low[k] + t * (high[k] - low[k]))
+                ax.text(c + 0.05, t, short(v), fontsize=7, va="center",
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
     ax.set_title(f"{name}: every configuration; red: the best")
     save(fig, "parallel.png", 100)

@@ -1,6 +1,7 @@
 #include "hsicho/io/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -164,6 +165,16 @@ JournalWriter::~JournalWriter() {
 void JournalWriter::append(const JournalRecord& record) {
   const std::string line = format_record(record) + '\n';
   write_durably(fd_, line.data(), line.size(), "journal '" + path_ + "'");
+  // Written to a file that was removed (its folder deleted by hand, a scratch purge), a record
+  // would be lost at exit: said now, at the first training after, not at the end of the run.
+  struct stat by_path {
+  }, by_fd{};
+  if (::stat(path_.c_str(), &by_path) != 0 || ::fstat(fd_, &by_fd) != 0 ||
+      by_path.st_ino != by_fd.st_ino || by_path.st_dev != by_fd.st_dev) {
+    throw RuntimeError("the journal '" + path_ +
+                       "' was removed or replaced while this run wrote it (its folder deleted?): "
+                       "the trainings finished since it went are not kept; the run stops here");
+  }
 }
 
 JournalContents read_journals(const std::string& dir, const std::string& fingerprint) {

@@ -162,8 +162,33 @@ Array parse_npy(std::string_view b, const std::string& name) {
   const std::size_t header_len = little(b, 8, major == 1 ? 2 : 4);
   if (start + header_len > b.size()) throw InputError(file + " is truncated (inside its header)");
   const std::string header(b.substr(start, header_len));
+  // What numpy itself reads: a dict of exactly descr, fortran_order and shape, fortran_order
+  // True or False. A header numpy refuses is refused here too (the same file, one meaning).
+  {
+    std::vector<std::string> keys;
+    for (std::size_t at = 0; (at = header.find_first_of("'\"", at)) != std::string::npos;) {
+      const char quote = header[at];
+      const auto end = header.find(quote, at + 1);
+      if (end == std::string::npos) break;
+      const auto next = header.find_first_not_of(' ', end + 1);
+      if (next != std::string::npos && header[next] == ':')
+        keys.push_back(header.substr(at + 1, end - at - 1));
+      at = end + 1;
+    }
+    std::sort(keys.begin(), keys.end());
+    if (header.find('{') == std::string::npos ||
+        keys != std::vector<std::string>{"descr", "fortran_order", "shape"}) {
+      throw InputError(file +
+                       ": the .npy header must hold exactly 'descr', 'fortran_order' and "
+                       "'shape' (numpy refuses it too); got " +
+                       std::to_string(keys.size()) + " keys");
+    }
+  }
+  const std::string order = header_value(header, "fortran_order", file);
+  if (order.rfind("True", 0) != 0 && order.rfind("False", 0) != 0)
+    throw InputError(file + ": the .npy header's fortran_order must be True or False");
   const Dtype d = read_dtype(header, file);
-  const bool fortran = header_value(header, "fortran_order", file).rfind("True", 0) == 0;
+  const bool fortran = order.rfind("True", 0) == 0;
   const std::string shape_text = header_value(header, "shape", file);
   if (shape_text.empty() || shape_text[0] != '(')
     throw InputError(file + ": cannot read the .npy shape");

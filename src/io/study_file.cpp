@@ -259,6 +259,18 @@ StudyData read_study_unchecked(const std::string& path) {
     expect("a row of configs/active", c.active.size(), p);
     expect("a row of configs/unit", c.unit.size(), d);
     expect("a row of configs/normalized", c.normalized.size(), d);
+    // The design lives on [0, 1] (NaN: inactive); a value outside is a damaged or edited file,
+    // whose indices would be computed on points the space cannot hold.
+    for (const auto* column : {&c.unit, &c.normalized}) {
+      for (const double v : *column) {
+        if (!std::isnan(v) && !(v >= -1e-9 && v <= 1 + 1e-9)) {
+          throw InputError("'" + path + "': configuration " + std::to_string(c.id) +
+                           " has a design value " + std::to_string(v) +
+                           " outside [0, 1] (configs/unit or configs/normalized); the file is "
+                           "damaged or was edited");
+        }
+      }
+    }
   }
   if (h5::exists(f, "analysis")) {
     s.analysis.emplace();

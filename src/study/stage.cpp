@@ -109,6 +109,15 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
       }
     }
   }
+  // One alpha per stage; more than stages would never be used (a deck edited after its stages).
+  // The baselines' single stage keeps the HSIC deck's list (one deck serves both).
+  if (o.strategy == "hsic" && o.alpha.size() > o.stages.size()) {
+    throw fail("alpha", "lists " + std::to_string(o.alpha.size()) + " values for " +
+                            std::to_string(o.stages.size()) + " stages" +
+                            (auto_stages ? " (stages: auto sized them from the budget)" : "") +
+                            ": the last " + std::to_string(o.alpha.size() - o.stages.size()) +
+                            " would never be used; give one per stage, or one for all");
+  }
   if (o.alpha.empty()) o.alpha = {0.1};
   while (o.alpha.size() < o.stages.size())
     o.alpha.push_back(o.alpha.back());

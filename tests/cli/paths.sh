@@ -143,4 +143,19 @@ check "a first study in shared/" 0 "$hsicho" run one_shared.yaml --out one_share
 check "a second study in shared/" 2 "$hsicho" run two_shared.yaml --out two_shared.h5
 contains "  names the owner" "belongs to the study '$tmp/one_shared.h5'"
 check "  the first one's folders untouched" 0 test ! -e shared/0.unfinished-1
+# The journal folder deleted while the run writes it: the run stops at the next training, saying
+# what happened (not at the end, pointing at a folder that is gone).
+printf 'study: {name: gone, seed: 1}\ndesign: {samples: 12}\ntraining: {command: [./lr_is_error.sh, "{params}", "{result}"]}\nspace:\n  - {name: lr, type: log, range: [1.0e-4, 1.0e-1]}\n' >gone.yaml
+"$hsicho" run gone.yaml --out gone.h5 >gone.log 2>&1 &
+job=$!
+for _ in $(seq 200); do
+  [ "$(records gone.h5)" -ge 2 ] && break
+  sleep 0.05
+done
+rm -rf gone.h5.journal
+wait $job
+rc=$?
+[ "$rc" -eq 1 ] && ok || bad "a run whose journal was deleted: exit $rc"
+grep -q "was removed or replaced while this run wrote it" gone.log && ok || bad "no word of the lost journal: $(tail -3 gone.log)"
+check "  and no study file claims to be complete" 0 test ! -e gone.h5
 summary

@@ -96,6 +96,13 @@ io::StudyData sample() {
   s.space = rows_of<io::SpaceEntry>(fill, 2);
   fill.fill(s.configs_info);
   s.configs = rows_of<io::ConfigRow>(fill, 3);
+  // Design values live on [0, 1] (the reader refuses others): still distinct, mapped there.
+  for (auto& c : s.configs) {
+    for (auto* column : {&c.unit, &c.normalized}) {
+      for (auto& v : *column)
+        v = std::fabs(v) / (1 + std::fabs(v));
+    }
+  }
   fill.fill(s.results_info);
   s.records = rows_of<Record>(fill, 3);
   s.analysis.emplace();
@@ -220,6 +227,11 @@ TEST_CASE("a study file whose tables disagree is refused as damaged", "[study_fi
   io::write_study(path, s);
   CHECK_THROWS_WITH(io::read_study(path),
                     Catch::Contains("interactions") && Catch::Contains("2 x 2 matrix"));
+  s = sample();
+  s.configs[2].normalized[1] = 1.5;  // a design point outside [0, 1]: an edited file
+  io::write_study(path, s);
+  CHECK_THROWS_WITH(io::read_study(path),
+                    Catch::Contains("design value 1.5") && Catch::Contains("outside [0, 1]"));
   s = sample();
   s.stages[0].hsic.push_back(0.5);  // one index more than varied inputs
   io::write_study(path, s);

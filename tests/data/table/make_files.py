@@ -159,4 +159,12 @@ with zipfile.ZipFile(os.path.join(bad, "twice.npz"), "w") as z:
     buf = io.BytesIO()
     np.save(buf, y[:12])
     z.writestr("targets.npy", buf.getvalue())
+# A header numpy itself refuses ("does not contain the correct keys"): one key too many.
+buf = io.BytesIO()
+np.save(buf, x[:12])
+raw = buf.getvalue()
+hlen = int.from_bytes(raw[8:10], "little")
+header = raw[10:10 + hlen].replace(b"), }", b"), 'x': 1}").ljust(hlen - 1) + b"\n"
+with open(os.path.join(bad, "extra_key.npy"), "wb") as f:
+    f.write(raw[:10] + header[:hlen] + raw[10 + hlen:])
 print("wrote", here, "and", os.path.normpath(bad))
