@@ -74,7 +74,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("study")
     ap.add_argument("--out", help="folder of the figures (default: STUDY-figures beside the study)")
+    ap.add_argument("--html", metavar="FILE.html",
+                    help="instead, one self-contained HTML report: summary, ranking, front, stages, "
+                         "failures and every figure (python/hsicho)")
     a = ap.parse_args()
+    if a.html:
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+        import hsicho  # noqa: E402 (the module of this checkout)
+        print("wrote " + hsicho.write_html(hsicho.load(a.study), a.html))
+        return
     if a.out is None:
         a.out = os.path.splitext(a.study)[0] + "-figures"
     os.makedirs(a.out, exist_ok=True)

@@ -12,6 +12,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
   python3-torch  # the PyTorch example's test (examples/pytorch) runs in the suite
+  python3-pandas # the Python module (python/hsicho)
 )
 
 for option in "$@"; do
@@ -46,5 +47,13 @@ if [ -e "$blas" ] && update-alternatives --query "libblas.so.3-$arch" >/dev/null
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo update-alternatives --set "libblas.so.3-$arch" "$blas" >/dev/null
   fi
+fi
+# The Python module of this checkout for Debian's Python: a .pth file names its folder.
+root=$(cd "$(dirname "$0")/.." && pwd)
+site=$(/usr/bin/python3 -c "import site; print(site.getsitepackages()[0])" 2>/dev/null || true)
+if [ -n "$site" ] && [ "$(cat "$site/hsicho.pth" 2>/dev/null)" != "$root/python" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo mkdir -p "$site" && echo "$root/python" | $sudo tee "$site/hsicho.pth" >/dev/null
 fi
 echo "setup: all packages present"

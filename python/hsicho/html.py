@@ -1,0 +1,129 @@
+"""One self-contained HTML file per study: the summary, the ranking with its intervals,
+conditional inputs, interactions, the accuracy-cost front, stages and decisions, failures by
+cause, and the figures of scripts/plot_study.py embedded (nothing is fetched when it is opened)."""
+import base64
+import html
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+_STYLE = """
+body { font-family: sans-serif; max-width: 60em; margin: 1.5em auto; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: right; }
+th { background: #f2f2f2; } td.t { text-align: left; }
+.sig { color: #b00; font-weight: bold; } .note { color: #555; font-size: 0.85em; }
+img { max-width: 100%; display: block; margin: 0.5em 0; page-break-inside: avoid; }
+@media print { body { max-width: none; } h2 { page-break-after: avoid; } }
+"""
+
+
+def _fmt(v):
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else f"{v:.4g}"
+    return html.escape(str(v))
+
+
+def _table(df, columns=None, numeric_right=True):
+    columns = columns or list(df.columns)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    rows = []
+    for _, r in df[columns].iterrows():
+        cells = []
+        for c in columns:
+            v = r[c]
+            cls = "" if isinstance(v, (int, float, np.integer, np.floating)) and numeric_right else ' class="t"'
+            cells.append(f"<td{cls}>{_fmt(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _ranking(ind):
+    cols = [c for c in ("name", "hsic", "stderr", "r2", "share", "pvalue", "ci_low", "ci_high", "top_share")
+            if c in ind]
+    plain = ind[~ind["conditional"]] if "conditional" in ind else ind
+    out = _table(plain, cols).replace("<td class=\"t\">", "<td class=\"t\">")
+    # Mark the significant ones (p < 0.05) as the command line does.
+    for name in plain.loc[plain["pvalue"] < 0.05, "name"]:
+        out = out.replace(f'<td class="t">{html.escape(name)}</td>', f'<td class="t sig">{html.escape(name)} *</td>', 1)
+    return out
+
+
+def _figures(path):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "plot_study.py")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([sys.executable, script, path, "--out", tmp], capture_output=True, text=True)
+        if r.returncode != 0:
+            return out, r.stderr.strip().splitlines()[-1:] or ["plot_study.py failed"]
+        for name in sorted(os.listdir(tmp)):
+            if name.endswith(".png"):
+                with open(os.path.join(tmp, name), "rb") as fh:
+                    out[name] = base64.b64encode(fh.read()).decode()
+    return out, []
+
+
+def write_html(study, path, figures=True):
+    """Writes `study` (hsicho.load's) as one HTML file at `path`; returns the path."""
+    s = study
+    parts = [f"<h1>hsicho study '{html.escape(s.name)}'</h1>"]
+    n = len(s.trials)
+    status = s.trials["status"].value_counts().to_dict() if "status" in s.trials else {}
+    parts.append("<h2>Summary</h2><p>" + f"{n} trainings" + (" (partial: the study runs or was stopped)"
+                 if s.partial else "") + "; " + ", ".join(f"{v} {k}" for k, v in status.items()) + ".</p>")
+    for key, label in (("best", "Best network"), ("pick", "The pick (cheapest within the tolerance)")):
+        g = getattr(s, key)
+        if g:
+            parts.append(f"<p><b>{label}</b>: configuration {_fmt(g.get('config'))}: "
+                         f"{html.escape(str(g.get('values', '')))}<br>validation error {_fmt(g.get('val_error'))}, "
+                         f"test {_fmt(g.get('test_error'))}, {_fmt(g.get('parameters'))} parameters</p>")
+    if len(s.indices):
+        a = s.indices.attrs
+        parts.append("<h2>What matters</h2><p class=\"note\">Target HSIC of each hyperparameter "
+                     f"(alpha = {_fmt(a.get('alpha', np.nan))}): how differently it is distributed among the "
+                     "best trainings than overall; * p &lt; 0.05; ci_low and ci_high: the bootstrap 95% "
+                     "interval; top_share: how often it ranks in the top 3.</p>" + _ranking(s.indices))
+        cond = s.indices[s.indices["conditional"]] if "conditional" in s.indices else s.indices.iloc[:0]
+        if len(cond):
+            parts.append("<h2>Conditional hyperparameters</h2><p class=\"note\">Each measured where it "
+                         "exists; 'active' columns: the index of its existence.</p>" +
+                         _table(cond, [c for c in ("name", "hsic", "pvalue", "active_hsic", "active_pvalue")
+                                       if c in cond]))
+    if len(s.indices_front):
+        front = s.trials[(s.trials.get("pareto_rank", 0) == 1) & (s.trials.get("retrains", -1) < 0)]
+        names = [c for c in s.space["name"] if c in front]
+        parts.append("<h2>The accuracy-cost front</h2><p class=\"note\">Trainings that no other beats in "
+                     "both validation error and cost.</p>" +
+                     _table(front.sort_values("parameters"), ["config", "parameters", "val_error"] + names))
+        parts.append("<h3>What decides being on the front</h3>" + _ranking(s.indices_front))
+    if len(s.stages):
+        parts.append("<h2>Stages</h2>" + _table(s.stages))
+    if len(s.decisions):
+        parts.append("<h2>The optimizer's decisions</h2>" + _table(s.decisions))
+    if "status" in s.trials:
+        bad = s.trials[s.trials["status"] != "ok"]
+        if len(bad):
+            by = bad.groupby(["status", "cause"]).size().reset_index(name="trainings")
+            parts.append("<h2>Trainings that did not finish</h2>" + _table(by))
+    if figures:
+        figs, errors = _figures(s.path)
+        parts.append("<h2>Figures</h2>")
+        for name, data in figs.items():
+            parts.append(f"<h3>{html.escape(name[:-4])}</h3><img alt=\"{html.escape(name)}\" "
+                         f"src=\"data:image/png;base64,{data}\">")
+        for e in errors:
+            parts.append(f"<p class=\"note\">figures: {html.escape(e)}</p>")
+    doc = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<title>hsicho: {html.escape(s.name)}</title><style>{_STYLE}</style></head><body>"
+           + "\n".join(parts) + "</body></html>\n")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(doc)
+    return path

@@ -1,0 +1,177 @@
+"""A study file (docs/hdf5.md) as pandas DataFrames."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+import h5py
+import numpy as np
+import pandas as pd
+
+
+def _strs(ds):
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in ds[()]]
+
+
+def _find_hsicho():
+    """$HSICHO, the build folder of this checkout, or the PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for c in (os.environ.get("HSICHO"), os.path.join(here, "..", "..", "build", "hsicho"),
+              shutil.which("hsicho")):
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def _typed(text, kind):
+    """A configuration's value as the space types it; None where inactive."""
+    if text == "":
+        return None
+    if kind == "integer":
+        return int(float(text))
+    if kind in ("continuous", "log", "fixed"):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if kind == "boolean":
+        return text == "true"
+    return text  # categorical: as the deck writes it
+
+
+def _partial(path):
+    """Running, stopped or killed: a journal folder whose plan does not say finished (the
+    journal stays beside a finished study), or no study file yet."""
+    journal = path + ".journal"
+    if not os.path.isdir(journal):
+        return False
+    if not os.path.isfile(path):
+        return True
+    try:
+        with open(os.path.join(journal, "plan.json")) as fh:
+            return json.load(fh).get("end") != "finished"
+    except (OSError, ValueError):
+        return True
+
+
+class Study:
+    """Everything a study file holds, as DataFrames (one row per training where it applies).
+
+    configs: config (the id), stage, retrains (-1, or the configuration a final retraining trains
+        again), pareto_rank, seed, and each hyperparameter with its typed value (None: inactive).
+    results: every field of a training's record (status, val_error, test_error, parameters,
+        flops, epochs, seconds, ...) and metrics/NAME as metric_NAME.
+    trials: configs and results side by side (what `hsicho export --csv` writes).
+    curves: validation error per epoch (rows: trainings, columns: epochs; NaN past the end).
+    indices, indices_front: the headline analysis (first stage) and the accuracy-cost front's
+        (goal pareto): name, hsic, stderr, r2, share, pvalue, ci_low, ci_high, top_share, ...
+    stages, decisions: an optimized study's stages and the optimizer's decisions.
+    best, pick: dicts; partial: whether the study was still running or stopped (read from its
+        journal through `hsicho export --h5`).
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.partial = _partial(path)
+        tmp = None
+        source = path
+        if self.partial:
+            hsicho = _find_hsicho()
+            if hsicho is None:
+                raise RuntimeError("a running or stopped study is read through 'hsicho export "
+                                   "--h5'; no hsicho found (set $HSICHO)")
+            tmp = tempfile.mkdtemp()
+            source = os.path.join(tmp, "snapshot.h5")
+            subprocess.run([hsicho, "export", path, "--h5", source], check=True,
+                           capture_output=True, text=True)
+        try:
+            with h5py.File(source, "r") as f:
+                self._read(f)
+        finally:
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    def _read(self, f):
+        a = dict(f.attrs)
+        self.name = a.get("name", b"").decode() if isinstance(a.get("name"), bytes) else str(a.get("name", ""))
+        self.complete = bool(a.get("complete", 1)) and not self.partial
+        self.format_version = int(a.get("format_version", 1))
+        names = _strs(f["space/names"])
+        types = _strs(f["space/types"])
+        self.space = pd.DataFrame({"name": names, "type": types, "domain": _strs(f["space/domains"]),
+                                   "condition": _strs(f["space/conditions"]),
+                                   "low": f["space/low"][()], "high": f["space/high"][()],
+                                   "log_scale": f["space/log_scale"][()].astype(bool),
+                                   "free": f["space/free"][()].astype(bool)})
+        n = f["results/val_error"].shape[0]
+        values = np.array(f["configs/values"].asstr()[()]).reshape(n, len(names))
+        cols = {"config": f["configs/id"][()] if "id" in f["configs"] else np.arange(n),
+                "stage": f["configs/stage"][()]}
+        for key in ("retrains", "pareto_rank"):
+            cols[key] = f["configs/" + key][()] if key in f["configs"] else np.full(n, -1 if key == "retrains" else 0)
+        cols["seed"] = f["configs/seed"][()]
+        for k, name in enumerate(names):
+            cols[name] = [_typed(v, types[k]) for v in values[:, k]]
+        self.configs = pd.DataFrame(cols)
+        res = {}
+        for key, ds in f["results"].items():
+            if isinstance(ds, h5py.Group):
+                for m, mds in ds.items():
+                    res["metric_" + m] = mds[()]
+            elif ds.ndim == 1:
+                res[key] = _strs(ds) if ds.dtype.kind in "OS" else ds[()]
+        self.results = pd.DataFrame(res)
+        self.trials = pd.concat([self.configs, self.results], axis=1)
+        self.curves = pd.DataFrame(f["results/curves"][()], columns=np.arange(1, f["results/curves"].shape[1] + 1)) \
+            if "curves" in f["results"] else pd.DataFrame()
+        self.indices = self._analysis(f, "analysis")
+        self.indices_front = self._analysis(f, "analysis_front")
+        self.stages = self._table(f, "stages", exclude=("decisions", "hsic", "pvalue", "log"))
+        self.decisions = self._table(f["stages"], "decisions") if "stages" in f else pd.DataFrame()
+        self.best = self._group(f, "best")
+        self.pick = self._group(f, "pick")
+        self.deck = _strs(f["deck"])[0] if "deck" in f else ""
+
+    @staticmethod
+    def _analysis(f, group):
+        if group not in f:
+            return pd.DataFrame()
+        g = f[group]
+        out = {"name": _strs(g["names"])}
+        for key, ds in g.items():
+            if key != "names" and ds.ndim == 1:
+                out[key] = ds[()]
+        df = pd.DataFrame(out)
+        if "conditional" in df:
+            df["conditional"] = df["conditional"].astype(bool)
+        df.attrs.update({k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()})
+        return df.sort_values("hsic", ascending=False, key=lambda s: s.fillna(-1)).reset_index(drop=True)
+
+    @staticmethod
+    def _table(f, group, exclude=()):
+        if group not in f:
+            return pd.DataFrame()
+        g = f[group]
+        out = {}
+        for key, ds in g.items():
+            if key in exclude or not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
+                continue
+            out[key] = _strs(ds) if ds.dtype.kind in "OS" else ds[()]
+        return pd.DataFrame(out)
+
+    @staticmethod
+    def _group(f, group):
+        if group not in f:
+            return None
+        return {k: (v.decode() if isinstance(v, bytes) else v.item() if hasattr(v, "item") else v)
+                for k, v in f[group].attrs.items()}
+
+    def __repr__(self):
+        return (f"<hsicho study '{self.name}': {len(self.trials)} trainings"
+                f"{', partial' if self.partial else ''}>")
+
+
+def load(path):
+    """The study at `path` (its study file, or while it runs, stopped or killed, its journal)."""
+    return Study(path)

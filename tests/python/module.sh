@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The Python module (python/hsicho) against the command line: load() of a finished, an optimized
+# and a stopped study equals `hsicho export --csv` and `report --json`; write_html() makes one
+# file that parses, holds every section, embeds its figures and names no external URL.
+#   module.sh HSICHO ROOT
+set -u
+hsicho=$1
+root=$2
+. "$root/tests/cli/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export PYTHONPATH=$root/python HSICHO=$hsicho
+check "a small study" 0 "$hsicho" run "$root/tests/decks/study_small.yaml" --out "$tmp/s.h5"
+check "an optimized study" 0 "$hsicho" run "$root/tests/decks/optimize_small.yaml" --out "$tmp/o.h5"
+# A stopped study: the journal of a finished one, its study file gone, its plan not finished.
+mkdir "$tmp/stopped" && cp -r "$tmp/s.h5.journal" "$tmp/stopped/p.h5.journal"
+/usr/bin/python3 - "$tmp/stopped/p.h5.journal/plan.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1])); p["end"] = "stopped by a signal"; json.dump(p, open(sys.argv[1], "w"))
+PY
+for s in s o stopped/p; do
+  "$hsicho" export "$tmp/$s.h5" --csv >"$tmp/$(basename $s).csv" 2>/dev/null
+  "$hsicho" report "$tmp/$s.h5" --json >"$tmp/$(basename $s).json" 2>/dev/null
+  /usr/bin/python3 - "$tmp/$s.h5" "$tmp/$(basename $s).csv" "$tmp/$(basename $s).json" <<'PY' && ok || bad "load($s) differs from the command line"
+import json, math, sys
+import pandas as pd
+import hsicho
+study = hsicho.load(sys.argv[1])
+csv = pd.read_csv(sys.argv[2], keep_default_na=False)
+rep = json.load(open(sys.argv[3]))
+assert len(study.trials) == len(csv) == rep["trainings"], (len(study.trials), len(csv), rep["trainings"])
+assert study.partial == sys.argv[1].endswith("p.h5"), study.partial
+def same(a, b):
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b in ("", "nan") or (isinstance(b, float) and math.isnan(b))
+    if isinstance(a, bool):
+        return str(b).lower() == str(a).lower()
+    try:
+        fa, fb = float(a), float(b)
+        return fa == fb or (math.isinf(fa) and math.isinf(fb)) or abs(fa - fb) <= 1e-12 * abs(fa)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+for col in ["config", "stage", "pareto_rank", "layers", "units", "units_2", "activation", "lr",
+            "status", "val_error", "test_error", "parameters", "epochs", "seconds"]:
+    if col not in csv:
+        continue
+    for i, (a, b) in enumerate(zip(study.trials[col], csv[col])):
+        assert same(a, b), (col, i, a, b)
+names = [i["name"] for i in rep["analysis"]["inputs"]] if rep.get("analysis") else []
+for i in rep.get("analysis", {}).get("inputs", []):
+    row = study.indices[study.indices["name"] == i["name"]].iloc[0]
+    assert same(row["hsic"], i["hsic"]) and same(row["pvalue"], i["pvalue"]), (i, row)
+if rep.get("best"):
+    assert study.best["config"] == rep["best"]["config"]
+if sys.argv[1].endswith("o.h5"):
+    assert len(study.stages) == 2 and len(study.decisions) > 0
+PY
+done
+check "one HTML file" 0 /usr/bin/python3 "$root/scripts/plot_study.py" "$tmp/o.h5" --html "$tmp/o.html"
+/usr/bin/python3 - "$tmp/o.html" <<'PY' && ok || bad "the HTML report"
+import re, sys
+from html.parser import HTMLParser
+text = open(sys.argv[1], encoding="utf-8").read()
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.h2 = []; self.imgs = 0; self.open = []; self.cur = None
+    def handle_starttag(self, tag, attrs):
+        if tag == "img": self.imgs += 1; assert dict(attrs)["src"].startswith("data:image/png;base64,")
+        if tag == "h2": self.cur = ""
+    def handle_data(self, d):
+        if self.cur is not None: self.cur += d
+    def handle_endtag(self, tag):
+        if tag == "h2": self.h2.append(self.cur); self.cur = None
+p = P(); p.feed(text); p.close()
+for section in ("Summary", "What matters", "The accuracy-cost front", "Stages", "The optimizer's decisions", "Figures"):
+    assert section in p.h2, (section, p.h2)
+assert p.imgs >= 6, p.imgs
+assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text.replace("data:image/png;base64,", "")), "an external URL"
+PY
+summary
