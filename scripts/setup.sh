@@ -13,6 +13,7 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
   python3-torch  # the PyTorch example's test (examples/pytorch) runs in the suite
   python3-pandas # the Python module (python/hsicho)
+  pybind11-dev python3-dev  # its compiled HSIC engine
 )
 
 for option in "$@"; do
