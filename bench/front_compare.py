@@ -25,7 +25,7 @@ import h5py
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HSICHO_METHODS = ("hsic", "random", "lhs")
+HSICHO_METHODS = ("hsic", "random", "lhs", "hsic_tol50")
 
 
 def seeds_of(text):
@@ -46,8 +46,11 @@ def done(path):
 
 def deck_for(case, method, seed, work):
     text = open(os.path.join(ROOT, "bench/decks", f"opt_{case}.yaml")).read()
-    strategy = method if method in HSICHO_METHODS else "hsic"
+    strategy = method if method in ("hsic", "random", "lhs") else "hsic"
     text = text.replace("strategy: hsic, alpha: 0.15,", f"strategy: {strategy}, alpha: 0.15, pick: cheapest,")
+    if method == "hsic_tol50":  # hsic with a pick tolerance near the seeds' spread (50%)
+        assert "analysis: {alpha: 0.15}" in text
+        text = text.replace("analysis: {alpha: 0.15}", "analysis: {alpha: 0.15, tolerance: 0.5}")
     text = text.replace("seed: 1,", f"seed: {seed},")
     assert "pick: cheapest" in text and f"seed: {seed}," in text, "the deck's optimize line changed"
     path = os.path.join(work, f"{case}_{method}_{seed}.yaml")
