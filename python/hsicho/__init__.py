@@ -6,8 +6,19 @@ indices, stages and decisions, and a one-file HTML report.
     s.trials.sort_values("val_error").head()
     s.indices                               # the headline ranking, with p-values and intervals
     hsicho.write_html(s, "demo.html")       # one self-contained file
+    hsicho.figures.draw("out/demo.h5")      # the PNG figures, one function each (no pandas)
 
 Needs Debian's python3-h5py, python3-pandas (and python3-matplotlib for the HTML report).
 """
-from .study import Study, load  # noqa: F401
-from .html import write_html  # noqa: F401
+
+
+def load(path):
+    """The study at `path` as DataFrames (hsicho.study.Study): needs pandas."""
+    from .study import load as _load
+    return _load(path)
+
+
+def write_html(study, path, figures=True):
+    """One self-contained HTML report of `study` (hsicho.load's) at `path`."""
+    from .html import write_html as _write
+    return _write(study, path, figures)

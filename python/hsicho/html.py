@@ -4,8 +4,6 @@ cause, and the figures of scripts/plot_study.py embedded (nothing is fetched whe
 import base64
 import html
 import os
-import subprocess
-import sys
 import tempfile
 
 import numpy as np
@@ -58,16 +56,16 @@ def _ranking(ind):
 
 
 def _figures(path):
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "plot_study.py")
+    from . import figures  # one function per figure
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        r = subprocess.run([sys.executable, script, path, "--out", tmp], capture_output=True, text=True)
-        if r.returncode != 0:
-            return out, r.stderr.strip().splitlines()[-1:] or ["plot_study.py failed"]
-        for name in sorted(os.listdir(tmp)):
-            if name.endswith(".png"):
-                with open(os.path.join(tmp, name), "rb") as fh:
-                    out[name] = base64.b64encode(fh.read()).decode()
+        try:
+            written = figures.draw(path, tmp)
+        except Exception as e:  # a figure that cannot be drawn: said in the report, not fatal
+            return out, [f"{type(e).__name__}: {e}"]
+        for file in written:
+            with open(file, "rb") as fh:
+                out[os.path.basename(file)] = base64.b64encode(fh.read()).decode()
     return out, []
 
 
