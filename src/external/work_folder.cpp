@@ -57,6 +57,14 @@ void claim_work_root(const CommandSettings& settings, const std::string& study_f
   }
   const std::string me = fs::absolute(study_file).lexically_normal().string();
   const fs::path marker = root / ".hsicho-study";
+  auto owner_of = [&] {
+    std::string owner = io::read_regular_file(marker.string(), "work-root marker", 1 << 16);
+    while (!owner.empty() && (owner.back() == '\n' || owner.back() == '\r'))
+      owner.pop_back();
+    return owner;
+  };
+  // Already this study's (a resume, another rank): nothing to write.
+  if (fs::exists(marker, ec) && owner_of() == me) return;
   // Written whole under a name of its own, then linked to the marker's name: of two studies
   // starting together, one link succeeds and the other finds a complete marker.
   std::random_device entropy;
@@ -65,9 +73,14 @@ void claim_work_root(const CommandSettings& settings, const std::string& study_f
   {
     std::ofstream out(tmp);
     out << me << "\n";
-    if (!out.flush()) {
+    out.close();
+    if (!out) {
+      const int e = errno;
       fs::remove(tmp, ec);
-      throw InputError("cannot write in the folder of the work folders '" + root.string() + "'");
+      // A full disk or a folder without write permission: a fault of the run (exit 1, resume
+      // once fixed), like hsicho's other writes.
+      throw RuntimeError("cannot write in the folder of the work folders '" + root.string() +
+                         "': " + std::strerror(e ? e : EIO));
     }
   }
   const int linked = ::link(tmp.c_str(), marker.c_str());
@@ -79,9 +92,7 @@ void claim_work_root(const CommandSettings& settings, const std::string& study_f
     std::ofstream out(marker, std::ios::app);
     if (fs::file_size(marker, ec) == 0 && !ec) out << me << "\n";
   }
-  std::string owner = io::read_regular_file(marker.string(), "work-root marker", 1 << 16);
-  while (!owner.empty() && (owner.back() == '\n' || owner.back() == '\r'))
-    owner.pop_back();
+  const std::string owner = owner_of();
   if (owner == me || owner.empty()) return;
   throw InputError(
       "training.workdir: the work folders' folder '" + root.string() + "' belongs to the study '" +

@@ -158,4 +158,28 @@ rc=$?
 [ "$rc" -eq 1 ] && ok || bad "a run whose journal was deleted: exit $rc"
 grep -q "was removed or replaced while this run wrote it" gone.log && ok || bad "no word of the lost journal: $(tail -3 gone.log)"
 check "  and no study file claims to be complete" 0 test ! -e gone.h5
+# The work folders on a full disk: hsicho's own writes there (params.json, the folder) fail the
+# run with the resume command, not the configuration; once space is freed the resume trains all.
+mkdir -p "$tmp/wd"
+if mount -t tmpfs -o size=1m tmpfs "$tmp/wd" 2>/dev/null; then
+  trap 'umount "$tmp/wd" 2>/dev/null; rm -rf "$tmp"' EXIT
+  mkdir -p "$tmp/wd/runs"
+  # The folder already belongs to this study (as after a first run), then the disk fills.
+  echo "$tmp/full.h5" >"$tmp/wd/runs/.hsicho-study"
+  dd if=/dev/zero of="$tmp/wd/filler" bs=1k count=2000 2>/dev/null  # fills it
+  sed 's|^training: {\(.*\)}$|training: {\1, workdir: "'"$tmp"'/wd/runs/{id}"}|' one.yaml >full.yaml
+  "$hsicho" run full.yaml --out full.h5 >full.log 2>&1
+  rc=$?
+  [ "$rc" -eq 1 ] && ok || bad "work folders on a full disk: exit $rc, wanted 1: $(tail -3 full.log)"
+  grep -qE "cannot write '.*params.json' \(disk full\?\)|cannot create the work folder" full.log &&
+    grep -q -- "--resume" full.log && ok || bad "full disk: no clear message: $(tail -3 full.log)"
+  [ "$(records full.h5)" -eq 0 ] && ok || bad "full disk: a training was journaled as a result"
+  rm -f "$tmp/wd/filler"
+  check "  resumed once space is freed" 0 "$hsicho" run full.yaml --out full.h5 --resume
+  "$hsicho" export full.h5 --csv >full.csv 2>/dev/null
+  [ "$(grep -c ',ok,' full.csv)" -eq 8 ] && ok || bad "full disk: not every training ok after the resume"
+  umount "$tmp/wd"
+else
+  echo "SKIPPED work folders on a full disk: cannot mount a tmpfs here"
+fi
 summary
