@@ -24,9 +24,9 @@ namespace detail {
 template <class T>
 inline constexpr bool is_whole_v = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 template <class T>
-inline constexpr bool is_list_v = std::is_same_v<T, std::vector<double>> ||
-                                  std::is_same_v<T, std::vector<std::string>> ||
-                                  std::is_same_v<T, std::vector<std::int64_t>>;
+inline constexpr bool is_list_v =
+    std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>> ||
+    std::is_same_v<T, std::vector<std::int64_t>>;
 template <class T>
 inline constexpr bool is_map_v = std::is_same_v<T, std::map<std::string, double>>;
 
@@ -51,7 +51,8 @@ template <class T>
 T from_stored(const stored_t<T>& v, const std::string& what) {
   if constexpr (std::is_same_v<T, Outcome>) {
     const auto o = outcome_from(v);
-    if (!o) throw InputError("'" + what + "' holds '" + v + "' where ok, diverged, failed or stopped is");
+    if (!o)
+      throw InputError("'" + what + "' holds '" + v + "' where ok, diverged, failed or stopped is");
     return *o;
   } else if constexpr (std::is_same_v<T, bool>) {
     return v != 0;
@@ -135,9 +136,8 @@ void read_group_fields(const h5::Handle& g, T& object, std::size_t rows = 0) {
       value = detail::read_set<typename V::value_type>(g, name);
       if (f.has(kSquare) && value.size() != rows * rows) {
         throw InputError("'" + g.what() + "/" + name + "' holds " + std::to_string(value.size()) +
-                         " values where a " + std::to_string(rows) + " x " +
-                         std::to_string(rows) + " matrix has " + std::to_string(rows * rows) +
-                         "; the file is damaged");
+                         " values where a " + std::to_string(rows) + " x " + std::to_string(rows) +
+                         " matrix has " + std::to_string(rows * rows) + "; the file is damaged");
       }
     } else {
       if (!h5::has_attribute(g, name) && f.has(kOptional)) return;

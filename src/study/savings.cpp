@@ -23,7 +23,8 @@ Savings savings_of(const std::vector<const Record*>& records) {
     }
     ++s.stopped;
     ++s.stopped_at[r->epochs];
-    const double full = std::max<double>(r->epochs, r->planned_epochs > 0 ? r->planned_epochs : typical);
+    const double full =
+        std::max<double>(r->epochs, r->planned_epochs > 0 ? r->planned_epochs : typical);
     s.epochs_full += full;
     s.seconds_full += r->epochs > 0 ? r->seconds * full / r->epochs : r->seconds;
   }
@@ -36,7 +37,8 @@ std::string Savings::text(std::size_t trainings) const {
   for (const auto& [epoch, n] : stopped_at)
     at += fmt::format("{}{}: {}", at.empty() ? "after epoch " : ", ", epoch, n);
   return fmt::format(
-      "stopped early: {} of {} trainings ({}); {:.0f} of {:.0f} epochs ({:.0f}%), {:.3g} of ~{:.3g} "
+      "stopped early: {} of {} trainings ({}); {:.0f} of {:.0f} epochs ({:.0f}%), {:.3g} of "
+      "~{:.3g} "
       "s of training",
       stopped, trainings, at, epochs_run, epochs_full,
       epochs_full > 0 ? 100 * epochs_run / epochs_full : 100.0, seconds_run, seconds_full);

@@ -29,8 +29,8 @@ struct StudyStatus {
   Liveness live = Liveness::Gone;  // of the lock's process
   std::size_t done = 0, failed = 0, planned = 0, done_this_run = 0;
   std::string stopped_early;  // what early stopping saved so far (savings.hpp), "" when nothing
-  double rate_per_hour = 0;  // in the latest run; 0 when unknown
-  double seconds_left = -1;  // at that rate; < 0 when unknown
+  double rate_per_hour = 0;   // in the latest run; 0 when unknown
+  double seconds_left = -1;   // at that rate; < 0 when unknown
   // The best network so far, by the rule of the study file (study/best.hpp), and its values as
   // the journal has them.
   std::optional<io::Best> best;
