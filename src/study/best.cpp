@@ -3,15 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-
 #include <utility>
+
 #include "hsicho/study/front.hpp"
 
 namespace hsicho::study {
+namespace {
 
-std::optional<io::Best> pick_best(const std::vector<Trained>& trained) {
-  // The final retraining's groups, configuration and its seeds' records, in the order of their
-  // first training (the retraining's order: best first), which decides ties.
+// The final retraining's groups: each configuration with its seeds' records, in the order of
+// their first training (the retraining's order: best first), which decides ties.
+std::vector<std::pair<std::size_t, std::vector<const Record*>>> retraining_groups(
+    const std::vector<Trained>& trained) {
   std::vector<std::pair<std::size_t, std::vector<const Record*>>> groups;
   for (const auto& t : trained) {
     if (!t.retrains) continue;
@@ -20,6 +22,13 @@ std::optional<io::Best> pick_best(const std::vector<Trained>& trained) {
     if (it == groups.end()) it = groups.insert(groups.end(), {*t.retrains, {}});
     it->second.push_back(t.record);
   }
+  return groups;
+}
+
+}  // namespace
+
+std::optional<io::Best> pick_best(const std::vector<Trained>& trained) {
+  const auto groups = retraining_groups(trained);
   std::optional<io::Best> best;
   auto consider = [&](std::size_t config, double val, double test, std::int64_t params,
                       double seconds) {
@@ -60,15 +69,7 @@ std::optional<Pick> pick_cheapest(const std::vector<Trained>& trained, const std
   };
   std::vector<Candidate> candidates;
   Pick p;
-  // The final retraining's groups, as pick_best forms them.
-  std::vector<std::pair<std::size_t, std::vector<const Record*>>> groups;
-  for (const auto& t : trained) {
-    if (!t.retrains) continue;
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& g) { return g.first == *t.retrains; });
-    if (it == groups.end()) it = groups.insert(groups.end(), {*t.retrains, {}});
-    it->second.push_back(t.record);
-  }
+  const auto groups = retraining_groups(trained);
   if (!groups.empty()) {
     double spread = 0;
     for (const auto& [config, records] : groups) {
