@@ -67,6 +67,7 @@ class Study:
     indices, indices_front: the headline analysis (first stage) and the accuracy-cost front's
         (goal pareto): name, hsic, stderr, r2, share, pvalue, ci_low, ci_high, top_share, ...
     stages, decisions: an optimized study's stages and the optimizer's decisions.
+    class_names: class k's name where the labels were written as names (else []).
     best, pick: dicts; partial: whether the study was still running or stopped (read from its
         journal through `hsicho export --h5`).
     """
@@ -132,6 +133,7 @@ class Study:
         self.best = self._group(f, "best")
         self.pick = self._group(f, "pick")
         self.deck = _strs(f["deck"])[0] if "deck" in f else ""
+        self.class_names = _strs(f["class_names"]) if "class_names" in f else []
 
     @staticmethod
     def _analysis(f, group):

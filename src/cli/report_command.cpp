@@ -124,6 +124,7 @@ void print_json(const study::LoadedStudy& loaded) {
   j["format_version"] = s.format_version;
   j["provenance"] = io::to_json(s.provenance, nf);
   j["data_sources"] = io::to_json(s.sources, nf);
+  if (!s.class_names.empty()) j["class_names"] = s.class_names;
   j["space"] = io::to_json(s.space, nf);
   {
     std::vector<const Record*> records;
@@ -195,6 +196,12 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
   for (const auto& f : s.sources) {
     std::cout << "data: " << f.path << " (" << f.bytes << " bytes, CRC-32 "
               << fmt::format("{:08x}", f.crc32) << ")\n";
+  }
+  if (!s.class_names.empty()) {
+    std::cout << "classes (labels were names, numbered in sorted order):";
+    for (std::size_t k = 0; k < s.class_names.size(); ++k)
+      std::cout << (k ? ", " : " ") << k << " = " << s.class_names[k];
+    std::cout << "\n";
   }
   if (s.final) {
     std::cout << "optimization (" << s.final->info.strategy << "):";

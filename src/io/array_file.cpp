@@ -138,7 +138,8 @@ FileStamp stamp_file(const std::string& path) {
 }
 
 FileArrays read_arrays(const std::string& path,
-                       const std::vector<std::vector<std::string>>& requests) {
+                       const std::vector<std::vector<std::string>>& requests,
+                       std::size_t text_request) {
   FileArrays out;
   require_regular_file(path, "data");
   out.stamp = stat_of(path);
@@ -171,7 +172,7 @@ FileArrays read_arrays(const std::string& path,
   out.stamp.crc32 = crc_of(bytes.data(), bytes.size());
   switch (out.format) {
     case FileFormat::Csv:
-      out.arrays = parse_csv(bytes, path, requests);
+      out.arrays = parse_csv(bytes, path, requests, text_request);
       break;
     case FileFormat::Npy:
       for (std::size_t k = 0; k < requests.size(); ++k)

@@ -25,7 +25,8 @@ std::string quoted_list(const std::vector<std::string>& names) {
 }  // namespace
 
 std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
-                             const std::vector<std::vector<std::string>>& requests) {
+                             const std::vector<std::vector<std::string>>& requests,
+                             std::size_t text_request) {
   const std::string file = "'" + name + "'";
   std::vector<std::string> header;
   std::size_t width = 0;
@@ -106,6 +107,12 @@ std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
     }
   };
 
+  // The text request's cells as written; whether one is a word, and the first problem a column
+  // of numbers would have (raised only if no cell is a word).
+  std::vector<std::string> cells;
+  bool words = false;
+  std::string number_problem;
+
   std::size_t rows = 0;
   scan_csv(bytes, name, [&](const std::vector<std::string_view>& fields, int line) {
     if (header.empty() && width == 0) {
@@ -124,6 +131,18 @@ std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
         return file + " line " + std::to_string(line) + ", column '" + header[c] + "': ";
       };
       if (cell.empty()) throw InputError(where() + "empty cell; every used cell needs a number");
+      const bool as_text = text_request < requests.size() && targets[c].size() == 1 &&
+                           targets[c][0].request == text_request;
+      if (as_text) {
+        cells.emplace_back(cell);
+        const bool number =
+            res.ec == std::errc() && res.ptr == digits.data() + digits.size() && !digits.empty();
+        if (!number && res.ec != std::errc::result_out_of_range) words = true;
+        if (number_problem.empty() && (!number || !std::isfinite(v))) {
+          number_problem = where() + "'" + std::string(cell) + "' is not a finite number";
+        }
+        continue;  // stored after the last row: numbers, or text when a cell is a word
+      }
       if (res.ec == std::errc::result_out_of_range) {
         throw InputError(where() + "'" + std::string(cell) + "' is beyond the range of doubles");
       }
@@ -132,9 +151,9 @@ std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
         throw InputError(where() + "'" + std::string(cell) + "' is not a number" +
                          (cell.find(',') != std::string_view::npos
                               ? " (decimal commas are not read: write 1.5, not 1,5)"
-                          : word ? " (class names as labels? number the classes 0, 1, ..., K - 1 "
-                                   "first, e.g. with pandas: df[col].astype('category').cat.codes, "
-                                   "and keep the mapping)"
+                          : word ? " (inputs are numbers; class names are read as labels in "
+                                   "the y column of data.task: classification, numbered in "
+                                   "sorted order)"
                                  : ""));
       }
       if (!std::isfinite(v)) {
@@ -155,6 +174,23 @@ std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
   if (rows == 0) throw InputError(file + " has a header but no rows of data");
   for (std::size_t r = 0; r < requests.size(); ++r)
     out[r].shape = {rows, columns[r].size()};
+  if (text_request < requests.size() && !cells.empty()) {
+    auto& a = out[text_request];
+    if (a.shape[1] != 1) {
+      throw InputError(a.what + ": class labels are one column, not " + std::to_string(a.shape[1]));
+    }
+    a.values.assign(rows, 0.0);
+    if (words) {
+      a.text = std::move(cells);
+    } else {
+      if (!number_problem.empty()) throw InputError(number_problem);
+      for (std::size_t k = 0; k < rows; ++k) {
+        std::string_view digits = cells[k];
+        if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+        std::from_chars(digits.data(), digits.data() + digits.size(), a.values[k]);
+      }
+    }
+  }
   return out;
 }
 

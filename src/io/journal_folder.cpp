@@ -94,4 +94,19 @@ void write_source_stamps(const std::string& journal_dir, const std::vector<FileS
                to_json(stamps, NonFinite::Null).dump(1) + "\n");
 }
 
+std::vector<std::string> read_class_names(const std::string& journal_dir) {
+  const auto path = fs::path(journal_dir) / "class-names.json";
+  const auto text = read_text(path);
+  if (!text) return {};
+  try {
+    return Json::parse(*text).get<std::vector<std::string>>();
+  } catch (const std::exception&) {
+    throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
+  }
+}
+
+void write_class_names(const std::string& journal_dir, const std::vector<std::string>& names) {
+  replace_file(fs::path(journal_dir) / "class-names.json", Json(names).dump(1) + "\n");
+}
+
 }  // namespace hsicho::io

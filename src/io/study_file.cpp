@@ -130,6 +130,7 @@ void write_study(const std::string& path, const StudyData& s) {
     field_h5::write_group_fields(f, s.provenance);
     h5::write_strings(f, "deck", {s.deck_text});
     if (!s.sources.empty()) write_table(f, "data_sources", s.sources);
+    if (!s.class_names.empty()) h5::write_strings(f, "class_names", s.class_names);
     write_table(f, "space", s.space);
     write_table(f, "configs", &s.configs_info, s.configs);
     write_table(f, "results", &s.results_info, s.records);
@@ -236,6 +237,7 @@ StudyData read_study_unchecked(const std::string& path) {
   const auto deck = h5::read_strings(f, "deck");
   s.deck_text = deck.empty() ? "" : deck.front();
   if (h5::exists(f, "data_sources")) read_table(f, "data_sources", s.sources);
+  if (h5::exists(f, "class_names")) s.class_names = h5::read_strings(f, "class_names");
   read_table(f, "space", s.space);
   read_table(f, "configs", &s.configs_info, s.configs);
   read_table(f, "results", &s.results_info, s.records);

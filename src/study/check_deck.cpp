@@ -56,6 +56,15 @@ std::string data_summary(const train::DataSet& d) {
     const auto [least, most] = std::minmax_element(count.begin(), count.end());
     s += std::to_string(d.outputs) + " classes (" + std::to_string(*least) + " to " +
          std::to_string(*most) + " training rows each)";
+    if (!d.class_names.empty()) {
+      // The numbering the study file records (class_names): a newcomer sees it before training.
+      s += "\n  class names, numbered in sorted order: ";
+      const std::size_t shown = std::min<std::size_t>(d.class_names.size(), 10);
+      for (std::size_t k = 0; k < shown; ++k)
+        s += (k ? ", " : "") + std::to_string(k) + " = " + d.class_names[k];
+      if (shown < d.class_names.size())
+        s += ", ... (" + std::to_string(d.class_names.size() - shown) + " more)";
+    }
   } else {
     s += std::to_string(d.outputs) + (d.outputs == 1 ? " output" : " outputs") + " (regression)";
   }

@@ -66,6 +66,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
   p.complete = false;
   s.deck_text = plan.deck_text;
   s.sources = io::read_source_stamps(st.journal_dir);
+  s.class_names = io::read_class_names(st.journal_dir);
   for (const auto& q : sp.params()) {
     const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
                          q.type == space::Type::Integer;

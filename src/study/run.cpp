@@ -393,6 +393,7 @@ class Driver {
     parts.started = started_at_;
     parts.hosts = hosts_;
     parts.sources = scheduler_.data_sources();
+    parts.class_names = scheduler_.class_names();
     parts.ranks = ranks_;
     if (!opt_.enabled) parts.design_sizes = plan_.samples;
     const auto study = assemble_study(parts, pick_winner(parts));

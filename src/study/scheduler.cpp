@@ -221,7 +221,8 @@ void Scheduler::forget_empty_journal(const std::string& dir) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const auto name = e.path().filename().string();
-    const bool ours = name == "plan.json" || name == "data-sources.json" || name == "lock" ||
+    const bool ours = name == "plan.json" || name == "data-sources.json" ||
+                      name == "class-names.json" || name == "lock" ||
                       (name.rfind("rank-", 0) == 0 && e.path().extension() == ".jnl");
     if (ours) fs::remove(e.path(), ec);
   }
@@ -305,6 +306,13 @@ std::vector<io::FileStamp> Scheduler::data_sources() const {
   return out;
 }
 
+std::vector<std::string> Scheduler::class_names() const {
+  for (const auto& [key, data] : data_cache_) {
+    if (!data.class_names.empty()) return data.class_names;
+  }
+  return {};
+}
+
 // A resumed study trains on the bytes it started with: the first run records each data file's
 // size and checksum in the journal folder, a resume compares (a new modification time with the
 // same bytes, as after a copy, is fine).
@@ -347,7 +355,16 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
       const auto& data = data_for(spec.data);
       train::check_fits(deck_, spec, data);
       if (rank_ == 0 && checked.insert(&data).second) check_sources(data.sources);
+      // The study file records one numbering of the classes: data sets of one study that name
+      // other classes would make it wrong for some of its trainings.
+      if (!data.class_names.empty() && data.class_names != class_names()) {
+        throw InputError(
+            "the configurations' data sets name different classes (the space sets a data key "
+            "that changes the labels): one study numbers its classes once; keep the data "
+            "files' labels the same, or run one study per data set");
+      }
     }
+    if (rank_ == 0 && !class_names().empty()) io::write_class_names(journal_dir_, class_names());
     for (auto k : todo)
       train::choose_device(specs[k].optim.device, local_rank);
   } catch (const InputError& e) {

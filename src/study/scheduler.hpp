@@ -61,6 +61,8 @@ class Scheduler {
   const Record& result(std::size_t id) const { return results_.at(id).result; }
   // The user's files the data sets came from (table data), once each.
   std::vector<io::FileStamp> data_sources() const;
+  // Class k's name, where the labels were written as names (the same in every data set).
+  std::vector<std::string> class_names() const;
 
  private:
   const train::DataSet& data_for(const train::DataSpec& d);

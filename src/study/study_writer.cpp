@@ -36,6 +36,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   p.seed = static_cast<std::int64_t>(deck.study.seed);
   s.deck_text = deck.text;
   s.sources = parts.sources;
+  s.class_names = parts.class_names;
   for (auto n : parts.design_sizes)
     s.configs_info.design_sizes.push_back(static_cast<std::int64_t>(n));
   for (const auto& q : deck.space.params()) {

@@ -45,6 +45,7 @@ struct StudyParts {
   std::string started, hosts;
   int ranks = 1;
   std::vector<io::FileStamp> sources;     // the user's data files
+  std::vector<std::string> class_names;   // labels written as names: class k's name
   std::vector<std::size_t> design_sizes;  // a plain study's: first run, then each extension
 };
 

@@ -39,7 +39,8 @@ Part read_part(const std::string& path, const DataSpec& s, std::vector<io::FileS
     stamps.push_back(y.stamp);
     return p;
   }
-  auto f = io::read_arrays(path, {s.x, s.y});
+  // Classification labels may be class names (text): mapped to numbers by map_class_names.
+  auto f = io::read_arrays(path, {s.x, s.y}, s.task == "classification" ? 1 : io::kNoTextRequest);
   if (f.format == io::FileFormat::Npy) {
     throw InputError("'" + path +
                      "' is a .npy file, which holds one array: give x and y as two .npy files "
@@ -129,6 +130,47 @@ void check_part(const Part& p, const DataSpec& s) {
   }
 }
 
+// Labels written as class names become 0, 1, ..., K - 1 in the names' sorted (byte) order, the
+// same for every file of the study whatever its rows, so that the numbers never depend on which
+// rows a file holds or in which order. Returns the names (empty: the labels were numbers).
+std::vector<std::string> map_class_names(std::vector<Part*> parts, const DataSpec& s) {
+  const auto named =
+      std::count_if(parts.begin(), parts.end(), [](const Part* p) { return !p->y.text.empty(); });
+  if (named == 0) return {};
+  for (const Part* p : parts) {
+    if (p->y.text.empty()) {
+      const auto other = std::find_if(parts.begin(), parts.end(),
+                                      [](const Part* q) { return !q->y.text.empty(); });
+      throw InputError(p->y.what + " holds numbers as labels where " + (*other)->y.what +
+                       " holds class names: write the labels the same way in every file");
+    }
+  }
+  std::vector<std::string> names;
+  for (const Part* p : parts)
+    names.insert(names.end(), p->y.text.begin(), p->y.text.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  const std::size_t limit = 100000;
+  if (names.size() > limit) {
+    throw InputError(parts.front()->y.what + " holds " + std::to_string(names.size()) +
+                     " different class names; more than " + std::to_string(limit) +
+                     " classes is not a classification hsicho trains (is it the right column?)");
+  }
+  if (s.classes > 0 && names.size() > static_cast<std::size_t>(s.classes)) {
+    throw InputError(parts.front()->y.what + " holds " + std::to_string(names.size()) +
+                     " class names (" + names.front() + " ... " + names.back() +
+                     ") where data.classes is " + std::to_string(s.classes) +
+                     ": remove data.classes, or raise it");
+  }
+  for (Part* p : parts) {
+    for (std::size_t k = 0; k < p->y.text.size(); ++k) {
+      const auto at = std::lower_bound(names.begin(), names.end(), p->y.text[k]);
+      p->y.values[k] = static_cast<double>(at - names.begin());
+    }
+  }
+  return names;
+}
+
 Split make_split(const Part& p, const std::vector<std::size_t>& rows, bool classification) {
   Split s;
   s.rows = static_cast<int>(rows.size());
@@ -171,9 +213,7 @@ bool split_is_file(const std::string& text) {
 DataSet table_dataset(const DataSpec& s) {
   DataSet d;
   d.classification = s.task == "classification";
-  const Part main = read_part(s.path, s, d.sources);
-  check_part(main, s);
-  d.input_shape = input_shape(main.x);
+  Part main = read_part(s.path, s, d.sources);
 
   // Separate validation and test files hold the same x and y; numbers split the main file.
   std::vector<Part> files;
@@ -197,7 +237,6 @@ DataSet table_dataset(const DataSpec& s) {
       }
     }
     files.push_back(read_part(*f, s, d.sources));
-    check_part(files.back(), s);
     auto same_rows = [](const io::Array& a, const io::Array& b) {
       if (std::vector<std::size_t>(a.shape.begin() + 1, a.shape.end()) !=
           std::vector<std::size_t>(b.shape.begin() + 1, b.shape.end())) {
@@ -208,6 +247,14 @@ DataSet table_dataset(const DataSpec& s) {
     same_rows(files.back().x, main.x);
     same_rows(files.back().y, main.y);
   }
+  std::vector<Part*> parts = {&main};
+  for (auto& f : files)
+    parts.push_back(&f);
+  if (d.classification) d.class_names = map_class_names(parts, s);
+  for (const Part* p : parts)
+    check_part(*p, s);
+  d.input_shape = input_shape(main.x);
+
   const std::size_t n = main.x.rows();
   const std::size_t n_val = val_file ? 0 : rows_for(s.split_validation, n);
   const std::size_t n_test = test_file ? 0 : rows_for(s.split_test, n);

@@ -93,6 +93,7 @@ io::StudyData sample() {
   fill.fill(s.provenance);
   s.deck_text = "data: {name: runge}\n";
   s.sources = rows_of<io::FileStamp>(fill, 2);
+  s.class_names = {"setosa", "versicolor", "virginica \xc3\xa9"};
   s.space = rows_of<io::SpaceEntry>(fill, 2);
   fill.fill(s.configs_info);
   s.configs = rows_of<io::ConfigRow>(fill, 3);
@@ -146,6 +147,7 @@ TEST_CASE("every field of every group of a study file comes back", "[study_file]
   CHECK(exact(b.provenance) == exact(s.provenance));
   CHECK(b.deck_text == s.deck_text);
   CHECK(exact(b.sources) == exact(s.sources));
+  CHECK(b.class_names == s.class_names);
   CHECK(exact(b.space) == exact(s.space));
   CHECK(exact(b.configs_info) == exact(s.configs_info));
   CHECK(exact(b.configs) == exact(s.configs));
@@ -193,6 +195,7 @@ TEST_CASE("optional groups stay absent, and an empty table is a table", "[study_
   s.final.reset();
   s.decisions.clear();
   s.sources.clear();
+  s.class_names.clear();
   s.configs_info.design_sizes.clear();
   const auto path = temp_file("optional");
   io::write_study(path, s);
@@ -205,6 +208,7 @@ TEST_CASE("optional groups stay absent, and an empty table is a table", "[study_
   CHECK_FALSE(b.final);
   CHECK(b.decisions.empty());
   CHECK(b.sources.empty());
+  CHECK(b.class_names.empty());
   CHECK(b.configs_info.design_sizes.empty());
   CHECK(b.n() == 3);
   fs::remove(path);

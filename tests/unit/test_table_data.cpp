@@ -2,9 +2,11 @@
 // the CSV reader's corners, the split, and scaling by the training part's statistics.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <set>
 
@@ -164,6 +166,77 @@ TEST_CASE("classification tables and image arrays", "[data][table]") {
     CHECK(d.input_shape == std::vector<int>{1, 8, 8});
     CHECK(d.outputs == 2);
     CHECK(d.train.x.size() == static_cast<std::size_t>(d.train.rows) * 64);
+  }
+}
+
+namespace {
+
+// A CSV of rows x = k, label = names[k % names.size()], in `reversed` row order or not.
+std::string write_named(const std::string& name, const std::vector<std::string>& names, int rows,
+                        bool reversed) {
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream out(path);
+  out << "x,species\n";
+  for (int r = 0; r < rows; ++r) {
+    const int k = reversed ? rows - 1 - r : r;
+    out << k << "," << names[static_cast<std::size_t>(k) % names.size()] << "\n";
+  }
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("class labels written as names are numbered in sorted order, in every file alike",
+          "[data][table][labels]") {
+  const std::vector<std::string> names = {"virginica", "setosa", "versicolor"};
+  const std::vector<std::string> sorted = {"setosa", "versicolor", "virginica"};  // by hand
+  DataSpec s;
+  s.name = "table", s.x = {"x"}, s.y = {"species"}, s.task = "classification", s.scale = "none";
+  for (const bool reversed : {false, true}) {
+    s.path = write_named("hsicho_named.csv", names, 60, reversed);
+    const DataSet d = table_dataset(s);
+    CHECK(d.class_names == sorted);
+    CHECK(d.outputs == 3);
+    for (const Split* part : {&d.train, &d.validation, &d.test}) {
+      for (int r = 0; r < part->rows; ++r) {
+        const int k = static_cast<int>(part->x[static_cast<std::size_t>(r)]);
+        const auto& name = names[static_cast<std::size_t>(k) % names.size()];
+        const auto want = std::find(sorted.begin(), sorted.end(), name) - sorted.begin();
+        REQUIRE(part->label[static_cast<std::size_t>(r)] == want);
+      }
+    }
+  }
+  SECTION("a validation file with a name the training file lacks shifts nothing wrongly") {
+    s.path = write_named("hsicho_named.csv", {"b", "c"}, 40, false);
+    s.split_validation = write_named("hsicho_named_val.csv", {"a", "c"}, 10, false);
+    const DataSet d = table_dataset(s);
+    CHECK(d.class_names == std::vector<std::string>{"a", "b", "c"});
+    CHECK(d.validation.label[0] == 0);  // x = 0: "a"
+    CHECK(d.validation.label[1] == 2);  // x = 1: "c"
+    for (int r = 0; r < d.train.rows; ++r)
+      CHECK(d.train.label[static_cast<std::size_t>(r)] ==
+            (static_cast<int>(d.train.x[static_cast<std::size_t>(r)]) % 2 == 0 ? 1 : 2));
+  }
+  SECTION("numbers in one file and names in another are refused") {
+    s.path = write_named("hsicho_named.csv", {"0", "1"}, 40, false);
+    s.split_validation = write_named("hsicho_named_val.csv", {"a", "c"}, 10, false);
+    CHECK_THROWS_WITH(table_dataset(s), Catch::Contains("holds numbers as labels where") &&
+                                            Catch::Contains("holds class names"));
+  }
+  SECTION("numbers written as text stay numbers; data.classes below the names is refused") {
+    s.path = write_named("hsicho_named.csv", {"0", "1", "2"}, 30, false);
+    const DataSet d = table_dataset(s);
+    CHECK(d.class_names.empty());
+    CHECK(d.outputs == 3);
+    s.path = write_named("hsicho_named.csv", names, 30, false);
+    s.classes = 2;
+    CHECK_THROWS_WITH(table_dataset(s), Catch::Contains("3 class names (setosa ... virginica) "
+                                                        "where data.classes is 2"));
+  }
+  SECTION("inputs stay numbers only") {
+    s.x = {"species"}, s.y = {"x"};
+    CHECK_THROWS_WITH(table_dataset(s), Catch::Contains("'versicolor' is not a number") &&
+                                            Catch::Contains("task: classification"));
   }
 }
 

@@ -20,6 +20,9 @@ struct Array {
   std::vector<double> values;
   std::string type;  // as the file stores it: float32, float64, int64, ... ("text" for CSV)
   std::string what;  // "'sim.h5' data set '/inputs'", "'sim.csv' columns [t, k]"
+  // A CSV column asked for as text (class labels) that holds a cell which is not a number: every
+  // cell as written, one per row (values are then zeros, for the caller to fill). Else empty.
+  std::vector<std::string> text;
 
   std::size_t rows() const { return shape.empty() ? 0 : shape[0]; }
   std::size_t row_width() const;  // the product of shape[1..]
@@ -44,8 +47,11 @@ struct FileArrays {
   std::vector<Array> arrays;  // one per request
   FileStamp stamp;
 };
+// `text_request`: the request whose CSV cells may be words (class labels), see Array::text.
+constexpr std::size_t kNoTextRequest = static_cast<std::size_t>(-1);
 FileArrays read_arrays(const std::string& path,
-                       const std::vector<std::vector<std::string>>& requests);
+                       const std::vector<std::vector<std::string>>& requests,
+                       std::size_t text_request = kNoTextRequest);
 
 // The whole file's stamp (size, modification time, CRC-32).
 FileStamp stamp_file(const std::string& path);
@@ -53,7 +59,8 @@ FileStamp stamp_file(const std::string& path);
 // The parsers on bytes already in memory (for tests and the fuzzers); `name` is for messages.
 Array parse_npy(std::string_view bytes, const std::string& name);
 std::vector<Array> parse_csv(std::string_view bytes, const std::string& name,
-                             const std::vector<std::vector<std::string>>& requests);
+                             const std::vector<std::vector<std::string>>& requests,
+                             std::size_t text_request = kNoTextRequest);
 // The members of a .npz archive (a zip file): name without ".npy" and its bytes.
 std::vector<std::pair<std::string, std::string>> unzip(std::string_view bytes,
                                                        const std::string& name);

@@ -64,6 +64,10 @@ void write_plan(const std::string& journal_dir, const Plan& plan);
 // FOLDER/data-sources.json: size and CRC-32 of each data file, as the study first read them.
 std::vector<FileStamp> read_source_stamps(const std::string& journal_dir);  // empty: none
 void write_source_stamps(const std::string& journal_dir, const std::vector<FileStamp>& stamps);
+// FOLDER/class-names.json: class k's name, where the labels were written as names, for the
+// commands that read a running study (the study file's class_names).
+std::vector<std::string> read_class_names(const std::string& journal_dir);  // empty: none
+void write_class_names(const std::string& journal_dir, const std::vector<std::string>& names);
 
 }  // namespace hsicho::io
 

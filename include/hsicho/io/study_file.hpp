@@ -137,6 +137,8 @@ struct StudyData {
   Provenance provenance;
   std::string deck_text;           // the deck the study ran, verbatim
   std::vector<FileStamp> sources;  // the user's data files (data_sources/), if any
+  // Class k's name where the labels were written as names (class_names), else empty.
+  std::vector<std::string> class_names;
   std::vector<SpaceEntry> space;
   ConfigsInfo configs_info;
   std::vector<ConfigRow> configs;

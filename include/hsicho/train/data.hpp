@@ -29,6 +29,8 @@ struct DataSet {
   // data's own units. Empty: the targets are not scaled.
   std::vector<float> y_offset, y_scale;
   std::vector<io::FileStamp> sources;  // the user's files read (table data)
+  // Classification labels written as names: the name of class k (sorted); empty for numbers.
+  std::vector<std::string> class_names;
 };
 
 // The user's own data (data.name: table): x and y from CSV, HDF5, .npy or .npz files, split and
