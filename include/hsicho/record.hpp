@@ -51,6 +51,9 @@ struct Record {
   std::map<std::string, double> metrics;  // further named results (a trainer's own)
 
   int planned_epochs = 0;  // what it would have run unstopped (0: unknown)
+  // Trained fused in a group of this many networks (study.fuse), 1 alone; fused, `seconds` is
+  // its share of the group's time (each epoch's time split among the networks it trained).
+  int group_size = 1;
 
   bool ok() const { return status == Outcome::Ok; }
   bool failed() const { return status == Outcome::Failed || status == Outcome::Diverged; }
@@ -85,6 +88,7 @@ struct Describe<Record> {
     v(field("cause", &Record::cause, kOptional));
     v(field("attempt", &Record::attempt, kOptional));
     v(field("planned_epochs", &Record::planned_epochs, kOptional));
+    v(field("group_size", &Record::group_size, kOptional));
     v(field("curves", &Record::curves, kPadded));
     v(field("metrics", &Record::metrics));
   }

@@ -394,6 +394,8 @@ class DeckReader {
       deck.study.longest_first =
           typed(node["order"], "study", "order", key_choice) == "longest_first";
     }
+    if (node["fuse"])
+      deck.study.fuse = static_cast<int>(typed(node["fuse"], "study", "fuse", key_whole));
     if (node["progress"])
       deck.study.progress_seconds = typed(node["progress"], "study", "progress", key_number);
     if (deck.study.output.empty()) {

@@ -100,6 +100,12 @@ std::vector<KeySpec> build() {
           .def("0")
           .ex("30")
           .help("at most one progress line every this many seconds (0: one per training)"),
+      Row("study", "fuse", K::Whole)
+          .range(1, 1024)
+          .def("16")
+          .ex("1")
+          .help("small MLPs trained together, at most this many per computation (1: one at a "
+                "time)"),
       // design
       Row("design", "method", K::Choice)
           .choices({"lhs", "random"})

@@ -388,10 +388,10 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
 }
 
 // Expected cost (parameters x epochs), longest first: the last trainings handed out are short.
-void Scheduler::order_longest_first(std::vector<std::size_t>& todo,
+void Scheduler::order_longest_first(std::vector<train::Group>& units,
                                     const std::vector<train::TrainSpec>& specs) {
   std::vector<double> cost(specs.size(), 0);
-  for (auto k : todo) {
+  for (std::size_t k = 0; k < specs.size(); ++k) {
     try {
       cost[k] =
           static_cast<double>(train::count_parameters(specs[k].model, data_for(specs[k].data))) *
@@ -402,7 +402,88 @@ void Scheduler::order_longest_first(std::vector<std::size_t>& todo,
       cost[k] = 0;
     }
   }
-  std::stable_sort(todo.begin(), todo.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
+  // A group costs what its members cost (fused, less; the order is what matters).
+  auto unit_cost = [&](const train::Group& u) {
+    double c = 0;
+    for (auto k : u.members)
+      c += cost[k];
+    return c;
+  };
+  std::stable_sort(units.begin(), units.end(),
+                   [&](const auto& a, const auto& b) { return unit_cost(a) > unit_cost(b); });
+}
+
+std::vector<train::Group> Scheduler::work_units(const Batch& batch) {
+  std::vector<train::Group> units;
+  const std::size_t n = batch.ids.size();
+  const auto fuse = static_cast<std::size_t>(std::max(deck_.study.fuse, 1));
+  if (command_ || fuse <= 1 || batch.specs.size() != n) {
+    for (std::size_t k = 0; k < n; ++k)
+      units.push_back({{k}, {}});
+    return units;
+  }
+  // Fusable trainings by key (data set and what a group shares), in design order.
+  std::map<std::string, std::vector<std::size_t>> by_key;
+  std::vector<std::string> keys;
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& spec = batch.specs[k];
+    if (!train::fusable(spec)) {
+      units.push_back({{k}, {}});
+      continue;
+    }
+    const auto key = data_key(spec.data) + "|" + train::fuse_key(spec);
+    if (!by_key.count(key)) keys.push_back(key);
+    by_key[key].push_back(k);
+  }
+  for (const auto& key : keys) {
+    const auto& members = by_key[key];
+    // The data's shape prices the first and last layers; a data set that cannot be read is
+    // reported by check_ready on every rank alike (the groups then matter no more).
+    long inputs = 1, outputs = 1;
+    try {
+      const auto& data = data_for(batch.specs[members.front()].data);
+      for (int v : data.input_shape)
+        inputs *= v;
+      outputs = data.outputs;
+    } catch (const std::exception&) {
+    }
+    for (auto& g : train::form_groups(batch.specs, members, fuse, inputs, outputs)) {
+      if (g.members.size() == 1) g.widths.clear();  // alone: the plain trainer
+      units.push_back(std::move(g));
+    }
+  }
+  // Design order of their first members: the order of `index` scheduling.
+  std::stable_sort(units.begin(), units.end(), [](const auto& a, const auto& b) {
+    return a.members.front() < b.members.front();
+  });
+  return units;
+}
+
+bool Scheduler::train_group(const Batch& batch, const train::Group& unit, int local_rank,
+                            const std::function<void(std::size_t, Record)>& record) {
+  std::map<std::size_t, std::string> why;  // why each member stopped early, when it did
+  train::GroupHooks hooks;
+  hooks.interrupted = [] { return stop_requested != 0; };
+  if (batch.prune && pruning_.enabled) {
+    hooks.after_epoch = [&](std::size_t pos, int epoch, double error) {
+      const int attempt = attempt_.empty() ? 1 : attempt_[pos];
+      return at_rung(batch, pos, attempt, epoch, error, &why[pos]);
+    };
+  }
+  hooks.finished = [&](std::size_t pos, Record r) {
+    if (!why[pos].empty()) {
+      r.status = Outcome::Stopped;
+      r.cause = "rung";
+      r.message = why[pos];
+    }
+    record(pos, std::move(r));
+  };
+  try {
+    return train::train_group(batch.specs, unit, data_for(batch.specs[unit.members.front()].data),
+                              local_rank, hooks);
+  } catch (const InputError& e) {
+    throw RuntimeError(e.what());  // found by one rank in the middle of the study
+  }
 }
 
 io::NamedValues Scheduler::named_values(const space::Config& config) const {
@@ -458,12 +539,16 @@ bool Scheduler::train_all(const Batch& batch) {
   const auto& ids = batch.ids;
   check_journaled_values(batch);
   const int local_rank = parallel::local_rank_from_environment();
-  // The order in which positions are handed out: the design's, or the longest first. Early
-  // stopping in ordered mode compares each training with those before it in this order.
-  order_.resize(ids.size());
-  std::iota(order_.begin(), order_.end(), std::size_t{0});
+  // The units of work: one training, or a fused group (formed from the whole batch, so that a
+  // resumed or differently ranked study forms the same groups). The order in which they are
+  // handed out: the design's, or the longest first. Early stopping in ordered mode compares each
+  // training with those before it in this order (a group's members in a row).
+  auto units = work_units(batch);
   if (!command_ && deck_.study.dynamic && deck_.study.longest_first)
-    order_longest_first(order_, batch.specs);
+    order_longest_first(units, batch.specs);
+  order_.clear();
+  for (const auto& u : units)
+    order_.insert(order_.end(), u.members.begin(), u.members.end());
   place_.assign(ids.size(), 0);
   for (std::size_t k = 0; k < order_.size(); ++k)
     place_[order_[k]] = k;
@@ -490,6 +575,23 @@ bool Scheduler::train_all(const Batch& batch) {
                     "; the earlier attempts stay in the journal and the study file)");
   }
   std::sort(todo.begin(), todo.end(), [&](auto a, auto b) { return place_[a] < place_[b]; });
+  {
+    // Only what is left to train; a group keeps the widths of the whole group.
+    std::vector<bool> left(ids.size(), false);
+    for (auto k : todo)
+      left[k] = true;
+    std::vector<train::Group> kept;
+    for (auto& u : units) {
+      std::vector<std::size_t> members;
+      for (auto k : u.members) {
+        if (left[k]) members.push_back(k);
+      }
+      if (members.empty()) continue;
+      u.members = members;
+      kept.push_back(std::move(u));
+    }
+    units = std::move(kept);
+  }
   attempt_ = attempt;
   if (!command_) check_ready(todo, batch.specs, local_rank);
   if (batch.prune && pruning_.enabled && !board_) {
@@ -514,7 +616,7 @@ bool Scheduler::train_all(const Batch& batch) {
   const auto t0 = std::chrono::steady_clock::now();
   double last_report = -1e300;
   {
-    parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
+    parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
     std::int64_t last_reported = -1;  // the count of the last line printed
     auto report = [&](bool force) {
       const double t = seconds_since(t0);
@@ -537,23 +639,29 @@ bool Scheduler::train_all(const Batch& batch) {
       out.left = per * static_cast<double>(todo.size() - static_cast<std::size_t>(p.done));
       observer_->progress(out);
     };
-    while (!stop_requested) {
-      const auto k = queue.next();
-      if (!k) break;
-      const auto pos = todo[*k];
-      auto result = evaluate(batch, pos, local_rank);
-      if (!result) break;  // stopped: it runs again on --resume
-      Record& r = *result;
+    // Each result on disk before the next training (or the next member of a group) goes on.
+    auto record = [&](std::size_t pos, Record r) {
       r.rank = rank_;
       r.host = host_;
       r.attempt = attempt[pos];
-      // On disk before the next one starts.
       io::JournalRecord rec{ids[pos], named_values(batch.configs[pos]), std::nullopt, r,
                             io::journal_time_now()};
       if (!batch.retrains.empty()) rec.retrains = batch.retrains[pos];
       journal_->append(rec);
       queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
       if (observer_) report(false);
+    };
+    while (!stop_requested) {
+      const auto k = queue.next();
+      if (!k) break;
+      const auto& unit = units[*k];
+      if (!unit.widths.empty()) {
+        if (!train_group(batch, unit, local_rank, record)) break;  // stopped: again on --resume
+        continue;
+      }
+      auto result = evaluate(batch, unit.members.front(), local_rank);
+      if (!result) break;  // stopped: it runs again on --resume
+      record(unit.members.front(), std::move(*result));
     }
     queue.finish();
     if (observer_) {

@@ -17,6 +17,7 @@
 #include "hsicho/study/events.hpp"
 #include "hsicho/study/pruning.hpp"
 #include "hsicho/train/data.hpp"
+#include "hsicho/train/fused.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/train/trainer.hpp"
 
@@ -71,6 +72,11 @@ class Scheduler {
   // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
   // signal before it finished (not a result).
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
+  // The units of work of a batch: single trainings, and fused groups of small MLPs (study.fuse).
+  std::vector<train::Group> work_units(const Batch& batch);
+  // A fused group: each member's result handed to `record` as it ends; false when stopped.
+  bool train_group(const Batch& batch, const train::Group& unit, int local_rank,
+                   const std::function<void(std::size_t, Record)>& record);
   // Early stopping: what a training does after `epoch` with validation error `error` (a rung:
   // report it, compare it, wait for the trainings before it in ordered mode); `why` receives
   // the decision when it stops.
@@ -85,7 +91,7 @@ class Scheduler {
   void absorb(const io::JournalContents& journals);
   // Throws InputError when a journaled result was trained with other values than the design's.
   void check_journaled_values(const Batch& batch) const;
-  void order_longest_first(std::vector<std::size_t>& todo,
+  void order_longest_first(std::vector<train::Group>& units,
                            const std::vector<train::TrainSpec>& specs);
 
   const space::Deck& deck_;

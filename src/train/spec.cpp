@@ -395,6 +395,12 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   return s;
 }
 
+double scheduled_lr(const OptimSpec& o, int epoch) {
+  if (o.schedule == "step") return o.lr * std::pow(o.gamma, epoch / o.step_size);
+  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+  return o.lr;
+}
+
 int threads_per_rank(int configured) {
   if (configured > 0) return configured;
   const char* slurm = std::getenv("SLURM_CPUS_PER_TASK");

@@ -120,12 +120,6 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimSpec& o,
       params, torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
 }
 
-double learning_rate(const OptimSpec& o, int epoch) {
-  if (o.schedule == "step") return o.lr * std::pow(o.gamma, epoch / o.step_size);
-  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
-  return o.lr;
-}
-
 bool finite_weights(torch::nn::Module& m) {
   for (const auto& p : m.parameters()) {
     if (!torch::isfinite(p).all().item<bool>()) return false;
@@ -173,8 +167,17 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
     const int eval_batch = std::max(o.batch_size, 1024);
     double best = std::numeric_limits<double>::infinity();
     int since_best = 0;
+    // The weights (and batch-norm statistics) of the best validation epoch: the test error is
+    // measured on them once, when the training ends, not at every epoch that improves.
+    std::vector<torch::Tensor> state, best_state;
+    for (const auto& p : net->parameters())
+      state.push_back(p);
+    for (const auto& b : net->buffers())
+      state.push_back(b);
+    for (const auto& t : state)
+      best_state.push_back(t.detach().clone());
     for (int epoch = 0; epoch < o.epochs; ++epoch) {
-      const double lr = learning_rate(o, epoch);
+      const double lr = scheduled_lr(o, epoch);
       for (auto& group : opt->param_groups())
         group.options().set_lr(lr);
       const auto order =
@@ -231,9 +234,9 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
         r.best_epoch = epoch + 1;
         r.val_error = v.error;
         r.val_rel_l2 = v.rel_l2;
-        const Errors t = evaluate(net, test, data, spec.data.metric, eval_batch);
-        r.test_error = t.error;
-        r.test_rel_l2 = t.rel_l2;
+        torch::NoGradGuard guard;
+        for (std::size_t k = 0; k < state.size(); ++k)
+          best_state[k].copy_(state[k]);
       } else if (o.patience > 0 && ++since_best >= o.patience) {
         break;  // early stopping
       }
@@ -243,6 +246,14 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
         if (next == AfterEpoch::Interrupt) interrupted = true;
         if (next != AfterEpoch::Continue) break;
       }
+    }
+    if (r.ok() && r.best_epoch > 0 && !interrupted) {
+      torch::NoGradGuard guard;
+      for (std::size_t k = 0; k < state.size(); ++k)
+        state[k].copy_(best_state[k]);
+      const Errors t = evaluate(net, test, data, spec.data.metric, eval_batch);
+      r.test_error = t.error;
+      r.test_rel_l2 = t.rel_l2;
     }
   } catch (const std::exception& e) {
     // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run.

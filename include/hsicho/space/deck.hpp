@@ -20,6 +20,7 @@ struct StudySettings {
   bool dynamic = true;          // scheduling: dynamic (self-scheduling) or static slices
   bool longest_first = true;    // dynamic order: expected cost (parameters x epochs), longest first
   double progress_seconds = 0;  // 0: a progress line per finished training, else at most every N s
+  int fuse = 16;  // small MLPs trained as one computation, at most this many (1: one at a time)
 };
 
 enum class DesignMethod { Lhs, Random };

@@ -65,6 +65,9 @@ struct OptimSpec {
   int threads = 0;             // LibTorch threads per rank; 0: auto (threads_per_rank)
 };
 
+// The learning rate of `epoch` (0-based) under the optimizer's schedule.
+double scheduled_lr(const OptimSpec& o, int epoch);
+
 // The threads a rank trains with: `configured` when positive, else (auto) SLURM_CPUS_PER_TASK
 // when Slurm sets it (the one place a batch script says it), else 1 (ranks on a workstation
 // share its cores).
