@@ -12,8 +12,9 @@ root=$2
 tmp=$(mktemp -d)
 trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-# Slow enough to be caught running: 12 trainings of about a second each.
-printf 'data: {name: runge, train: 512, validation: 64, test: 64}\ndesign: {samples: 12}\ntraining: {epochs: 300}\nspace:\n  - {name: lr, type: log, range: [1.0e-4, 1.0e-1]}\n' >slow.yaml
+# Slow enough to be caught running: 12 trainings of about a second each, one at a time (fused,
+# the 12 would end together in about a second).
+printf 'study: {fuse: 1}\ndata: {name: runge, train: 512, validation: 64, test: 64}\ndesign: {samples: 12}\ntraining: {epochs: 300}\nspace:\n  - {name: lr, type: log, range: [1.0e-4, 1.0e-1]}\n' >slow.yaml
 
 "$hsicho" run "$tmp/slow.yaml" >first.log 2>&1 &
 first=$!
