@@ -7,7 +7,9 @@
 // tanh, silu mixed), opt (Adam and SGD mixed), mix (both), demo (the default deck's shapes:
 // depths 1-3, widths 4-64, activations and optimizers mixed, batch 16, 60 epochs). Learning
 // rates differ per network (1e-3 (k mod 16 + 1)). Runge data: 256 training, 256 validation,
-// 1024 test rows, as the default deck.
+// 1024 test rows, as the default deck. Modes for runge_small's largest group (batch 16, 60
+// epochs, widths 4-50, depths 1-4, four activations, two optimizers): r16 as it is, r16_act (one
+// activation), r16_depth (one depth, 4), r16_width (one width, 50), r16_opt (Adam only).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,9 +28,12 @@ int main(int argc, char** argv) {
   ds.name = "runge";
   ds.train = 256, ds.validation = 256, ds.test = 1024;
   const DataSet data = load_dataset(ds, 1);
-  const bool mixed_act = mode == "mix" || mode == "act" || mode == "demo";
-  const bool mixed_opt = mode == "mix" || mode == "opt" || mode == "demo";
-  const char* activations[] = {"relu", "tanh", "silu"};
+  const bool r16 = mode.rfind("r16", 0) == 0;
+  const bool mixed_act =
+      mode == "mix" || mode == "act" || mode == "demo" || (r16 && mode != "r16_act");
+  const bool mixed_opt =
+      mode == "mix" || mode == "opt" || mode == "demo" || (r16 && mode != "r16_opt");
+  const char* activations[] = {"relu", "tanh", "silu", "gelu"};
   const char* optimizers[] = {"adam", "sgd"};
   const int demo_widths[] = {4, 8, 16, 32, 64};
   std::vector<TrainSpec> specs;
@@ -39,12 +44,17 @@ int main(int argc, char** argv) {
                   : mode == "identical" ? width
                                         : width - k % 4;
     t.model.units.assign(static_cast<std::size_t>(t.model.layers), w);
-    t.model.activation = mixed_act ? activations[k % 3] : "relu";
+    if (r16) {
+      t.model.layers = mode == "r16_depth" ? 4 : 1 + (k * 7) % 4;
+      t.model.units.assign(static_cast<std::size_t>(t.model.layers),
+                           mode == "r16_width" ? 50 : 4 + (k * 13) % 47);
+    }
+    t.model.activation = mixed_act ? activations[k % (r16 ? 4 : 3)] : "relu";
     t.optim.optimizer = mixed_opt ? optimizers[k % 2] : "adam";
     t.optim.momentum = 0.5;
     t.optim.lr = 1e-3 * (k % 16 + 1);
-    t.optim.batch_size = mode == "demo" ? 16 : 32;
-    t.optim.epochs = mode == "demo" ? 60 : 20;
+    t.optim.batch_size = mode == "demo" || r16 ? 16 : 32;
+    t.optim.epochs = mode == "demo" || r16 ? 60 : 20;
     t.optim.loss = "mse";
     t.seed = static_cast<std::uint64_t>(k + 1);
     specs.push_back(t);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake git pkg-config
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libblas-dev  # libblas-dev: cblas.h for fused training
   libopenmpi-dev openmpi-bin
   libhdf5-dev
   libeigen3-dev libyaml-cpp-dev catch2 zlib1g-dev

@@ -9,10 +9,12 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <sstream>
 #include <tuple>
 
 #include <torch/version.h>
 
+#include "batched_affine.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
 #include "model.hpp"
@@ -68,11 +70,12 @@ double macs(long inputs, const std::vector<int>& widths, long outputs) {
 
 // The cost model that chooses the groups, in nanoseconds per optimizer step (evaluations
 // included), fitted on one core of the 2-core machine with bench/fused_micro.cpp (16 identical
-// MLPs, 1 and 3 layers of 4 and 64 units, batch 32): a step costs an overhead that grows with the
-// depth, plus the arithmetic, per multiply-add of one sample's forward pass (backward included);
-// fused, the padded arithmetic of every member.
-constexpr double kFusedStep = 70e3, kFusedPerLayer = 100e3, kAloneStep = 85e3,
-                 kAlonePerLayer = 50e3, kPerMac = 0.2;
+// MLPs, 1 and 3 layers of 4 and 64 units, batch 32, layers through batched_affine's direct BLAS
+// calls): a step costs an overhead that grows with the depth, plus the arithmetic, per
+// multiply-add of one sample's forward pass (backward included); fused, the padded arithmetic of
+// every member.
+constexpr double kFusedStep = 130e3, kFusedPerLayer = 35e3, kAloneStep = 85e3,
+                 kAlonePerLayer = 50e3, kPerMac = 0.25;
 
 }  // namespace
 
@@ -178,6 +181,86 @@ std::vector<Run> runs_of(const std::vector<std::string>& labels) {
   return runs;
 }
 
+// "relu 0 4,tanh 4 3": runs as text, kept by an autograd node for its backward.
+std::string describe(const std::vector<Run>& runs) {
+  std::string text;
+  for (const auto& r : runs)
+    text += (text.empty() ? "" : ",") + r.name + " " + std::to_string(r.start) + " " +
+            std::to_string(r.length);
+  return text;
+}
+std::vector<Run> runs_from(const std::string& text) {
+  std::vector<Run> runs;
+  std::istringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    Run r;
+    std::istringstream fields(item);
+    fields >> r.name >> r.start >> r.length;
+    runs.push_back(r);
+  }
+  return runs;
+}
+
+// Each member's own activation on its run of rows, as one autograd node: forward and backward
+// write each run's slice (rows of members are contiguous) with the same kernels autograd uses
+// for the activation alone, so the values and gradients are those of each network trained alone,
+// without the full-size zero tensors that slicing a tensor costs in backward.
+struct RunActivation : public torch::autograd::Function<RunActivation> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& h,
+                               const std::string& runs) {
+    torch::Tensor y = torch::empty_like(h);
+    for (const auto& r : runs_from(runs)) {
+      const auto in = h.narrow(0, r.start, r.length);
+      auto out = y.narrow(0, r.start, r.length);
+      if (r.name == "relu") {
+        at::clamp_min_out(out, in, 0);
+      } else if (r.name == "tanh") {
+        at::tanh_out(out, in);
+      } else if (r.name == "sigmoid") {
+        at::sigmoid_out(out, in);
+      } else if (r.name == "elu") {
+        at::elu_out(out, in);
+      } else if (r.name == "gelu") {
+        at::gelu_out(out, in);
+      } else {
+        at::silu_out(out, in);
+      }
+    }
+    ctx->save_for_backward({h, y});
+    ctx->saved_data["runs"] = runs;
+    return y;
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const torch::Tensor &h = saved[0], &y = saved[1];
+    const torch::Tensor g = grads[0].contiguous();
+    torch::Tensor dh = torch::empty_like(h);
+    for (const auto& r : runs_from(ctx->saved_data["runs"].toStringRef())) {
+      const auto gr = g.narrow(0, r.start, r.length), in = h.narrow(0, r.start, r.length),
+                 out = y.narrow(0, r.start, r.length);
+      auto d = dh.narrow(0, r.start, r.length);
+      // The derivatives of tools/autograd/derivatives.yaml, on the run's rows.
+      if (r.name == "relu") {
+        at::threshold_backward_out(d, gr, out, 0);
+      } else if (r.name == "tanh") {
+        at::tanh_backward_out(d, gr, out);
+      } else if (r.name == "sigmoid") {
+        at::sigmoid_backward_out(d, gr, out);
+      } else if (r.name == "elu") {
+        at::elu_backward_out(d, gr, 1, 1, 1, false, in);
+      } else if (r.name == "gelu") {
+        at::gelu_backward_out(d, gr, in);
+      } else {
+        at::silu_backward_out(d, gr, in);
+      }
+    }
+    return {dh, torch::Tensor()};
+  }
+};
+
 // The group's networks. Every parameter of a member lives in one row of one flat leaf tensor
 // [G, P] (layer weights and biases are views of it), so that the gradients arrive as one tensor
 // and an optimizer step, the padding mask, clipping and a member leaving are a few operations on
@@ -264,8 +347,8 @@ class FusedNets {
     const Tensor flat = leaves ? Tensor() : keep.defined() ? all.index_select(0, keep) : all;
     const std::size_t last = sizes_.size() - 2;
     for (std::size_t l = 0; l <= last; ++l) {
-      auto z = leaves ? torch::baddbmm(biases_[l], h, weights_[l])
-                      : torch::baddbmm(bias_of(flat, l), h, weight_of(flat, l));
+      auto z = leaves ? batched_affine(h, weights_[l], biases_[l])
+                      : batched_affine(h, weight_of(flat, l), bias_of(flat, l));
       if (l == last) return z;
       z = hidden_activation(z, keep);
       // Members shallower than this layer keep their values exactly (where() selects).
@@ -449,10 +532,7 @@ class FusedNets {
       runs = runs_of(kept);
     }
     if (runs.size() == 1) return activate(runs[0].name, h);
-    std::vector<Tensor> parts;
-    for (const auto& run : runs)
-      parts.push_back(activate(run.name, h.narrow(0, run.start, run.length)));
-    return torch::cat(parts, 0);
+    return RunActivation::apply(h.contiguous(), describe(runs));
   }
 
   torch::TensorOptions options_;
