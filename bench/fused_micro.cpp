@@ -10,6 +10,7 @@
 // 1024 test rows, as the default deck. Modes for runge_small's largest group (batch 16, 60
 // epochs, widths 4-50, depths 1-4, four activations, two optimizers): r16 as it is, r16_act (one
 // activation), r16_depth (one depth, 4), r16_width (one width, 50), r16_opt (Adam only).
+// HSICHO_FUSED_ONLY=1 skips the one-at-a-time part (for a profiler, or A/B runs of the fused).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
