@@ -613,6 +613,20 @@ bool Scheduler::train_all(const Batch& batch) {
   }
   if (observer_)
     observer_->training_started(ids.size(), todo.size(), ranks_, deck_.study.dynamic, journal_dir_);
+  if (observer_) {
+    // Fused groups end their members together: the progress comes in bursts, said once here.
+    std::size_t grouped = 0, groups = 0;
+    for (const auto& u : units) {
+      if (u.widths.empty()) continue;
+      grouped += u.members.size();
+      ++groups;
+    }
+    if (groups > 0) {
+      observer_->note(fmt::format(
+          "{} of the {} trainings run fused in {} groups (study.fuse: {}; 1 trains one at a time)",
+          grouped, todo.size(), groups, deck_.study.fuse));
+    }
+  }
   const auto t0 = std::chrono::steady_clock::now();
   double last_report = -1e300;
   {
