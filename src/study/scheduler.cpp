@@ -108,6 +108,16 @@ void Scheduler::absorb(const io::JournalContents& journals) {
   }
 }
 
+namespace {
+// A built-in training that a rung stopped (`why` says so; empty: it was not stopped).
+void stopped_at_rung(Record& r, const std::string& why) {
+  if (why.empty()) return;
+  r.status = Outcome::Stopped;
+  r.cause = "rung";
+  r.message = why;
+}
+}  // namespace
+
 train::AfterEpoch Scheduler::at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
                                      double error, std::string* why) {
   const int epochs =
@@ -175,11 +185,7 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       }
       auto r = train::train_one(spec, data_for(spec.data), local_rank, hooks);
       if (r) r->planned_epochs = spec.optim.epochs;
-      if (r && !why.empty()) {
-        r->status = Outcome::Stopped;
-        r->cause = "rung";
-        r->message = why;
-      }
+      if (r) stopped_at_rung(*r, why);
       return r;
     } catch (const InputError& e) {
       // Found by one rank in the middle of the study: not a deck error the others share.
@@ -364,7 +370,8 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
             "files' labels the same, or run one study per data set");
       }
     }
-    if (rank_ == 0 && !class_names().empty()) io::write_class_names(journal_dir_, class_names());
+    if (rank_ == 0 && !class_names().empty() && io::read_class_names(journal_dir_) != class_names())
+      io::write_class_names(journal_dir_, class_names());  // once, not at every batch
     for (auto k : todo)
       train::choose_device(specs[k].optim.device, local_rank);
   } catch (const InputError& e) {
@@ -471,11 +478,7 @@ bool Scheduler::train_group(const Batch& batch, const train::Group& unit, int lo
     };
   }
   hooks.finished = [&](std::size_t pos, Record r) {
-    if (!why[pos].empty()) {
-      r.status = Outcome::Stopped;
-      r.cause = "rung";
-      r.message = why[pos];
-    }
+    stopped_at_rung(r, why[pos]);
     record(pos, std::move(r));
   };
   try {

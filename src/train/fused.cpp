@@ -9,7 +9,6 @@
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <sstream>
 #include <tuple>
 
 #include <torch/version.h>
@@ -181,25 +180,18 @@ std::vector<Run> runs_of(const std::vector<std::string>& labels) {
   return runs;
 }
 
-// "relu 0 4,tanh 4 3": runs as text, kept by an autograd node for its backward.
-std::string describe(const std::vector<Run>& runs) {
-  std::string text;
-  for (const auto& r : runs)
-    text += (text.empty() ? "" : ",") + r.name + " " + std::to_string(r.start) + " " +
-            std::to_string(r.length);
-  return text;
-}
-std::vector<Run> runs_from(const std::string& text) {
-  std::vector<Run> runs;
-  std::istringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    Run r;
-    std::istringstream fields(item);
-    fields >> r.name >> r.start >> r.length;
-    runs.push_back(r);
+// Runs of activations as integers (kind, first row, rows; three per run), as an autograd node
+// keeps them for its backward: made once per change of the group, not per layer and step.
+enum Activation : std::int64_t { kRelu, kTanh, kSigmoid, kElu, kGelu, kSilu };
+std::vector<std::int64_t> encode(const std::vector<Run>& runs) {
+  static const std::map<std::string, Activation> kinds = {
+      {"relu", kRelu}, {"tanh", kTanh}, {"sigmoid", kSigmoid}, {"elu", kElu}, {"gelu", kGelu}};
+  std::vector<std::int64_t> code;
+  for (const auto& r : runs) {
+    const auto it = kinds.find(r.name);
+    code.insert(code.end(), {it == kinds.end() ? kSilu : it->second, r.start, r.length});
   }
-  return runs;
+  return code;
 }
 
 // Each member's own activation on its run of rows, as one autograd node: forward and backward
@@ -208,23 +200,29 @@ std::vector<Run> runs_from(const std::string& text) {
 // without the full-size zero tensors that slicing a tensor costs in backward.
 struct RunActivation : public torch::autograd::Function<RunActivation> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& h,
-                               const std::string& runs) {
+                               const std::vector<std::int64_t>& runs) {
     torch::Tensor y = torch::empty_like(h);
-    for (const auto& r : runs_from(runs)) {
-      const auto in = h.narrow(0, r.start, r.length);
-      auto out = y.narrow(0, r.start, r.length);
-      if (r.name == "relu") {
-        at::clamp_min_out(out, in, 0);
-      } else if (r.name == "tanh") {
-        at::tanh_out(out, in);
-      } else if (r.name == "sigmoid") {
-        at::sigmoid_out(out, in);
-      } else if (r.name == "elu") {
-        at::elu_out(out, in);
-      } else if (r.name == "gelu") {
-        at::gelu_out(out, in);
-      } else {
-        at::silu_out(out, in);
+    for (std::size_t k = 0; k < runs.size(); k += 3) {
+      const auto in = h.narrow(0, runs[k + 1], runs[k + 2]);
+      auto out = y.narrow(0, runs[k + 1], runs[k + 2]);
+      switch (runs[k]) {
+        case kRelu:
+          at::clamp_min_out(out, in, 0);
+          break;
+        case kTanh:
+          at::tanh_out(out, in);
+          break;
+        case kSigmoid:
+          at::sigmoid_out(out, in);
+          break;
+        case kElu:
+          at::elu_out(out, in);
+          break;
+        case kGelu:
+          at::gelu_out(out, in);
+          break;
+        default:
+          at::silu_out(out, in);
       }
     }
     ctx->save_for_backward({h, y});
@@ -238,23 +236,31 @@ struct RunActivation : public torch::autograd::Function<RunActivation> {
     const torch::Tensor &h = saved[0], &y = saved[1];
     const torch::Tensor g = grads[0].contiguous();
     torch::Tensor dh = torch::empty_like(h);
-    for (const auto& r : runs_from(ctx->saved_data["runs"].toStringRef())) {
-      const auto gr = g.narrow(0, r.start, r.length), in = h.narrow(0, r.start, r.length),
-                 out = y.narrow(0, r.start, r.length);
-      auto d = dh.narrow(0, r.start, r.length);
+    const auto runs = ctx->saved_data["runs"].toIntVector();
+    for (std::size_t k = 0; k < runs.size(); k += 3) {
+      const auto first = runs[k + 1], rows = runs[k + 2];
+      const auto gr = g.narrow(0, first, rows), in = h.narrow(0, first, rows),
+                 out = y.narrow(0, first, rows);
+      auto d = dh.narrow(0, first, rows);
       // The derivatives of tools/autograd/derivatives.yaml, on the run's rows.
-      if (r.name == "relu") {
-        at::threshold_backward_out(d, gr, out, 0);
-      } else if (r.name == "tanh") {
-        at::tanh_backward_out(d, gr, out);
-      } else if (r.name == "sigmoid") {
-        at::sigmoid_backward_out(d, gr, out);
-      } else if (r.name == "elu") {
-        at::elu_backward_out(d, gr, 1, 1, 1, false, in);
-      } else if (r.name == "gelu") {
-        at::gelu_backward_out(d, gr, in);
-      } else {
-        at::silu_backward_out(d, gr, in);
+      switch (runs[k]) {
+        case kRelu:
+          at::threshold_backward_out(d, gr, out, 0);
+          break;
+        case kTanh:
+          at::tanh_backward_out(d, gr, out);
+          break;
+        case kSigmoid:
+          at::sigmoid_backward_out(d, gr, out);
+          break;
+        case kElu:
+          at::elu_backward_out(d, gr, 1, 1, 1, false, in);
+          break;
+        case kGelu:
+          at::gelu_backward_out(d, gr, in);
+          break;
+        default:
+          at::silu_backward_out(d, gr, in);
       }
     }
     return {dh, torch::Tensor()};
@@ -508,6 +514,7 @@ class FusedNets {
 
   void masks_from_activations() {
     act_runs_ = runs_of(settings_.activation);
+    act_code_ = encode(act_runs_);
     opt_runs_ = runs_of(settings_.optimizer);
     // gates_[l]: which members have hidden layer l (undefined: all of them).
     gates_.assign(sizes_.size() - 2, Tensor());
@@ -523,16 +530,17 @@ class FusedNets {
   // Each member's own activation, computed on its run of rows only (exact, and no work spent on
   // the others' activations); the rows `keep` (ascending) keep their runs.
   Tensor hidden_activation(const Tensor& h, const Tensor& keep) const {
-    std::vector<Run> runs = act_runs_;
-    if (keep.defined()) {
-      std::vector<std::string> kept;
-      const auto k = keep.cpu();
-      for (long r = 0; r < k.size(0); ++r)
-        kept.push_back(settings_.activation[static_cast<std::size_t>(k[r].item<long>())]);
-      runs = runs_of(kept);
+    if (!keep.defined()) {
+      if (act_runs_.size() == 1) return activate(act_runs_[0].name, h);
+      return RunActivation::apply(h.contiguous(), act_code_);
     }
+    std::vector<std::string> kept;
+    const auto rows = keep.cpu().contiguous();
+    for (long r = 0; r < rows.size(0); ++r)
+      kept.push_back(settings_.activation[static_cast<std::size_t>(rows.data_ptr<std::int64_t>()[r])]);
+    const auto runs = runs_of(kept);
     if (runs.size() == 1) return activate(runs[0].name, h);
-    return RunActivation::apply(h.contiguous(), describe(runs));
+    return RunActivation::apply(h.contiguous(), encode(runs));
   }
 
   torch::TensorOptions options_;
@@ -545,8 +553,9 @@ class FusedNets {
   std::vector<Tensor> weights_, biases_;
   Settings settings_;
   std::vector<Run> act_runs_, opt_runs_;
-  std::vector<int> depth_;     // hidden layers of each member
-  std::vector<Tensor> gates_;  // per hidden layer: [G, 1, 1] whether a member has it
+  std::vector<std::int64_t> act_code_;  // act_runs_ encoded for RunActivation
+  std::vector<int> depth_;              // hidden layers of each member
+  std::vector<Tensor> gates_;           // per hidden layer: [G, 1, 1] whether a member has it
   long steps_ = 0;
 };
 
