@@ -22,6 +22,7 @@ import tempfile
 
 import h5py
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -72,7 +73,8 @@ def study_file(path, tmp):
 
 
 def indices(c):
-    """indices.png: each input's index with its interval, significance marked; returns the threshold."""
+    """indices.png: the ranking (each input's evidence, significance marked) beside its index with
+    its interval, in the ranking's order; returns the threshold."""
     f = c.f
     name = c.name
     save = c.save
@@ -81,24 +83,50 @@ def indices(c):
     h, se, p = an["hsic"][()], an["stderr"][()], an["pvalue"][()]
     cond = an["conditional"][()].astype(bool)
     boot = an.attrs.get("bootstrap", 0) > 0  # version 2 writes the columns always
-    # Inputs that are not conditional first, by index; conditional ones after a gap: their
-    # indices come from their own sub-sample and quantile, not comparable with the rest.
-    plain = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]
-    conds = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if cond[k]]
-    order = plain + conds
-    ypos = list(range(len(plain))) + [len(plain) + 1 + i for i in range(len(conds))]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * (len(order) + 1) + 1.8))
-    colours = ["tab:red" if p[k] < 0.05 else "tab:gray" for k in order]
+    ranked_by = an.attrs.get("ranked_by", b"")
+    ranked_by = ranked_by.decode() if isinstance(ranked_by, bytes) else str(ranked_by)
+    by_evidence = ranked_by == "evidence" and "rank" in an
+    if by_evidence:
+        # The engine's ranking: every input on one scale, conditional ones included.
+        order = list(np.argsort(an["rank"][()]))
+        ypos = list(range(len(order)))
+        ev, pe = an["evidence"][()], an["evidence_pvalue"][()]
+        sig = pe
+        conds = []
+    else:
+        # Before the ranking existed: by index, conditional inputs after a gap (their indices come
+        # from their own sub-sample and quantile, not comparable with the rest).
+        plain = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if not cond[k]]
+        conds = [k for k in np.argsort(-np.nan_to_num(h, nan=-1)) if cond[k]]
+        order = plain + conds
+        ypos = list(range(len(plain))) + [len(plain) + 1 + i for i in range(len(conds))]
+        sig = p
+    height = 0.45 * (max(ypos) + 2) + 1.8
+    if by_evidence:
+        fig, (axe, ax) = plt.subplots(1, 2, figsize=(11, height), sharey=True,
+                                      gridspec_kw={"width_ratios": [1, 1.1]})
+    else:
+        fig, ax = plt.subplots(figsize=(7.5, height))
+    colours = ["tab:red" if sig[k] < 0.05 else "tab:gray" for k in order]
+    if by_evidence:
+        axe.barh(ypos, np.nan_to_num(ev[order]), color=colours)
+        axe.axvline(1.645, color="black", lw=0.8, ls="--", label="p = 0.05")
+        axe.set_xlabel("evidence (normal score of its p-value)")
+        axe.legend(loc="lower right", fontsize=8)
+        axe.set_title("the ranking", fontsize=10)
     if boot:
         lo, hi = an["ci_low"][()], an["ci_high"][()]
-        bars = np.array([[max(0.0, h[k] - lo[k]) for k in order], [max(0.0, hi[k] - h[k]) for k in order]])
-        xlabel = f"target HSIC (bars: 95% bootstrap interval, {an.attrs['bootstrap']} resamples)"
+        bars = np.array([[max(0.0, h[k] - lo[k]) if np.isfinite(lo[k]) else 0.0 for k in order],
+                         [max(0.0, hi[k] - h[k]) if np.isfinite(hi[k]) else 0.0 for k in order]])
+        xlabel = (f"target HSIC (95% bootstrap interval,\n{an.attrs['bootstrap']} resamples)" if by_evidence
+                  else f"target HSIC (bars: 95% bootstrap interval, {an.attrs['bootstrap']} resamples)")
     else:
         bars = np.nan_to_num(se[order])
         xlabel = "target HSIC (bars: the authors' error estimate)"
-    ax.barh(ypos, np.nan_to_num(h[order]), xerr=np.nan_to_num(bars), color=colours, capsize=3,
-            hatch=None)
-    if "null95" in an:
+    ax.barh(ypos, np.nan_to_num(h[order]), xerr=np.nan_to_num(bars),
+            color=["tab:blue" if by_evidence else col for col in colours], capsize=3, hatch=None,
+            alpha=0.75 if by_evidence else 1.0)
+    if "null95" in an and not by_evidence:
         # Where an index becomes significant: the null law's 95% quantile, one tick per input.
         n95 = an["null95"][()]
         pts = [(n95[k], y) for k, y in zip(order, ypos) if np.isfinite(n95[k])]
@@ -109,13 +137,13 @@ def indices(c):
             ax.legend(loc="lower right", fontsize=8)
     labels = []
     for k in order:
-        lab = inames[k] + (" *" if p[k] < 0.05 else "")
+        lab = inames[k] + (" *" if sig[k] < 0.05 else "")
         if cond[k]:
-            lab += f" (where active, {an['n'][k]} rows)"
-        if boot and not cond[k]:
+            lab += f" (where it exists, {an['n'][k]} rows)"
+        if boot and np.isfinite(an["top_share"][k]):
             lab += f"  [top {an.attrs['top_k']}: {100 * an['top_share'][k]:.0f}%]"
         labels.append(lab)
-    ax.set_yticks(ypos, labels)
+    (axe if by_evidence else ax).set_yticks(ypos, labels)
     if conds:
         ax.axhline(len(plain), color="black", lw=0.6, ls=":")
     ax.invert_yaxis()
@@ -123,10 +151,19 @@ def indices(c):
     alpha = an.attrs["alpha"]
     # An optimization's headline analysis is its first stage's (docs/optimize.md): say so.
     sizes = f["stages/size"][()] if "stages" in f else []
-    where = f"\nin the optimizer's first stage ({sizes[0]} trainings)" if len(sizes) > 1 else ""
-    ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}{where}\n(red, *: p < 0.05"
-                 + ("; below the line: conditional,\nmeasured where active, not ranked with the rest)"
-                    if conds else ")"))
+    where = f" in the optimizer's first stage ({sizes[0]} trainings)" if len(sizes) > 1 else ""
+    if by_evidence:
+        ax.set_title("the index (the paper's; a conditional\ninput's on the rows where it exists)", fontsize=10)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 2))
+        fig.suptitle(f"{name}: what decides landing among the best {alpha:.0%}{where}\n(ranked by evidence: "
+                     "a goal test, supported by the errors' order, or an interaction; red, *: p < 0.05)",
+                     fontsize=11)
+    else:
+        ax.set_title(f"{name}: what decides landing among the best {alpha:.0%}"
+                     + (f"\n{where.strip()}" if where else "") + "\n(red, *: p < 0.05"
+                     + ("; below the line: conditional,\nmeasured where active, not ranked with the rest)"
+                        if conds else ")"))
     save(fig, "indices.png", 110)
 
     return an.attrs["threshold"]

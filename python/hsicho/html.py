@@ -45,12 +45,14 @@ def _table(df, columns=None, numeric_right=True):
 
 
 def _ranking(ind):
-    cols = [c for c in ("name", "hsic", "stderr", "r2", "share", "pvalue", "ci_low", "ci_high", "top_share")
-            if c in ind]
-    plain = ind[~ind["conditional"]] if "conditional" in ind else ind
-    out = _table(plain, cols).replace("<td class=\"t\">", "<td class=\"t\">")
-    # Mark the significant ones (p < 0.05) as the command line does.
-    for name in plain.loc[plain["pvalue"] < 0.05, "name"]:
+    cols = [c for c in ("rank", "name", "evidence", "evidence_pvalue", "hsic", "pvalue", "share", "ci_low",
+                        "ci_high", "top_share", "n", "partner") if c in ind]
+    ranked_by = ind.attrs.get("ranked_by", "index") or "index"
+    rows = ind if ranked_by == "evidence" else (ind[~ind["conditional"]] if "conditional" in ind else ind)
+    out = _table(rows, cols)
+    # Mark the significant ones (p < 0.05, the ranking's p-value) as the command line does.
+    pcol = "evidence_pvalue" if ranked_by == "evidence" and "evidence_pvalue" in rows else "pvalue"
+    for name in rows.loc[rows[pcol] < 0.05, "name"]:
         out = out.replace(f'<td class="t">{html.escape(name)}</td>', f'<td class="t sig">{html.escape(name)} *</td>', 1)
     return out
 
@@ -85,14 +87,23 @@ def write_html(study, path, figures=True):
                          f"test {_fmt(g.get('test_error'))}, {_fmt(g.get('parameters'))} parameters</p>")
     if len(s.indices):
         a = s.indices.attrs
-        parts.append("<h2>What matters</h2><p class=\"note\">Target HSIC of each hyperparameter "
-                     f"(alpha = {_fmt(a.get('alpha', np.nan))}): how differently it is distributed among the "
-                     "best trainings than overall; * p &lt; 0.05; ci_low and ci_high: the bootstrap 95% "
-                     "interval; top_share: how often it ranks in the top 3.</p>" + _ranking(s.indices))
+        by_evidence = a.get("ranked_by", "") == "evidence"
+        rule = ("Ranked by evidence of deciding the best (evidence: the normal score of "
+                "evidence_pvalue): a goal test, supported by the errors' order, or an interaction "
+                "(partner: the input of the best pair test); conditional hyperparameters are ranked "
+                "with the others, n: the rows where they exist." if by_evidence else
+                "Ranked by the index; conditional hyperparameters apart (below).")
+        parts.append("<h2>What decides landing among the best</h2><p class=\"note\">" + rule +
+                     f" hsic: the target HSIC index (alpha = {_fmt(a.get('alpha', np.nan))}): how "
+                     "differently the hyperparameter is distributed among the best trainings than "
+                     "overall, pvalue its p-value; * p &lt; 0.05 (the ranking's); ci_low and ci_high: "
+                     "the index's bootstrap 95% interval; top_share: how often it ranks in the top 3.</p>"
+                     + _ranking(s.indices))
         cond = s.indices[s.indices["conditional"]] if "conditional" in s.indices else s.indices.iloc[:0]
         if len(cond):
             parts.append("<h2>Conditional hyperparameters</h2><p class=\"note\">Each measured where it "
-                         "exists; 'active' columns: the index of its existence.</p>" +
+                         "exists" + (" (ranked above with the others)" if by_evidence else "") +
+                         "; 'active' columns: the index of its existence.</p>" +
                          _table(cond, [c for c in ("name", "hsic", "pvalue", "active_hsic", "active_pvalue")
                                        if c in cond]))
     if len(s.indices_front):

@@ -148,6 +148,9 @@ class Study:
         if "conditional" in df:
             df["conditional"] = df["conditional"].astype(bool)
         df.attrs.update({k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()})
+        # The engine's ranking (a file written before it existed: by index).
+        if "rank" in df and (df["rank"] > 0).any():
+            return df.sort_values("rank").reset_index(drop=True)
         return df.sort_values("hsic", ascending=False, key=lambda s: s.fillna(-1)).reset_index(drop=True)
 
     @staticmethod

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "hsicho/hsic/evidence.hpp"
 #include "hsicho/io/field_json.hpp"
 
 namespace hsicho::cli {
@@ -41,16 +42,15 @@ std::string table(const std::vector<std::vector<std::string>>& rows, const std::
 }
 
 std::vector<std::size_t> ranking(const hsic::Analysis& an) {
+  // The engine's ranking; a file written before it existed has none: the index then, as then.
+  const bool ranked =
+      std::any_of(an.inputs.begin(), an.inputs.end(), [](const auto& r) { return r.rank > 0; });
+  if (!ranked) return hsic::ranking_order(an.inputs, hsic::RankBy::Index);
   std::vector<std::size_t> order(an.inputs.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
-  // Conditional inputs after the others: measured on a sub-sample with its own quantile, their
-  // indices are not comparable with the rest.
-  auto key = [&](std::size_t i) {
-    return std::make_pair(an.inputs[i].conditional ? 0 : 1,
-                          std::isnan(an.inputs[i].hsic) ? -INFINITY : an.inputs[i].hsic);
-  };
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](auto a, auto b) { return an.inputs[a].rank < an.inputs[b].rank; });
   return order;
 }
 
@@ -60,54 +60,71 @@ bool significant(double p) {
 }
 }  // namespace
 
+std::string ranking_rule(const hsic::Analysis& an) {
+  return an.ranked_by == hsic::RankBy::Evidence
+             ? hsic::kEvidenceRule
+             : "ranked by the index (the paper's reading; conditional inputs after the others: "
+               "measured on the rows where they exist, their indices do not compare)";
+}
+
 std::string ranking_table(const hsic::Analysis& an, bool detailed, const std::string& indent) {
-  std::vector<std::vector<std::string>> rows = {
-      {"rank", "hyperparameter", "HSIC", "stderr", "R2", "share", "p-value", ""}};
+  const bool by_evidence = an.ranked_by == hsic::RankBy::Evidence;
   const bool boot = an.bootstrap > 0;
-  if (boot)
-    rows.front().insert(rows.front().end(), {"95% interval", "top " + std::to_string(an.top_k)});
-  if (detailed) rows.front().push_back("bandwidth");
-  std::vector<std::vector<std::string>> cond = {{"hyperparameter", "HSIC where active", "p-value",
-                                                 "", "active in", "'is active': HSIC", "p-value"}};
-  int rank = 1;
+  std::vector<std::string> head = {"rank", "hyperparameter", "evidence", "p-value", "", "HSIC"};
+  if (detailed) head.insert(head.end(), {"HSIC p", "stderr", "R2"});
+  head.push_back("share");
+  if (boot && detailed) head.push_back("95% interval");
+  if (boot) head.push_back("top " + std::to_string(an.top_k));
+  if (detailed) head.push_back("bandwidth");
+  head.push_back("");
+  std::vector<std::vector<std::string>> rows = {head};
   for (auto i : ranking(an)) {
     const auto& r = an.inputs[i];
-    if (r.conditional) {
-      cond.push_back({r.name, num(r.hsic, "{:.3e}"), num(r.pvalue, "{:.2g}"),
-                      significant(r.pvalue) ? "*" : "",
-                      std::to_string(r.n) + " of " + std::to_string(an.n) + " rows",
-                      num(r.active_hsic, "{:.3e}"), num(r.active_pvalue, "{:.2g}")});
-      continue;
-    }
-    std::vector<std::string> row = {
-        std::to_string(rank++),  r.name,
-        num(r.hsic, "{:.3e}"),   num(r.stderr_, "{:.1e}"),
-        num(r.r2, "{:.3f}"),     std::isnan(r.share) ? "-" : num(100 * r.share, "{:.1f}") + "%",
-        num(r.pvalue, "{:.2g}"), significant(r.pvalue) ? "*" : ""};
-    if (boot) {
+    // The p-value that marks an input: the ranking's own.
+    const double p = hsic::ranking_pvalue(r, an.ranked_by);
+    std::vector<std::string> row = {std::to_string(r.rank > 0 ? r.rank : rows.size()),
+                                    r.name,
+                                    num(r.evidence, "{:.2f}"),
+                                    num(p, "{:.2g}"),
+                                    significant(p) ? "*" : "",
+                                    num(r.hsic, "{:.3e}")};
+    if (detailed)
+      row.insert(row.end(),
+                 {num(r.pvalue, "{:.2g}"), num(r.stderr_, "{:.1e}"), num(r.r2, "{:.3f}")});
+    row.push_back(std::isnan(r.share) ? "-" : num(100 * r.share, "{:.1f}") + "%");
+    if (boot && detailed)
       row.push_back("[" + num(r.ci_low, "{:.1e}") + ", " + num(r.ci_high, "{:.1e}") + "]");
+    if (boot) {
       const bool stable = r.top_share >= 0.9 || r.top_share <= 0.1;
-      row.push_back(num(100 * r.top_share, "{:.0f}") + "%" + (stable ? "" : " ~"));
+      row.push_back(std::isnan(r.top_share)
+                        ? "-"
+                        : num(100 * r.top_share, "{:.0f}") + "%" + (stable ? "" : " ~"));
     }
     if (detailed) row.push_back(num(r.bandwidth, "{:.3g}"));
+    std::string note;
+    if (r.conditional) {
+      note = "where it exists: " + std::to_string(r.n) + " of " + std::to_string(an.n) + " rows";
+      if (detailed)
+        note += " (whether it exists: HSIC " + num(r.active_hsic, "{:.2e}") + ", p " +
+                num(r.active_pvalue, "{:.2g}") + ")";
+    }
+    // Significant through an interaction alone: its own (main) tests are not.
+    if (by_evidence && !r.partner.empty() && significant(r.evidence_pvalue) &&
+        !significant(r.main_pvalue))
+      note += (note.empty() ? "" : "; ") + std::string("through its interaction with ") + r.partner;
+    row.push_back(note);
     rows.push_back(std::move(row));
   }
   std::string out = table(rows, indent);
+  out += indent + ranking_rule(an) + "\n";
   out += indent + "* p < " + num(hsic::kSignificanceLevel, "{}") +
          ": it changes the chance that a network lands among the best\n";
   if (boot) {
-    out += indent + "interval and top " + std::to_string(an.top_k) + ": over " +
-           std::to_string(an.bootstrap) +
-           " bootstrap resamples of the trainings, the index's 2.5-97.5% range and how often it "
-           "ranks in the top " +
-           std::to_string(an.top_k) + "; ~: not stable (between 10% and 90%)\n";
-  }
-  if (cond.size() > 1) {
-    out += "\n" + indent +
-           "conditional hyperparameters, not ranked with the others: each is measured on the "
-           "rows where it exists, with the quantile recomputed there; 'is active' is the index "
-           "of its existence on all rows\n" +
-           table(cond, indent);
+    out += indent + "top " + std::to_string(an.top_k) + ": how often it ranks in the top " +
+           std::to_string(an.top_k) + " over " + std::to_string(an.bootstrap) +
+           " bootstrap resamples of the trainings" +
+           (detailed ? "; interval: the index's 2.5-97.5% range" : "") +
+           "; ~: not stable (between 10% and 90%)\n";
   }
   return out;
 }
@@ -158,15 +175,18 @@ io::Json analysis_json(const hsic::Analysis& an) {
   const auto order = ranking(an);
   for (std::size_t r = 0; r < order.size(); ++r)
     rank_of[order[r]] = r + 1;
+  const bool by_evidence = an.ranked_by == hsic::RankBy::Evidence;
+  j["ranked_by"] = by_evidence ? "evidence" : "index";
+  j["ranking"] = ranking_rule(an);
   j["bootstrap"] = an.bootstrap;
   j["top_k"] = an.top_k;
   j["inputs"] = io::Json::array();
   for (std::size_t i = 0; i < an.inputs.size(); ++i) {
     // Every field of the input's results (Describe<hsic::InputResult>), and what follows from
-    // them: the rank and whether it is significant.
+    // them: whether it is significant (by the ranking's p-value); the rank of an old file.
     io::Json in = io::to_json(an.inputs[i], io::NonFinite::Null);
     in["rank"] = rank_of[i];
-    in["significant"] = significant(an.inputs[i].pvalue);
+    in["significant"] = significant(hsic::ranking_pvalue(an.inputs[i], an.ranked_by));
     j["inputs"].push_back(std::move(in));
   }
   if (an.interactions.size() > 0) {

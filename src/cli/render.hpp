@@ -21,11 +21,17 @@ std::string clock_text(double seconds);
 std::string table(const std::vector<std::vector<std::string>>& rows,
                   const std::string& indent = "");
 
-// Input positions ranked by index, largest first (NaN last; ties keep the input order).
+// Input positions in the order of the engine's ranking (InputResult::rank); a file written
+// before the ranking existed: by index, conditional inputs after the others.
 std::vector<std::size_t> ranking(const hsic::Analysis& an);
 
-// rank, hyperparameter, HSIC, stderr, R2, share, p-value, a star when significant; `detailed`
-// adds the bandwidth and the note of a conditional input. Ends with the star's footnote.
+// What the ranking is by, in one line (printed under every ranking).
+std::string ranking_rule(const hsic::Analysis& an);
+
+// rank, hyperparameter, evidence, its p-value with a star when significant, HSIC, share, the
+// top-k share, notes (where a conditional input exists, an interaction that carries the
+// evidence); `detailed` adds the index's p-value, stderr, R2, interval and bandwidth. Ends with
+// what the ranking is by and the footnotes.
 std::string ranking_table(const hsic::Analysis& an, bool detailed, const std::string& indent);
 
 struct Pair {
@@ -41,9 +47,9 @@ std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most);
 // Those pairs as lines of text (a heading, then one line per pair), for run, analyze and report.
 std::string pairs_text(const hsic::Analysis& an, std::size_t most, const std::string& indent);
 
-// {n, alpha, threshold, m, bootstrap, top_k, inputs: [every field of hsic::InputResult, rank,
-// significant] in input order, interactions: {names, hsic[, anova, anova_pvalue]} when
-// computed}.
+// {n, alpha, threshold, m, ranked_by, ranking, bootstrap, top_k, inputs: [every field of
+// hsic::InputResult, significant] in input order, interactions: {names, hsic[, anova,
+// anova_pvalue]} when computed}.
 io::Json analysis_json(const hsic::Analysis& an);
 
 }  // namespace hsicho::cli

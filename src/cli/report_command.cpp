@@ -255,7 +255,7 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
   }
   if (s.analysis) {
     const auto an = analysis_of(s);
-    std::cout << "\nhyperparameters ranked by target HSIC (alpha = " << an.alpha << ": the " << an.m
+    std::cout << "\nwhat decides landing among the best (alpha = " << an.alpha << ": the " << an.m
               << " best of the"
               << (loaded.partial ? " finished trainings of the first stage"
                   : s.final      ? " first stage (later stages below)"

@@ -152,8 +152,8 @@ void TextObserver::finished(const study::RunSummary& s) {
   }
   if (s.analysed) {
     const auto& an = s.analysis;
-    out_ << "\nwhat matters" << (s.stages > 1 ? " in the first stage" : "")
-         << " (target HSIC, alpha = " << an.alpha << ", " << an.m << " best of " << an.n << "):\n";
+    out_ << "\nwhat decides landing among the best" << (s.stages > 1 ? " in the first stage" : "")
+         << " (alpha = " << an.alpha << ": the " << an.m << " best of " << an.n << "):\n";
     if (const auto w = hsic::goal_set_warning(an); !w.empty()) out_ << "  " << w << "\n";
     out_ << ranking_table(an, false, "  ") << pairs_text(an, 3, "  ");
   } else {

@@ -40,7 +40,7 @@ std::string ago(double t, double now) {
 }
 
 // The hyperparameters that lead so far (the first stage's finished trainings, or the finished
-// study's analysis): the three largest indices with their p-values, or why there is none yet.
+// study's analysis): the first three of the ranking with their p-values, or why there is none.
 std::string leading_text(const study::LoadedStudy& loaded) {
   if (!loaded.data.analysis) {
     for (const auto& note : loaded.notes) {
@@ -51,10 +51,13 @@ std::string leading_text(const study::LoadedStudy& loaded) {
   const auto an = io::analysis_of(*loaded.data.analysis, 0);
   std::string out;
   std::size_t shown = 0;
+  const bool by_evidence = an.ranked_by == hsic::RankBy::Evidence;
   for (auto i : ranking(an)) {
     const auto& r = an.inputs[i];
-    if (r.conditional || shown == 3) continue;
-    out += (out.empty() ? "" : ", ") + r.name + " (p " + num(r.pvalue, "{:.2g}") + ")";
+    // By index, conditional inputs do not compare with the others; by evidence they do.
+    if ((r.conditional && !by_evidence) || shown == 3) continue;
+    out += (out.empty() ? "" : ", ") + r.name + " (p " +
+           num(hsic::ranking_pvalue(r, an.ranked_by), "{:.2g}") + ")";
     ++shown;
   }
   const std::size_t rows =

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "hsicho/hsic/evidence.hpp"
 #include "hsicho/hsic/pairwise.hpp"
 #include "hsicho/hsic/special.hpp"
 #include "hsicho/random.hpp"
@@ -297,15 +298,18 @@ void bootstrap_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
   q.bootstrap = 0;
   q.interactions = false;
   q.pvalues = PValueMethod::None;
+  q.pair_tests = false;
   const Eigen::Index n = x.rows();
   const std::size_t d = an.inputs.size();
   std::vector<std::vector<double>> draws(d);
   std::vector<std::size_t> top(d, 0);
-  std::vector<std::size_t> plain;  // inputs that are not conditional: the ranking's members
-  for (std::size_t c = 0; c < d; ++c) {
-    if (!an.inputs[c].conditional) plain.push_back(c);
+  // The ranking's members: every input ranked by evidence; by index, those not conditional.
+  std::vector<bool> members(d, true);
+  std::size_t count = d;
+  for (std::size_t c = 0; c < d && o.rank_by == RankBy::Index; ++c) {
+    if (an.inputs[c].conditional) members[c] = false, --count;
   }
-  const std::size_t k = std::min(o.top_k, plain.size());
+  const std::size_t k = std::min(o.top_k, count);
   Rng rng(o.seed, 0xB007);
   Eigen::MatrixXd xb(n, x.cols());
   Eigen::VectorXd yb(n);
@@ -326,13 +330,18 @@ void bootstrap_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
     for (std::size_t c = 0; c < d; ++c) {
       if (!std::isnan(ab.inputs[c].hsic)) draws[c].push_back(ab.inputs[c].hsic);
     }
-    std::vector<std::size_t> order = plain;
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto bb) {
-      const double ha = ab.inputs[a].hsic, hb = ab.inputs[bb].hsic;
-      return (std::isnan(ha) ? -INFINITY : ha) > (std::isnan(hb) ? -INFINITY : hb);
-    });
-    for (std::size_t r = 0; r < k; ++r)
-      ++top[order[r]];
+    // The resample's ranking as the analysis ranks: by evidence (the resample's goal and order
+    // tests with the whole sample's pair tests, which are too costly to repeat), or by index.
+    for (std::size_t c = 0; c < d && o.rank_by == RankBy::Evidence; ++c) {
+      auto& r = ab.inputs[c];
+      r.evidence_pvalue = evidence_pvalue(r.main_pvalue, an.inputs[c].pair_pvalue);
+      r.evidence = evidence_score(r.evidence_pvalue);
+    }
+    const auto order = ranking_order(ab.inputs, o.rank_by);
+    std::size_t placed = 0;
+    for (std::size_t r = 0; r < order.size() && placed < k; ++r) {
+      if (members[order[r]]) ++top[order[r]], ++placed;
+    }
   }
   an.bootstrap = used;
   an.top_k = k;
@@ -349,7 +358,7 @@ void bootstrap_indices(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
       r.ci_low = percentile(draws[c], 0.025);
       r.ci_high = percentile(draws[c], 0.975);
     }
-    if (!r.conditional && used > 0)
+    if (members[c] && used > 0)
       r.top_share = static_cast<double>(top[c]) / static_cast<double>(used);
   }
 }
@@ -543,8 +552,42 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
       }
     }
   }
+  // The evidence behind the ranking: from the rows and errors alone, whatever the index's
+  // options (bandwidth, estimator, scaling, global, smooth goal, block).
+  {
+    const auto ev = evidence(x, y, o.alpha, o.discrete, o.pair_tests, part);
+    for (std::size_t c = 0; c < an.inputs.size(); ++c) {
+      auto& r = an.inputs[c];
+      const auto& e = ev[c];
+      r.evidence = e.score, r.evidence_pvalue = e.pvalue;
+      r.goal_pvalue = e.goal_p, r.order_pvalue = e.order_p, r.main_pvalue = e.main_p;
+      r.pair_pvalue = e.pair_p;
+      r.partner = e.partner >= 0 ? names[static_cast<std::size_t>(e.partner)] : "";
+    }
+  }
+  an.ranked_by = o.rank_by;
+  const auto order = ranking_order(an.inputs, o.rank_by);
+  for (std::size_t r = 0; r < order.size(); ++r)
+    an.inputs[order[r]].rank = r + 1;
   if (o.bootstrap > 0) bootstrap_indices(x, y, names, o, part, an);
   return an;
+}
+
+std::vector<std::size_t> ranking_order(const std::vector<InputResult>& inputs, RankBy by) {
+  std::vector<std::size_t> order(inputs.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto low = [](double v) { return std::isnan(v) ? -INFINITY : v; };
+  auto key = [&](std::size_t i) {
+    const auto& r = inputs[i];
+    // Index: conditional inputs after the others (measured on a sub-sample with its own
+    // quantile, their indices are not comparable with the rest).
+    if (by == RankBy::Index) return std::make_tuple(r.conditional ? 0.0 : 1.0, low(r.hsic), 0.0);
+    // Evidence, then (among inputs without any, all at 0) the smaller p-value, then the index.
+    return std::make_tuple(low(r.evidence),
+                           -(std::isnan(r.evidence_pvalue) ? 2.0 : r.evidence_pvalue), low(r.hsic));
+  };
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
+  return order;
 }
 
 std::string goal_set_warning(const Analysis& an) {
@@ -565,8 +608,9 @@ std::string goal_set_warning(const Analysis& an) {
   const std::string alpha =
       fmt::format("{:.2g}", std::min(0.5, static_cast<double>(kFew) / static_cast<double>(an.n)));
   return "warning: the goal set holds " + std::to_string(an.m) + " of " + std::to_string(an.n) +
-         " trainings: too few for the indices to say what matters; raise alpha (to " + alpha +
-         " here) or train more";
+         " trainings: too few for the index to say what matters (the ranking's evidence also "
+         "reads the trainings near the goal and the errors' order); raise alpha (to " +
+         alpha + " here) or train more";
 }
 
 }  // namespace hsicho::hsic

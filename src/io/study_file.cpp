@@ -78,6 +78,7 @@ StoredAnalysis store_analysis(const hsic::Analysis& an, const hsic::Options& o) 
                   : "permutation:" + std::to_string(o.permutations);
   i.bootstrap = static_cast<std::int64_t>(an.bootstrap);
   i.top_k = static_cast<std::int64_t>(an.top_k);
+  i.ranked_by = an.ranked_by == hsic::RankBy::Evidence ? "evidence" : "index";
   auto flat = [](const Eigen::MatrixXd& m) {
     std::vector<double> v;
     for (Eigen::Index a = 0; a < m.rows(); ++a) {
@@ -101,6 +102,7 @@ hsic::Analysis analysis_of(const StoredAnalysis& s, std::size_t n) {
   an.threshold = s.info.threshold;
   an.bootstrap = static_cast<std::size_t>(s.info.bootstrap);
   an.top_k = static_cast<std::size_t>(s.info.top_k);
+  an.ranked_by = s.info.ranked_by == "evidence" ? hsic::RankBy::Evidence : hsic::RankBy::Index;
   an.inputs = s.inputs;
   const auto d = static_cast<Eigen::Index>(s.inputs.size());
   auto matrix = [d](const std::vector<double>& v) {

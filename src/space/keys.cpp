@@ -497,6 +497,12 @@ std::vector<KeySpec> build() {
           .help("indicator (the best alpha fraction) | pareto (the first layers of the "
                 "accuracy-cost front) | smooth:S (a weight exp(-distance / (S sd)) above the "
                 "quantile)"),
+      Row("analysis", "rank", K::Choice)
+          .choices({"evidence", "index"})
+          .def("evidence")
+          .ex("index")
+          .help("the ranking: evidence (of deciding the best, every input on one scale) | index "
+                "(the paper's reading, conditional inputs after the others)"),
       Row("analysis", "cost", K::Special)
           .def("parameters")
           .ex("flops")

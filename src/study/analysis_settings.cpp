@@ -78,6 +78,9 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
   } else if (key == "discrete") {
     o.discrete_kernel = space::key_choice(spec, text) == "jitter" ? hsic::DiscreteKernel::Jitter
                                                                   : hsic::DiscreteKernel::Expected;
+  } else if (key == "rank") {
+    o.rank_by =
+        space::key_choice(spec, text) == "index" ? hsic::RankBy::Index : hsic::RankBy::Evidence;
   } else if (key == "seed") {
     o.seed = static_cast<std::uint64_t>(space::key_whole(spec, text));
   } else {

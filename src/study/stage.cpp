@@ -163,11 +163,11 @@ std::string percent(double share) {
 }
 
 Decision decision(Decision::Action action, const std::string& name, const hsic::InputResult& r,
-                  double leader) {
+                  double leader, hsic::RankBy by) {
   Decision d;
   d.action = action;
   d.name = name;
-  d.pvalue = r.pvalue;
+  d.pvalue = hsic::ranking_pvalue(r, by);
   d.top_share = r.top_share;
   d.ratio = leader > 0 ? r.hsic / leader : NAN;
   return d;
@@ -368,26 +368,30 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
   for (auto i : best)
     d.parents.push_back(in.configs[i]);
   d.sample_near_parents = true;
-  // The leading input: the largest index of the stage among the inputs that are always there
-  // (a conditional input's index is measured on its own rows). Never frozen, and the yardstick
-  // of the others' "small".
-  std::size_t lead = SIZE_MAX;
-  for (bool plain_only : {true, false}) {
-    for (std::size_t c = 0; c < sp.dimension(); ++c) {
-      if (plain_only && in.analysis.inputs.at(c).conditional) continue;
-      if (lead == SIZE_MAX || in.analysis.inputs.at(c).hsic > in.analysis.inputs.at(lead).hsic)
-        lead = c;
+  // The leading input: the first of the stage's ranking among the inputs that are always there
+  // (a conditional input's index, the yardstick of the others' "small" below, is measured on its
+  // own rows). Never frozen.
+  const auto& inputs = in.analysis.inputs;
+  const hsic::RankBy by = in.analysis.ranked_by;
+  const auto order = hsic::ranking_order(inputs, by);
+  std::size_t lead = order.front();
+  for (auto c : order) {
+    if (!inputs.at(c).conditional) {
+      lead = c;
+      break;
     }
-    if (lead != SIZE_MAX) break;
   }
+  auto important_input = [&](std::size_t c) {
+    return hsic::ranking_pvalue(inputs.at(c), by) <= o.pvalue;
+  };
   const std::string leader = sp[sp.free_columns()[lead]].name;
   const double lead_hsic = in.analysis.inputs.at(lead).hsic;
-  const bool lead_significant = in.analysis.inputs.at(lead).pvalue <= o.pvalue && lead_hsic > 0;
+  const bool lead_significant = important_input(lead) && lead_hsic > 0;
   // The parents (and theirs) of the leader and of every important input stay free too:
   // freezing one could leave an input that matters inactive for good.
   std::vector<bool> keeps_needed(sp.size(), false);
   for (std::size_t c = 0; c < sp.dimension(); ++c) {
-    if (c != lead && !(in.analysis.inputs.at(c).pvalue <= o.pvalue)) continue;
+    if (c != lead && !important_input(c)) continue;
     for (const auto* q = &sp[sp.free_columns()[c]]; q->condition;) {
       keeps_needed[q->condition->parent_index] = true;
       q = &sp[q->condition->parent_index];
@@ -403,7 +407,7 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
       if (in.configs[i][k]) rows.push_back(i);
     }
     Decision x;
-    const bool important = r.pvalue <= o.pvalue;
+    const bool important = important_input(c);
     // An input that is not important and whose lower (or higher) values cost less drifts there
     // rather than being frozen: a width frozen at the cheapest good value of a small stage capped
     // the accuracy of every later stage; a drift that hurts is undone by the next goal set.
@@ -412,21 +416,21 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
     // real (significant), which shows what an effect weighs with these many trainings, and this
     // input's index is a small fraction of it. Without a significant leader nothing is frozen.
     const bool irrelevant = c != lead && !keeps_needed[k] && !important && drift == 0 &&
-                            std::isfinite(r.pvalue) && !rows.empty() && lead_significant &&
-                            r.hsic <= o.freeze_ratio * lead_hsic;
+                            std::isfinite(hsic::ranking_pvalue(r, by)) && !rows.empty() &&
+                            lead_significant && r.hsic <= o.freeze_ratio * lead_hsic;
     if (irrelevant) {
       const auto [value, why] = freeze_value(in, o, k, rows);
       p.type = space::Type::Fixed;
       p.fixed_value = value;
       d.frozen.push_back(p.name);
-      x = decision(Decision::Action::Froze, p.name, r, lead_hsic);
+      x = decision(Decision::Action::Froze, p.name, r, lead_hsic, by);
       x.value = space::to_text(value);
       x.why = why;
     } else if (important) {
-      x = decision(Decision::Action::Focused, p.name, r, lead_hsic);
+      x = decision(Decision::Action::Focused, p.name, r, lead_hsic, by);
       d.moves[k].focused = true;
     } else {
-      x = decision(Decision::Action::Explored, p.name, r, lead_hsic);
+      x = decision(Decision::Action::Explored, p.name, r, lead_hsic, by);
       x.drift = d.moves[k].drift = drift;
     }
     x.leader = leader;

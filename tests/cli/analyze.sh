@@ -45,7 +45,7 @@ done
 "$hsicho" design "$root/inputs/demo.yaml" --n 64 --csv 2>/dev/null >"$tmp/design.csv"
 awk -F, 'NR == 1 {print $0 ",error"; next} {e = ($7 + 0) * 10 + ($3 + 0) / 100 + ($4 == "tanh" ? 0 : 1); print $0 "," e}' "$tmp/design.csv" >"$tmp/trials.csv"
 check "space csv" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config --conditional
-contains "conditional momentum" "active in"
+contains "conditional momentum" "where it exists: 32 of 64 rows (whether it exists: HSIC"
 check "space csv without --conditional" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config
 contains "says --conditional" "--conditional"
 check "words without --space" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --ignore config,momentum

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 for deck in runge_small bateman_small; do
   check "$deck" 0 "$mpiexec" -n 2 "$hsicho" run "$root/inputs/$deck.yaml" --out "$tmp/$deck.h5"
-  contains "$deck finished" "what matters"
+  contains "$deck finished" "what decides landing among the best"
   /usr/bin/python3 -c "
 import h5py, numpy as np, sys
 f = h5py.File('$tmp/$deck.h5')

@@ -17,7 +17,7 @@ cd "$tmp" || exit 1
 
 # 1. Uninterrupted, on 2 ranks.
 check "the example study runs on 2 ranks" 0 "$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/ref.h5"
-contains "it ranks the hyperparameters" "what matters"
+contains "it ranks the hyperparameters" "what decides landing among the best"
 check "export works" 0 "$hsicho" export "$tmp/ref.h5" --csv
 contains "the command's metrics are CSV columns" "final_error,weight_norm"
 check "the metrics are in the study file" 0 /usr/bin/python3 -c "

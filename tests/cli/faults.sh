@@ -233,7 +233,7 @@ sed 's/^design: {samples: 24}/design: {samples: 24}\nanalysis: {alpha: 0.001}/' 
 check "alpha 0.001" 0 "$mpiexec" -n 2 "$hsicho" run "$tmp/tiny.yaml" --out "$tmp/tiny.h5"
 contains "alpha 0.001: warned" "the goal set holds 1 of 24 trainings"
 check "alpha 0.001: analyze" 0 "$hsicho" analyze "$tmp/tiny.h5" --alpha 0.001
-contains "alpha 0.001: analyze warns" "too few for the indices"
+contains "alpha 0.001: analyze warns" "too few for the index"
 sed -e 's/range: \[1.0e-3, 1.0e-1\]/range: [1.0e+7, 1.0e+8]/' -e 's/type: categorical, values: \[sgd, adam\]/type: fixed, value: sgd/' \
   "$deck" >"$tmp/diverge.yaml"
 # A study that trained nothing usable exits 1 (a batch job can tell it from a finished one),

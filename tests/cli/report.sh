@@ -17,7 +17,8 @@ contains "  names it" "smooth goal (S = 0.5)"
 contains "  and says its discrete inputs are jittered" "discrete inputs: jittered"
 check "report" 0 "$hsicho" report "$tmp/s.h5"
 contains "report names the best network" "best network: configuration"
-contains "report ranks" "hyperparameters ranked by target HSIC"
+contains "report ranks" "what decides landing among the best"
+contains "report says what it ranks by" "ranked by evidence of deciding the best"
 contains "report interactions" "what a pair adds beyond its two main effects"
 contains "report conditional" "units_2 exists in"
 check "report json" 0 "$hsicho" report "$tmp/s.h5" --json
@@ -27,14 +28,19 @@ f = h5py.File(sys.argv[1])
 j = json.loads(sys.argv[2])
 names = list(f["analysis/names"].asstr())
 h = f["analysis/hsic"][()]
-cond = f["analysis/conditional"][()]  # conditional inputs rank after the others
-ranked = [names[k] for k in sorted(range(len(h)), key=lambda k: (cond[k], -h[k]))]
+rank = f["analysis/rank"][()]  # the engine's ranking, by evidence (every input on one scale)
+assert sorted(rank) == list(range(1, len(names) + 1)), rank
+assert f["analysis"].attrs["ranked_by"] == b"evidence" or f["analysis"].attrs["ranked_by"] == "evidence"
+ev = f["analysis/evidence"][()]
+ranked = [names[k] for k in np.argsort(rank)]
+assert all(ev[np.argsort(rank)][k] >= ev[np.argsort(rank)][k + 1] for k in range(len(names) - 1)), ev
 a = j["analysis"]  # the shape of `hsicho analyze --json`, inputs in the file's order
 assert [i["name"] for i in a["inputs"]] == names, (a["inputs"], names)
 assert [i["name"] for i in sorted(a["inputs"], key=lambda i: i["rank"])] == ranked
 for k, i in enumerate(a["inputs"]):
     assert i["hsic"] == h[k] and i["pvalue"] == f["analysis/pvalue"][k]
-    assert i["significant"] == (i["pvalue"] < 0.05)
+    assert i["evidence_pvalue"] == f["analysis/evidence_pvalue"][k]
+    assert i["significant"] == (i["evidence_pvalue"] < 0.05)
 assert a["m"] == f["analysis"].attrs["m"] and a["alpha"] == f["analysis"].attrs["alpha"]
 assert j["trainings"] == 12 and j["best"]["val_error"] == f["best"].attrs["val_error"]
 assert j["best"]["val_error"] == np.min(f["results/val_error"][()])

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
 "$hsicho" run "$deck" --out "$tmp/np1.h5" >"$tmp/np1.log" 2>&1 && ok || bad "1 rank: $(tail -3 "$tmp/np1.log")"
 grep -q "study file: $tmp/np1.h5" "$tmp/np1.log" && ok || bad "no study file line"
-grep -q "what matters" "$tmp/np1.log" && ok || bad "no summary"
+grep -q "what decides landing among the best" "$tmp/np1.log" && ok || bad "no summary"
 /usr/bin/python3 "$root/tests/cli/study_schema.py" "$tmp/np1.h5" 12 5 5 && ok || bad "layout"
 for np in 2 3; do
   "$mpiexec" -n $np "$hsicho" run "$deck" --out "$tmp/np$np.h5" >"$tmp/np$np.log" 2>&1 && ok || bad "$np ranks: $(tail -3 "$tmp/np$np.log")"

@@ -41,7 +41,7 @@ start=$(date +%s)
 check "the example study runs on 2 ranks" 0 "$mpiexec" -n 2 "$hsicho" run \
   "$root/inputs/table_oscillator_small.yaml" --out "$tmp/osc.h5"
 echo "example study: $(($(date +%s) - start)) s on 2 ranks"
-contains "it ranks the hyperparameters" "what matters"
+contains "it ranks the hyperparameters" "what decides landing among the best"
 check "report reads its study file" 0 "$hsicho" report "$tmp/osc.h5"
 contains "the study file records the data file" "data: $tmp/data/oscillator.csv ("
 

@@ -52,6 +52,14 @@ TEST_CASE("analysis on all ranks equals the analysis of one process, bit for bit
         CHECK(same_bits(serial.inputs[c].r2, spread.inputs[c].r2));
         CHECK(same_bits(serial.inputs[c].stderr_, spread.inputs[c].stderr_));
         CHECK(same_bits(serial.inputs[c].active_hsic, spread.inputs[c].active_hsic));
+        // The ranking and its evidence.
+        CHECK(serial.inputs[c].rank == spread.inputs[c].rank);
+        CHECK(same_bits(serial.inputs[c].evidence, spread.inputs[c].evidence));
+        CHECK(same_bits(serial.inputs[c].evidence_pvalue, spread.inputs[c].evidence_pvalue));
+        CHECK(same_bits(serial.inputs[c].main_pvalue, spread.inputs[c].main_pvalue));
+        CHECK(same_bits(serial.inputs[c].pair_pvalue, spread.inputs[c].pair_pvalue));
+        CHECK(serial.inputs[c].partner == spread.inputs[c].partner);
+        CHECK(same_bits(serial.inputs[c].top_share, spread.inputs[c].top_share));
       }
       for (Eigen::Index k = 0; k < serial.interactions.size(); ++k) {
         CHECK(same_bits(serial.interactions.data()[k], spread.interactions.data()[k]));

@@ -72,7 +72,7 @@ class P(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "h2": self.h2.append(self.cur); self.cur = None
 p = P(); p.feed(text); p.close()
-for section in ("Summary", "What matters", "The accuracy-cost front", "Stages", "The optimizer's decisions", "Figures"):
+for section in ("Summary", "What decides landing among the best", "The accuracy-cost front", "Stages", "The optimizer's decisions", "Figures"):
     assert section in p.h2, (section, p.h2)
 assert p.imgs >= 6, p.imgs
 assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", text.replace("data:image/png;base64,", "")), "an external URL"

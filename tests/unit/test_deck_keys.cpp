@@ -120,7 +120,7 @@ TEST_CASE("a block accepts the table's keys and refuses others with a suggestion
   CHECK(space::key_names("analysis") ==
         std::vector<std::string>{"alpha", "bandwidth", "estimator", "pvalues", "interactions",
                                  "scaling", "global", "block", "seed", "discrete", "bootstrap",
-                                 "goal", "cost", "tolerance"});
+                                 "goal", "rank", "cost", "tolerance"});
   CHECK_THROWS_WITH(
       space::parse_deck("data: {name: runge}\nanalysis: {alpah: 0.2}\nspace:\n  - {name: lr, "
                         "type: log, range: [0.001, 0.1]}\n",

@@ -8,6 +8,8 @@
 
 using hsicho::hsic::gamma_q;
 using hsicho::hsic::gamma_q_inverse;
+using hsicho::hsic::normal_isf;
+using hsicho::hsic::normal_sf;
 
 namespace {
 
@@ -63,4 +65,21 @@ TEST_CASE("the inverse of the Gamma survival function", "[special]") {
   }
   CHECK(std::isnan(gamma_q_inverse(1, 0)));
   CHECK(std::isnan(gamma_q_inverse(-1, 0.5)));
+}
+
+TEST_CASE("the normal score of a p-value inverts the normal survival function", "[special]") {
+  // Reference values: scipy.stats.norm.isf.
+  CHECK(normal_isf(0.5) == Approx(0.0).margin(1e-15));
+  CHECK(normal_isf(0.05) == Approx(1.6448536269514722).epsilon(1e-13));
+  CHECK(normal_isf(0.975) == Approx(-1.959963984540054).epsilon(1e-13));
+  CHECK(normal_isf(1e-10) == Approx(6.361340902404056).epsilon(1e-13));
+  CHECK(normal_isf(1e-300) == Approx(37.0470962993612).epsilon(1e-12));
+  // Round trips: tight in the upper tail; below z = -4, p is within 3e-5 of 1 and the double
+  // holding it keeps only about 11 digits of 1 - p, so z is known to that much.
+  for (double z = -4; z <= 37; z += 0.37) {
+    const double p = normal_sf(z);
+    CHECK(normal_isf(p) == Approx(z).epsilon(z < 0 ? 1e-9 : 1e-12).margin(1e-12));
+  }
+  CHECK(std::isnan(normal_isf(0)));
+  CHECK(std::isnan(normal_isf(1)));
 }

@@ -1,9 +1,11 @@
 // The optimizer's stage decisions on synthetic studies with a known answer.
 #include <algorithm>
 #include <catch2/catch.hpp>
+
 #include <cmath>
 #include <functional>
 #include <set>
+#include "hsicho/hsic/evidence.hpp"
 
 #include "hsicho/design/design.hpp"
 #include "hsicho/random.hpp"
@@ -232,11 +234,16 @@ space:
   StageInput in = make_stage(
       sp, 120, 5, 0.2, [&](const space::Config& c) { return space::as_number(*c[2]); },
       [](const space::Config& c) { return std::get<std::string>(*c[0]) == "adam" ? 1.0 : 2.0; });
-  // The evidence set by hand, whatever the sample says: b leads, the optimizer is inert.
+  // The evidence set by hand, whatever the sample says: b leads, the optimizer is inert. The
+  // index and the ranking's evidence say the same.
   auto& r = in.analysis.inputs;
-  r[2].hsic = 1, r[2].pvalue = 1e-5;
-  r[0].hsic = 0.01, r[0].pvalue = 0.9;
-  r[1].hsic = 0.5, r[1].pvalue = 1e-4;
+  auto set = [](hsic::InputResult& x, double index, double p) {
+    x.hsic = index, x.pvalue = x.evidence_pvalue = p;
+    x.evidence = std::isnan(p) ? NAN : std::max(0.0, hsic::evidence_score(p));
+  };
+  set(r[2], 1, 1e-5);
+  set(r[0], 0.01, 0.9);
+  set(r[1], 0.5, 1e-4);
   auto d = decide(in, OptimizeSettings{});
   INFO(log_of(d));
   CHECK(decision_of(d, "b")->action == Decision::Action::Focused);
@@ -244,7 +251,7 @@ space:
   CHECK(decision_of(d, "optimizer")->action == Decision::Action::Explored);
   CHECK(d.next.dimension() == 3);
   // Momentum inert too: the optimizer is frozen at adam, and momentum is dropped.
-  r[1].hsic = 0.01, r[1].pvalue = 0.9;
+  set(r[1], 0.01, 0.9);
   d = decide(in, OptimizeSettings{});
   INFO(log_of(d));
   CHECK(decision_of(d, "optimizer")->action == Decision::Action::Froze);
@@ -253,8 +260,8 @@ space:
   CHECK(d.next.dimension() == 1);
   // Momentum untested (too few rows where active; its tiny index says nothing): no evidence
   // either way, so it is explored, not frozen. (The optimizer matters here: nothing drops it.)
-  r[1].pvalue = NAN;
-  r[0].hsic = 0.5, r[0].pvalue = 1e-3;
+  set(r[1], 0.01, NAN);
+  set(r[0], 0.5, 1e-3);
   d = decide(in, OptimizeSettings{});
   INFO(log_of(d));
   CHECK(decision_of(d, "momentum")->action == Decision::Action::Explored);

@@ -24,6 +24,11 @@ enum class PValueMethod { None, Gamma, Permutation };
 // paper's Gaussian kernel on jittered values (what the authors' code computes).
 enum class DiscreteKernel { Expected, Jitter };
 
+// What the ranking (InputResult::rank) is by: the evidence of deciding the best (evidence.hpp,
+// every input on one scale), or the index alone with conditional inputs after the others (the
+// paper's reading, and hsicho's before the evidence).
+enum class RankBy { Evidence, Index };
+
 // The level below which a p-value marks an input as significant, wherever hsicho says so.
 inline constexpr double kSignificanceLevel = 0.05;
 
@@ -57,6 +62,8 @@ struct Options {
   // (or beyond kMaxExpectedLevels levels) is continuous. Block and global HSIC, and the smooth
   // goal, use the jittered values whatever this says.
   std::vector<Discrete> discrete;
+  RankBy rank_by = RankBy::Evidence;
+  bool pair_tests = true;  // the evidence's pair tests (the bootstrap's resamples leave them out)
 };
 
 struct InputResult {
@@ -73,10 +80,19 @@ struct InputResult {
   // The index's 95% quantile under independence (the Gamma law, or the permutations of a
   // discrete input): a bar beyond it has p < 0.05. NaN where unknown (block, global, smooth).
   double null95 = NAN;
+  // The ranking (1: the strongest; 0: none, a file written before it existed) and the evidence
+  // behind it (evidence.hpp): its normal score and p-value, and the p-values of its parts (the
+  // goal test, the order test, the two combined: main; the pair tests with the partner of the
+  // best one, "" without).
+  std::size_t rank = 0;
+  double evidence = NAN, evidence_pvalue = NAN;
+  double goal_pvalue = NAN, order_pvalue = NAN, main_pvalue = NAN, pair_pvalue = NAN;
+  std::string partner;
 };
 
 struct Analysis {
   std::size_t n = 0, m = 0;
+  RankBy ranked_by = RankBy::Evidence;
   std::size_t bootstrap = 0, top_k = 0;  // resamples used for the intervals (0: none)
   double alpha = 0, threshold = 0;
   std::vector<InputResult> inputs;
@@ -94,6 +110,16 @@ constexpr std::size_t kMaxAnovaRows = 1000;
 Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                  const std::vector<std::string>& names, const Options& options,
                  const Partition& part = {});
+
+// The inputs in the order of the ranking `by` (the strongest first): by evidence, NaN last, ties
+// (no evidence: 0) by p-value, then by index; or by index with conditional inputs after the
+// others. Then column order.
+std::vector<std::size_t> ranking_order(const std::vector<InputResult>& inputs, RankBy by);
+
+// The p-value that goes with the ranking `by`: the evidence's, or the index's.
+inline double ranking_pvalue(const InputResult& r, RankBy by) {
+  return by == RankBy::Evidence ? r.evidence_pvalue : r.pvalue;
+}
 
 // A warning when the goal set is too small for the indices to mean much (fewer than 5 rows):
 // empty when it is fine. Printed by `hsicho run` and `hsicho analyze`.
@@ -143,6 +169,14 @@ struct Describe<hsic::InputResult> {
     v(field("ci_low", &R::ci_low, kOptional));
     v(field("ci_high", &R::ci_high, kOptional));
     v(field("top_share", &R::top_share, kOptional));
+    v(field("rank", &R::rank, kOptional));
+    v(field("evidence", &R::evidence, kOptional));
+    v(field("evidence_pvalue", &R::evidence_pvalue, kOptional));
+    v(field("goal_pvalue", &R::goal_pvalue, kOptional));
+    v(field("order_pvalue", &R::order_pvalue, kOptional));
+    v(field("main_pvalue", &R::main_pvalue, kOptional));
+    v(field("pair_pvalue", &R::pair_pvalue, kOptional));
+    v(field("partner", &R::partner, kOptional, "partners"));
   }
 };
 

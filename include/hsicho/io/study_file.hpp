@@ -69,6 +69,7 @@ struct AnalysisInfo {
   std::int64_t m = 0;
   std::string estimator, bandwidth, pvalues;
   std::int64_t bootstrap = 0, top_k = 0;
+  std::string ranked_by;  // evidence | index ("": a file from before the ranking, by index)
   std::vector<double> interactions, interactions_anova, interactions_pvalue;
 };
 struct StoredAnalysis {
@@ -273,6 +274,7 @@ struct Describe<io::AnalysisInfo> {
     v(field("pvalues", &A::pvalues));
     v(field("bootstrap", &A::bootstrap, kOptional));
     v(field("top_k", &A::top_k, kOptional));
+    v(field("ranked_by", &A::ranked_by, kOptional));
     v(field("interactions", &A::interactions, kSquare | kOmitEmpty));
     v(field("interactions_anova", &A::interactions_anova, kSquare | kOmitEmpty));
     v(field("interactions_pvalue", &A::interactions_pvalue, kSquare | kOmitEmpty));

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Tables of bench/ranking_vs_peers.py's lines (issue 37).
+
+Per case, n and method, over seeds: recall (share of the relevant inputs in the top k, k the
+number of relevant ones), separation (share of data sets where every relevant input ranks above
+every irrelevant one), the share of data sets where an irrelevant conditional input (momentum) is
+in the top 2 (cases where momentum is irrelevant), and the median seconds of one analysis.
+Inputs that are neither relevant nor irrelevant (the real case's weaker hyperparameters) are left
+out of the ranking before measuring.
+
+Paired comparisons of hsicho's default against each peer, over the same data sets: separation by
+an exact McNemar test (two-sided binomial on the discordant data sets), recall by the Wilcoxon
+signed-rank test (two-sided, zero differences split). The verdict per case and n:
+  ok      hsicho's separation and recall at least the best peer's less one standard error of
+          the paired difference
+  better  significantly above every peer on both measures... (p < 0.05 on separation or recall,
+          never worse than a peer on the other)
+  worse   significantly below a peer (p < 0.05)
+
+Usage: /usr/bin/python3 bench/summarize_ranking.py bench/results/ranking_seeds_101-120.jsonl
+           [--markdown] [--methods hsicho,fanova,...] [--versus hsicho]
+"""
+import argparse
+import json
+from collections import defaultdict
+
+import numpy as np
+from scipy.stats import binomtest, wilcoxon
+
+CONDITIONAL = {"momentum"}
+PEERS = ["fanova", "mdi", "ped", "mdi+", "ped+"]
+
+
+def measures(line):
+    rel, irr = set(line["relevant"]), set(line["irrelevant"])
+    order = [n for n in line["ranking"] if n in rel or n in irr]
+    k = len(rel)
+    top = set(order[:k])
+    fp = np.nan
+    if CONDITIONAL & irr:
+        fp = float(any(n in CONDITIONAL for n in order[:2]))
+    return len(top & rel) / k, float(top == rel), fp
+
+
+def paired_p(a, b, binary):
+    a, b = np.asarray(a), np.asarray(b)
+    if binary:
+        wins, losses = int(np.sum(a > b)), int(np.sum(a < b))
+        return 1.0 if wins + losses == 0 else binomtest(wins, wins + losses).pvalue
+    d = a - b
+    if np.all(d == 0):
+        return 1.0
+    return wilcoxon(a, b, zero_method="zsplit").pvalue
+
+
+def load(paths):
+    rows = defaultdict(dict)  # (case, n, method) -> seed -> (recall, sep, fp, seconds)
+    for path in paths:
+        for line in open(path):
+            r = json.loads(line)
+            rows[(r["case"], r["n"], r["method"])][r["seed"]] = measures(r) + (r["seconds"],)
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--methods")
+    ap.add_argument("--versus", default="hsicho")
+    a = ap.parse_args()
+    rows = load(a.files)
+    cases = list(dict.fromkeys(k[0] for k in rows))
+    ns = sorted({k[1] for k in rows})
+    methods = a.methods.split(",") if a.methods else list(dict.fromkeys(k[2] for k in rows))
+    peers = [m for m in PEERS if m in methods]
+    me = a.versus
+    sep_cell = "|" if a.markdown else " "
+    verdicts = defaultdict(list)
+    for case in cases:
+        print(f"\n{'### ' if a.markdown else ''}{case}")
+        head = ["n", "method", "recall", "separation", "cond. FP top 2", "seconds", "seeds"]
+        if a.markdown:
+            print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+        for n in ns:
+            for m in methods:
+                s = rows.get((case, n, m))
+                if not s:
+                    continue
+                v = np.array(list(s.values()))
+                rec, sep, fp, sec = v[:, 0], v[:, 1], v[:, 2], v[:, 3]
+                se = lambda x: np.std(x, ddof=1) / np.sqrt(len(x)) if len(x) > 1 else np.nan
+                fp_txt = "-" if np.all(np.isnan(fp)) else f"{np.nanmean(fp):.2f}"
+                cells = [str(n), m, f"{rec.mean():.2f} ± {se(rec):.2f}",
+                         f"{sep.mean():.2f} ± {se(sep):.2f}", fp_txt, f"{np.median(sec):.3f}",
+                         str(len(v))]
+                if a.markdown:
+                    print("| " + " | ".join(cells) + " |")
+                else:
+                    print(f"  {cells[0]:>4} {cells[1]:16s} rec {cells[2]:12s} sep {cells[3]:12s} "
+                          f"fp {cells[4]:5s} {cells[5]:>7s} s  ({cells[6]})")
+            # The paired verdict of `me` against the peers at this n.
+            mine = rows.get((case, n, me))
+            if not mine or not peers:
+                continue
+            notes, worse, better_all, ok = [], False, True, True
+            for p in peers:
+                theirs = rows.get((case, n, p))
+                if not theirs:
+                    continue
+                seeds = sorted(set(mine) & set(theirs))
+                x = np.array([mine[s] for s in seeds])
+                y = np.array([theirs[s] for s in seeds])
+                better_here = False
+                for col, binary, label in [(1, True, "sep"), (0, False, "rec")]:
+                    d = x[:, col] - y[:, col]
+                    pv = paired_p(x[:, col], y[:, col], binary)
+                    se_d = np.std(d, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else 0
+                    if d.mean() < -se_d - 1e-12:
+                        ok = False
+                    if pv < 0.05 and d.mean() < 0:
+                        worse = True
+                        notes.append(f"worse than {p} on {label} (p {pv:.3g})")
+                    if pv < 0.05 and d.mean() > 0:
+                        better_here = True
+                better_all &= better_here
+            verdict = "worse" if worse else ("better" if better_all else ("ok" if ok else "below"))
+            verdicts[verdict].append(f"{case} n={n}")
+            line = f"  -> {me} at n = {n}: {verdict}" + (f" ({'; '.join(notes)})" if notes else "")
+            print(line if not a.markdown else f"\n{line.strip()}\n")
+    print()
+    for v in ["better", "ok", "below", "worse"]:
+        print(f"{v}: {len(verdicts[v])}: {', '.join(verdicts[v])}")
+
+
+if __name__ == "__main__":
+    main()
