@@ -14,6 +14,7 @@
 #include <torch/version.h>
 
 #include "batched_affine.hpp"
+#include "hook_guard.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
 #include "model.hpp"
@@ -537,7 +538,8 @@ class FusedNets {
     std::vector<std::string> kept;
     const auto rows = keep.cpu().contiguous();
     for (long r = 0; r < rows.size(0); ++r)
-      kept.push_back(settings_.activation[static_cast<std::size_t>(rows.data_ptr<std::int64_t>()[r])]);
+      kept.push_back(
+          settings_.activation[static_cast<std::size_t>(rows.data_ptr<std::int64_t>()[r])]);
     const auto runs = runs_of(kept);
     if (runs.size() == 1) return activate(runs[0].name, h);
     return RunActivation::apply(h.contiguous(), encode(runs));
@@ -682,7 +684,9 @@ MemberErrors evaluate(const FusedNets& nets, const Split2& t, const DataSet& d,
 
 }  // namespace
 
-bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const DataSet& data,
+namespace {
+
+bool train_fused(const std::vector<TrainSpec>& specs, const Group& group, const DataSet& data,
                  int local_rank, const GroupHooks& hooks, bool double_precision) {
   const auto& first = specs.at(group.members.front());
   const std::string device_name = choose_device(first.optim.device, local_rank);
@@ -709,7 +713,7 @@ bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const 
   auto finish = [&](Member& m) {
     m.done = true;
     if (!m.r.ok()) m.r.val_error = m.r.test_error = std::numeric_limits<double>::infinity();
-    if (hooks.finished) hooks.finished(m.index, m.r);
+    if (hooks.finished) call_hook([&] { hooks.finished(m.index, m.r); });
   };
   std::vector<std::size_t> active;  // positions in `members` of those still training
   for (std::size_t k = 0; k < members.size(); ++k)
@@ -786,7 +790,7 @@ bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const 
       // batch): its rows stay apart from the others', so it ends at the epoch it would end alone.
       Tensor epoch_loss = torch::zeros({g}, options);
       for (long start = 0; start < train.rows; start += batch) {
-        if (hooks.interrupted && hooks.interrupted()) {
+        if (hooks.interrupted && call_hook(hooks.interrupted)) {
           interrupted = true;
           break;
         }
@@ -884,7 +888,8 @@ bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const 
         if (m.done) continue;
         bool ends = epoch + 1 >= m.spec->optim.epochs;
         if (hooks.after_epoch) {
-          const auto next = hooks.after_epoch(m.index, epoch + 1, m.best);
+          const auto next =
+              call_hook([&] { return hooks.after_epoch(m.index, epoch + 1, m.best); });
           if (next == AfterEpoch::Interrupt) {
             interrupted = true;
             break;
@@ -898,7 +903,8 @@ bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const 
       compact(before);
     }
   } catch (const std::exception& e) {
-    // As alone: a LibTorch error (out of memory, a shape) fails the members still training.
+    // As alone: a LibTorch error (out of memory, a shape) fails the members still training (a
+    // hook's fault, a HookFault, is not caught here: it ends the run).
     std::string message = e.what();
     const auto eol = message.find('\n');
     if (eol != std::string::npos) message.resize(eol);
@@ -915,6 +921,14 @@ bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const 
   for (auto k : active)  // members whose every epoch ran
     finish(members[k]);
   return true;
+}
+
+}  // namespace
+
+bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const DataSet& data,
+                 int local_rank, const GroupHooks& hooks, bool double_precision) {
+  return rethrow_hook_faults(
+      [&] { return train_fused(specs, group, data, local_rank, hooks, double_precision); });
 }
 
 }  // namespace hsicho::train

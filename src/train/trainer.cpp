@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "hook_guard.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
 #include "model.hpp"
@@ -141,8 +142,10 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
   return *train_one(spec, data, local_rank, Hooks{});
 }
 
-std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
-                                const Hooks& hooks) {
+namespace {
+
+std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, int local_rank,
+                                    const Hooks& hooks) {
   Result r;
   bool interrupted = false;
   r.seed = spec.seed;
@@ -187,7 +190,7 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
       // once.
       torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().device(device));
       for (int first = 0; first < train.rows; first += o.batch_size) {
-        if (hooks.interrupted && hooks.interrupted()) {
+        if (hooks.interrupted && call_hook(hooks.interrupted)) {
           interrupted = true;
           break;
         }
@@ -242,7 +245,7 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
       }
       if (hooks.after_epoch) {
         // The best validation error so far: what the training's result would be if it ended now.
-        const auto next = hooks.after_epoch(epoch + 1, best);
+        const auto next = call_hook([&] { return hooks.after_epoch(epoch + 1, best); });
         if (next == AfterEpoch::Interrupt) interrupted = true;
         if (next != AfterEpoch::Continue) break;
       }
@@ -256,7 +259,8 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
       r.test_rel_l2 = t.rel_l2;
     }
   } catch (const std::exception& e) {
-    // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run.
+    // c10::Error (out of memory, a shape problem) and the like: this training failed, not the run
+    // (a hook's fault is a HookFault, not caught here).
     r.status = Outcome::Failed;
     r.cause = "exception";
     r.message = e.what();
@@ -269,6 +273,13 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (interrupted) return std::nullopt;
   return r;
+}
+
+}  // namespace
+
+std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
+                                const Hooks& hooks) {
+  return rethrow_hook_faults([&] { return train_watched(spec, data, local_rank, hooks); });
 }
 
 }  // namespace hsicho::train

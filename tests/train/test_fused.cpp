@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 
+#include "hsicho/error.hpp"
 #include "hsicho/train/fused.hpp"
 #include "hsicho/train/trainer.hpp"
 
@@ -192,6 +193,34 @@ TEST_CASE("patience, divergence and hooks end a member as they end it alone", "[
   hooks.interrupted = [&] { return ++polls > 10; };
   CHECK_FALSE(train_group(specs, Group{{0, 2}, {8}}, data, 0, hooks));
   CHECK(out.empty());
+}
+
+TEST_CASE("a journal fault inside a group ends the run; no member is recorded twice",
+          "[train][fused]") {
+  // The second member's journal append fails (a full disk, the journal removed): the group stops
+  // with that fault, as thrown; the first member was recorded once, as it ended, and no member
+  // became a failed result.
+  const DataSet data = runge();
+  std::vector<TrainSpec> specs = {mlp({8}, "tanh", 1), mlp({8}, "tanh", 2), mlp({8}, "tanh", 3)};
+  specs[0].optim.epochs = 2, specs[1].optim.epochs = 3, specs[2].optim.epochs = 4;
+  std::vector<std::pair<std::size_t, Outcome>> recorded;
+  GroupHooks hooks;
+  hooks.finished = [&](std::size_t k, Result r) {
+    if (k == 1) throw RuntimeError("journal 'rank-00000.jnl': No space left on device");
+    recorded.emplace_back(k, r.status);
+  };
+  CHECK_THROWS_WITH(train_group(specs, Group{{0, 1, 2}, {8}}, data, 0, hooks),
+                    Catch::Contains("No space left on device"));
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0].first == 0);
+  CHECK(recorded[0].second == Outcome::Ok);
+  // A rung's decision that fails (its log) likewise.
+  hooks.finished = [](std::size_t, Result r) { CHECK(r.status != Outcome::Failed); };
+  hooks.after_epoch = [](std::size_t, int epoch, double) -> AfterEpoch {
+    if (epoch == 2) throw RuntimeError("cannot write 'rungs-00000.log'");
+    return AfterEpoch::Continue;
+  };
+  CHECK_THROWS_AS(train_group(specs, Group{{0, 1, 2}, {8}}, data, 0, hooks), RuntimeError);
 }
 
 TEST_CASE("groups: deterministic runs by width, padded to the widest, cut by the cost model",

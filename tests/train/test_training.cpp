@@ -141,6 +141,25 @@ TEST_CASE("an error inside a training gives status failed", "[train]") {
   CHECK(std::isinf(r.val_error));
 }
 
+TEST_CASE("a hook's fault ends the run, it is not the training's result", "[train]") {
+  // The study layer's rung log failing (a full disk): the exception leaves train_one as thrown.
+  const auto data = runge_data(64);
+  auto spec = mlp_spec();
+  spec.optim.epochs = 4;
+  Hooks hooks;
+  int calls = 0;
+  hooks.after_epoch = [&](int epoch, double) {
+    ++calls;
+    if (epoch == 2) throw RuntimeError("cannot write 'rungs-00000.log': No space left on device");
+    return AfterEpoch::Continue;
+  };
+  CHECK_THROWS_AS(train_one(spec, data, 0, hooks), RuntimeError);
+  CHECK(calls == 2);
+  hooks.after_epoch = nullptr;
+  hooks.interrupted = []() -> bool { throw std::runtime_error("the stop flag is unreadable"); };
+  CHECK_THROWS_WITH(train_one(spec, data, 0, hooks), "the stop flag is unreadable");
+}
+
 TEST_CASE("early stopping, schedules and every optimizer run", "[train]") {
   const auto data = runge_data(64);
   for (const std::string opt : {"sgd", "adam", "adamw", "rmsprop"}) {

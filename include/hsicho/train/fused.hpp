@@ -58,7 +58,9 @@ struct GroupHooks {
 
 // Trains specs[k] for k in `members` as one computation, hidden layers padded to `widths`.
 // Returns false when interrupted. Never throws for what goes wrong inside a training (those are
-// failed or diverged results); InputError for a device that cannot exist here. `double_precision`
+// failed or diverged results); InputError for a device that cannot exist here; what a hook throws
+// (a fault of the run: the journal, the rung log) leaves as thrown, the members still training
+// without a result. `double_precision`
 // is for tests (the masking is exact there to rounding).
 bool train_group(const std::vector<TrainSpec>& specs, const Group& group, const DataSet& data,
                  int local_rank, const GroupHooks& hooks, bool double_precision = false);

@@ -30,7 +30,8 @@ struct Hooks {
   // Polled between batches: true interrupts the training at once (a stop signal).
   std::function<bool()> interrupted;
 };
-// The same, watched by `hooks`; nullopt when interrupted.
+// The same, watched by `hooks`; nullopt when interrupted. What a hook throws (the study layer's
+// journal or rung log: a fault of the run) leaves as thrown, never as a failed result.
 std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
                                 const Hooks& hooks);
 
