@@ -50,13 +50,14 @@ int main(int argc, char** argv) {
       t.model.units.assign(static_cast<std::size_t>(t.model.layers),
                            mode == "r16_width" ? 50 : 4 + (k * 13) % 47);
     }
-    t.model.activation = mixed_act ? activations[k % (r16 ? 4 : 3)] : "relu";
-    t.optim.optimizer = mixed_opt ? optimizers[k % 2] : "adam";
+    t.model.activation =
+        parse_choice<Activation>(mixed_act ? activations[k % (r16 ? 4 : 3)] : "relu");
+    t.optim.optimizer = parse_choice<Optimizer>(mixed_opt ? optimizers[k % 2] : "adam");
     t.optim.momentum = 0.5;
     t.optim.lr = 1e-3 * (k % 16 + 1);
     t.optim.batch_size = mode == "demo" || r16 ? 16 : 32;
     t.optim.epochs = mode == "demo" || r16 ? 60 : 20;
-    t.optim.loss = "mse";
+    t.optim.loss = Loss::Mse;
     t.seed = static_cast<std::uint64_t>(k + 1);
     specs.push_back(t);
   }

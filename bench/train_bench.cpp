@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   TrainSpec spec;
   spec.optim.device = argc > 3 ? argv[3] : "cpu";
   spec.optim.epochs = epochs;
-  spec.optim.optimizer = "adam";
+  spec.optim.optimizer = Optimizer::Adam;
   spec.optim.lr = 1e-3;
   spec.optim.threads = 1;
   DataSet data;
@@ -31,12 +31,12 @@ int main(int argc, char** argv) {
     ds.name = "runge";
     ds.train = 4096, ds.validation = 64, ds.test = 64;
     data = load_dataset(ds, 1);
-    spec.model.type = "mlp";
+    spec.model.type = ModelType::Mlp;
     spec.model.layers = 2;
     spec.model.units = {64, 64};
-    spec.model.activation = "tanh";
+    spec.model.activation = Activation::Tanh;
     spec.optim.batch_size = 32;
-    spec.optim.loss = "mse";
+    spec.optim.loss = Loss::Mse;
   } else {
     // LeNet-like CNN on MNIST-shaped data (random pixels): conv5(6)-pool-conv5(16)-pool-120-84-10.
     data.classification = true;
@@ -50,14 +50,14 @@ int main(int argc, char** argv) {
       for (int r = 0; r < s->rows; ++r)
         s->label.push_back(static_cast<std::int64_t>(rng.below(10)));
     }
-    spec.model.type = "cnn";
+    spec.model.type = ModelType::Cnn;
     spec.model.layers = 2;
     spec.model.filters = {6, 16};
     spec.model.kernel_size = 5;
     spec.model.head_units = {120, 84};
-    spec.model.activation = "relu";
+    spec.model.activation = Activation::Relu;
     spec.optim.batch_size = 64;
-    spec.optim.loss = "cross_entropy";
+    spec.optim.loss = Loss::CrossEntropy;
   }
   // A first, short training pays the one-time costs (device context, kernels' first use) that
   // a study pays once per process, not once per training.

@@ -27,7 +27,8 @@ std::string metric_name(const space::Deck& deck) {
   if (deck.external) return "error";
   const auto spec =
       train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
-  return spec.optim.loss == "cross_entropy" ? "error_rate" : spec.data.metric;
+  return spec.optim.loss == train::Loss::CrossEntropy ? "error_rate"
+                                                      : std::string(train::name(spec.data.metric));
 }
 
 // A journaled configuration over the deck's space, from its values by name.

@@ -60,7 +60,7 @@ std::string data_key(const train::DataSpec& d) {
   s << d.name << '|' << d.path << '|' << d.dim << '|' << d.train << '|' << d.validation << '|'
     << d.test << '|' << d.noise << '|' << d.species << '|' << d.t_max << '|' << d.log_outputs << '|'
     << d.standardize << '|' << d.task << '|' << d.classes << '|' << d.split_validation << '|'
-    << d.split_test << '|' << d.split_seed << '|' << d.scale << '|' << d.metric;
+    << d.split_test << '|' << d.split_seed << '|' << d.scale << '|' << train::name(d.metric);
   for (const auto& v : d.x)
     s << "|x:" << v;
   for (const auto& v : d.y)

@@ -182,7 +182,8 @@ std::string metric_of(const space::Deck& deck) {
   if (deck.external) return "error";  // whatever the command reports
   const auto spec =
       train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
-  return spec.optim.loss == "cross_entropy" ? "error_rate" : spec.data.metric;
+  return spec.optim.loss == train::Loss::CrossEntropy ? "error_rate"
+                                                      : std::string(train::name(spec.data.metric));
 }
 
 io::StudyData assemble_study(const StudyParts& parts, const std::optional<io::Best>& best) {

@@ -15,7 +15,7 @@ std::int64_t conv_macs(std::int64_t in, std::int64_t out, int k, int& h, int& w)
 std::int64_t inference_flops(const ModelSpec& s, const std::vector<int>& shape, int outputs) {
   std::int64_t macs = 0;
   std::int64_t in = 1;
-  if (s.type == "mlp") {
+  if (s.type == ModelType::Mlp) {
     for (int v : shape)
       in *= v;
     for (int k = 0; k < s.layers; ++k) {
@@ -37,7 +37,7 @@ std::int64_t inference_flops(const ModelSpec& s, const std::vector<int>& shape, 
         macs += conv_macs(channels, f, s.kernel_size, h, w);
       }
       channels = f;
-      if (s.pooling != "none") h /= 2, w /= 2;
+      if (s.pooling != Pooling::None) h /= 2, w /= 2;
     }
     in = static_cast<std::int64_t>(channels) * h * w;
     for (int units : s.head_units) {

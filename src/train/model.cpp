@@ -5,18 +5,27 @@
 namespace hsicho::train {
 namespace {
 
-torch::nn::AnyModule activation(const std::string& name) {
-  if (name == "relu") return torch::nn::AnyModule(torch::nn::ReLU());
-  if (name == "tanh") return torch::nn::AnyModule(torch::nn::Tanh());
-  if (name == "sigmoid") return torch::nn::AnyModule(torch::nn::Sigmoid());
-  if (name == "elu") return torch::nn::AnyModule(torch::nn::ELU());
-  if (name == "gelu") return torch::nn::AnyModule(torch::nn::GELU());
+torch::nn::AnyModule activation(Activation a) {
+  switch (a) {
+    case Activation::Relu:
+      return torch::nn::AnyModule(torch::nn::ReLU());
+    case Activation::Tanh:
+      return torch::nn::AnyModule(torch::nn::Tanh());
+    case Activation::Sigmoid:
+      return torch::nn::AnyModule(torch::nn::Sigmoid());
+    case Activation::Elu:
+      return torch::nn::AnyModule(torch::nn::ELU());
+    case Activation::Gelu:
+      return torch::nn::AnyModule(torch::nn::GELU());
+    case Activation::Silu:
+      break;
+  }
   return torch::nn::AnyModule(torch::nn::SiLU());
 }
 
 // conv - bn - act - conv - bn, plus the input (1x1 convolution when the channels change), - act.
 struct ResidualBlockImpl : torch::nn::Module {
-  ResidualBlockImpl(int in, int out, int kernel, bool bn, const std::string& act) {
+  ResidualBlockImpl(int in, int out, int kernel, bool bn, Activation act) {
     conv1 = register_module(
         "conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2)));
     conv2 = register_module(
@@ -46,14 +55,14 @@ struct ResidualBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(ResidualBlock);
 
-void initialize(torch::nn::Module& m, const std::string& init) {
-  if (init == "default") return;
+void initialize(torch::nn::Module& m, Init init) {
+  if (init == Init::Default) return;
   torch::NoGradGuard guard;
   for (auto& p : m.named_parameters()) {
     const bool weight = p.key().find("weight") != std::string::npos && p.value().dim() >= 2;
     if (weight) {
-      if (init == "xavier") torch::nn::init::xavier_uniform_(p.value());
-      if (init == "kaiming")
+      if (init == Init::Xavier) torch::nn::init::xavier_uniform_(p.value());
+      if (init == Init::Kaiming)
         torch::nn::init::kaiming_uniform_(p.value(), 0, torch::kFanIn, torch::kReLU);
     } else if (p.key().find("bias") != std::string::npos) {
       p.value().zero_();
@@ -65,7 +74,7 @@ void initialize(torch::nn::Module& m, const std::string& init) {
 
 torch::nn::Sequential build_model(const ModelSpec& s, const std::vector<int>& shape, int outputs) {
   torch::nn::Sequential net;
-  if (s.type == "mlp") {
+  if (s.type == ModelType::Mlp) {
     std::int64_t in = 1;
     for (int v : shape)
       in *= v;
@@ -94,12 +103,12 @@ torch::nn::Sequential build_model(const ModelSpec& s, const std::vector<int>& sh
       channels = f;
       // An even kernel with padding k/2 grows the map by one pixel.
       if (s.kernel_size % 2 == 0) ++h, ++w;
-      if (s.pooling != "none") {
+      if (s.pooling != Pooling::None) {
         if (h < 2 || w < 2)
           throw InputError("the network pools a " + std::to_string(h) + "x" + std::to_string(w) +
                            " map: fewer blocks, or pooling: none");
-        if (s.pooling == "max") net->push_back(torch::nn::MaxPool2d(2));
-        if (s.pooling == "avg") net->push_back(torch::nn::AvgPool2d(2));
+        if (s.pooling == Pooling::Max) net->push_back(torch::nn::MaxPool2d(2));
+        if (s.pooling == Pooling::Avg) net->push_back(torch::nn::AvgPool2d(2));
         h /= 2, w /= 2;
       }
     }

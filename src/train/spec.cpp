@@ -122,6 +122,13 @@ class Resolver {
       out = space::key_choice(spec, f->text);
     }
   }
+  // A choice of the key table, parsed once into its enum (train/choices.hpp).
+  template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+  void set(const space::Block& block, const std::string& key, E& out) const {
+    std::string text(name(out));
+    set(block, key, text);
+    out = parse_choice<E>(text);
+  }
   // A list of numbers, or one number for all, each within the key's limits.
   template <class T>
   void set_list(const space::Block& block, const std::string& key, std::vector<T>& out) const {
@@ -324,17 +331,17 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   const space::Block& m = deck.model;
   ModelSpec& ms = s.model;
   r.set(m, "type", ms.type);
-  if (ms.type == "cnn" && !images && !table) {
+  if (ms.type == ModelType::Cnn && !images && !table) {
     throw InputError(
         r.where(m, "type") +
         ": cnn needs an image data set (mnist, fashion_mnist, cifar10, or table with images); "
         "use type: mlp");
   }
-  r.set(m, "layers", ms.layers, ms.type == "mlp" ? 0 : 1);
+  r.set(m, "layers", ms.layers, ms.type == ModelType::Mlp ? 0 : 1);
   r.set(m, "blocks", ms.layers);
   r.per_layer(m, "units", ms.layers, 32, ms.units);
-  r.per_layer(m, "filters", ms.type == "cnn" ? ms.layers : 0, 16, ms.filters);
-  if (ms.type == "mlp") {
+  r.per_layer(m, "filters", ms.type == ModelType::Cnn ? ms.layers : 0, 16, ms.filters);
+  if (ms.type == ModelType::Mlp) {
     // Weights, gradients and two optimizer moments of the hidden-to-hidden layers alone, in
     // float32: a network beyond memory fails every training; say so now.
     double weights = 0;
@@ -372,11 +379,12 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   r.set(t, "gamma", os.gamma);
   r.set(t, "clip", os.clip);
   r.set(t, "patience", os.patience);
-  os.loss = classification ? "cross_entropy" : "mse";
+  os.loss = classification ? Loss::CrossEntropy : Loss::Mse;
   r.set(t, "loss", os.loss);
-  if (classification != (os.loss == "cross_entropy")) {
+  if (classification != (os.loss == Loss::CrossEntropy)) {
     throw InputError(
-        r.where(t, "loss") + ": " + os.loss + " does not fit data set " + ds.name +
+        r.where(t, "loss") + ": " + std::string(name(os.loss)) + " does not fit data set " +
+        ds.name +
         (classification ? " (classification: cross_entropy)" : " (regression: mse, mae or huber)"));
   }
   r.set(t, "device", os.device);
@@ -388,7 +396,7 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
       throw InputError(f->where + ": must be " + spec.what() + ", got '" + f->text + "'");
     os.threads = f->text == "auto" ? 0 : static_cast<int>(*v);
   }
-  if (os.nesterov && (os.optimizer != "sgd" || os.momentum <= 0)) {
+  if (os.nesterov && (os.optimizer != Optimizer::Sgd || os.momentum <= 0)) {
     throw InputError(r.where(t, "nesterov") +
                      ": needs optimizer sgd with momentum > 0; set them, or leave nesterov false");
   }
@@ -396,8 +404,14 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
 }
 
 double scheduled_lr(const OptimSpec& o, int epoch) {
-  if (o.schedule == "step") return o.lr * std::pow(o.gamma, epoch / o.step_size);
-  if (o.schedule == "cosine") return o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+  switch (o.schedule) {
+    case Schedule::Step:
+      return o.lr * std::pow(o.gamma, epoch / o.step_size);
+    case Schedule::Cosine:
+      return o.lr * 0.5 * (1 + std::cos(M_PI * epoch / o.epochs));
+    case Schedule::Constant:
+      break;
+  }
   return o.lr;
 }
 
@@ -436,7 +450,7 @@ DataSet load_deck_data(const space::Deck& deck, const DataSpec& spec) {
 }
 
 void check_fits(const space::Deck& deck, const TrainSpec& spec, const DataSet& data) {
-  if (spec.model.type == "cnn" && data.input_shape.size() != 3) {
+  if (spec.model.type == ModelType::Cnn && data.input_shape.size() != 3) {
     throw InputError(deck.model.where("type"),
                      "a cnn needs images, but x gives " + std::to_string(data.input_shape[0]) +
                          " features per row; store x as rows x height x width or rows x "

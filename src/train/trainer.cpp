@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "evaluation.hpp"
 #include "hook_guard.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
@@ -28,94 +29,37 @@ std::string choose_device(const std::string& requested, int local_rank) {
 
 namespace {
 
-struct Tensors {
-  torch::Tensor x, y;  // y: float targets, or int64 labels
-  int rows = 0;
-};
-
-Tensors to_tensors(const Split& s, const DataSet& d, const torch::Device& device) {
-  Tensors t;
-  t.rows = s.rows;
-  std::vector<std::int64_t> shape = {s.rows};
-  for (int v : d.input_shape)
-    shape.push_back(v);
-  t.x = torch::from_blob(const_cast<float*>(s.x.data()), shape, torch::kFloat32).clone().to(device);
-  if (d.classification) {
-    t.y = torch::from_blob(const_cast<std::int64_t*>(s.label.data()), {s.rows}, torch::kInt64)
-              .clone()
-              .to(device);
-  } else {
-    t.y = torch::from_blob(const_cast<float*>(s.y.data()), {s.rows, d.outputs}, torch::kFloat32)
-              .clone()
-              .to(device);
-  }
-  return t;
-}
-
-torch::Tensor loss_of(const std::string& loss, const torch::Tensor& out, const torch::Tensor& y) {
-  if (loss == "cross_entropy") return torch::nn::functional::cross_entropy(out, y);
-  if (loss == "mae") return torch::l1_loss(out, y);
-  if (loss == "huber") return torch::huber_loss(out, y);
-  return torch::mse_loss(out, y);
-}
-
-struct Errors {
-  double error, rel_l2;
-};
-
-// The error a training is ranked by: the error rate for classification; for regression the
-// mean squared (or absolute) error, or the relative L2 error, in the data's own units (scaled
-// targets are scaled back). In batches, so memory stays that of one batch.
-Errors evaluate(torch::nn::Sequential& net, const Tensors& t, const DataSet& d,
-                const std::string& metric, int batch) {
+// One network's error on a split, in batches of `batch` (ErrorMeter, as the fused trainer's).
+Errors evaluate(torch::nn::Sequential& net, const DeviceSplit& t, const DataSet& d, Metric metric,
+                int batch) {
   torch::NoGradGuard guard;
   net->eval();
-  torch::Tensor offset, scale;
-  if (!d.y_scale.empty()) {
-    const auto options = torch::TensorOptions().dtype(torch::kFloat32);
-    scale = torch::tensor(d.y_scale, options).to(t.y.device()).unsqueeze(0);
-    offset = torch::tensor(d.y_offset, options).to(t.y.device()).unsqueeze(0);
-  }
-  double sq = 0, abs = 0, ref = 0, wrong = 0;
+  ErrorMeter meter(d, metric, 1, t.y);
   for (int first = 0; first < t.rows; first += batch) {
-    const int len = std::min(batch, t.rows - first);
-    const auto out = net->forward(t.x.narrow(0, first, len));
-    auto y = t.y.narrow(0, first, len);
-    if (d.classification) {
-      wrong += out.argmax(1).ne(y).sum().item<double>();
-      continue;
-    }
-    auto diff = out - y;
-    if (scale.defined()) diff = diff * scale, y = y * scale + offset;
-    sq += diff.pow(2).sum().item<double>();
-    if (metric == "mae") abs += diff.abs().sum().item<double>();
-    ref += y.pow(2).sum().item<double>();
+    const int len = std::min(batch, static_cast<int>(t.rows) - first);
+    meter.add(net->forward(t.x.narrow(0, first, len)).unsqueeze(0), t.y.narrow(0, first, len));
   }
   net->train();
-  if (d.classification) return {wrong / t.rows, std::nan("")};
-  const double count = static_cast<double>(t.rows) * static_cast<double>(t.y.size(1));
-  const double rel = ref > 0 ? std::sqrt(sq / ref) : std::nan("");
-  if (metric == "mae") return {abs / count, rel};
-  if (metric == "relative_l2") return {rel, rel};
-  return {sq / count, rel};
+  return meter.errors().front();
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimSpec& o,
                                                         std::vector<torch::Tensor> params) {
-  if (o.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(o.lr)
-                                                           .momentum(o.momentum)
-                                                           .nesterov(o.nesterov)
-                                                           .weight_decay(o.weight_decay));
-  }
-  if (o.optimizer == "adamw") {
-    return std::make_unique<torch::optim::AdamW>(
-        params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
-  }
-  if (o.optimizer == "rmsprop") {
-    return std::make_unique<torch::optim::RMSprop>(
-        params,
-        torch::optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  switch (o.optimizer) {
+    case Optimizer::Sgd:
+      return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(o.lr)
+                                                             .momentum(o.momentum)
+                                                             .nesterov(o.nesterov)
+                                                             .weight_decay(o.weight_decay));
+    case Optimizer::Adamw:
+      return std::make_unique<torch::optim::AdamW>(
+          params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+    case Optimizer::Rmsprop:
+      return std::make_unique<torch::optim::RMSprop>(
+          params,
+          torch::optim::RMSpropOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+    case Optimizer::Adam:
+      break;
   }
   return std::make_unique<torch::optim::Adam>(
       params, torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
@@ -162,9 +106,10 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
     r.flops = inference_flops(spec.model, data.input_shape, data.outputs);
     net->to(device);
     // Data moves to the device once, not per batch.
-    const Tensors train = to_tensors(data.train, data, device);
-    const Tensors val = to_tensors(data.validation, data, device);
-    const Tensors test = to_tensors(data.test, data, device);
+    const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    const DeviceSplit train = to_device(data.train, data, options, false);
+    const DeviceSplit val = to_device(data.validation, data, options, false);
+    const DeviceSplit test = to_device(data.test, data, options, false);
     auto opt = make_optimizer(spec.optim, net->parameters());
     const auto& o = spec.optim;
     const int eval_batch = std::max(o.batch_size, 1024);
@@ -194,12 +139,12 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
           interrupted = true;
           break;
         }
-        const int len = std::min(o.batch_size, train.rows - first);
+        const int len = std::min(o.batch_size, static_cast<int>(train.rows) - first);
         if (len < 2 && spec.model.batch_norm) continue;  // batch norm needs two samples
         const auto idx = order.narrow(0, first, len);
         opt->zero_grad();
-        const auto loss = loss_of(o.loss, net->forward(train.x.index_select(0, idx)),
-                                  train.y.index_select(0, idx));
+        const auto loss = batch_loss(o.loss, net->forward(train.x.index_select(0, idx)),
+                                     train.y.index_select(0, idx));
         if (device.is_cuda()) {
           epoch_loss += loss.detach();
         } else if (const double value = loss.item<double>(); !std::isfinite(value)) {

@@ -27,15 +27,15 @@ DataSet runge(int dim = 1) {
 
 TrainSpec mlp(std::vector<int> units, const std::string& activation, std::uint64_t seed) {
   TrainSpec t;
-  t.model.type = "mlp";
+  t.model.type = ModelType::Mlp;
   t.model.layers = static_cast<int>(units.size());
   t.model.units = std::move(units);
-  t.model.activation = activation;
-  t.optim.optimizer = "adam";
+  t.model.activation = parse_choice<Activation>(activation);
+  t.optim.optimizer = Optimizer::Adam;
   t.optim.lr = 1e-2;
   t.optim.batch_size = 16;
   t.optim.epochs = 4;
-  t.optim.loss = "mse";
+  t.optim.loss = Loss::Mse;
   t.seed = seed;
   return t;
 }
@@ -112,15 +112,19 @@ TEST_CASE("each member keeps its optimizer, rate and settings (against the plain
                                   mlp({12}, "silu", 3), mlp({10}, "sigmoid", 4),
                                   mlp({16}, "gelu", 5), mlp({6}, "elu", 6)};
   specs[0].optim.lr = 2e-2;
-  specs[1].optim.optimizer = "sgd", specs[1].optim.lr = 5e-2, specs[1].optim.momentum = 0.9;
+  specs[1].optim.optimizer = Optimizer::Sgd, specs[1].optim.lr = 5e-2,
+  specs[1].optim.momentum = 0.9;
   specs[1].optim.nesterov = true;
-  specs[2].optim.optimizer = "rmsprop", specs[2].optim.lr = 3e-3, specs[2].optim.momentum = 0.5;
+  specs[2].optim.optimizer = Optimizer::Rmsprop, specs[2].optim.lr = 3e-3,
+  specs[2].optim.momentum = 0.5;
   specs[2].optim.weight_decay = 1e-3;
-  specs[3].optim.optimizer = "adamw", specs[3].optim.lr = 1e-2, specs[3].optim.weight_decay = 0.1;
-  specs[3].optim.schedule = "cosine", specs[3].optim.epochs = 6;
+  specs[3].optim.optimizer = Optimizer::Adamw, specs[3].optim.lr = 1e-2,
+  specs[3].optim.weight_decay = 0.1;
+  specs[3].optim.schedule = Schedule::Cosine, specs[3].optim.epochs = 6;
   specs[4].optim.clip = 0.05, specs[4].optim.weight_decay = 1e-4, specs[4].optim.epochs = 2;
-  specs[5].optim.optimizer = "sgd", specs[5].optim.lr = 0.1;  // plain SGD
-  specs[5].optim.schedule = "step", specs[5].optim.step_size = 2, specs[5].optim.gamma = 0.5;
+  specs[5].optim.optimizer = Optimizer::Sgd, specs[5].optim.lr = 0.1;  // plain SGD
+  specs[5].optim.schedule = Schedule::Step, specs[5].optim.step_size = 2,
+  specs[5].optim.gamma = 0.5;
   std::vector<std::size_t> all = {0, 1, 2, 3, 4, 5};
   const auto groups = form_groups(specs, all, 16);
   REQUIRE(groups.size() == 1);
@@ -150,7 +154,7 @@ TEST_CASE("patience, divergence and hooks end a member as they end it alone", "[
   const DataSet data = runge();
   std::vector<TrainSpec> specs = {mlp({8}, "tanh", 1), mlp({8}, "tanh", 2), mlp({8}, "tanh", 3)};
   specs[0].optim.epochs = 30, specs[0].optim.patience = 2, specs[0].optim.lr = 0.3;
-  specs[1].optim.optimizer = "sgd", specs[1].optim.lr = 1e6;  // diverges
+  specs[1].optim.optimizer = Optimizer::Sgd, specs[1].optim.lr = 1e6;  // diverges
   specs[2].optim.epochs = 8;
   std::map<std::size_t, Result> out;
   std::map<std::size_t, std::vector<int>> seen;
@@ -174,7 +178,7 @@ TEST_CASE("patience, divergence and hooks end a member as they end it alone", "[
   CHECK(seen.count(1) == 0);  // a diverged training reports no epoch
   // The hooks run in the group's order whatever the rows' order inside (sorted by optimizer).
   std::vector<TrainSpec> mixed = {mlp({8}, "tanh", 1), mlp({8}, "tanh", 2), mlp({8}, "relu", 3)};
-  mixed[0].optim.optimizer = "sgd", mixed[2].optim.optimizer = "rmsprop";
+  mixed[0].optim.optimizer = Optimizer::Sgd, mixed[2].optim.optimizer = Optimizer::Rmsprop;
   std::vector<std::size_t> calls;
   GroupHooks in_order;
   in_order.finished = [](std::size_t, Result) {};

@@ -34,15 +34,15 @@ DataSet runge_data(int train = 256) {
 
 TrainSpec mlp_spec() {
   TrainSpec t;
-  t.model.type = "mlp";
+  t.model.type = ModelType::Mlp;
   t.model.layers = 2;
   t.model.units = {32, 32};
-  t.model.activation = "tanh";
-  t.optim.optimizer = "adam";
+  t.model.activation = Activation::Tanh;
+  t.optim.optimizer = Optimizer::Adam;
   t.optim.lr = 1e-2;
   t.optim.batch_size = 32;
   t.optim.epochs = 60;
-  t.optim.loss = "mse";
+  t.optim.loss = Loss::Mse;
   return t;
 }
 
@@ -53,7 +53,7 @@ TEST_CASE("parameter counts match hand computation", "[train]") {
   one.input_shape = {1};
   one.outputs = 1;
   ModelSpec m;
-  m.type = "mlp";
+  m.type = ModelType::Mlp;
   m.layers = 2;
   m.units = {32, 16};
   // (1*32 + 32) + (32*16 + 16) + (16*1 + 1)
@@ -63,7 +63,7 @@ TEST_CASE("parameter counts match hand computation", "[train]") {
 
   // LeNet-5-like on 1x28x28: conv 5x5 (6), pool, conv 5x5 (16), pool, 120, 84, 10.
   ModelSpec lenet;
-  lenet.type = "cnn";
+  lenet.type = ModelType::Cnn;
   lenet.layers = 2;
   lenet.filters = {6, 16};
   lenet.kernel_size = 5;
@@ -73,12 +73,12 @@ TEST_CASE("parameter counts match hand computation", "[train]") {
 
   // A small residual network for CIFAR-10: two residual blocks (3->8, 8->8), no pooling.
   ModelSpec res;
-  res.type = "cnn";
+  res.type = ModelType::Cnn;
   res.layers = 2;
   res.filters = {8, 8};
   res.kernel_size = 3;
   res.residual = true;
-  res.pooling = "none";
+  res.pooling = Pooling::None;
   res.head_units = {};
   // block 1: conv 3->8 (224) + conv 8->8 (584) + 1x1 skip 3->8 (32); block 2: 584 + 584;
   // head: 8*32*32*10 + 10
@@ -114,7 +114,7 @@ TEST_CASE("the same seed gives the same training, bit for bit", "[train]") {
 TEST_CASE("a diverging training is a result, not a crash", "[train]") {
   const auto data = runge_data(128);
   auto spec = mlp_spec();
-  spec.optim.optimizer = "sgd";
+  spec.optim.optimizer = Optimizer::Sgd;
   spec.optim.lr = 1e8;
   const Result r = train_one(spec, data);
   CHECK(r.status == Outcome::Diverged);
@@ -130,10 +130,10 @@ TEST_CASE("an error inside a training gives status failed", "[train]") {
   for (auto& l : d.train.label)
     l = 42;
   TrainSpec spec;
-  spec.model.type = "cnn";
+  spec.model.type = ModelType::Cnn;
   spec.model.layers = 1;
   spec.model.filters = {2};
-  spec.optim.loss = "cross_entropy";
+  spec.optim.loss = Loss::CrossEntropy;
   spec.optim.epochs = 1;
   const Result r = train_one(spec, d);
   CHECK(r.status == Outcome::Failed);
@@ -165,8 +165,8 @@ TEST_CASE("early stopping, schedules and every optimizer run", "[train]") {
   for (const std::string opt : {"sgd", "adam", "adamw", "rmsprop"}) {
     for (const std::string sched : {"constant", "step", "cosine"}) {
       auto spec = mlp_spec();
-      spec.optim.optimizer = opt;
-      spec.optim.schedule = sched;
+      spec.optim.optimizer = parse_choice<Optimizer>(opt);
+      spec.optim.schedule = parse_choice<Schedule>(sched);
       spec.optim.step_size = 2;
       spec.optim.epochs = 4;
       spec.optim.clip = 1.0;
@@ -211,7 +211,7 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   CHECK(r.val_error < 1e-3);
   // Divergence is found on the device too (checked once per epoch there).
   auto wild = spec;
-  wild.optim.optimizer = "sgd";
+  wild.optim.optimizer = Optimizer::Sgd;
   wild.optim.lr = 1e8;
   const Result d = train_one(wild, data);
   CHECK(d.status == Outcome::Diverged);
@@ -222,11 +222,11 @@ TEST_CASE("on a GPU: training runs on the device, and running out of memory is a
   big.train.x.assign(static_cast<std::size_t>(200000) * 3 * 32 * 32, 0.0f);
   big.train.label.assign(200000, 1);
   TrainSpec huge;
-  huge.model.type = "cnn";
+  huge.model.type = ModelType::Cnn;
   huge.model.layers = 1;
   huge.model.filters = {512};
-  huge.model.pooling = "none";
-  huge.optim.loss = "cross_entropy";
+  huge.model.pooling = Pooling::None;
+  huge.optim.loss = Loss::CrossEntropy;
   huge.optim.batch_size = 200000;
   huge.optim.epochs = 1;
   huge.optim.device = "cuda";
@@ -255,11 +255,11 @@ TEST_CASE("a CNN learns images from an HDF5 array (N x C x H x W, uint8 labels)"
   TrainSpec t;
   t.data = table_spec("bars.h5", {"/images"}, {"/labels"}, "classification");
   const DataSet d = load_dataset(t.data, 1);
-  t.model.type = "cnn";
+  t.model.type = ModelType::Cnn;
   t.model.layers = 1;
   t.model.filters = {4};
   t.model.head_units = {8};
-  t.optim.loss = "cross_entropy";
+  t.optim.loss = Loss::CrossEntropy;
   t.optim.lr = 1e-2;
   t.optim.batch_size = 16;
   t.optim.epochs = 15;
@@ -274,7 +274,7 @@ TEST_CASE("an MLP classifies a CSV table with cross-entropy", "[train][table]") 
   TrainSpec t = mlp_spec();
   t.data = table_spec("circle.csv", {"a", "b"}, {"inside"}, "classification");
   const DataSet d = load_dataset(t.data, 1);
-  t.optim.loss = "cross_entropy";
+  t.optim.loss = Loss::CrossEntropy;
   t.optim.epochs = 80;
   const Result r = train_one(t, d);
   REQUIRE(r.status == Outcome::Ok);
@@ -301,7 +301,7 @@ TEST_CASE("regression errors are in the data's own units, whatever the scaling",
     REQUIRE(r.status == Outcome::Ok);
     CHECK(r.val_error ==
           Approx(r.val_rel_l2 * r.val_rel_l2 * sq / raw.validation.y.size()).epsilon(1e-4));
-    t.data.metric = "relative_l2";
+    t.data.metric = Metric::RelativeL2;
     CHECK(train_one(t, d).val_error == Approx(r.val_rel_l2).epsilon(1e-9));
   }
 }

@@ -51,17 +51,17 @@ TEST_CASE("costs of a record by name", "[front]") {
 
 TEST_CASE("inference FLOPs of an MLP and a CNN against a hand count", "[front]") {
   train::ModelSpec mlp;
-  mlp.type = "mlp";
+  mlp.type = train::ModelType::Mlp;
   mlp.layers = 2;
   mlp.units = {16, 8};
   // 3 inputs -> 16 -> 8 -> 2 outputs: 3x16 + 16x8 + 8x2 = 48 + 128 + 16 = 192 MACs.
   CHECK(train::inference_flops(mlp, {3}, 2) == 2 * 192);
   train::ModelSpec cnn;
-  cnn.type = "cnn";
+  cnn.type = train::ModelType::Cnn;
   cnn.layers = 2;
   cnn.filters = {4, 8};
   cnn.kernel_size = 3;
-  cnn.pooling = "max";
+  cnn.pooling = train::Pooling::Max;
   cnn.head_units = {32};
   // 1x28x28: conv 1->4 3x3 on 28x28 (padding 1): 1*4*9*784 = 28224; pool -> 14x14.
   // conv 4->8 on 14x14: 4*8*9*196 = 56448; pool -> 7x7; head 8*49=392 -> 32: 12544; 32 -> 10: 320.

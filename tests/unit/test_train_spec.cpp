@@ -31,12 +31,12 @@ TEST_CASE("space values override the deck's blocks", "[train][spec]") {
   CHECK(s.seed == 5);
   CHECK(s.data_seed == 9);
   CHECK(s.model.units == std::vector<int>{64, 8, 32});  // layer 3 repeats the list's last
-  CHECK(s.model.activation == "tanh");
+  CHECK(s.model.activation == Activation::Tanh);
   CHECK(s.optim.lr == Approx(0.01));  // the hyperparameter's default
-  CHECK(s.optim.optimizer == "adam");
+  CHECK(s.optim.optimizer == Optimizer::Adam);
   CHECK(s.optim.momentum == Approx(0.5));  // momentum is inactive: the deck's value stays
   CHECK(s.optim.epochs == 7);
-  CHECK(s.optim.loss == "mse");
+  CHECK(s.optim.loss == Loss::Mse);
   CHECK(s.data.train == 100);
   // A block value that an always-active hyperparameter replaces everywhere is never used.
   const auto shadowed = space::parse_deck(

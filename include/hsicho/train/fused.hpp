@@ -18,31 +18,11 @@
 
 #include "hsicho/record.hpp"
 #include "hsicho/train/data.hpp"
+#include "hsicho/train/fusion_plan.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/train/trainer.hpp"
 
 namespace hsicho::train {
-
-// Whether a training can join a group: an MLP without dropout or batch normalization.
-bool fusable(const TrainSpec& spec);
-
-// Trainings of equal keys may share a group (with equal data sets: the caller's part).
-std::string fuse_key(const TrainSpec& spec);
-
-// A group: positions into the caller's specs, and the hidden widths every member is padded to.
-struct Group {
-  std::vector<std::size_t> members;
-  std::vector<int> widths;
-};
-
-// Groups of at most `max_size` from `positions` (all fusable, one key, on data of `inputs`
-// features and `outputs` outputs): runs of the members sorted by widest layer, cut where a
-// measured cost model says fusing saves time (a padded group of wide and narrow networks can cost
-// more than it saves; a group of one trains alone). The same for the same specs, whatever their
-// order or what else runs.
-std::vector<Group> form_groups(const std::vector<TrainSpec>& specs,
-                               std::vector<std::size_t> positions, std::size_t max_size,
-                               long inputs = 1, long outputs = 1);
 
 struct GroupHooks {
   // After each epoch of a member still training: as Hooks::after_epoch (its index in `specs`),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hsicho/space/deck.hpp"
+#include "hsicho/train/choices.hpp"
 
 namespace hsicho::train {
 
@@ -32,35 +33,35 @@ struct DataSpec {
   std::string split_validation = "0.15", split_test = "0.15";
   std::uint64_t split_seed = 1;    // which rows go where
   std::string scale = "standard";  // inputs and regression outputs: standard | minmax | none
-  std::string metric = "mse";      // regression error: mse | mae | relative_l2
+  Metric metric = Metric::Mse;     // regression error
 };
 
 struct ModelSpec {
-  std::string type = "mlp";  // mlp | cnn
-  int layers = 2;            // mlp: hidden layers; cnn: convolution blocks
-  std::vector<int> units;    // mlp: width per hidden layer
-  std::string activation = "relu";
+  ModelType type = ModelType::Mlp;
+  int layers = 2;          // mlp: hidden layers; cnn: convolution blocks
+  std::vector<int> units;  // mlp: width per hidden layer
+  Activation activation = Activation::Relu;
   double dropout = 0;
   bool batch_norm = false;
-  std::string init = "default";  // default | xavier | kaiming
-  std::vector<int> filters;      // cnn: filters per block
+  Init init = Init::Default;
+  std::vector<int> filters;  // cnn: filters per block
   int kernel_size = 3;
-  std::string pooling = "max";  // max | avg | none
+  Pooling pooling = Pooling::Max;
   std::vector<int> head_units = {64};
   bool residual = false;
 };
 
 struct OptimSpec {
-  std::string optimizer = "adam";  // sgd | adam | adamw | rmsprop
+  Optimizer optimizer = Optimizer::Adam;
   double lr = 1e-3, momentum = 0, weight_decay = 0;
   bool nesterov = false;
   int batch_size = 32, epochs = 20;
-  std::string schedule = "constant";  // constant | step | cosine
+  Schedule schedule = Schedule::Constant;
   int step_size = 10;
   double gamma = 0.1;
   double clip = 0;             // max gradient norm; 0: none
   int patience = 0;            // early stopping on the validation error; 0: none
-  std::string loss;            // mse | mae | huber | cross_entropy (default by data set)
+  Loss loss = Loss::Mse;       // the default by data set: cross_entropy for classification
   std::string device = "cpu";  // cpu | cuda | auto
   int threads = 0;             // LibTorch threads per rank; 0: auto (threads_per_rank)
 };
