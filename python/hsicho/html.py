@@ -107,7 +107,7 @@ def write_html(study, path, figures=True):
                          _table(cond, [c for c in ("name", "hsic", "pvalue", "active_hsic", "active_pvalue")
                                        if c in cond]))
     if len(s.indices_front):
-        front = s.trials[(s.trials.get("pareto_rank", 0) == 1) & (s.trials.get("retrains", -1) < 0)]
+        front = s.trials[(s.trials["pareto_rank"] == 1) & s.trials["retrains"].isna()]
         names = [c for c in s.space["name"] if c in front]
         parts.append("<h2>The accuracy-cost front</h2><p class=\"note\">Trainings that no other beats in "
                      "both validation error and cost.</p>" +

@@ -40,6 +40,44 @@ def _typed(text, kind):
     return text  # categorical: as the deck writes it
 
 
+# The record's fields that are one cell of a table, in the order of include/hsicho/record.hpp
+# (hsicho export --csv writes them so).
+_RECORD_FIELDS = ["status", "val_error", "test_error", "parameters", "flops", "epochs", "seconds",
+                  "seed", "best_epoch", "val_rel_l2", "test_rel_l2", "device", "rank", "host",
+                  "message", "cause", "attempt", "planned_epochs", "group_size"]
+
+
+def _column_names(hyperparameters, fields, metrics):
+    """The one naming rule of a table of trainings (docs/hdf5.md "Column names", the same as
+    hsicho export --csv): the fixed columns, the hyperparameters, the results, the metrics as
+    metric_NAME; a name taken already gets its group's prefix (param_, result_) until free."""
+    out = ["config", "stage", "retrains", "pareto_rank"]
+    taken = set(out)
+
+    def add(name, prefix):
+        while name in taken:
+            name = prefix + name
+        taken.add(name)
+        out.append(name)
+    for h in hyperparameters:
+        add(h, "param_")
+    for f in fields:
+        add(f, "result_")
+    for m in metrics:
+        add("metric_" + m, "result_")
+    return out
+
+
+def _trials(configs, hyperparameters, results, fields, metrics):
+    """configs and results side by side under the one naming rule (no name twice)."""
+    columns = [configs[c] for c in ("config", "stage", "retrains", "pareto_rank")]
+    columns += [configs[h] for h in hyperparameters]
+    columns += [results[f] for f in fields] + [results["metric_" + m] for m in metrics]
+    table = pd.concat(columns, axis=1)
+    table.columns = _column_names(hyperparameters, fields, metrics)
+    return table
+
+
 def _partial(path):
     """Running, stopped or killed: a journal folder whose plan does not say finished (the
     journal stays beside a finished study), or no study file yet."""
@@ -58,11 +96,12 @@ def _partial(path):
 class Study:
     """Everything a study file holds, as DataFrames (one row per training where it applies).
 
-    configs: config (the id), stage, retrains (-1, or the configuration a final retraining trains
+    configs: config (the id), stage, retrains (<NA>, or the configuration a final retraining trains
         again), pareto_rank, seed, and each hyperparameter with its typed value (None: inactive).
     results: every field of a training's record (status, val_error, test_error, parameters,
         flops, epochs, seconds, ...) and metrics/NAME as metric_NAME.
-    trials: configs and results side by side (what `hsicho export --csv` writes).
+    trials: configs and results side by side, with the columns of `hsicho export --csv` (one
+        naming rule: a result named like a hyperparameter is result_NAME; docs/hdf5.md).
     curves: validation error per epoch (rows: trainings, columns: epochs; NaN past the end).
     indices, indices_front: the headline analysis (first stage) and the accuracy-cost front's
         (goal pareto): name, hsic, stderr, r2, share, pvalue, ci_low, ci_high, top_share, ...
@@ -109,21 +148,29 @@ class Study:
         values = np.array(f["configs/values"].asstr()[()]).reshape(n, len(names))
         cols = {"config": f["configs/id"][()] if "id" in f["configs"] else np.arange(n),
                 "stage": f["configs/stage"][()]}
-        for key in ("retrains", "pareto_rank"):
-            cols[key] = f["configs/" + key][()] if key in f["configs"] else np.full(n, -1 if key == "retrains" else 0)
+        retrains = f["configs/retrains"][()] if "retrains" in f["configs"] else np.full(n, -1)
+        # None where a row retrains nothing (an empty cell in hsicho export --csv).
+        cols["retrains"] = pd.array([None if r < 0 else int(r) for r in retrains], dtype="Int64")
+        cols["pareto_rank"] = f["configs/pareto_rank"][()] if "pareto_rank" in f["configs"] else np.zeros(n, int)
         cols["seed"] = f["configs/seed"][()]
         for k, name in enumerate(names):
             cols[name] = [_typed(v, types[k]) for v in values[:, k]]
         self.configs = pd.DataFrame(cols)
         res = {}
+        metrics = {}
         for key, ds in f["results"].items():
             if isinstance(ds, h5py.Group):
                 for m, mds in ds.items():
-                    res["metric_" + m] = mds[()]
+                    metrics[m] = mds[()]
             elif ds.ndim == 1:
                 res[key] = _strs(ds) if ds.dtype.kind in "OS" else ds[()]
-        self.results = pd.DataFrame(res)
-        self.trials = pd.concat([self.configs, self.results], axis=1)
+        # The results' fields in the record's order (the columns of hsicho export --csv), then the
+        # metrics in sorted order.
+        order = [k for k in _RECORD_FIELDS if k in res] + sorted(k for k in res if k not in _RECORD_FIELDS)
+        self.results = pd.DataFrame({k: res[k] for k in order})
+        for m in sorted(metrics):
+            self.results["metric_" + m] = metrics[m]
+        self.trials = _trials(self.configs, names, self.results, order, sorted(metrics))
         self.curves = pd.DataFrame(f["results/curves"][()], columns=np.arange(1, f["results/curves"].shape[1] + 1)) \
             if "curves" in f["results"] else pd.DataFrame()
         self.indices = self._analysis(f, "analysis")

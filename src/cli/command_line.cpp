@@ -148,8 +148,11 @@ void declare(CLI::App& app, Invocation& inv) {
   exp->add_flag("--overwrite", inv.export_.overwrite,
                 "let --h5 replace a file that is not a study file of this study");
   exp->footer(
-      "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). A result "
-      "named like a hyperparameter (epochs) is the column result_epochs.");
+      "Example: hsicho export study.h5 --csv > trials.csv (pandas, R, a spreadsheet). Columns: "
+      "config, stage, retrains, pareto_rank, the hyperparameters, the results, the metrics as "
+      "metric_NAME; a name taken already gets a prefix (a result named like a hyperparameter, "
+      "epochs, is result_epochs): docs/hdf5.md \"Column names\". hsicho.load(...).trials has "
+      "the same columns.");
 
   auto* keys = app.add_subcommand("keys", "every key a deck may hold: what it takes, its default");
   keys->add_option("BLOCK", inv.keys.block, "one block only (study, design, data, ...)");

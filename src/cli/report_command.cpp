@@ -359,17 +359,13 @@ int cmd_export(const ExportArgs& args, const Context& ctx) {
     return 0;
   }
   // config, stage, the configuration a final retraining trains again, its layer of the
-  // accuracy-cost front, the hyperparameters' typed values, then every field of the Record.
-  std::vector<std::string> header = {"config", "stage", "retrains", "pareto_rank"};
+  // accuracy-cost front, the hyperparameters' typed values, then every field of the Record and
+  // the metrics, named by the one rule of io::trial_column_names.
+  std::vector<std::string> names;
   for (const auto& e : s.space)
-    header.push_back(e.name);
-  const auto fields = io::record_csv_header(s.records);
-  // A result named like a hyperparameter (epochs, say) gets the prefix result_: one name, one
-  // column, so that pandas and hsicho analyze read the table.
-  for (const auto& f : fields) {
-    const bool taken = std::find(header.begin(), header.end(), f) != header.end();
-    header.push_back(taken ? "result_" + f : f);
-  }
+    names.push_back(e.name);
+  const auto fields = io::record_csv_columns(s.records);
+  const auto header = io::trial_column_names(names, fields);
   std::cout << io::csv_line(header) << "\n";
   for (std::size_t i = 0; i < s.n(); ++i) {
     const auto& c = s.configs[i];

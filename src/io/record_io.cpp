@@ -40,23 +40,22 @@ inline constexpr bool is_cell_v =
     !std::is_same_v<T, std::vector<double>> && !std::is_same_v<T, std::map<std::string, double>>;
 }  // namespace
 
-std::vector<std::string> record_csv_header(const std::vector<Record>& records) {
-  std::vector<std::string> header;
+RecordColumns record_csv_columns(const std::vector<Record>& records) {
+  RecordColumns c;
   const Record proto{};
   visit_fields(proto, [&](const auto& f, const auto& value) {
-    if constexpr (is_cell_v<std::decay_t<decltype(value)>>) header.push_back(f.key);
+    if constexpr (is_cell_v<std::decay_t<decltype(value)>>) c.fields.push_back(f.key);
   });
   std::set<std::string> metrics;
   for (const auto& r : records) {
     for (const auto& [k, v] : r.metrics)
       metrics.insert(k);
   }
-  header.insert(header.end(), metrics.begin(), metrics.end());
-  return header;
+  c.metrics.assign(metrics.begin(), metrics.end());
+  return c;
 }
 
-std::vector<std::string> record_csv_cells(const Record& record,
-                                          const std::vector<std::string>& header) {
+std::vector<std::string> record_csv_cells(const Record& record, const RecordColumns& columns) {
   std::vector<std::string> cells;
   visit_fields(record, [&](const auto&, const auto& value) {
     using T = std::decay_t<decltype(value)>;
@@ -70,11 +69,30 @@ std::vector<std::string> record_csv_cells(const Record& record,
       cells.push_back(std::to_string(value));
     }
   });
-  for (std::size_t c = cells.size(); c < header.size(); ++c) {
-    const auto it = record.metrics.find(header[c]);
+  for (const auto& m : columns.metrics) {
+    const auto it = record.metrics.find(m);
     cells.push_back(it == record.metrics.end() ? "" : exact_number(it->second));
   }
   return cells;
+}
+
+std::vector<std::string> trial_column_names(const std::vector<std::string>& hyperparameters,
+                                            const RecordColumns& columns) {
+  std::vector<std::string> out = {"config", "stage", "retrains", "pareto_rank"};
+  std::set<std::string> taken(out.begin(), out.end());
+  auto add = [&](std::string name, const std::string& prefix) {
+    while (taken.count(name))
+      name = prefix + name;
+    taken.insert(name);
+    out.push_back(name);
+  };
+  for (const auto& h : hyperparameters)
+    add(h, "param_");
+  for (const auto& f : columns.fields)
+    add(f, "result_");
+  for (const auto& m : columns.metrics)
+    add("metric_" + m, "result_");
+  return out;
 }
 
 }  // namespace hsicho::io
