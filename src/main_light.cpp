@@ -51,7 +51,7 @@ std::string worker_path() {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const std::string command = subcommand(args);
-  if (command == "run" || command == "eval" || one_of_several_ranks()) {
+  if (hsicho::cli::trains(command) || one_of_several_ranks()) {
     const std::string worker = worker_path();
     // argv[0] stays: the process still reads "hsicho run ..." in ps and pgrep.
     ::execvp(worker.c_str(), argv);

@@ -99,7 +99,7 @@ void print_table(const Request& req, const hsic::Analysis& an) {
 
 void print_json(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
-  io::Json j = analysis_json(an);
+  io::Json j = io::analysis_json(an);
   j["estimator"] = o.block_size ? "block" : o.estimator == hsic::Estimator::V ? "v" : "u";
   j["kind"] = o.global ? "global" : "target";
   std::cout << io::json_text(j);

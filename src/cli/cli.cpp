@@ -44,6 +44,10 @@ int dispatch(const Invocation& inv, const Context& ctx) {
 
 }  // namespace
 
+bool trains(std::string_view command) {
+  return command == "run" || command == "eval";
+}
+
 int run(const std::vector<std::string>& args, const Context& ctx) {
   const bool root = ctx.rank == 0;
   try {

@@ -11,6 +11,7 @@
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/io/csv.hpp"
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/study/check_deck.hpp"
@@ -51,7 +52,7 @@ std::string short_text(const space::Value& v) {
 }  // namespace
 
 int cmd_validate(const ValidateArgs& args, const Context& ctx) {
-  const auto deck = space::load_deck(args.deck);
+  const auto deck = io::load_deck(args.deck);
   const auto checked = study::check_deck(deck, !args.no_data);
   const auto& opt = checked.optimize;
   const auto first = study::stage_design(deck, opt, 0);  // what run trains first
@@ -88,7 +89,7 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
 }
 
 int cmd_design(const DesignArgs& args, const Context& ctx) {
-  auto deck = space::load_deck(args.deck);
+  auto deck = io::load_deck(args.deck);
   // The first design that `run` trains: the optimizer's first stage when the deck has one.
   auto opt = study::read_optimize(deck);
   if (args.n) {

@@ -6,10 +6,15 @@
 #include <vector>
 
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/analysis_json.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/study_file.hpp"
 
 namespace hsicho::cli {
+
+// The ranking's order and rule (io/analysis_json.hpp): what every command prints in that order.
+using io::ranking;
+using io::ranking_rule;
 
 // A number for people: '-' for NaN, inf for infinities, else `spec` (fmt syntax, e.g. {:.3e}).
 std::string num(double v, const char* spec = "{:.4g}");
@@ -20,13 +25,6 @@ std::string clock_text(double seconds);
 // Left-aligned columns, two spaces apart, each line after `indent`, trailing blanks trimmed.
 std::string table(const std::vector<std::vector<std::string>>& rows,
                   const std::string& indent = "");
-
-// Input positions in the order of the engine's ranking (InputResult::rank); a file written
-// before the ranking existed: by index, conditional inputs after the others.
-std::vector<std::size_t> ranking(const hsic::Analysis& an);
-
-// What the ranking is by, in one line (printed under every ranking).
-std::string ranking_rule(const hsic::Analysis& an);
 
 // rank, hyperparameter, evidence, its p-value with a star when significant, HSIC, share, the
 // top-k share, notes (where a conditional input exists, an interaction that carries the
@@ -46,10 +44,5 @@ std::vector<Pair> strongest_pairs(const hsic::Analysis& an, std::size_t most);
 
 // Those pairs as lines of text (a heading, then one line per pair), for run, analyze and report.
 std::string pairs_text(const hsic::Analysis& an, std::size_t most, const std::string& indent);
-
-// {n, alpha, threshold, m, ranked_by, ranking, bootstrap, top_k, inputs: [every field of
-// hsic::InputResult, significant] in input order, interactions: {names, hsic[, anova,
-// anova_pvalue]} when computed}.
-io::Json analysis_json(const hsic::Analysis& an);
 
 }  // namespace hsicho::cli

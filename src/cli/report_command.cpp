@@ -145,8 +145,8 @@ void print_json(const study::LoadedStudy& loaded) {
     j["best"]["summary"] = s.best->values;
     j["best"]["values"] = typed_values(s, s.best->config);
   }
-  if (s.analysis) j["analysis"] = analysis_json(analysis_of(s));  // the shape analyze prints
-  if (s.analysis_front) j["analysis_front"] = analysis_json(analysis_of(s, *s.analysis_front));
+  if (s.analysis) j["analysis"] = io::analysis_json(analysis_of(s));  // the shape analyze prints
+  if (s.analysis_front) j["analysis_front"] = io::analysis_json(analysis_of(s, *s.analysis_front));
   if (s.pick) {
     j["pick"] = io::to_json(*s.pick, nf);
     j["pick"]["summary"] = s.pick->values;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/io/field_json.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/io/json.hpp"
@@ -181,7 +182,7 @@ int cmd_status(const StatusArgs& args, const Context& ctx) {
   std::string path = args.out.empty() ? args.study : args.out;
   const auto ext = std::filesystem::path(args.study).extension().string();
   if (args.out.empty() && (ext == ".yaml" || ext == ".yml"))
-    path = space::load_deck(args.study, space::DeckUse::SpaceOnly).study.output;
+    path = io::load_deck(args.study, space::DeckUse::SpaceOnly).study.output;
   // The study file or its journal folder; a FIFO or a device is said, never opened.
   if (const auto kind = io::not_regular(path); !kind.empty() && kind != "a folder")
     io::require_regular_file(path, "study");

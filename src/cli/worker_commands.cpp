@@ -1,5 +1,6 @@
-// The light front end's `run` and `eval`: never reached, since src/main_light.cpp hands those
-// commands to hsicho-mpi before dispatching. Defined so that the dispatch links without LibTorch.
+// The light front end's `run` and `eval` (cli::trains): never reached, since src/main_light.cpp
+// hands those commands to hsicho-mpi before dispatching. Defined so that the dispatch links
+// without LibTorch.
 #include <stdexcept>
 
 #include "commands.hpp"

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "../cli/render.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/analysis_json.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 
@@ -53,7 +53,7 @@ std::string analyze_json(const Array& x, const Array& y, const std::vector<std::
     ym[r] = std::isnan(ya(r)) ? INFINITY : ya(r);  // as the CSV reader: the worst
   }
   const hsic::Analysis an = hsic::analyze(xm, ym, names, o);
-  io::Json j = cli::analysis_json(an);
+  io::Json j = io::analysis_json(an);
   j["estimator"] = o.block_size ? "block" : o.estimator == hsic::Estimator::V ? "v" : "u";
   j["kind"] = o.global ? "global" : "target";
   return io::json_text(j);

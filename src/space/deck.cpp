@@ -11,7 +11,6 @@
 #include <limits>
 #include <sstream>
 
-#include "hsicho/io/regular_file.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/suggest.hpp"
@@ -811,11 +810,6 @@ Deck parse_deck(const std::string& text, const std::string& path, DeckUse use) {
         std::string("the deck is not UTF-8 text (byte ") + byte + " here): save it as UTF-8");
   }
   return DeckReader(path, use).read(text, path);
-}
-
-Deck load_deck(const std::string& path, DeckUse use) {
-  // A deck is text of a few kB: 16 MiB is far beyond any, and keeps /dev/zero-like files out.
-  return parse_deck(io::read_regular_file(path, "deck", 16u << 20), path, use);
 }
 
 }  // namespace hsicho::space

@@ -1,4 +1,5 @@
 #include "hsicho/study/analyze_trials.hpp"
+#include "hsicho/io/deck_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -88,7 +89,7 @@ Data load(const TrialsRequest& req) {
   if (req.study) return load_from_study(req);
   const io::CsvTable t = io::read_csv(req.file);
   std::optional<space::Deck> deck;
-  if (req.space) deck = space::load_deck(*req.space, space::DeckUse::SpaceOnly);
+  if (req.space) deck = io::load_deck(*req.space, space::DeckUse::SpaceOnly);
   Data d;
   // Goal pareto: the cost is a column (parameters, flops, seconds, or NAME of metric:NAME), never
   // an input.

@@ -1,4 +1,5 @@
 #include "hsicho/study/evaluate.hpp"
+#include "hsicho/io/deck_file.hpp"
 
 #include "hsicho/error.hpp"
 #include "hsicho/external/command.hpp"
@@ -13,7 +14,7 @@ Evaluation prepare_evaluation(const std::string& deck_path,
                               const std::vector<std::string>& settings,
                               const std::optional<std::string>& seed) {
   Evaluation e;
-  e.deck = space::load_deck(deck_path);
+  e.deck = io::load_deck(deck_path);
   train::check_space_keys(e.deck);
   e.config = train::config_from_settings(e.deck.space, settings);
   std::uint64_t s = e.deck.study.seed;

@@ -1,4 +1,5 @@
 #include "hsicho/study/run.hpp"
+#include "hsicho/io/deck_file.hpp"
 
 #include <unistd.h>
 
@@ -39,7 +40,7 @@ class Driver {
         rank_(rank),
         ranks_(ranks),
         observer_(rank == 0 ? &observer : nullptr),
-        deck_(space::load_deck(options.deck)),
+        deck_(io::load_deck(options.deck)),
         scheduler_(deck_, rank, ranks, observer_) {
     train::check_space_keys(deck_);
     opt_ = read_optimize(deck_);

@@ -19,7 +19,7 @@ cd "$tmp" || exit 1
 check "the example study runs on 2 ranks" 0 "$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/ref.h5"
 contains "it ranks the hyperparameters" "what decides landing among the best"
 check "export works" 0 "$hsicho" export "$tmp/ref.h5" --csv
-contains "the command's metrics are CSV columns" "final_error,weight_norm"
+contains "the command's metrics are CSV columns" "metric_final_error,metric_weight_norm"
 check "the metrics are in the study file" 0 /usr/bin/python3 -c "
 import h5py, numpy as np, sys
 m = h5py.File('$tmp/ref.h5')['results/metrics']
@@ -63,7 +63,7 @@ expect_row nan diverged "error is NaN"
 expect_row none failed "the command exited 0 but wrote no result.json"
 expect_row no_error failed "result.json: no 'error'"
 expect_row killed failed "killed by signal 9"
-check "the hung command was stopped with its group" 1 pgrep -f "sleep 60"
+check "the hung command was stopped with its group" 0 test -z "$(own_pids "sleep 60")"
 
 # 4. SIGTERM to hsicho (Slurm's warning before the time limit) stops the commands too; nothing is
 #    recorded for them, and --resume runs them again in fresh folders (the old ones set aside).
@@ -80,10 +80,10 @@ touch "$tmp/hang"
 "$mpiexec" -n 2 "$hsicho" run stop.yaml --out "$tmp/stop.h5" >"$tmp/stop.log" 2>&1 &
 job=$!
 for _ in $(seq 200); do
-  [ "$(pgrep -f "sleep 300" | wc -l)" -ge 2 ] && break
+  [ "$(own_pids "sleep 300" | wc -l)" -ge 2 ] && break
   sleep 0.05
 done
-check "both ranks' commands are running" 0 test "$(pgrep -f "sleep 300" | wc -l)" -ge 2
+check "both ranks' commands are running" 0 test "$(own_pids "sleep 300" | wc -l)" -ge 2
 pkill -TERM -f "hsicho run stop.yaml"
 wait $job
 rc=$?
@@ -91,7 +91,7 @@ check "a stopped run does not exit 0" 0 test "$rc" -ne 0
 out=$(cat "$tmp/stop.log")
 contains "it says how to resume" "--resume"
 sleep 0.5
-check "the commands were stopped with hsicho" 1 pgrep -f "sleep 300"
+check "the commands were stopped with hsicho" 0 test -z "$(own_pids "sleep 300")"
 check "nothing was recorded for them" 0 test "$(records "$tmp/stop.h5")" -eq 0
 rm "$tmp/hang"
 check "the resume finishes the study" 0 "$hsicho" run stop.yaml --out "$tmp/stop.h5" --resume

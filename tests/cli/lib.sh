@@ -24,3 +24,13 @@ summary() {  # the closing line, and the exit status
 records() {  # records STUDY.h5: finished trainings in its journal
   cat "$1".journal/rank-*.jnl 2>/dev/null | grep -c '^{' || true
 }
+# This test's own processes whose command line matches PATTERN: the environment of each holds
+# the HSICHO_TEST_TAG this file exports (inherited by hsicho, its ranks and its commands), so
+# another program's process of the same name (a `sleep 60` elsewhere on the machine) never counts.
+export HSICHO_TEST_TAG=${HSICHO_TEST_TAG:-$$.$RANDOM.$RANDOM}
+own_pids() {
+  local pid
+  for pid in $(pgrep -f "$1"); do
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "HSICHO_TEST_TAG=$HSICHO_TEST_TAG" && echo "$pid"
+  done
+}

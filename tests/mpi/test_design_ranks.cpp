@@ -2,12 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include "hsicho/design/design.hpp"
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/parallel/mpi_session.hpp"
 
 using namespace hsicho;
 
 TEST_CASE("all ranks build an identical design", "[mpi][design]") {
-  auto deck = space::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   for (auto criterion : {space::DesignCriterion::Discrepancy, space::DesignCriterion::Maximin,
                          space::DesignCriterion::None}) {
     deck.design.criterion = criterion;

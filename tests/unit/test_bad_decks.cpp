@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/check_deck.hpp"
 
@@ -36,7 +37,7 @@ TEST_CASE("each bad deck gives its message at its line and column", "[deck][erro
   REQUIRE(!at.empty());
   REQUIRE(!expect.empty());
   try {
-    study::check_deck(space::load_deck(file), true);
+    study::check_deck(io::load_deck(file), true);
     FAIL("accepted a bad deck");
   } catch (const InputError& e) {
     const std::string msg = e.what();

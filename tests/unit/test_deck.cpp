@@ -1,13 +1,14 @@
 // Reading a valid deck: types, domains, conditions and defaults come out as written.
 #include <catch2/catch.hpp>
 
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/space/deck.hpp"
 
 using namespace hsicho;
 using namespace hsicho::space;
 
 TEST_CASE("a deck with every type reads back as written", "[deck]") {
-  const auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   CHECK(deck.study.name == "conditional");
   CHECK(deck.study.seed == 7);
   CHECK(deck.study.output == "conditional.h5");
@@ -47,7 +48,7 @@ TEST_CASE("a deck with every type reads back as written", "[deck]") {
 }
 
 TEST_CASE("conditions decide which children a configuration has", "[deck]") {
-  const auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   const auto& sp = deck.space;
   const auto col = [&](const std::string& name) {
     for (std::size_t c = 0; c < sp.dimension(); ++c) {
@@ -90,6 +91,6 @@ space:
 }
 
 TEST_CASE("missing deck file is an input error naming the file", "[deck]") {
-  CHECK_THROWS_WITH(load_deck("/nonexistent/deck.yaml"),
+  CHECK_THROWS_WITH(io::load_deck("/nonexistent/deck.yaml"),
                     Catch::Contains("cannot read deck '/nonexistent/deck.yaml'"));
 }

@@ -3,12 +3,13 @@
 #include <cmath>
 
 #include "hsicho/design/design.hpp"
+#include "hsicho/io/deck_file.hpp"
 
 using namespace hsicho;
 using namespace hsicho::space;
 
 TEST_CASE("discrete columns of an LHS design are balanced across their levels", "[design]") {
-  auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   for (std::size_t n : {24, 37, 100}) {
     deck.design.samples = n;
     const auto design = design::make_design(deck.space, deck.design, 5);
@@ -29,7 +30,7 @@ TEST_CASE("discrete columns of an LHS design are balanced across their levels", 
 }
 
 TEST_CASE("the same seed gives the same design; another seed another", "[design]") {
-  const auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   const auto a = design::make_design(deck.space, deck.design, 42);
   const auto b = design::make_design(deck.space, deck.design, 42);
   const auto c = design::make_design(deck.space, deck.design, 43);
@@ -39,7 +40,7 @@ TEST_CASE("the same seed gives the same design; another seed another", "[design]
 }
 
 TEST_CASE("design configurations lie in the space and mark inactive children", "[design]") {
-  auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   for (auto method : {DesignMethod::Lhs, DesignMethod::Random}) {
     deck.design.method = method;
     deck.design.samples = 50;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "hsicho/io/deck_file.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 
@@ -44,7 +45,7 @@ Value draw(const Hyperparameter& p, Rng& rng) {
 }  // namespace
 
 TEST_CASE("normalized uniform samples of every type are uniform on [0,1]", "[space][hsic]") {
-  const auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   const std::size_t n = 20000;
   // P(D_n > 1.95 / sqrt(n)) < 0.001 under the null (asymptotic KS quantile).
   const double bound = 1.95 / std::sqrt(static_cast<double>(n));
@@ -75,7 +76,7 @@ TEST_CASE("a variable sampled uniformly in the wrong scale is detected as non-un
 
 TEST_CASE("normalization marks inactive children and is the same for any evaluation order",
           "[space]") {
-  const auto deck = load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
+  const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   const auto& sp = deck.space;
   const std::size_t d = sp.dimension();
   std::vector<double> u(d, 0.1), out(d), again(d);  // n_layers = 1, optimizer = sgd

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hsicho::cli {
@@ -12,5 +13,10 @@ struct Context {
 };
 
 int run(const std::vector<std::string>& args, const Context& ctx);
+
+// The commands that train (run, eval): the one list of what needs hsicho-mpi, the program with
+// LibTorch and MPI. The light front end (src/main_light.cpp) hands them over; its dispatch
+// links stubs for them (src/cli/worker_commands.cpp).
+bool trains(std::string_view command);
 
 }  // namespace hsicho::cli

@@ -80,7 +80,8 @@ struct Deck {
 // Study: a deck to train (a data block, or training.command). SpaceOnly: a deck read for its
 // space alone (hsicho analyze --space): only the space block is required.
 enum class DeckUse { Study, SpaceOnly };
-Deck load_deck(const std::string& path, DeckUse use = DeckUse::Study);
+// The deck of `text`, read from `path` (named in errors). The file itself is read in io/
+// (io::load_deck): this layer reads no file.
 Deck parse_deck(const std::string& text, const std::string& path, DeckUse use = DeckUse::Study);
 
 // The data, model and training keys a hyperparameter of the space may set for this deck (the
