@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hsicho/backoff.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/external/work_folder.hpp"
 #include "hsicho/io/json.hpp"
@@ -532,7 +533,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   // Waits with short sleeps that grow (0.1 ms to 20 ms): a quick command costs little time, a
   // long one little CPU.
   int status = 0;
-  long nap = 100000;
+  Backoff backoff(100000);  // polls from 0.1 ms up to 20 ms: a quick command ends quickly
   bool timed_out = false, stopped = false, killed = false, pruned = false;
   double term_sent = -1;
   // The progress the command reports (a line per epoch), read as it grows.
@@ -587,11 +588,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
       ::kill(-pid, SIGKILL);
       killed = true;
     }
-    struct timespec ts {
-      0, nap
-    };
-    nanosleep(&ts, nullptr);
-    nap = std::min(nap * 2, 20000000L);
+    backoff.wait();
   }
   ::kill(-pid, SIGKILL);  // what the command left running in its group
   r.seconds = elapsed();

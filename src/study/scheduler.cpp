@@ -22,7 +22,6 @@
 #include "hsicho/io/journal_folder.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
-#include "hsicho/study/journal_lock.hpp"
 #include "hsicho/study/plan.hpp"
 #include "hsicho/train/trainer.hpp"
 
@@ -41,17 +40,6 @@ extern "C" void on_stop_signal(int sig) {
     [[maybe_unused]] const auto n = ::write(2, msg, sizeof msg - 1);
     std::signal(SIGINT, SIG_DFL);
   }
-}
-
-// "" when the lock is stale or absent; else who holds it. A lock is stale when its process is
-// gone from this host, or when it is this very Slurm job's (a requeued job keeps its id).
-std::string live_holder(const fs::path& path) {
-  const auto lock = read_lock(path.string());
-  if (!lock) return "";
-  const char* ours = std::getenv("SLURM_JOB_ID");
-  if (!lock->slurm_job_id.empty() && ours && lock->slurm_job_id == ours) return "";
-  if (liveness(*lock) == Liveness::Gone) return "";
-  return describe(*lock);
 }
 
 // What identifies a data set: configurations that agree on it share one copy in memory.
@@ -85,27 +73,30 @@ void install_stop_handlers() {
 }
 
 Scheduler::Scheduler(const space::Deck& deck, int rank, int ranks, RunObserver* observer)
-    : deck_(deck), rank_(rank), ranks_(ranks), observer_(observer), host_(parallel::this_host()) {
+    : deck_(deck),
+      rank_(rank),
+      ranks_(ranks),
+      observer_(observer),
+      host_(parallel::this_host()),
+      journal_(rank, observer) {
   if (deck.external) command_ = external::read_command(deck);
   retries_ = read_retries(deck);
   pruning_ = read_pruning(deck);
+}
+
+void Scheduler::lock_journal(const std::string& dir, bool resume,
+                             const std::function<void()>& settle) {
+  journal_.lock(dir, resume, settle);
+}
+
+void Scheduler::open_journal(const std::string& fingerprint, bool resume) {
+  journal_.open(fingerprint, resume);
 }
 
 void Scheduler::place_work_folders(const std::string& study_file) {
   if (!command_) return;
   if (command_->default_workdir) command_->work_base = study_file + ".runs";
   external::claim_work_root(*command_, study_file);
-}
-
-void Scheduler::absorb(const io::JournalContents& journals) {
-  results_.clear();
-  earlier_.clear();
-  const auto latest = io::latest_records(journals);
-  for (const auto& [id, rec] : latest)
-    results_.emplace(id, *rec);
-  for (const auto& r : journals.records) {
-    if (latest.at(r.config) != &r) earlier_[r.config].push_back(r.result);
-  }
 }
 
 namespace {
@@ -118,58 +109,6 @@ void stopped_at_rung(Record& r, const std::string& why) {
 }
 }  // namespace
 
-train::AfterEpoch Scheduler::at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
-                                     double error, std::string* why) {
-  const int epochs =
-      batch.specs.empty() ? std::numeric_limits<int>::max() : batch.specs[pos].optim.epochs;
-  const auto rungs = rungs_for(pruning_, epochs);
-  const auto at = std::find(rungs.begin(), rungs.end(), epoch);
-  if (at == rungs.end()) return train::AfterEpoch::Continue;
-  const auto rung = static_cast<std::size_t>(at - rungs.begin());
-  const std::size_t id = batch.ids[pos];
-  rung_log_->append({id, attempt, epoch, error});
-  // The trainings it is compared with: ordered, those before it in the batch's order (every one
-  // handed out already: each reports this rung or ends); async, whatever reached it so far.
-  std::vector<double> others;
-  long nap = 500000;  // waits that grow from 0.5 ms to 20 ms: a short wait costs little
-  for (;;) {
-    board_->refresh();
-    others.clear();
-    bool complete = true;
-    for (std::size_t k = 0; k < order_.size(); ++k) {
-      const std::size_t j = order_[k];
-      if (j == pos) {
-        if (pruning_.ordered) break;
-        continue;
-      }
-      const auto e = board_->error_at(batch.ids[j], epoch);
-      if (e) {
-        others.push_back(*e);
-      } else if (pruning_.ordered) {
-        complete = false;
-        break;
-      }
-    }
-    if (complete) break;
-    if (stop_requested) return train::AfterEpoch::Interrupt;
-    struct timespec ts {
-      0, nap
-    };
-    nanosleep(&ts, nullptr);
-    nap = std::min(nap * 2, 20000000L);
-  }
-  double threshold = NAN;
-  if (goes_on(error, others, batch.alpha, pruning_, rung, &threshold))
-    return train::AfterEpoch::Continue;
-  const double keep = keep_at(pruning_, rung);
-  *why = fmt::format(
-      "stopped early after epoch {}: validation error {:.4g} above {:.4g}, the best {:.0f}% of "
-      "the {} trainings compared at that rung (keep {} x alpha {})",
-      epoch, error, threshold, 100 * std::min(1.0, keep * batch.alpha), others.size(), keep,
-      batch.alpha);
-  return train::AfterEpoch::StopEarly;
-}
-
 std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
   const int attempt = attempt_.empty() ? 1 : attempt_[pos];
   std::string why;  // why it stopped early, when it did
@@ -180,7 +119,7 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       hooks.interrupted = [] { return stop_requested != 0; };  // a stop: within a batch
       if (batch.prune && pruning_.enabled) {
         hooks.after_epoch = [&](int epoch, double error) {
-          return at_rung(batch, pos, attempt, epoch, error, &why);
+          return rungs_->at_epoch(pos, attempt, spec.optim.epochs, epoch, error, &why);
         };
       }
       auto r = train::train_one(spec, data_for(spec.data), local_rank, hooks);
@@ -206,7 +145,9 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
   if (batch.prune && pruning_.enabled) {
     progress.grace = pruning_.grace;
     progress.at_epoch = [&](int epoch, double error) {
-      const auto next = at_rung(batch, pos, attempt, epoch, error, &why);
+      // A command's epochs are its own: every rung counts.
+      const auto next =
+          rungs_->at_epoch(pos, attempt, std::numeric_limits<int>::max(), epoch, error, &why);
       return next == train::AfterEpoch::StopEarly;
     };
   }
@@ -214,84 +155,6 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       *command_, job, [] { return stop_requested != 0; }, progress);
   if (r && r->status == Outcome::Stopped) r->message = why;
   return r;
-}
-
-Scheduler::~Scheduler() {
-  if (owns_lock_) {
-    std::error_code ec;
-    fs::remove(fs::path(journal_dir_) / "lock", ec);
-  }
-}
-
-void Scheduler::forget_empty_journal(const std::string& dir) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const auto name = e.path().filename().string();
-    const bool ours = name == "plan.json" || name == "data-sources.json" ||
-                      name == "class-names.json" || name == "lock" ||
-                      (name.rfind("rank-", 0) == 0 && e.path().extension() == ".jnl");
-    if (ours) fs::remove(e.path(), ec);
-  }
-  fs::remove(dir, ec);  // only if nothing else is in it
-  if (observer_)
-    observer_->note("the journal folder " + dir +
-                    " held no finished training (an earlier run ended before its "
-                    "first one): starting the study anew");
-}
-
-void Scheduler::lock_journal(const std::string& dir, bool resume,
-                             const std::function<void()>& settle) {
-  journal_dir_ = dir;
-  // Rank 0 decides (one file system check, one lock) and the ranks agree on the outcome.
-  std::string problem;
-  if (rank_ == 0) {
-    const fs::path lock = fs::path(dir) / "lock";
-    const auto holder = live_holder(lock);
-    if (fs::exists(dir) && holder.empty() && io::read_journals(dir, "").records.empty()) {
-      // An earlier run that trained nothing (a typo in the deck, data not found) binds nothing:
-      // its plan and empty journals go, and this run starts the study, resumed or not.
-      forget_empty_journal(dir);
-    }
-    if (fs::exists(dir) && !holder.empty()) {
-      problem = "'" + dir + "' is being written by a live run (" + holder +
-                "): two runs would train the same configurations twice. Wait for it or stop "
-                "it; if it is gone (another node crashed), remove " +
-                lock.string() + " and resume";
-    } else if (fs::exists(dir) && !resume) {
-      problem = "'" + dir +
-                "' holds the journal of an earlier run: continue it with --resume, or remove it "
-                "to start over";
-    } else {
-      fs::create_directories(dir);
-      try {
-        io::write_lock_file(lock.string(), this_process_lock());
-        owns_lock_ = true;
-      } catch (const RuntimeError& e) {
-        problem = std::string("cannot write the lock: ") + e.what();
-      }
-    }
-    if (problem.empty()) {
-      try {
-        settle();
-      } catch (const InputError& e) {
-        problem = e.what();
-      }
-    }
-  }
-  if (parallel::any_rank(!problem.empty()))
-    throw InputError(problem.empty() ? "rank 0 could not open the journal (above)" : problem);
-  parallel::barrier();
-}
-
-void Scheduler::open_journal(const std::string& fingerprint, bool resume) {
-  fingerprint_ = fingerprint;
-  if (resume) {
-    const auto old = io::read_journals(journal_dir_, fingerprint);
-    absorb(old);
-    if (observer_) observer_->resuming(results_.size(), old.files.size(), old.dropped);
-  }
-  parallel::barrier();
-  journal_ = std::make_unique<io::JournalWriter>(journal_dir_, rank_, fingerprint);
 }
 
 const train::DataSet& Scheduler::data_for(const train::DataSpec& d) {
@@ -324,7 +187,7 @@ std::vector<std::string> Scheduler::class_names() const {
 // same bytes, as after a copy, is fine).
 void Scheduler::check_sources(const std::vector<io::FileStamp>& sources) const {
   if (sources.empty()) return;
-  auto recorded = io::read_source_stamps(journal_dir_);
+  auto recorded = io::read_source_stamps(journal_.dir());
   bool added = false;
   for (const auto& f : sources) {
     const auto it = std::find_if(recorded.begin(), recorded.end(),
@@ -343,7 +206,7 @@ void Scheduler::check_sources(const std::vector<io::FileStamp>& sources) const {
                        "study (another --out)");
     }
   }
-  if (added) io::write_source_stamps(journal_dir_, recorded);
+  if (added) io::write_source_stamps(journal_.dir(), recorded);
 }
 
 // Every rank reads the data and checks the devices before any training, also a rank that will
@@ -370,8 +233,9 @@ void Scheduler::check_ready(const std::vector<std::size_t>& todo,
             "files' labels the same, or run one study per data set");
       }
     }
-    if (rank_ == 0 && !class_names().empty() && io::read_class_names(journal_dir_) != class_names())
-      io::write_class_names(journal_dir_, class_names());  // once, not at every batch
+    if (rank_ == 0 && !class_names().empty() &&
+        io::read_class_names(journal_.dir()) != class_names())
+      io::write_class_names(journal_.dir(), class_names());  // once, not at every batch
     for (auto k : todo)
       train::choose_device(specs[k].optim.device, local_rank);
   } catch (const InputError& e) {
@@ -474,7 +338,7 @@ bool Scheduler::train_group(const Batch& batch, const train::Group& unit, int lo
   if (batch.prune && pruning_.enabled) {
     hooks.after_epoch = [&](std::size_t pos, int epoch, double error) {
       const int attempt = attempt_.empty() ? 1 : attempt_[pos];
-      return at_rung(batch, pos, attempt, epoch, error, &why[pos]);
+      return rungs_->at_epoch(pos, attempt, batch.specs[pos].optim.epochs, epoch, error, &why[pos]);
     };
   }
   hooks.finished = [&](std::size_t pos, Record r) {
@@ -489,87 +353,43 @@ bool Scheduler::train_group(const Batch& batch, const train::Group& unit, int lo
   }
 }
 
-io::NamedValues Scheduler::named_values(const space::Config& config) const {
-  io::NamedValues values;
-  for (std::size_t k = 0; k < config.size(); ++k)
-    values.emplace_back(deck_.space[k].name, config[k]);
-  return values;
-}
-
-// A result found in the journal belongs to configuration `id` only if it was trained with the
-// values the design now gives that id: checked by name, so that a design that changed under the
-// study (the space's lines reordered, another hsicho) is refused instead of silently joining
-// errors to other values. Every rank reads the same journals and design: all throw alike.
-void Scheduler::check_journaled_values(const Batch& batch) const {
-  for (std::size_t k = 0; k < batch.ids.size(); ++k) {
-    const auto it = results_.find(batch.ids[k]);
-    if (it == results_.end() || it->second.values.empty()) continue;  // older journals: no values
-    const auto now = named_values(batch.configs[k]);
-    const auto& then = it->second.values;
-    std::vector<std::string> diffs;
-    for (const auto& [name, value] : now) {
-      const auto old =
-          std::find_if(then.begin(), then.end(), [&](const auto& nv) { return nv.first == name; });
-      const std::string was = old == then.end() ? "(absent)"
-                              : old->second     ? space::to_text(*old->second)
-                                                : "(inactive)";
-      const std::string is = value ? space::to_text(*value) : "(inactive)";
-      const bool same = old != then.end() && old->second.has_value() == value.has_value() &&
-                        (!value || (old->second->index() == value->index() &&
-                                    space::same_value(*old->second, *value)));
-      if (!same) diffs.push_back(name + " " + was + " -> " + is);
-    }
-    for (const auto& [name, value] : then) {
-      if (std::none_of(now.begin(), now.end(), [&](const auto& nv) { return nv.first == name; }))
-        diffs.push_back(name + " " + (value ? space::to_text(*value) : "(inactive)") +
-                        " -> (absent)");
-    }
-    if (diffs.empty()) continue;
-    std::string list;
-    for (const auto& d : diffs)
-      list += (list.empty() ? "" : ", ") + d;
-    throw InputError(fmt::format(
-        "configuration {} was trained with other values than the deck's design now gives it "
-        "({}): its result would be joined to values it was not trained with. The design changed "
-        "since the study started (another hsicho version, or a deck edited in what the plan "
-        "does not record); restore the deck and the version that started it, or start a new "
-        "study (another --out)",
-        batch.ids[k], list));
-  }
-}
-
-bool Scheduler::train_all(const Batch& batch) {
+Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
   const auto& ids = batch.ids;
-  check_journaled_values(batch);
-  const int local_rank = parallel::local_rank_from_environment();
+  Plan p;
   // The units of work: one training, or a fused group (formed from the whole batch, so that a
   // resumed or differently ranked study forms the same groups). The order in which they are
   // handed out: the design's, or the longest first. Early stopping in ordered mode compares each
   // training with those before it in this order (a group's members in a row).
-  auto units = work_units(batch);
+  p.units = work_units(batch);
   if (!command_ && deck_.study.dynamic && deck_.study.longest_first)
-    order_longest_first(units, batch.specs);
+    order_longest_first(p.units, batch.specs);
   order_.clear();
-  for (const auto& u : units)
+  for (const auto& u : p.units)
     order_.insert(order_.end(), u.members.begin(), u.members.end());
-  place_.assign(ids.size(), 0);
+  std::vector<std::size_t> place(ids.size(), 0);
   for (std::size_t k = 0; k < order_.size(); ++k)
-    place_[order_[k]] = k;
-  std::vector<std::size_t> todo;  // positions in ids
-  std::vector<int> attempt(ids.size(), 1);
+    place[order_[k]] = k;
+  p.attempt.assign(ids.size(), 1);
   std::size_t retried = 0;
+  const auto& results = journal_.results();
   for (std::size_t k = 0; k < ids.size(); ++k) {
-    const auto it = results_.find(ids[k]);
-    if (it == results_.end()) {
-      todo.push_back(k);
+    const auto it = results.find(ids[k]);
+    if (it == results.end()) {
+      p.todo.push_back(k);
     } else if (it->second.result.status == Outcome::Failed &&
                it->second.result.attempt <= retries_) {
       // A failed training (not a diverged one: that is a result of its values) is trained
       // again while it has had at most training.retries retries: counted in the journal, so a
       // requeued job does not retry it again.
-      attempt[k] = it->second.result.attempt + 1;
-      todo.push_back(k);
+      p.attempt[k] = it->second.result.attempt + 1;
+      p.todo.push_back(k);
       ++retried;
+    } else {
+      // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
+      ++p.already;
+      p.failed_before += it->second.result.failed();
+      if (it->second.result.ok())
+        p.best_before = std::min(p.best_before, it->second.result.val_error);
     }
   }
   if (observer_ && retried > 0) {
@@ -577,136 +397,134 @@ bool Scheduler::train_all(const Batch& batch) {
                     " trained again (training.retries: " + std::to_string(retries_) +
                     "; the earlier attempts stay in the journal and the study file)");
   }
-  std::sort(todo.begin(), todo.end(), [&](auto a, auto b) { return place_[a] < place_[b]; });
-  {
-    // Only what is left to train; a group keeps the widths of the whole group.
-    std::vector<bool> left(ids.size(), false);
-    for (auto k : todo)
-      left[k] = true;
-    std::vector<train::Group> kept;
-    for (auto& u : units) {
-      std::vector<std::size_t> members;
-      for (auto k : u.members) {
-        if (left[k]) members.push_back(k);
-      }
-      if (members.empty()) continue;
-      u.members = members;
-      kept.push_back(std::move(u));
+  std::sort(p.todo.begin(), p.todo.end(), [&](auto a, auto b) { return place[a] < place[b]; });
+  // Only what is left to train; a group keeps the widths of the whole group.
+  std::vector<bool> left(ids.size(), false);
+  for (auto k : p.todo)
+    left[k] = true;
+  std::vector<train::Group> kept;
+  for (auto& u : p.units) {
+    std::vector<std::size_t> members;
+    for (auto k : u.members) {
+      if (left[k]) members.push_back(k);
     }
-    units = std::move(kept);
+    if (members.empty()) continue;
+    u.members = members;
+    kept.push_back(std::move(u));
   }
-  attempt_ = attempt;
-  if (!command_) check_ready(todo, batch.specs, local_rank);
-  if (batch.prune && pruning_.enabled && !board_) {
-    board_ = std::make_unique<io::RungBoard>(journal_dir_);
-    rung_log_ = std::make_unique<io::RungLogWriter>(journal_dir_, rank_);
+  p.units = std::move(kept);
+  return p;
+}
+
+void Scheduler::announce(const Batch& batch, const Plan& p) const {
+  if (!observer_) return;
+  observer_->training_started(batch.ids.size(), p.todo.size(), ranks_, deck_.study.dynamic,
+                              journal_.dir());
+  // Fused groups end their members together: the progress comes in bursts, said once here.
+  std::size_t grouped = 0, groups = 0;
+  for (const auto& u : p.units) {
+    if (u.widths.empty()) continue;
+    grouped += u.members.size();
+    ++groups;
   }
-  const std::size_t already = ids.size() - todo.size();
-  // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
-  std::int64_t failed_before = 0;
-  double best_before = INFINITY;
-  std::vector<bool> training(ids.size(), false);
-  for (auto k : todo)
-    training[k] = true;
-  for (std::size_t k = 0; k < ids.size(); ++k) {
-    const auto it = results_.find(ids[k]);
-    if (it == results_.end() || training[k]) continue;  // a retried one counts once it ends
-    failed_before += it->second.result.failed();
-    if (it->second.result.ok()) best_before = std::min(best_before, it->second.result.val_error);
+  if (groups > 0) {
+    observer_->note(fmt::format(
+        "{} of the {} trainings run fused in {} groups (study.fuse: {}; 1 trains one at a time)",
+        grouped, p.todo.size(), groups, deck_.study.fuse));
   }
-  if (observer_)
-    observer_->training_started(ids.size(), todo.size(), ranks_, deck_.study.dynamic, journal_dir_);
-  if (observer_) {
-    // Fused groups end their members together: the progress comes in bursts, said once here.
-    std::size_t grouped = 0, groups = 0;
-    for (const auto& u : units) {
-      if (u.widths.empty()) continue;
-      grouped += u.members.size();
-      ++groups;
-    }
-    if (groups > 0) {
-      observer_->note(fmt::format(
-          "{} of the {} trainings run fused in {} groups (study.fuse: {}; 1 trains one at a time)",
-          grouped, todo.size(), groups, deck_.study.fuse));
-    }
-  }
+}
+
+void Scheduler::dispatch(const Batch& batch, const Plan& p, int local_rank) {
   const auto t0 = std::chrono::steady_clock::now();
   double last_report = -1e300;
-  {
-    parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
-    std::int64_t last_reported = -1;  // the count of the last line printed
-    auto report = [&](bool force) {
-      const double t = seconds_since(t0);
-      if (!force && deck_.study.progress_seconds > 0 &&
-          t - last_report < deck_.study.progress_seconds)
-        return;
-      const auto p = queue.read();
-      if (p.done == last_reported) return;  // the final line once, not twice
-      last_report = t;
-      last_reported = p.done;
-      const double per = p.done > 0 ? t / static_cast<double>(p.done) : NAN;
-      Progress out;
-      out.done = already + static_cast<std::size_t>(p.done);
-      out.total = ids.size();
-      out.failed = failed_before + p.failed;
-      out.best = std::min(best_before, p.best);
-      out.done_run = static_cast<std::size_t>(p.done);
-      out.failed_run = p.failed;
-      out.elapsed = t;
-      out.left = per * static_cast<double>(todo.size() - static_cast<std::size_t>(p.done));
-      observer_->progress(out);
-    };
-    // Each result on disk before the next training (or the next member of a group) goes on.
-    auto record = [&](std::size_t pos, Record r) {
-      r.rank = rank_;
-      r.host = host_;
-      r.attempt = attempt[pos];
-      io::JournalRecord rec{ids[pos], named_values(batch.configs[pos]), std::nullopt, r,
-                            io::journal_time_now()};
-      if (!batch.retrains.empty()) rec.retrains = batch.retrains[pos];
-      journal_->append(rec);
-      queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
-      if (observer_) report(false);
-    };
-    while (!stop_requested) {
-      const auto k = queue.next();
-      if (!k) break;
-      const auto& unit = units[*k];
-      if (!unit.widths.empty()) {
-        if (!train_group(batch, unit, local_rank, record)) break;  // stopped: again on --resume
-        continue;
-      }
-      auto result = evaluate(batch, unit.members.front(), local_rank);
-      if (!result) break;  // stopped: it runs again on --resume
-      record(unit.members.front(), std::move(*result));
+  parallel::WorkQueue queue(p.units.size(), deck_.study.dynamic);
+  std::int64_t last_reported = -1;  // the count of the last line printed
+  auto report = [&](bool force) {
+    const double t = seconds_since(t0);
+    if (!force && deck_.study.progress_seconds > 0 &&
+        t - last_report < deck_.study.progress_seconds)
+      return;
+    const auto q = queue.read();
+    if (q.done == last_reported) return;  // the final line once, not twice
+    last_report = t;
+    last_reported = q.done;
+    const double per = q.done > 0 ? t / static_cast<double>(q.done) : NAN;
+    Progress out;
+    out.done = p.already + static_cast<std::size_t>(q.done);
+    out.total = batch.ids.size();
+    out.failed = p.failed_before + q.failed;
+    out.best = std::min(p.best_before, q.best);
+    out.done_run = static_cast<std::size_t>(q.done);
+    out.failed_run = q.failed;
+    out.elapsed = t;
+    out.left = per * static_cast<double>(p.todo.size() - static_cast<std::size_t>(q.done));
+    observer_->progress(out);
+  };
+  // Each result on disk before the next training (or the next member of a group) goes on.
+  auto record = [&](std::size_t pos, Record r) {
+    r.rank = rank_;
+    r.host = host_;
+    r.attempt = p.attempt[pos];
+    io::JournalRecord rec{batch.ids[pos], named_values(deck_.space, batch.configs[pos]),
+                          std::nullopt, r, io::journal_time_now()};
+    if (!batch.retrains.empty()) rec.retrains = batch.retrains[pos];
+    journal_.append(rec);
+    queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
+    if (observer_) report(false);
+  };
+  while (!stop_requested) {
+    const auto k = queue.next();
+    if (!k) break;
+    const auto& unit = p.units[*k];
+    if (!unit.widths.empty()) {
+      if (!train_group(batch, unit, local_rank, record)) break;  // stopped: again on --resume
+      continue;
     }
-    queue.finish();
-    if (observer_) {
-      std::int64_t last_done = -1;
-      for (;;) {
-        const auto p = queue.read();
-        if (p.finished_ranks >= ranks_) break;
-        if (p.done != last_done) report(false), last_done = p.done;
-        struct timespec ts {
-          0, 200000000
-        };
-        nanosleep(&ts, nullptr);
-      }
-      report(true);
+    auto result = evaluate(batch, unit.members.front(), local_rank);
+    if (!result) break;  // stopped: it runs again on --resume
+    record(unit.members.front(), std::move(*result));
+  }
+  queue.finish();
+  if (!observer_) return;
+  // Rank 0 reports the others' progress until every rank is done.
+  std::int64_t last_done = -1;
+  for (;;) {
+    const auto q = queue.read();
+    if (q.finished_ranks >= ranks_) break;
+    if (q.done != last_done) report(false), last_done = q.done;
+    struct timespec ts {
+      0, 200000000
+    };
+    nanosleep(&ts, nullptr);
+  }
+  report(true);
+}
+
+bool Scheduler::train_all(const Batch& batch) {
+  journal_.check_values(batch.ids, batch.configs, deck_.space);
+  const int local_rank = parallel::local_rank_from_environment();
+  const Plan p = plan_batch(batch);
+  attempt_ = p.attempt;
+  if (!command_) check_ready(p.todo, batch.specs, local_rank);
+  if (batch.prune && pruning_.enabled) {
+    if (!rungs_) {
+      rungs_ = std::make_unique<RungCoordinator>(pruning_, journal_.dir(), rank_,
+                                                 [] { return stop_requested != 0; });
     }
+    rungs_->start_batch(batch.ids, order_, batch.alpha);
   }
-  if (parallel::any_rank(stop_requested != 0)) {
-    // Every rank has stopped writing: count what all of them finished, for the stop message.
-    parallel::barrier();
-    absorb(io::read_journals(journal_dir_, fingerprint_));
-    return false;
-  }
+  announce(batch, p);
+  dispatch(batch, p, local_rank);
+  const bool stopped = parallel::any_rank(stop_requested != 0);
+  // Every rank has stopped writing: every rank reads every journal (after a stop, to count what
+  // all of them finished, for the stop message).
   parallel::barrier();
-  absorb(io::read_journals(journal_dir_, fingerprint_));
-  for (auto id : ids) {
-    if (!results_.count(id))
+  journal_.reread();
+  if (stopped) return false;
+  for (auto id : batch.ids) {
+    if (!journal_.results().count(id))
       throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
-                         journal_dir_);
+                         journal_.dir());
   }
   return true;
 }

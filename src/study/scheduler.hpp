@@ -1,8 +1,11 @@
-// Trains batches of configurations over the MPI ranks: the work queue (dynamic or static), the
-// journal (every result on disk before the next training starts), the data sets each rank needs,
-// and progress events. Every rank holds one; rank 0's reports to the observer.
+// Trains batches of configurations over the MPI ranks: which trainings are left and how they are
+// grouped (fused units), the work queue (dynamic or static) that hands them out, the data sets
+// each rank needs, and progress events. Its rooms: the journal session (lock, resume, checks:
+// journal_session.hpp) and early stopping's coordination (rung_coordinator.hpp). Every rank
+// holds one; rank 0's reports to the observer.
 #pragma once
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -12,7 +15,6 @@
 
 #include "hsicho/external/command.hpp"
 #include "hsicho/io/journal.hpp"
-#include "hsicho/io/rung_board.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/events.hpp"
 #include "hsicho/study/pruning.hpp"
@@ -20,6 +22,8 @@
 #include "hsicho/train/fused.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/train/trainer.hpp"
+#include "journal_session.hpp"
+#include "rung_coordinator.hpp"
 
 namespace hsicho::study {
 
@@ -42,7 +46,6 @@ class Scheduler {
   // With training.command: the work folders go beside the study file unless the deck places
   // them, and their folder is claimed for this study (InputError when another study's).
   void place_work_folders(const std::string& study_file);
-  ~Scheduler();
 
   // Creates the journal folder (refusing an earlier run's unless resuming, and a live run's) and
   // takes its lock; then rank 0 runs `settle` (the plan: may throw InputError, which every rank
@@ -57,9 +60,11 @@ class Scheduler {
   bool train_all(const Batch& batch);
 
   // Each configuration's latest attempt, and the earlier attempts of the retried ones.
-  const std::map<std::size_t, io::JournalRecord>& results() const { return results_; }
-  const std::map<std::size_t, std::vector<Record>>& earlier_attempts() const { return earlier_; }
-  const Record& result(std::size_t id) const { return results_.at(id).result; }
+  const std::map<std::size_t, io::JournalRecord>& results() const { return journal_.results(); }
+  const std::map<std::size_t, std::vector<Record>>& earlier_attempts() const {
+    return journal_.earlier();
+  }
+  const Record& result(std::size_t id) const { return journal_.results().at(id).result; }
   // The user's files the data sets came from (table data), once each.
   std::vector<io::FileStamp> data_sources() const;
   // Class k's name, where the labels were written as names (the same in every data set).
@@ -77,40 +82,37 @@ class Scheduler {
   // A fused group: each member's result handed to `record` as it ends; false when stopped.
   bool train_group(const Batch& batch, const train::Group& unit, int local_rank,
                    const std::function<void(std::size_t, Record)>& record);
-  // Early stopping: what a training does after `epoch` with validation error `error` (a rung:
-  // report it, compare it, wait for the trainings before it in ordered mode); `why` receives
-  // the decision when it stops.
-  train::AfterEpoch at_rung(const Batch& batch, std::size_t pos, int attempt, int epoch,
-                            double error, std::string* why);
-  // Rank 0: removes the files of a journal folder that holds no finished training.
-  void forget_empty_journal(const std::string& dir);
   // Rank 0: the data files must be those the study started with (recorded in the journal).
   void check_sources(const std::vector<io::FileStamp>& sources) const;
-  io::NamedValues named_values(const space::Config& config) const;
-  // Takes every record of the journals: each id's latest attempt, and the earlier ones.
-  void absorb(const io::JournalContents& journals);
-  // Throws InputError when a journaled result was trained with other values than the design's.
-  void check_journaled_values(const Batch& batch) const;
   void order_longest_first(std::vector<train::Group>& units,
                            const std::vector<train::TrainSpec>& specs);
+  // What is left of a batch to train in this run (units of work with only those members, their
+  // attempts), and what earlier runs left of it (for the progress line).
+  struct Plan {
+    std::vector<train::Group> units;
+    std::vector<std::size_t> todo;  // positions, in the order handed out
+    std::vector<int> attempt;       // of each position, in this run
+    std::size_t already = 0;
+    std::int64_t failed_before = 0;
+    double best_before = INFINITY;
+  };
+  Plan plan_batch(const Batch& batch);
+  void announce(const Batch& batch, const Plan& plan) const;
+  // Hands out the plan's units until none is left or a stop is asked; every result journaled.
+  void dispatch(const Batch& batch, const Plan& plan, int local_rank);
 
   const space::Deck& deck_;
   int rank_, ranks_;
   RunObserver* observer_;
-  std::string journal_dir_, fingerprint_, host_;
-  std::unique_ptr<io::JournalWriter> journal_;
-  std::map<std::size_t, io::JournalRecord> results_;
-  std::map<std::size_t, std::vector<Record>> earlier_;
+  std::string host_;
+  JournalSession journal_;
   int retries_ = 0;  // training.retries
   PruningSettings pruning_;
-  std::unique_ptr<io::RungLogWriter> rung_log_;
-  std::unique_ptr<io::RungBoard> board_;
-  std::vector<std::size_t> order_;  // the batch's positions in the order they are handed out
-  std::vector<std::size_t> place_;  // place_[pos]: where pos stands in order_
-  std::vector<int> attempt_;        // of each position, in this run
+  std::unique_ptr<RungCoordinator> rungs_;  // made at the first batch that prunes
+  std::vector<std::size_t> order_;          // the batch's positions in the order handed out
+  std::vector<int> attempt_;                // of each position, in this run
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
-  bool owns_lock_ = false;  // rank 0 wrote the journal folder's lock
 };
 
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).
