@@ -582,9 +582,12 @@ std::vector<std::size_t> ranking_order(const std::vector<InputResult>& inputs, R
     // Index: conditional inputs after the others (measured on a sub-sample with its own
     // quantile, their indices are not comparable with the rest).
     if (by == RankBy::Index) return std::make_tuple(r.conditional ? 0.0 : 1.0, low(r.hsic), 0.0);
-    // Evidence, then (among inputs without any, all at 0) the smaller p-value, then the index.
-    return std::make_tuple(low(r.evidence),
-                           -(std::isnan(r.evidence_pvalue) ? 2.0 : r.evidence_pvalue), low(r.hsic));
+    // Evidence, then among inputs without any (all at 0, their p-values clamped at 1) the
+    // smaller of their tests' p-values, which compare across inputs; the raw index last (it does
+    // not: a conditional input's, on fewer rows, is biased upward).
+    const double best_test = std::fmin(std::isnan(r.main_pvalue) ? 2.0 : r.main_pvalue,
+                                       std::isnan(r.pair_pvalue) ? 2.0 : r.pair_pvalue);
+    return std::make_tuple(low(r.evidence), -best_test, low(r.hsic));
   };
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) > key(b); });
   return order;

@@ -112,8 +112,8 @@ Analysis analyze(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
                  const Partition& part = {});
 
 // The inputs in the order of the ranking `by` (the strongest first): by evidence, NaN last, ties
-// (no evidence: 0) by p-value, then by index; or by index with conditional inputs after the
-// others. Then column order.
+// (no evidence: 0) by the smaller of the main and pair p-values, then by index; or by index with
+// conditional inputs after the others. Then column order.
 std::vector<std::size_t> ranking_order(const std::vector<InputResult>& inputs, RankBy by);
 
 // The p-value that goes with the ranking `by`: the evidence's, or the index's.
