@@ -17,10 +17,11 @@ signed-rank test (two-sided, zero differences split). The verdict per case and n
           never worse than a peer on the other)
   worse   significantly below a peer (p < 0.05)
 
-Usage: /usr/bin/python3 bench/summarize_ranking.py bench/results/ranking_seeds_101-120.jsonl
+Usage: /usr/bin/python3 bench/summarize_ranking.py bench/results/ranking_seeds_101-120.jsonl.gz
            [--markdown] [--methods hsicho,fanova,...] [--versus hsicho]
 """
 import argparse
+import gzip
 import json
 from collections import defaultdict
 
@@ -56,7 +57,7 @@ def paired_p(a, b, binary):
 def load(paths):
     rows = defaultdict(dict)  # (case, n, method) -> seed -> (recall, sep, fp, seconds)
     for path in paths:
-        for line in open(path):
+        for line in (gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
             r = json.loads(line)
             rows[(r["case"], r["n"], r["method"])][r["seed"]] = measures(r) + (r["seconds"],)
     return rows
