@@ -42,7 +42,7 @@ Request parse_request(const AnalyzeArgs& args) {
   }
   // The same validators as the deck's analysis block (study/analysis_settings.hpp).
   auto& o = r.options;
-  o.bootstrap = study::kDefaultBootstrap;
+  study::apply_analysis_defaults(o);
   for (const auto& [key, text] : args.settings) {
     try {
       study::set_analysis_option(o, key, text);

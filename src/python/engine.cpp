@@ -35,7 +35,7 @@ std::string analyze_json(const Array& x, const Array& y, const std::vector<std::
   if (static_cast<Eigen::Index>(names.size()) != d)
     throw std::invalid_argument("names must give one name per column of x");
   hsic::Options o;
-  o.bootstrap = study::kDefaultBootstrap;  // as hsicho analyze
+  study::apply_analysis_defaults(o);  // as hsicho analyze
   for (const auto& [key, text] : options) {
     if (key == "conditional") {
       o.conditional = text == "true";

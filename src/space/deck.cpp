@@ -58,9 +58,12 @@ std::string selector_default(const std::string& selector) {
 }  // namespace keys
 
 std::string samples_problem(std::int64_t n) {
-  if (n < 2) return "must be at least 2, got " + std::to_string(n);
-  if (n > 1000000) {
-    return "must be at most 1000000 (trainings), got " + std::to_string(n) +
+  // The limits are the key table's (design.samples), written there only.
+  const auto& k = key_spec("design", "samples");
+  const auto lo = static_cast<std::int64_t>(k.lo), hi = static_cast<std::int64_t>(k.hi);
+  if (n < lo) return "must be at least " + std::to_string(lo) + ", got " + std::to_string(n);
+  if (n > hi) {
+    return "must be at most " + std::to_string(hi) + " (trainings), got " + std::to_string(n) +
            "; split a larger study into several";
   }
   return "";
@@ -441,9 +444,7 @@ class DeckReader {
     }
     if (node["criterion"]) {
       const auto c = typed(node["criterion"], "design", "criterion", key_choice);
-      d.criterion = c == "none"      ? DesignCriterion::None
-                    : c == "maximin" ? DesignCriterion::Maximin
-                                     : DesignCriterion::Discrepancy;
+      d.criterion = criterion_of(c);
     }
     if (node["iterations"])
       d.iterations =

@@ -661,7 +661,11 @@ std::set<std::string>& consumed() {
   return c;
 }
 
+// A default read from the table is not a deck's key read by a reader (the table's test).
+thread_local int reading_defaults = 0;
+
 void consume(const KeySpec& key) {
+  if (reading_defaults > 0) return;
   const std::lock_guard<std::mutex> lock(consumed_mutex);
   consumed().insert(key.label());
 }
@@ -769,6 +773,90 @@ const std::string& key_text(const KeySpec& key, const std::string& text) {
 void key_refused(const KeySpec& key, const std::string& text) {
   consume(key);
   refuse(key, text);
+}
+
+namespace {
+// The table's default of a key, refused if it is not a plain value the key takes.
+const std::string& plain_default(const KeySpec& k) {
+  if (k.fallback.empty()) throw std::logic_error(k.label() + " has no default in the key table");
+  return k.fallback;
+}
+using DefaultsReading = DefaultsScope;
+}  // namespace
+
+DefaultsScope::DefaultsScope() {
+  ++reading_defaults;
+}
+DefaultsScope::~DefaultsScope() {
+  --reading_defaults;
+}
+
+template <>
+double key_default(const std::string& block, const std::string& name) {
+  const auto& k = key_spec(block, name);
+  const DefaultsReading reading;
+  try {
+    return key_number(k, plain_default(k));
+  } catch (const KeyValueError& e) {
+    throw std::logic_error(k.label() + ": the table's default " + e.what());
+  }
+}
+template <>
+std::int64_t key_default(const std::string& block, const std::string& name) {
+  const auto& k = key_spec(block, name);
+  const DefaultsReading reading;
+  try {
+    return key_whole(k, plain_default(k));
+  } catch (const KeyValueError& e) {
+    throw std::logic_error(k.label() + ": the table's default " + e.what());
+  }
+}
+template <>
+int key_default(const std::string& block, const std::string& name) {
+  return static_cast<int>(key_default<std::int64_t>(block, name));
+}
+template <>
+bool key_default(const std::string& block, const std::string& name) {
+  const auto& k = key_spec(block, name);
+  const DefaultsReading reading;
+  try {
+    return key_boolean(k, plain_default(k));
+  } catch (const KeyValueError& e) {
+    throw std::logic_error(k.label() + ": the table's default " + e.what());
+  }
+}
+template <>
+std::string key_default(const std::string& block, const std::string& name) {
+  const auto& k = key_spec(block, name);
+  const DefaultsReading reading;
+  try {
+    return k.kind == KeyKind::Choice ? key_choice(k, plain_default(k)) : plain_default(k);
+  } catch (const KeyValueError& e) {
+    throw std::logic_error(k.label() + ": the table's default " + e.what());
+  }
+}
+
+std::vector<double> key_default_numbers(const std::string& block, const std::string& name) {
+  const auto& k = key_spec(block, name);
+  const DefaultsReading reading;
+  std::string text = plain_default(k);
+  std::vector<double> out;
+  if (!text.empty() && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto comma = std::min(text.find(',', at), text.size());
+    std::string item = text.substr(at, comma - at);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    try {
+      out.push_back(key_number(k, item));
+    } catch (const KeyValueError& e) {
+      throw std::logic_error(k.label() + ": the table's default " + e.what());
+    }
+    at = comma + 1;
+  }
+  return out;
 }
 
 std::vector<std::string> consumed_keys() {

@@ -88,6 +88,19 @@ void set_analysis_option(hsic::Options& o, const std::string& key, const std::st
   }
 }
 
+void apply_analysis_defaults(hsic::Options& o) {
+  const space::DefaultsScope defaults;
+  for (const auto& key : space::key_names("analysis")) {
+    const auto& spec = space::key_spec("analysis", key);
+    if (spec.fallback.empty()) continue;
+    try {
+      set_analysis_option(o, key, spec.fallback);
+    } catch (const std::invalid_argument&) {
+      // A default in words ("the study's seed"): set where it is known.
+    }
+  }
+}
+
 std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
                                              const std::vector<std::string>& names) {
   std::vector<hsic::Discrete> out(names.size());
@@ -108,7 +121,7 @@ hsic::Options read_analysis(const space::Deck& deck) {
   hsic::Options o;
   o.conditional = true;
   o.seed = deck.study.seed;
-  o.bootstrap = kDefaultBootstrap;
+  apply_analysis_defaults(o);
   for (const auto& s : deck.analysis.settings) {
     if (s.is_list) throw InputError(s.mark, "analysis." + s.key + " must be a single value");
     try {

@@ -20,16 +20,8 @@ PruningSettings read_pruning(const space::Deck& deck) {
       throw InputError(s->mark, "pruning." + key + " must be a single value");
     return s;
   };
-  auto typed = [&](const std::string& key, auto read) {
-    const auto* s = one(key);
-    try {
-      return read(space::key_spec("pruning", key), s->text);
-    } catch (const space::KeyValueError& e) {
-      throw InputError(s->mark, "pruning." + key + " " + e.what());
-    }
-  };
-  if (one("min_epochs")) p.min_epochs = static_cast<int>(typed("min_epochs", space::key_whole));
-  if (one("factor")) p.factor = typed("factor", space::key_number);
+  if (auto v = space::read_key<int>(b, "min_epochs")) p.min_epochs = *v;
+  if (auto v = space::read_key<double>(b, "factor")) p.factor = *v;
   if (const auto* s = b.find("keep")) {
     p.keep.clear();
     const auto& spec = space::key_spec("pruning", "keep");
@@ -42,9 +34,8 @@ PruningSettings read_pruning(const space::Deck& deck) {
     }
     if (p.keep.empty()) throw InputError(s->mark, "pruning.keep lists nothing; e.g. [3, 2, 1.5]");
   }
-  if (one("min_trainings"))
-    p.min_trainings = static_cast<std::size_t>(typed("min_trainings", space::key_whole));
-  if (one("mode")) p.ordered = typed("mode", space::key_choice) == "ordered";
+  if (auto v = space::read_key<std::size_t>(b, "min_trainings")) p.min_trainings = *v;
+  if (auto v = space::read_key<std::string>(b, "mode")) p.ordered = *v == "ordered";
   if (const auto* s = one("grace")) {
     const auto v =
         external::parse_duration(space::key_text(space::key_spec("pruning", "grace"), s->text));

@@ -38,18 +38,9 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
     if (s->is_list) throw fail(key, "must be a single value");
     return s->text;
   };
-  auto typed = [&](const std::string& key, auto read) {
-    try {
-      return read(space::key_spec("optimize", key), one(key));
-    } catch (const space::KeyValueError& e) {
-      throw fail(key, e.what());
-    }
-  };
-  auto whole = [&](const std::string& key) {
-    return static_cast<std::size_t>(typed(key, space::key_whole));
-  };
+  auto whole = [&](const std::string& key) { return *space::read_key<std::size_t>(n, key); };
   auto real = [&](const std::string& key, double& out) {
-    if (n.has(key)) out = typed(key, space::key_number);
+    if (auto v = space::read_key<double>(n, key)) out = *v;
   };
   for (const auto& k : space::deck_keys()) {
     // Keys of the first optimizer, whose rules they steered: said, not silently ignored.
@@ -58,7 +49,7 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
       throw fail(k.name, k.help);
     }
   }
-  if (n.has("strategy")) o.strategy = typed("strategy", space::key_choice);
+  if (auto v = space::read_key<std::string>(n, "strategy")) o.strategy = *v;
   if (n.has("final_top")) o.final_top = whole("final_top");
   if (n.has("final_seeds")) o.final_seeds = whole("final_seeds");
   if (n.has("budget")) o.budget = whole("budget");
@@ -126,8 +117,8 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   real("explore", o.explore);
   real("spread", o.spread);
   real("drift", o.drift);
-  if (n.has("freeze")) o.freeze = typed("freeze", space::key_choice);
-  if (n.has("pick")) o.pick_cheapest = typed("pick", space::key_choice) == "cheapest";
+  if (auto v = space::read_key<std::string>(n, "freeze")) o.freeze = *v;
+  if (auto v = space::read_key<std::string>(n, "pick")) o.pick_cheapest = *v == "cheapest";
   real("final_epochs", o.final_epochs);
   if (o.budget > 0 && o.total() > o.budget) {
     throw InputError(n.where("budget"),

@@ -339,8 +339,9 @@ TrainSpec resolve(const space::Deck& deck, const space::Config& config, std::uin
   }
   r.set(m, "layers", ms.layers, ms.type == ModelType::Mlp ? 0 : 1);
   r.set(m, "blocks", ms.layers);
-  r.per_layer(m, "units", ms.layers, 32, ms.units);
-  r.per_layer(m, "filters", ms.type == ModelType::Cnn ? ms.layers : 0, 16, ms.filters);
+  r.per_layer(m, "units", ms.layers, dflt<int>("model", "units"), ms.units);
+  r.per_layer(m, "filters", ms.type == ModelType::Cnn ? ms.layers : 0,
+              dflt<int>("model", "filters"), ms.filters);
   if (ms.type == ModelType::Mlp) {
     // Weights, gradients and two optimizer moments of the hidden-to-hidden layers alone, in
     // float32: a network beyond memory fails every training; say so now.

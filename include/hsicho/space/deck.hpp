@@ -3,34 +3,52 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "hsicho/error.hpp"
 
+#include "hsicho/space/keys.hpp"
 #include "hsicho/space/space.hpp"
 
 namespace hsicho::space {
 
+// Defaults: the key table's (keys.cpp), the one place they are written.
 struct StudySettings {
   std::string name;
   std::string description;  // what the study is for, in words (kept in the study file)
-  std::uint64_t seed = 1;
-  std::string output;           // study file; defaults to <name>.h5
-  bool dynamic = true;          // scheduling: dynamic (self-scheduling) or static slices
-  bool longest_first = true;    // dynamic order: expected cost (parameters x epochs), longest first
-  double progress_seconds = 0;  // 0: a progress line per finished training, else at most every N s
-  int fuse = 16;  // small MLPs trained as one computation, at most this many (1: one at a time)
+  std::uint64_t seed = static_cast<std::uint64_t>(key_default<std::int64_t>("study", "seed"));
+  std::string output;  // study file; defaults to <name>.h5
+  // scheduling: dynamic (self-scheduling) or static slices
+  bool dynamic = key_default<std::string>("study", "scheduling") == "dynamic";
+  // dynamic order: expected cost (parameters x epochs), longest first
+  bool longest_first = key_default<std::string>("study", "order") == "longest_first";
+  // 0: a progress line per finished training, else at most every N s
+  double progress_seconds = key_default<double>("study", "progress");
+  // small MLPs trained as one computation, at most this many (1: one at a time)
+  int fuse = key_default<int>("study", "fuse");
 };
 
 enum class DesignMethod { Lhs, Random };
 enum class DesignCriterion { None, Maximin, Discrepancy };
+// The criterion a deck names (none, maximin, discrepancy).
+inline DesignCriterion criterion_of(const std::string& name) {
+  return name == "maximin" ? DesignCriterion::Maximin
+         : name == "none"  ? DesignCriterion::None
+                           : DesignCriterion::Discrepancy;
+}
 
 struct DesignSettings {
-  DesignMethod method = DesignMethod::Lhs;
-  std::size_t samples = 32;
-  DesignCriterion criterion = DesignCriterion::Discrepancy;
-  std::size_t iterations = 0;  // swaps tried by the space-filling search; 0 = automatic
+  DesignMethod method = key_default<std::string>("design", "method") == "lhs"
+                            ? DesignMethod::Lhs
+                            : DesignMethod::Random;
+  std::size_t samples = static_cast<std::size_t>(key_default<std::int64_t>("design", "samples"));
+  DesignCriterion criterion = criterion_of(key_default<std::string>("design", "criterion"));
+  // swaps tried by the space-filling search; 0 = automatic
+  std::size_t iterations =
+      static_cast<std::size_t>(key_default<std::int64_t>("design", "iterations"));
   // design.add: configurations the user asks for besides the design's (last year's network, a
   // colleague's guess), values by name over the space (the others at their default), checked.
   std::vector<Config> added;
@@ -76,6 +94,30 @@ struct Deck {
   Block pruning;                // goal-aware early stopping (study/pruning.hpp)
   Space space;
 };
+
+// The one reader of a block's key (pruning, optimize, analysis, ...): its value typed by the key
+// table (key_number, key_whole, key_boolean, key_choice, key_text), a single value (not a list),
+// and an error at the setting's line naming block.key and what it takes. nullopt: not set.
+template <class T>
+std::optional<T> read_key(const Block& block, const std::string& key) {
+  const Setting* s = block.find(key);
+  if (!s) return std::nullopt;
+  if (s->is_list) throw InputError(s->mark, block.name + "." + key + " must be a single value");
+  const KeySpec& spec = key_spec(block.name, key);
+  try {
+    if constexpr (std::is_same_v<T, double>) {
+      return key_number(spec, s->text);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      return key_boolean(spec, s->text);
+    } else if constexpr (std::is_integral_v<T>) {
+      return static_cast<T>(key_whole(spec, s->text));
+    } else {
+      return spec.kind == KeyKind::Choice ? key_choice(spec, s->text) : key_text(spec, s->text);
+    }
+  } catch (const KeyValueError& e) {
+    throw InputError(s->mark, block.name + "." + key + " " + e.what());
+  }
+}
 
 // Study: a deck to train (a data block, or training.command). SpaceOnly: a deck read for its
 // space alone (hsicho analyze --space): only the space block is required.

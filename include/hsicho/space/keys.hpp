@@ -80,6 +80,34 @@ std::string key_choice(const KeySpec& key, const std::string& text);
 const std::string& key_text(const KeySpec& key, const std::string& text);
 [[noreturn]] void key_refused(const KeySpec& key, const std::string& text);
 
+// A key's default as a typed value: the table's default read by the key's own typed reader
+// (so it is within the key's limits), for the structs that hold the deck's settings. The table
+// is then the one place a default is written. std::logic_error when the key has no plain default
+// of that type (a descriptive one, "by data set").
+template <class T>
+T key_default(const std::string& block, const std::string& name);
+template <>
+double key_default(const std::string& block, const std::string& name);
+template <>
+std::int64_t key_default(const std::string& block, const std::string& name);
+template <>
+int key_default(const std::string& block, const std::string& name);
+template <>
+bool key_default(const std::string& block, const std::string& name);
+template <>
+std::string key_default(const std::string& block, const std::string& name);
+// A list default ("[3, 2, 1.5]"), each item by the key's reader.
+std::vector<double> key_default_numbers(const std::string& block, const std::string& name);
+
+// While one lives, the typed readers read defaults, not a deck's keys: nothing is counted as
+// consumed (the table's test counts only what a deck set).
+struct DefaultsScope {
+  DefaultsScope();
+  ~DefaultsScope();
+  DefaultsScope(const DefaultsScope&) = delete;
+  DefaultsScope& operator=(const DefaultsScope&) = delete;
+};
+
 // The keys a reader consumed in this process, block.name, and a fresh start (for tests).
 std::vector<std::string> consumed_keys();
 void forget_consumed_keys();

@@ -11,13 +11,15 @@
 
 namespace hsicho::study {
 
-// Resamples behind the intervals and top-k shares, unless a deck or the command line says.
-constexpr std::size_t kDefaultBootstrap = 200;
-
 // Sets option `key` (alpha, bandwidth, estimator, scaling, pvalues, interactions, global, block,
 // seed) from its text. Throws std::invalid_argument saying what is expected; the caller says
 // where (the deck's line, or the option's name).
 void set_analysis_option(hsic::Options& o, const std::string& key, const std::string& text);
+
+// Sets every option whose default the key table gives as a value an option takes (alpha,
+// bootstrap, estimator, ...): the one place a default is written; a deck or the command line
+// then overrides what it says. The engine's own defaults (hsic::Options) serve its library users.
+void apply_analysis_defaults(hsic::Options& o);
 
 // The bins of each discrete column of `names` (hyperparameters of `space`; unknown names and
 // continuous ones get none), for hsic::Options::discrete.

@@ -11,22 +11,26 @@
 #include <vector>
 
 #include "hsicho/space/deck.hpp"
+#include "hsicho/space/keys.hpp"
 
 namespace hsicho::study {
 
+// Defaults: the key table's (space/keys.cpp).
 struct PruningSettings {
-  bool enabled = false;    // the deck has a pruning block
-  int min_epochs = 3;      // the first rung
-  double factor = 3;       // each rung this many times the one before
+  bool enabled = false;  // the deck has a pruning block
+  int min_epochs = space::key_default<int>("pruning", "min_epochs");  // the first rung
+  double factor = space::key_default<double>("pruning", "factor");    // rung to rung
   std::vector<int> rungs;  // given explicitly (else from min_epochs and factor)
   // Goes on while within the best keep x alpha at a rung: one value per rung, the last one for
   // the rungs after it (the margin shrinks as the curves near their end).
-  std::vector<double> keep = {3, 2, 1.5};
-  std::size_t min_trainings = 8;  // compared with at least this many, else goes on
+  std::vector<double> keep = space::key_default_numbers("pruning", "keep");
+  // Compared with at least this many, else goes on.
+  std::size_t min_trainings =
+      static_cast<std::size_t>(space::key_default<std::int64_t>("pruning", "min_trainings"));
   // Ordered: a training is compared with the trainings before it in the batch's order, waiting
   // for them to reach the rung: the decisions are the same on any number of ranks, whatever the
   // timing. Async: with whatever has reached the rung so far (ASHA): no waiting, not reproducible.
-  bool ordered = true;
+  bool ordered = space::key_default<std::string>("pruning", "mode") == "ordered";
   double grace = 10;  // seconds a command has to stop after SIGTERM, before SIGKILL
 };
 

@@ -12,26 +12,37 @@
 #include "hsicho/design/design.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/space/deck.hpp"
+#include "hsicho/space/keys.hpp"
 
 namespace hsicho::study {
 
+// Defaults: the key table's (space/keys.cpp), the one place they are written.
 struct OptimizeSettings {
+  static double number(const char* key) { return space::key_default<double>("optimize", key); }
+  static std::size_t count(const char* key) {
+    return static_cast<std::size_t>(space::key_default<std::int64_t>("optimize", key));
+  }
+  static std::string choice(const char* key) {
+    return space::key_default<std::string>("optimize", key);
+  }
   bool enabled = false;
-  std::string strategy = "hsic";    // hsic | random | lhs
-  std::vector<std::size_t> stages;  // trainings per stage (random, lhs: one stage of the sum)
-  std::vector<double> alpha;        // per stage
-  double pvalue = 0.05;             // an input with p <= pvalue is important
-  double freeze_ratio = 0.05;       // frozen only if its index is at most this fraction of the
-                                    // leading input's (and the leader is significant)
-  std::string freeze = "cheapest";  // cheapest | best | mode
-  double explore = 0.2;             // share of a later stage drawn over the whole current space
-  double spread = 0.1;              // sd of the moves around a good configuration (unit scale)
-  double drift = 1.0;               // steps toward the cheaper side per stage (0: none)
-  std::size_t final_top = 3, final_seeds = 3;
-  double final_epochs = 2.0;   // factor on the epochs of the final retraining
-  bool pick_cheapest = false;  // the winner: the cheapest finalist within the best's seed spread
-  std::size_t budget = 0;      // 0: no cap; else stages + final must fit
-  std::size_t total() const;   // trainings the settings ask for
+  std::string strategy = choice("strategy");  // hsic | random | lhs
+  std::vector<std::size_t> stages;   // trainings per stage (random, lhs: one stage of the sum)
+  std::vector<double> alpha;         // per stage
+  double pvalue = number("pvalue");  // an input with p <= pvalue is important
+  // Frozen only if its index is at most this fraction of the leading input's (and the leader is
+  // significant).
+  double freeze_ratio = number("freeze_ratio");
+  std::string freeze = choice("freeze");  // cheapest | best | mode
+  double explore = number("explore");     // share of a later stage drawn over the whole space
+  double spread = number("spread");  // sd of the moves around a good configuration (unit scale)
+  double drift = number("drift");    // steps toward the cheaper side per stage (0: none)
+  std::size_t final_top = count("final_top"), final_seeds = count("final_seeds");
+  double final_epochs = number("final_epochs");  // factor on the epochs of the final retraining
+  // The winner: the cheapest finalist within the best's seed spread.
+  bool pick_cheapest = choice("pick") == "cheapest";
+  std::size_t budget = 0;     // 0: no cap; else stages + final must fit
+  std::size_t total() const;  // trainings the settings ask for
 };
 
 // Reads the deck's `optimize` block; InputError for bad values or a budget the stages exceed.

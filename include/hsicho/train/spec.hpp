@@ -9,61 +9,77 @@
 #include <vector>
 
 #include "hsicho/space/deck.hpp"
+#include "hsicho/space/keys.hpp"
 #include "hsicho/train/choices.hpp"
 
 namespace hsicho::train {
 
+// The defaults are the key table's (space/keys.cpp), the one place they are written; those that
+// depend on the data set (sizes) are set by resolve().
+template <class T>
+T dflt(const char* block, const char* key) {
+  return space::key_default<T>(block, key);
+}
+template <class E>
+E dflt_choice(const char* block, const char* key) {
+  return parse_choice<E>(space::key_default<std::string>(block, key));
+}
+
 struct DataSpec {
-  std::string name;  // runge | bateman | mnist | fashion_mnist | cifar10 | table
-  std::string path;  // folder of the image files; table: the data file
-  int dim = 1;       // runge: input dimension
+  std::string name;                    // runge | bateman | mnist | fashion_mnist | cifar10 | table
+  std::string path;                    // folder of the image files; table: the data file
+  int dim = dflt<int>("data", "dim");  // runge: input dimension
   int train = 512, validation = 256, test = 1024;  // sizes (generated sets; subsets of images)
-  double noise = 0;                                // runge: Gaussian noise on the training targets
-  int species = 3;                                 // bateman: chain length K
+  double noise = dflt<double>("data", "noise");    // runge: Gaussian noise on the training targets
+  int species = dflt<int>("data", "species");      // bateman: chain length K
   std::vector<double> decay;  // bateman: decay constants l_1..l_K (default 1, 0.5, 0.25, ...)
-  double t_max = 5;           // bateman: times sampled in [0, t_max]
-  std::vector<double> initial = {0.0, 1.0};  // bateman: each N_k(0) uniform in this range
-  bool log_outputs = false;                  // bateman: learn log(N(t) + 1e-8)
-  bool standardize = true;  // built-in sets: standardize the inputs on the train set
+  double t_max = dflt<double>("data", "t_max");  // bateman: times sampled in [0, t_max]
+  std::vector<double> initial = {0.0, 1.0};      // bateman: each N_k(0) uniform in this range
+  bool log_outputs = dflt<bool>("data", "log_outputs");  // bateman: learn log(N(t) + 1e-8)
+  bool standardize = dflt<bool>("data", "standardize");  // built-in sets: on the train set
   // table: the user's own data (train/data_table.cpp, docs/deck.md "Your own data").
-  std::vector<std::string> x, y;    // CSV columns, an HDF5 data set, an NPZ array, or .npy files
-  std::string task = "regression";  // regression | classification
-  int classes = 0;                  // classification: 0 = the largest label + 1
+  std::vector<std::string> x, y;  // CSV columns, an HDF5 data set, an NPZ array, or .npy files
+  std::string task = dflt<std::string>("data", "task");  // regression | classification
+  int classes = 0;  // classification: 0 = the largest label + 1
   // Each of validation and test: a fraction of the rows (< 1), a number of rows, or a file.
-  std::string split_validation = "0.15", split_test = "0.15";
-  std::uint64_t split_seed = 1;    // which rows go where
-  std::string scale = "standard";  // inputs and regression outputs: standard | minmax | none
-  Metric metric = Metric::Mse;     // regression error
+  std::string split_validation = dflt<std::string>("data", "split.validation");
+  std::string split_test = dflt<std::string>("data", "split.test");
+  std::uint64_t split_seed = static_cast<std::uint64_t>(dflt<std::int64_t>("data", "split.seed"));
+  std::string scale = dflt<std::string>("data", "scale");  // standard | minmax | none
+  Metric metric = dflt_choice<Metric>("data", "metric");   // regression error
 };
 
 struct ModelSpec {
-  ModelType type = ModelType::Mlp;
-  int layers = 2;          // mlp: hidden layers; cnn: convolution blocks
-  std::vector<int> units;  // mlp: width per hidden layer
-  Activation activation = Activation::Relu;
-  double dropout = 0;
-  bool batch_norm = false;
-  Init init = Init::Default;
+  ModelType type = dflt_choice<ModelType>("model", "type");
+  int layers = dflt<int>("model", "layers");  // mlp: hidden layers; cnn: convolution blocks
+  std::vector<int> units;                     // mlp: width per hidden layer
+  Activation activation = dflt_choice<Activation>("model", "activation");
+  double dropout = dflt<double>("model", "dropout");
+  bool batch_norm = dflt<bool>("model", "batch_norm");
+  Init init = dflt_choice<Init>("model", "init");
   std::vector<int> filters;  // cnn: filters per block
-  int kernel_size = 3;
-  Pooling pooling = Pooling::Max;
-  std::vector<int> head_units = {64};
-  bool residual = false;
+  int kernel_size = dflt<int>("model", "kernel_size");
+  Pooling pooling = dflt_choice<Pooling>("model", "pooling");
+  std::vector<int> head_units = {dflt<int>("model", "head_units")};
+  bool residual = dflt<bool>("model", "residual");
 };
 
 struct OptimSpec {
-  Optimizer optimizer = Optimizer::Adam;
-  double lr = 1e-3, momentum = 0, weight_decay = 0;
-  bool nesterov = false;
-  int batch_size = 32, epochs = 20;
-  Schedule schedule = Schedule::Constant;
-  int step_size = 10;
-  double gamma = 0.1;
-  double clip = 0;             // max gradient norm; 0: none
-  int patience = 0;            // early stopping on the validation error; 0: none
-  Loss loss = Loss::Mse;       // the default by data set: cross_entropy for classification
-  std::string device = "cpu";  // cpu | cuda | auto
-  int threads = 0;             // LibTorch threads per rank; 0: auto (threads_per_rank)
+  Optimizer optimizer = dflt_choice<Optimizer>("training", "optimizer");
+  double lr = dflt<double>("training", "lr");
+  double momentum = dflt<double>("training", "momentum");
+  double weight_decay = dflt<double>("training", "weight_decay");
+  bool nesterov = dflt<bool>("training", "nesterov");
+  int batch_size = dflt<int>("training", "batch_size");
+  int epochs = dflt<int>("training", "epochs");
+  Schedule schedule = dflt_choice<Schedule>("training", "schedule");
+  int step_size = dflt<int>("training", "step_size");
+  double gamma = dflt<double>("training", "gamma");
+  double clip = dflt<double>("training", "clip");    // max gradient norm; 0: none
+  int patience = dflt<int>("training", "patience");  // early stopping on the validation error
+  Loss loss = Loss::Mse;  // the default by data set: cross_entropy for classification
+  std::string device = dflt<std::string>("training", "device");  // cpu | cuda | auto
+  int threads = 0;  // LibTorch threads per rank; 0: auto (threads_per_rank)
 };
 
 // The learning rate of `epoch` (0-based) under the optimizer's schedule.
