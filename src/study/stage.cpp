@@ -33,11 +33,6 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
     const auto* s = n.find(key);
     return s->is_list ? s->list : std::vector<std::string>{s->text};
   };
-  auto one = [&](const std::string& key) -> const std::string& {
-    const auto* s = n.find(key);
-    if (s->is_list) throw fail(key, "must be a single value");
-    return s->text;
-  };
   auto whole = [&](const std::string& key) { return *space::read_key<std::size_t>(n, key); };
   auto real = [&](const std::string& key, double& out) {
     if (auto v = space::read_key<double>(n, key)) out = *v;
