@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PNG figures of an hsicho study file, or one HTML report (Debian's python3-h5py,
-python3-matplotlib; python3-pandas for --html). The figures are the functions of
+python3-matplotlib, python3-pandas). The figures are the functions of
 python/hsicho/figures.py, one per figure; this is the command over them.
 
   /usr/bin/python3 scripts/plot_study.py out/demo.h5 [--out out/demo-figures]
@@ -17,6 +17,7 @@ A running, stopped or killed study is drawn from a snapshot of its journal (hsic
 """
 import argparse
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
@@ -30,12 +31,20 @@ def main():
                     help="instead, one self-contained HTML report: summary, ranking, front, stages, "
                          "failures and every figure (python/hsicho)")
     a = ap.parse_args()
+    import matplotlib
+    matplotlib.use("Agg")  # files only: no display needed
+    import hsicho  # the module of this checkout
+    from hsicho import figures
+    try:
+        study = hsicho.load(a.study)
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+        sys.exit(f"{a.study}: {getattr(e, 'stderr', None) or e}".strip())
+    if study.partial:
+        print("the study has not finished: drawing the trainings finished so far")
     if a.html:
-        import hsicho  # the module of this checkout
-        print("wrote " + hsicho.write_html(hsicho.load(a.study), a.html))
+        print("wrote " + hsicho.write_html(study, a.html))
         return
-    from hsicho import figures  # h5py and matplotlib only: no pandas needed for the PNGs
-    print("wrote " + ", ".join(figures.draw(a.study, a.out)))
+    print("wrote " + ", ".join(figures.draw(study, a.out)))
 
 
 if __name__ == "__main__":

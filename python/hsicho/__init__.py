@@ -6,7 +6,8 @@ indices, stages and decisions, and a one-file HTML report.
     s.trials.sort_values("val_error").head()
     s.indices                               # the headline ranking, with p-values and intervals
     hsicho.write_html(s, "demo.html")       # one self-contained file
-    hsicho.figures.draw("out/demo.h5")      # the PNG figures, one function each (no pandas)
+    from hsicho import figures
+    figures.front(s)                        # one figure (a matplotlib Figure); figures.draw(s): all
 
 Needs Debian's python3-h5py, python3-pandas (and python3-matplotlib for the HTML report).
 """

@@ -57,12 +57,12 @@ def _ranking(ind):
     return out
 
 
-def _figures(path):
+def _figures(study):
     from . import figures  # one function per figure
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            written = figures.draw(path, tmp)
+            written = figures.draw(study, tmp)
         except Exception as e:  # a figure that cannot be drawn: said in the report, not fatal
             return out, [f"{type(e).__name__}: {e}"]
         for file in written:
@@ -123,7 +123,7 @@ def write_html(study, path, figures=True):
             by = bad.groupby(["status", "cause"]).size().reset_index(name="trainings")
             parts.append("<h2>Trainings that did not finish</h2>" + _table(by))
     if figures:
-        figs, errors = _figures(s.path)
+        figs, errors = _figures(s)
         parts.append("<h2>Figures</h2>")
         for name, data in figs.items():
             parts.append(f"<h3>{html.escape(name[:-4])}</h3><img alt=\"{html.escape(name)}\" "

@@ -105,8 +105,13 @@ class Study:
     curves: validation error per epoch (rows: trainings, columns: epochs; NaN past the end).
     indices, indices_front: the headline analysis (first stage) and the accuracy-cost front's
         (goal pareto): name, hsic, stderr, r2, share, pvalue, ci_low, ci_high, top_share, ...
-    stages, decisions: an optimized study's stages and the optimizer's decisions.
+    interactions: the pairs' matrices where the study computed them (interactions: joint target
+        HSIC; interactions_anova: what a pair adds beyond its main effects; interactions_pvalue).
+    normalized: the design's columns in [0, 1], one row per training.
+    stages, decisions: an optimized study's stages and the optimizer's decisions;
+        stage_indices, stage_pvalues: every stage's indices (rows: stages 1..K).
     class_names: class k's name where the labels were written as names (else []).
+    metric: the name of the validation error (rmse, error_rate, ...).
     best, pick: dicts; partial: whether the study was still running or stopped (read from its
         journal through `hsicho export --h5`).
     """
@@ -137,6 +142,8 @@ class Study:
         self.name = a.get("name", b"").decode() if isinstance(a.get("name"), bytes) else str(a.get("name", ""))
         self.complete = bool(a.get("complete", 1)) and not self.partial
         self.format_version = int(a.get("format_version", 1))
+        metric = f["results"].attrs.get("metric", b"")
+        self.metric = metric.decode() if isinstance(metric, bytes) else str(metric)
         names = _strs(f["space/names"])
         types = _strs(f["space/types"])
         self.space = pd.DataFrame({"name": names, "type": types, "domain": _strs(f["space/domains"]),
@@ -173,10 +180,19 @@ class Study:
         self.trials = _trials(self.configs, names, self.results, order, sorted(metrics))
         self.curves = pd.DataFrame(f["results/curves"][()], columns=np.arange(1, f["results/curves"].shape[1] + 1)) \
             if "curves" in f["results"] else pd.DataFrame()
+        # The design's columns in [0, 1] (a categorical's level at the middle of its bin).
+        self.normalized = pd.DataFrame(f["configs/normalized"][()], columns=_strs(f["configs/columns"])) \
+            if "normalized" in f["configs"] and "columns" in f["configs"] else pd.DataFrame()
         self.indices = self._analysis(f, "analysis")
+        self.interactions = self._matrices(f, "analysis", names=_strs(f["analysis/names"])) if "analysis" in f else {}
         self.indices_front = self._analysis(f, "analysis_front")
         self.stages = self._table(f, "stages", exclude=("decisions", "hsic", "pvalue", "log"))
         self.decisions = self._table(f["stages"], "decisions") if "stages" in f else pd.DataFrame()
+        # Every stage's indices and p-values (rows: stages 1..K, columns: the design's columns).
+        stage_m = self._matrices(f, "stages", names=_strs(f["configs/columns"]), rows=True) \
+            if "stages" in f and "columns" in f["configs"] else {}
+        self.stage_indices = stage_m.get("hsic", pd.DataFrame())
+        self.stage_pvalues = stage_m.get("pvalue", pd.DataFrame())
         self.best = self._group(f, "best")
         self.pick = self._group(f, "pick")
         self.deck = _strs(f["deck"])[0] if "deck" in f else ""
@@ -199,6 +215,18 @@ class Study:
         if "rank" in df and (df["rank"] > 0).any():
             return df.sort_values("rank").reset_index(drop=True)
         return df.sort_values("hsic", ascending=False, key=lambda s: s.fillna(-1)).reset_index(drop=True)
+
+    @staticmethod
+    def _matrices(f, group, names, rows=False):
+        """The group's 2-D datasets as DataFrames with the inputs' names as columns (and as the
+        index, or stages 1..K where `rows`)."""
+        out = {}
+        for key, ds in f[group].items():
+            if isinstance(ds, h5py.Dataset) and ds.ndim == 2 and ds.shape[1] == len(names):
+                index = np.arange(1, ds.shape[0] + 1) if rows else names
+                if len(index) == ds.shape[0]:
+                    out[key] = pd.DataFrame(ds[()], index=index, columns=names)
+        return out
 
     @staticmethod
     def _table(f, group, exclude=()):

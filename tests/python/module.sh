@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python module (python/hsicho) against the command line: load() of a finished, an optimized
 # and a stopped study equals `hsicho export --csv` and `report --json`; write_html() makes one
-# file that parses, holds every section, embeds its figures and names no external URL.
+# file that parses, holds every section, embeds its figures and names no external URL; the figures
+# are functions of a loaded study that draw into the caller's axes.
 #   module.sh HSICHO ROOT
 set -u
 hsicho=$1
@@ -63,6 +64,53 @@ if sys.argv[1].endswith("o.h5"):
     assert len(study.stages) == 2 and len(study.decisions) > 0
 PY
 done
+# The figures: functions of a Study that draw into the caller's axes and return the figure (None
+# where a figure does not apply); the module sets no backend; draw() of a Study writes the files
+# draw() of its path does.
+/usr/bin/python3 - "$tmp" <<'PY' && ok || bad "the figures of a Study"
+import os, sys
+import matplotlib
+matplotlib.use("pdf")
+import matplotlib.pyplot as plt
+import numpy as np
+import hsicho
+from hsicho import figures
+assert matplotlib.get_backend() == "pdf", matplotlib.get_backend()
+tmp = sys.argv[1]
+for name in ("s", "o", "stopped/p"):
+    study = hsicho.load(os.path.join(tmp, name + ".h5"))
+    drawn = set()
+    for figure, file, _ in figures.FIGURES:
+        fig = figure(study)
+        if fig is None:
+            continue
+        drawn.add(file)
+        assert isinstance(fig, matplotlib.figure.Figure), (name, file)
+        plt.close(fig)
+        if figure is not figures.distributions:  # one axes per free hyperparameter: below
+            own, ax = plt.subplots()
+            assert figure(study, (plt.subplots()[1], ax) if figure is figures.indices else ax) is own, (name, file)
+            plt.close("all")
+    assert {"indices.png", "distributions.png", "progress.png", "front.png"} <= drawn, (name, drawn)
+    assert ("stages.png" in drawn) == (name == "o") and "rungs.png" not in drawn, (name, drawn)
+    # The best error so far ends at the study's best error; every finished training is a point.
+    fig, ax = plt.subplots()
+    figures.progress(study, ax)
+    ends = [line.get_ydata()[-1] for line in ax.get_lines()]
+    assert np.isclose(min(ends), np.nanmin(study.results["val_error"])), (ends, name)
+    fig, ax = plt.subplots()
+    figures.front(study, ax)
+    points = sum(len(c.get_offsets()) for c in ax.collections[:2])
+    assert points == (study.results["status"] == "ok").sum(), (points, name)
+    n = len(figures._free(study))
+    fig, axes = plt.subplots(1, n)
+    assert figures.distributions(study, axes) is fig and all(a.get_title() for a in axes)
+    plt.close("all")
+    a = figures.draw(study, os.path.join(tmp, "fa", name))
+    b = figures.draw(os.path.join(tmp, name + ".h5"), os.path.join(tmp, "fb", name))
+    assert [os.path.basename(x) for x in a] == [os.path.basename(x) for x in b] == \
+        [f for _, f, _ in figures.FIGURES if f in drawn], (a, b, drawn)
+PY
 check "one HTML file" 0 /usr/bin/python3 "$root/scripts/plot_study.py" "$tmp/o.h5" --html "$tmp/o.html"
 /usr/bin/python3 - "$tmp/o.html" <<'PY' && ok || bad "the HTML report"
 import re, sys
