@@ -18,7 +18,7 @@ packages=(
 
 for option in "$@"; do
   case "$option" in
-    --bench) packages+=(python3-openturns python3-optuna) ;; # peers of the benchmarks
+    --bench) packages+=(python3-openturns python3-optuna python3-sklearn) ;; # peers of the benchmarks (sklearn: Optuna's fANOVA and MDI)
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;                        # libFuzzer and sanitizers
     *) echo "setup: unknown option '$option' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac
