@@ -108,12 +108,18 @@ class TextObserver : public study::RunObserver {
          << epochs_factor << "\n";
   }
   void stopped(std::size_t done, const std::string& resume_hint) override {
-    err_ << "hsicho run: stopped by a signal with " << done << " trainings done. " << resume_hint
-         << "\n";
+    error(fmt::format("hsicho run: stopped by a signal with {} trainings done. {}\n", done,
+                      resume_hint));
   }
   void finished(const study::RunSummary& s) override;
 
  private:
+  // A message to stderr in one write, after what stdout holds so far: in a log that takes both
+  // (2>&1, Slurm's output file) it stands whole and in its place.
+  void error(const std::string& message) {
+    out_.flush();
+    err_ << message << std::flush;
+  }
   std::ofstream log_;
   TeeBuf out_tee_{std::cout.rdbuf()}, err_tee_{std::cerr.rdbuf()};
   std::ostream out_{&out_tee_}, err_{&err_tee_};
@@ -128,9 +134,11 @@ void TextObserver::finished(const study::RunSummary& s) {
          << "\n";
   }
   if (s.trainings > 0 && s.failed + s.savings.stopped == s.trainings) {
-    err_ << "hsicho run: no training succeeded (" << s.failed << " of " << s.trainings
-         << ", causes above): the study file is written, and the exit status is 1. Fix the "
-            "cause, then retrain them (training.retries, docs/deck.md) with --resume\n";
+    error(fmt::format(
+        "hsicho run: no training succeeded ({} of {}, causes above): the study file is written, "
+        "and the exit status is 1. Fix the cause, then retrain them (training.retries, "
+        "docs/deck.md) with --resume\n",
+        s.failed, s.trainings));
   }
   if (s.best) {
     const auto& b = *s.best;

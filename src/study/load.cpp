@@ -68,16 +68,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
   s.deck_text = plan.deck_text;
   s.sources = io::read_source_stamps(st.journal_dir);
   s.class_names = io::read_class_names(st.journal_dir);
-  for (const auto& q : sp.params()) {
-    const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
-                         q.type == space::Type::Integer;
-    s.space.push_back({q.name, space::type_name(q.type), q.describe_domain(),
-                       q.condition ? q.condition->text : "", numeric ? q.lo : NAN,
-                       numeric ? q.hi : NAN, q.type == space::Type::Log || q.log_scale,
-                       q.is_free()});
-  }
-  for (auto c : sp.free_columns())
-    s.configs_info.columns.push_back(sp[c].name);
+  describe_space(s, sp);
   if (!opt.enabled) {
     for (auto n : plan.samples)
       s.configs_info.design_sizes.push_back(static_cast<std::int64_t>(n));
@@ -218,6 +209,19 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
 }
 
 }  // namespace
+
+void describe_space(io::StudyData& s, const space::Space& sp) {
+  for (const auto& q : sp.params()) {
+    const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
+                         q.type == space::Type::Integer;
+    s.space.push_back({q.name, space::type_name(q.type), q.describe_domain(),
+                       q.condition ? q.condition->text : "", numeric ? q.lo : NAN,
+                       numeric ? q.hi : NAN, q.type == space::Type::Log || q.log_scale,
+                       q.is_free()});
+  }
+  for (auto c : sp.free_columns())
+    s.configs_info.columns.push_back(sp[c].name);
+}
 
 LoadedStudy load_study(const std::string& path, bool quick) {
   std::string p = path;

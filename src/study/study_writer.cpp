@@ -8,6 +8,7 @@
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/best.hpp"
 #include "hsicho/study/front.hpp"
+#include "hsicho/study/load.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/version.hpp"
 
@@ -39,16 +40,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   s.class_names = parts.class_names;
   for (auto n : parts.design_sizes)
     s.configs_info.design_sizes.push_back(static_cast<std::int64_t>(n));
-  for (const auto& q : deck.space.params()) {
-    const bool numeric = q.type == space::Type::Continuous || q.type == space::Type::Log ||
-                         q.type == space::Type::Integer;
-    s.space.push_back({q.name, space::type_name(q.type), q.describe_domain(),
-                       q.condition ? q.condition->text : "", numeric ? q.lo : NAN,
-                       numeric ? q.hi : NAN, q.type == space::Type::Log || q.log_scale,
-                       q.is_free()});
-  }
-  for (auto c : deck.space.free_columns())
-    s.configs_info.columns.push_back(deck.space[c].name);
+  describe_space(s, deck.space);
 }
 
 // One training as a row of configs/ and results/: typed values, normalized inputs (those of the

@@ -11,6 +11,10 @@
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/study/status.hpp"
 
+namespace hsicho::space {
+class Space;
+}
+
 namespace hsicho::study {
 
 struct LoadedStudy {
@@ -25,6 +29,10 @@ struct LoadedStudy {
 // there is neither, or for a damaged file. `quick`: the partial analysis without bootstrap or
 // interactions (what `hsicho status` shows, polled often).
 LoadedStudy load_study(const std::string& path, bool quick = false);
+
+// The study file's space/ rows and its design columns (configs/columns), from the deck's space:
+// one description for a finished study (the writer) and a partial one (read from its journal).
+void describe_space(io::StudyData& s, const space::Space& sp);
 
 // "41 of 96 trainings, running (rank 0 on node7 ...)" / "stopped: resume with ...": one line
 // for the head of a report.
