@@ -69,6 +69,10 @@ def main():
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--methods")
     ap.add_argument("--versus", default="hsicho")
+    ap.add_argument("--grid", action="store_true",
+                    help="one markdown table instead: a row per case, a cell per n with the "
+                         "separation of --versus, of the paper's index ranking and of the best "
+                         "peer, and the verdict")
     a = ap.parse_args()
     rows = load(a.files)
     cases = list(dict.fromkeys(k[0] for k in rows))
@@ -78,11 +82,16 @@ def main():
     me = a.versus
     sep_cell = "|" if a.markdown else " "
     verdicts = defaultdict(list)
+    grid = {}  # (case, n) -> cell
+    out = print
+    if a.grid:
+        def out(*_args, **_kw):  # the per-case tables are not printed
+            pass
     for case in cases:
-        print(f"\n{'### ' if a.markdown else ''}{case}")
+        out(f"\n{'### ' if a.markdown else ''}{case}")
         head = ["n", "method", "recall", "separation", "cond. FP top 2", "seconds", "seeds"]
         if a.markdown:
-            print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+            out("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
         for n in ns:
             for m in methods:
                 s = rows.get((case, n, m))
@@ -96,9 +105,9 @@ def main():
                          f"{sep.mean():.2f} ± {se(sep):.2f}", fp_txt, f"{np.median(sec):.3f}",
                          str(len(v))]
                 if a.markdown:
-                    print("| " + " | ".join(cells) + " |")
+                    out("| " + " | ".join(cells) + " |")
                 else:
-                    print(f"  {cells[0]:>4} {cells[1]:16s} rec {cells[2]:12s} sep {cells[3]:12s} "
+                    out(f"  {cells[0]:>4} {cells[1]:16s} rec {cells[2]:12s} sep {cells[3]:12s} "
                           f"fp {cells[4]:5s} {cells[5]:>7s} s  ({cells[6]})")
             # The paired verdict of `me` against the peers at this n.
             mine = rows.get((case, n, me))
@@ -128,7 +137,16 @@ def main():
             verdict = "worse" if worse else ("better" if better_all else ("ok" if ok else "below"))
             verdicts[verdict].append(f"{case} n={n}")
             line = f"  -> {me} at n = {n}: {verdict}" + (f" ({'; '.join(notes)})" if notes else "")
-            print(line if not a.markdown else f"\n{line.strip()}\n")
+            out(line if not a.markdown else f"\n{line.strip()}\n")
+            sep_of = {m: np.mean([v[1] for v in rows[(case, n, m)].values()])
+                      for m in [me, "hsicho_index"] + peers if (case, n, m) in rows}
+            best = max(peers, key=lambda m: sep_of.get(m, -1))
+            grid[(case, n)] = (f"{sep_of[me]:.2f} / {sep_of.get('hsicho_index', np.nan):.2f} / "
+                               f"{sep_of[best]:.2f} {best}: {verdict}")
+    if a.grid:
+        print(f"| case | " + " | ".join(f"n = {n}" for n in ns) + " |\n|---|" + "---|" * len(ns))
+        for case in cases:
+            print(f"| {case} | " + " | ".join(grid.get((case, n), "-") for n in ns) + " |")
     print()
     for v in ["better", "ok", "below", "worse"]:
         print(f"{v}: {len(verdicts[v])}: {', '.join(verdicts[v])}")
