@@ -13,12 +13,13 @@ packages=(
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib
   python3-torch  # the PyTorch example's test (examples/pytorch) runs in the suite
   python3-pandas # the Python module (python/hsicho)
+  python3-sklearn  # the scikit-learn example's test (examples/sklearn) runs in the suite
   pybind11-dev python3-dev  # its compiled HSIC engine
 )
 
 for option in "$@"; do
   case "$option" in
-    --bench) packages+=(python3-openturns python3-optuna python3-sklearn) ;; # peers of the benchmarks (sklearn: Optuna's fANOVA and MDI)
+    --bench) packages+=(python3-openturns python3-optuna) ;; # peers of the benchmarks
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;                        # libFuzzer and sanitizers
     *) echo "setup: unknown option '$option' (known: --bench, --fuzz)" >&2; exit 2 ;;
   esac

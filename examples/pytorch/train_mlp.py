@@ -1,88 +1,80 @@
 #!/usr/bin/env python3
-"""A plain PyTorch training script driven by hsicho (training.command): one configuration per run.
+"""A plain PyTorch training function served to hsicho (hsicho.serve): an MLP surrogate of the
+damped oscillator table (examples/oscillator/make_data.py writes data/oscillator.csv: inputs t,
+omega, zeta; outputs x, v).
 
-It reads hsicho's params.json, trains an MLP surrogate of the damped oscillator table
-(examples/oscillator/make_data.py writes data/oscillator.csv: inputs t, omega, zeta; outputs x, v)
-and writes result.json: the validation MSE as "error" (what hsicho ranks by), the test MSE, the
-parameter count, the validation curve, and one extra metric. Nothing here knows about MPI, the
-journal or the study file: hsicho adds those.
+train() gets one configuration's hyperparameters and returns the validation MSE as "error" (what
+hsicho ranks by), the test MSE, the parameter count, the validation curve and one extra metric.
+With `persistent: true` in the deck (examples/pytorch/mlp.yaml) this script starts once per rank:
+`import torch` and the data are paid once, not per configuration. Nothing here knows about MPI,
+the journal or the study file: hsicho adds those.
 
-    python3 examples/pytorch/train_mlp.py PARAMS.json RESULT.json --data data/oscillator.csv
-
-Needs Debian's python3-torch (use /usr/bin/python3).
+Needs Debian's python3-torch (use /usr/bin/python3), and hsicho's Python module (scripts/setup.sh
+makes it importable).
 """
 import argparse
 import csv
-import json
 import math
 import os
 
 import torch
 
+import hsicho
+
 ap = argparse.ArgumentParser()
-ap.add_argument("params")
-ap.add_argument("result")
 ap.add_argument("--data", required=True)
 args = ap.parse_args()
-job = json.load(open(args.params))
-p = job["params"]
-torch.manual_seed(job["seed"] % 2**63)
 torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-device = torch.device(job["device"])  # "cpu", or "cuda:0": hsicho set CUDA_VISIBLE_DEVICES
 
+# The data, read once per process.
 rows = list(csv.DictReader(open(args.data)))
-x = torch.tensor([[float(r["t"]), float(r["omega"]), float(r["zeta"])] for r in rows])
-y = torch.tensor([[float(r["x"]), float(r["v"])] for r in rows])
+X = torch.tensor([[float(r["t"]), float(r["omega"]), float(r["zeta"])] for r in rows])
+Y = torch.tensor([[float(r["x"]), float(r["v"])] for r in rows])
 split = torch.Generator().manual_seed(1)  # the same split for every configuration
 order = torch.randperm(len(rows), generator=split)
 n_val = n_test = len(rows) // 5
-val, test, train = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]
-mean, std = x[train].mean(0), x[train].std(0)
-x = ((x - mean) / std).to(device)
-y = y.to(device)
-
-act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "silu": torch.nn.SiLU}[p.get("activation", "relu")]
-layers, width = [], 3
-for _ in range(int(p.get("layers", 2))):
-    layers += [torch.nn.Linear(width, int(p.get("units", 32))), act()]
-    width = int(p.get("units", 32))
-net = torch.nn.Sequential(*layers, torch.nn.Linear(width, 2)).to(device)
-opt = torch.optim.Adam(net.parameters(), lr=float(p["lr"]), weight_decay=float(p.get("weight_decay", 0)))
-batch = int(p.get("batch_size", 32))
-epochs = max(1, round(int(p.get("epochs", 40)) * job.get("epochs_factor", 1)))
+VAL, TEST, TRAIN = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]
+X = (X - X[TRAIN].mean(0)) / X[TRAIN].std(0)
 
 
-def mse(idx):
-    with torch.no_grad():
-        return torch.mean((net(x[idx]) - y[idx]) ** 2).item()
+def train(p, report):
+    """One configuration: p holds its hyperparameters (p.seed, p.device: hsicho's)."""
+    device = torch.device(p.device)  # "cpu", or "cuda:0": hsicho set CUDA_VISIBLE_DEVICES
+    x, y = X.to(device), Y.to(device)
+    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "silu": torch.nn.SiLU}[p.get("activation", "relu")]
+    layers, width = [], 3
+    for _ in range(int(p.get("layers", 2))):
+        layers += [torch.nn.Linear(width, int(p.get("units", 32))), act()]
+        width = int(p.get("units", 32))
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(width, 2)).to(device)
+    opt = torch.optim.Adam(net.parameters(), lr=float(p["lr"]), weight_decay=float(p.get("weight_decay", 0)))
+    batch = int(p.get("batch_size", 32))
+    epochs = max(1, round(int(p.get("epochs", 40)) * p.epochs_factor))
+
+    def mse(idx):
+        with torch.no_grad():
+            return torch.mean((net(x[idx]) - y[idx]) ** 2).item()
+
+    best, best_epoch, best_test, curves = math.inf, 0, math.inf, []
+    for epoch in range(1, epochs + 1):
+        perm = TRAIN[torch.randperm(len(TRAIN))]
+        for first in range(0, len(perm), batch):
+            idx = perm[first:first + batch]
+            opt.zero_grad()
+            loss = torch.mean((net(x[idx]) - y[idx]) ** 2)
+            loss.backward()
+            opt.step()
+        v = mse(VAL)
+        if not math.isfinite(v):
+            return {"error": float("nan"), "message": f"diverged in epoch {epoch}"}
+        curves.append(v)
+        if v < best:
+            best, best_epoch, best_test = v, epoch, mse(TEST)
+        if not report(epoch, v):  # hsicho stopped it at a rung (pruning): what was reported counts
+            break
+    return {"error": best, "test_error": best_test, "best_epoch": best_epoch, "epochs": epochs,
+            "parameters": sum(t.numel() for t in net.parameters()), "curves": curves,
+            "metrics": {"final_val_mse": curves[-1]}}
 
 
-# Early stopping (docs/driver.md): the validation error of each epoch goes to the progress file
-# hsicho names; when hsicho stops the training at a rung it creates the stop file (and sends
-# SIGTERM, which ends the process at once unless it is caught).
-progress = open(job["progress"], "a") if job.get("progress") else None
-stop_file = job.get("stop_file")
-best, best_epoch, best_test, curves = math.inf, 0, math.inf, []
-for epoch in range(epochs):
-    if stop_file and os.path.exists(stop_file):
-        raise SystemExit(0)  # stopped at a rung: the progress reported is the result
-    perm = train[torch.randperm(len(train))]
-    for first in range(0, len(perm), batch):
-        idx = perm[first:first + batch]
-        opt.zero_grad()
-        loss = torch.mean((net(x[idx]) - y[idx]) ** 2)
-        loss.backward()
-        opt.step()
-    v = mse(val)
-    if not math.isfinite(v):
-        json.dump({"error": float("nan"), "message": f"diverged in epoch {epoch + 1}"}, open(args.result, "w"))
-        raise SystemExit(0)
-    curves.append(v)
-    if progress:
-        progress.write(json.dumps({"epoch": epoch + 1, "error": v}) + "\n")
-        progress.flush()
-    if v < best:
-        best, best_epoch, best_test = v, epoch + 1, mse(test)
-json.dump({"error": best, "test_error": best_test, "best_epoch": best_epoch, "epochs": epochs,
-           "parameters": sum(t.numel() for t in net.parameters()), "curves": curves,
-           "metrics": {"final_val_mse": curves[-1]}}, open(args.result, "w"))
+hsicho.serve(train)

@@ -9,6 +9,13 @@ indices, stages and decisions, and a one-file HTML report.
     from hsicho import figures
     figures.front(s)                        # one figure (a matplotlib Figure); figures.draw(s): all
 
+Your own training code, served to hsicho (a deck's training.command; docs/driver.md):
+
+    def train(params, report):              # params["lr"], params.seed, params.device, ...
+        ...                                 # report(epoch, val_error) is False when stopped early
+        return {"error": val_error}         # or only the number
+    hsicho.serve(train)
+
 Needs Debian's python3-h5py, python3-pandas (and python3-matplotlib for the HTML report).
 """
 
@@ -23,3 +30,9 @@ def write_html(study, path, figures=True):
     """One self-contained HTML report of `study` (hsicho.load's) at `path`."""
     from .html import write_html as _write
     return _write(study, path, figures)
+
+
+def serve(train):
+    """Trains the configurations hsicho sends with `train(params, report)` (hsicho.serve's doc)."""
+    from .serve import serve as _serve
+    return _serve(train)

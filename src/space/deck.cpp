@@ -25,7 +25,8 @@ namespace keys {
 const std::vector<std::string> top = {"study", "design",   "data",     "model",  "training",
                                       "space", "analysis", "optimize", "pruning"};
 // The keys of an external command (training.command); no other training key applies with it.
-const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
+const std::vector<std::string> command = {
+    "command", "shell", "workdir", "timeout", "env", "persistent", "max_trainings_per_worker"};
 // How a study runs, whoever trains: with training.command or the built-in trainer, and never a
 // hyperparameter of the space.
 const std::vector<std::string> both = {"retries"};

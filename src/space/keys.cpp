@@ -435,6 +435,17 @@ std::vector<KeySpec> build() {
       Row("training", "env", K::Map)
           .ex("{OMP_NUM_THREADS: \"1\"}")
           .help("environment variables of the command"),
+      Row("training", "persistent", K::Boolean)
+          .def("false")
+          .ex("true")
+          .help("start the command once per rank and send it configuration after configuration "
+                "(hsicho.serve, docs/driver.md), instead of once per configuration"),
+      Row("training", "max_trainings_per_worker", K::Whole)
+          .range(0, 1000000000)
+          .def("0")
+          .ex("100")
+          .help("with persistent: start the command anew after this many trainings (code that "
+                "leaks); 0: never"),
       // analysis
       Row("analysis", "alpha", K::Number)
           .range(0, 1)

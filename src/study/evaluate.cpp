@@ -3,6 +3,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/external/command.hpp"
+#include "hsicho/external/worker.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/train/trainer.hpp"
@@ -43,8 +44,14 @@ void evaluate(Evaluation& e) {
     for (std::size_t k = 0; k < e.config.size(); ++k) {
       if (e.config[k]) job.params.emplace_back(e.deck.space[k].name, *e.config[k]);
     }
-    const auto r = external::run(external::read_command(e.deck), job, [] { return false; });
-    e.record = *r;
+    const auto command = external::read_command(e.deck);
+    const auto never = [] { return false; };
+    if (command.persistent) {
+      external::Worker worker(command, local_rank);  // started, used once, asked to exit
+      e.record = *worker.run(job, never);
+    } else {
+      e.record = *external::run(command, job, never);
+    }
   } else {
     const auto data = train::load_deck_data(e.deck, e.spec.data);
     e.record = train::train_one(e.spec, data, local_rank);

@@ -151,8 +151,11 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       return next == train::AfterEpoch::StopEarly;
     };
   }
-  auto r = external::run(
-      *command_, job, [] { return stop_requested != 0; }, progress);
+  const auto asked = [] { return stop_requested != 0; };
+  if (command_->persistent && !worker_)
+    worker_ = std::make_unique<external::Worker>(*command_, local_rank);
+  auto r =
+      worker_ ? worker_->run(job, asked, progress) : external::run(*command_, job, asked, progress);
   if (r && r->status == Outcome::Stopped) r->message = why;
   return r;
 }

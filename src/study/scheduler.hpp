@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hsicho/external/command.hpp"
+#include "hsicho/external/worker.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/events.hpp"
@@ -113,6 +114,7 @@ class Scheduler {
   std::vector<int> attempt_;                // of each position, in this run
   std::map<std::string, train::DataSet> data_cache_;
   std::optional<external::CommandSettings> command_;
+  std::unique_ptr<external::Worker> worker_;  // training.persistent: this rank's, made at first use
 };
 
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Exit 0 if two study files hold the same configurations, results and analysis (timings, ranks
-and fused group sizes aside), bit for bit. Usage: compare_studies.py [--ignore-attempts] A.h5 B.h5
+and fused group sizes aside), bit for bit. Usage: compare_studies.py [--ignore-attempts] [--ignore GROUP/NAME]... A.h5 B.h5
 (--ignore-attempts: a study whose failed trainings were retried against one where they passed
-the first time: the attempt numbers differ, and the attempts/ group is not compared.)"""
+the first time: the attempt numbers differ, and the attempts/ group is not compared. --ignore: a
+data set that says how it ran, such as a metric holding the process id.)"""
 import sys
 
 import h5py
@@ -11,6 +12,11 @@ import numpy as np
 args = sys.argv[1:]
 ignore_attempts = "--ignore-attempts" in args
 args = [x for x in args if x != "--ignore-attempts"]
+ignored = set()
+while "--ignore" in args:
+    at = args.index("--ignore")
+    ignored.add(args[at + 1])
+    del args[at:at + 2]
 a, b = h5py.File(args[0], "r"), h5py.File(args[1], "r")
 same = True
 for group in ("configs", "results", "analysis", "stages", "final"):
@@ -34,6 +40,8 @@ for group in ("configs", "results", "analysis", "stages", "final"):
         if group == "results" and name in ("seconds", "rank", "device", "host", "group_size"):
             continue
         if ignore_attempts and group == "results" and name == "attempt":
+            continue
+        if f"{group}/{name}" in ignored:
             continue
         x, y = a[group][name][()], b[group][name][()]
         equal = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)

@@ -10,6 +10,7 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   exit 77
 fi
 . "$root/tests/cli/lib.sh"
+export PYTHONPATH=$root/python  # this checkout's hsicho.serve, whatever the set-up's .pth names
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1

@@ -29,6 +29,10 @@ struct CommandSettings {
   double timeout = 0;              // seconds per configuration; 0: none
   double kill_grace = 10;          // seconds between SIGTERM and SIGKILL
   std::vector<std::pair<std::string, std::string>> env;
+  // One process per rank serving configuration after configuration (external/worker.hpp),
+  // started anew after max_trainings of them (0: never).
+  bool persistent = false;
+  std::size_t max_trainings = 0;
 };
 
 // training.command, shell, workdir, timeout and env, checked (placeholders, durations, that the
