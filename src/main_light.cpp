@@ -3,8 +3,14 @@
 // MPI: they start in milliseconds, not in the second LibTorch's ~300 shared libraries take. `run`
 // and `eval`, and any command started as one of several MPI ranks (their work is shared), become
 // hsicho-mpi, the whole program beside this one, by execv: the same process, arguments and
-// environment, so that srun and mpiexec see the ranks they started (docs/architecture.md).
+// environment, so that srun and mpiexec see the ranks they started (docs/architecture.md). A deck
+// whose training is the user's command (training.command), and any command on several ranks that
+// does not train, become hsicho-mpi-command instead: the same without LibTorch, which saves each
+// rank the ~0.8 s its libraries take to load.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -38,12 +44,29 @@ bool one_of_several_ranks() {
          env_number("SLURM_STEP_NUM_TASKS") > 1;
 }
 
-std::string worker_path() {
+// A deck among the arguments whose training is a command: no built-in network to train. What
+// does not read as YAML is left to hsicho-mpi, which says what is wrong with it.
+bool trains_a_command(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    struct stat st {};
+    if (a.empty() || a[0] == '-' || ::stat(a.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    try {
+      const YAML::Node deck = YAML::LoadFile(a);
+      if (deck.IsMap() && deck["training"] && deck["training"].IsMap() &&
+          deck["training"]["command"])
+        return true;
+    } catch (const std::exception&) {
+    }
+  }
+  return false;
+}
+
+std::string worker_path(const std::string& name) {
   std::string self(4096, '\0');
   const ssize_t n = ::readlink("/proc/self/exe", self.data(), self.size() - 1);
-  if (n <= 0) return "hsicho-mpi";  // looked up in PATH by execvp
+  if (n <= 0) return name;  // looked up in PATH by execvp
   self.resize(static_cast<std::size_t>(n));
-  return self.substr(0, self.rfind('/') + 1) + "hsicho-mpi";
+  return self.substr(0, self.rfind('/') + 1) + name;
 }
 
 }  // namespace
@@ -51,8 +74,13 @@ std::string worker_path() {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const std::string command = subcommand(args);
-  if (hsicho::cli::trains(command) || one_of_several_ranks()) {
-    const std::string worker = worker_path();
+  const bool trains = hsicho::cli::trains(command);
+  if (trains || one_of_several_ranks()) {
+    std::string worker = worker_path("hsicho-mpi");
+    if (!trains || trains_a_command(args)) {
+      const std::string lean = worker_path("hsicho-mpi-command");
+      if (::access(lean.c_str(), X_OK) == 0) worker = lean;  // else the whole program serves
+    }
     // argv[0] stays: the process still reads "hsicho run ..." in ps and pgrep.
     ::execvp(worker.c_str(), argv);
     std::cerr << "hsicho: failure: cannot start " << worker << " (the training and MPI part of "

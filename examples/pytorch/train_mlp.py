@@ -21,20 +21,19 @@ import torch
 
 import hsicho
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--data", required=True)
-args = ap.parse_args()
-torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+X = Y = VAL = TEST = TRAIN = None
 
-# The data, read once per process.
-rows = list(csv.DictReader(open(args.data)))
-X = torch.tensor([[float(r["t"]), float(r["omega"]), float(r["zeta"])] for r in rows])
-Y = torch.tensor([[float(r["x"]), float(r["v"])] for r in rows])
-split = torch.Generator().manual_seed(1)  # the same split for every configuration
-order = torch.randperm(len(rows), generator=split)
-n_val = n_test = len(rows) // 5
-VAL, TEST, TRAIN = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]
-X = (X - X[TRAIN].mean(0)) / X[TRAIN].std(0)
+
+def load(path):
+    """The data, read once per process; the same split for every configuration."""
+    global X, Y, VAL, TEST, TRAIN
+    rows = list(csv.DictReader(open(path)))
+    X = torch.tensor([[float(r["t"]), float(r["omega"]), float(r["zeta"])] for r in rows])
+    Y = torch.tensor([[float(r["x"]), float(r["v"])] for r in rows])
+    order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(1))
+    n_val = n_test = len(rows) // 5
+    VAL, TEST, TRAIN = order[:n_val], order[n_val:n_val + n_test], order[n_val + n_test:]
+    X = (X - X[TRAIN].mean(0)) / X[TRAIN].std(0)
 
 
 def train(p, report):
@@ -77,4 +76,9 @@ def train(p, report):
             "metrics": {"final_val_mse": curves[-1]}}
 
 
-hsicho.serve(train)
+if __name__ == "__main__":  # run by hsicho; imported, load() and train() are yours to call
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    load(ap.parse_args().data)
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    hsicho.serve(train)

@@ -49,4 +49,5 @@ def train(p, report):
             "best_epoch": best + 1, "epochs": len(curve), "parameters": parameters}
 
 
-hsicho.serve(train)
+if __name__ == "__main__":  # run by hsicho; imported, train() is yours to call (bench/worker_vs_optuna.py)
+    hsicho.serve(train)

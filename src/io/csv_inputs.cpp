@@ -1,8 +1,10 @@
 #include "hsicho/io/csv_inputs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "hsicho/error.hpp"
 #include "hsicho/random.hpp"
@@ -21,7 +23,58 @@ bool read_number(const std::string& text, double& v) {
   return !text.empty() && end == text.c_str() + text.size();
 }
 
+constexpr std::size_t kMaxCategories = 32;
+
+// The distinct words of a column of words only (empty cells aside), sorted; nullopt when a cell
+// is a number or the column is empty.
+std::optional<std::vector<std::string>> text_levels(const CsvTable& t, std::size_t c) {
+  std::vector<std::string> words;
+  for (const auto& row : t.rows) {
+    double v = 0;
+    if (row[c].empty()) continue;
+    if (read_number(row[c], v)) return std::nullopt;
+    words.push_back(row[c]);
+  }
+  if (words.empty()) return std::nullopt;
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+// A name that says an outcome of a training, not a setting: a word of it (split at '_', '-',
+// '.', ' ') is one of these, or it is a user attribute of Optuna's.
+bool outcome_like(const std::string& name) {
+  static const std::vector<std::string> words = {
+      "error",   "errors",   "err",     "loss",    "accuracy",   "acc",       "score",  "time",
+      "seconds", "duration", "runtime", "elapsed", "parameters", "flops",     "mse",    "rmse",
+      "mae",     "auc",      "f1",      "r2",      "value",      "objective", "metric", "status"};
+  if (name.rfind("user_attrs_", 0) == 0 || name.rfind("system_attrs_", 0) == 0) return true;
+  std::string lower;
+  for (const char ch : name)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::size_t at = 0;
+  while (at <= lower.size()) {
+    const std::size_t end = lower.find_first_of("_-. ", at);
+    const std::string word = lower.substr(at, end == std::string::npos ? end : end - at);
+    if (std::find(words.begin(), words.end(), word) != words.end()) return true;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool is_optuna_export(const CsvTable& t) {
+  const auto has = [&](const std::string& name) {
+    return std::find(t.header.begin(), t.header.end(), name) != t.header.end();
+  };
+  const auto any_prefixed = [&](const std::string& prefix) {
+    return std::any_of(t.header.begin(), t.header.end(),
+                       [&](const std::string& h) { return h.rfind(prefix, 0) == 0; });
+  };
+  return has("number") && (has("value") || any_prefixed("values_")) && any_prefixed("params_");
+}
 
 CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColumns& columns,
                      const space::Space* space, const std::string& space_file, std::uint64_t seed) {
@@ -47,7 +100,8 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
   }
   CsvInputs d;
   std::vector<std::size_t> cols;
-  std::vector<std::string> unknown, text_columns;
+  std::vector<std::string> unknown, text_columns, labels, outcomes, optuna_left;
+  const bool optuna = columns.inputs.empty() && is_optuna_export(t);
   for (std::size_t c = 0; c < t.header.size(); ++c) {
     const auto& name = t.header[c];
     if (c == target_col || std::find(ignore.begin(), ignore.end(), name) != ignore.end()) continue;
@@ -60,44 +114,94 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
     if (!columns.inputs.empty() &&
         std::find(columns.inputs.begin(), columns.inputs.end(), name) == columns.inputs.end())
       continue;
+    // Optuna's export: the hyperparameters are params_NAME; the rest says how a trial went.
+    if (optuna && name.rfind("params_", 0) != 0) {
+      optuna_left.push_back(name);
+      continue;
+    }
+    std::optional<space::Hyperparameter> type;
     if (space) {
-      const auto k = space->find(name);
+      auto k = space->find(name);
+      if (!k && name.rfind("params_", 0) == 0) k = space->find(name.substr(7));
       if (!k) {
         unknown.push_back(name);
         continue;
       }
       if (!(*space)[*k].is_free()) continue;  // a fixed hyperparameter carries no information
-    }
-    // Without a space, a column of text only (Optuna's datetime_start, state) cannot be an input:
-    // left out, and said (a column mixing numbers and words is an error below, at its cell).
-    if (!space && columns.inputs.empty()) {
-      bool any_number = false, any_text = false;
-      for (const auto& row : t.rows) {
-        double v = 0;
-        if (row[c].empty()) continue;
-        (read_number(row[c], v) ? any_number : any_text) = true;
+      type = (*space)[*k];
+    } else if (const auto words = text_levels(t, c)) {
+      // A column of words: categories (Optuna's params_optimizer, a bool as True/False), or,
+      // with as many values as rows nearly, a label (datetime_start): never an input unnamed.
+      if (words->size() > kMaxCategories || 2 * words->size() > t.rows.size()) {
+        if (columns.inputs.empty()) {
+          labels.push_back(name);
+          continue;
+        }
       }
-      if (any_text && !any_number) {
-        text_columns.push_back(name);
-        continue;
-      }
+      space::Hyperparameter h;
+      h.name = name;
+      h.type = space::Type::Categorical;
+      for (const auto& w : *words)
+        h.categories.emplace_back(w);
+      type = std::move(h);
+      text_columns.push_back(name);
+    } else if (columns.inputs.empty() && outcome_like(name)) {
+      outcomes.push_back(name);
     }
     cols.push_back(c);
     d.names.push_back(name);
+    d.types.push_back(std::move(type));
+  }
+  if (optuna) {
+    d.warnings.push_back(
+        "an Optuna export (trials_dataframe): the inputs are its params_ "
+        "columns; " +
+        join(optuna_left) +
+        " say how a trial went and are left out (--inputs names them if you "
+        "mean them)");
   }
   if (!text_columns.empty()) {
     d.warnings.push_back(std::string(text_columns.size() == 1 ? "column " : "columns ") +
                          join(text_columns) + " hold" + (text_columns.size() == 1 ? "s" : "") +
-                         " text only: left out (--space DECK.yaml reads typed values such as "
-                         "categories)");
+                         " words: read as categories (--space DECK.yaml types columns "
+                         "yourself)");
+  }
+  if (!labels.empty()) {
+    d.warnings.push_back(std::string(labels.size() == 1 ? "column " : "columns ") + join(labels) +
+                         " hold" + (labels.size() == 1 ? "s" : "") +
+                         " words with nearly a different one per row (labels, dates): left out "
+                         "(--inputs names them if you mean them)");
+  }
+  if (!outcomes.empty()) {
+    d.warnings.push_back(
+        std::string(outcomes.size() == 1 ? "column " : "columns ") + join(outcomes) +
+        (outcomes.size() == 1 ? " is" : " are") +
+        " named like an outcome of the training (an error, a time, a size), yet analysed as " +
+        (outcomes.size() == 1 ? "an input" : "inputs") +
+        ": an outcome ranks high because it follows the target, not because it decides it; "
+        "leave it out with --ignore " +
+        join(outcomes, ",") + ", or name the hyperparameters with --inputs");
   }
   if (!unknown.empty()) {
-    throw InputError(SourceMark{t.path, 1, 0},
-                     std::string(unknown.size() == 1 ? "column " : "columns ") + join(unknown) +
-                         (unknown.size() == 1 ? " is" : " are") + " not hyperparameters of " +
-                         space_file + did_you_mean(unknown.front(), space->names()) +
-                         "; leave them out with --ignore " + join(unknown, ",") +
-                         ", or name the inputs with --inputs " + join(space->names(), ","));
+    // The names the user can give --inputs: the space's that the CSV has, as it spells them.
+    std::vector<std::string> known;
+    const auto in_csv = [&](const std::string& name) {
+      return std::find(t.header.begin(), t.header.end(), name) != t.header.end();
+    };
+    for (const auto& name : space->names()) {
+      if (in_csv("params_" + name))
+        known.push_back("params_" + name);
+      else if (in_csv(name))
+        known.push_back(name);
+    }
+    throw InputError(
+        SourceMark{t.path, 1, 0},
+        std::string(unknown.size() == 1 ? "column " : "columns ") + join(unknown) +
+            (unknown.size() == 1 ? " is" : " are") + " not hyperparameters of " + space_file +
+            did_you_mean(unknown.front(), space->names()) + "; leave them out with --ignore " +
+            join(unknown, ",") +
+            (known.empty() ? std::string()
+                           : ", or name the inputs with --inputs " + join(known, ",")));
   }
   // A column counting 0, 1, 2, ... (or 1, 2, 3, ...) in file order is an index or an id: worth a
   // warning, since it would be analysed as an input.
@@ -151,8 +255,8 @@ CsvInputs csv_inputs(const CsvTable& t, const std::string& target, const CsvColu
       const std::string& cell = row[cols[k]];
       double v = NAN;  // an empty cell: an inactive conditional hyperparameter
       if (cell.empty()) {
-      } else if (space) {
-        const auto& p = (*space)[*space->find(t.header[cols[k]])];
+      } else if (d.types[k]) {
+        const auto& p = *d.types[k];
         try {
           v = p.unit_of(p.parse(cell),
                         hashed_unit(seed, static_cast<std::uint64_t>(r), k, 0x6A177E5));

@@ -16,6 +16,7 @@
 #include "hsicho/io/analysis_json.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/analyze_trials.hpp"
 
 namespace py = pybind11;
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -59,6 +60,32 @@ std::string analyze_json(const Array& x, const Array& y, const std::vector<std::
   return io::json_text(j);
 }
 
+// `hsicho analyze FILE.csv --target TARGET --json` itself (the same reader: Optuna's columns,
+// categories, notes), for a table Python wrote (engine.analyze of an optuna.Study).
+std::string analyze_csv_json(const std::string& path, const std::string& target,
+                             const std::map<std::string, std::string>& options) {
+  study::TrialsRequest r;
+  r.file = path;
+  r.target = target;
+  study::apply_analysis_defaults(r.options);
+  for (const auto& [key, text] : options) {
+    if (key == "conditional") {
+      r.options.conditional = text == "true";
+      continue;
+    }
+    study::set_analysis_option(r.options, key, text);
+  }
+  std::vector<std::string> notes;
+  const hsic::Analysis an = study::analyze_trials(r, &notes);
+  io::Json j = io::analysis_json(an);
+  j["estimator"] = r.options.block_size                        ? "block"
+                   : r.options.estimator == hsic::Estimator::V ? "v"
+                                                               : "u";
+  j["kind"] = r.options.global ? "global" : "target";
+  j["notes"] = notes;
+  return io::json_text(j);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_hsicho_engine, m) {
@@ -66,4 +93,6 @@ PYBIND11_MODULE(_hsicho_engine, m) {
   py::register_exception<InputError>(m, "InputError", PyExc_ValueError);
   m.def("analyze_json", &analyze_json, py::arg("x"), py::arg("y"), py::arg("names"),
         py::arg("options"), "the JSON of `hsicho analyze --json` for arrays x (n x d) and y (n)");
+  m.def("analyze_csv_json", &analyze_csv_json, py::arg("path"), py::arg("target"),
+        py::arg("options"), "the JSON of `hsicho analyze PATH --target TARGET --json`");
 }

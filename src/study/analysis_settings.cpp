@@ -101,18 +101,21 @@ void apply_analysis_defaults(hsic::Options& o) {
   }
 }
 
+hsic::Discrete discrete_of(const space::Hyperparameter& p) {
+  hsic::Discrete d;
+  if (p.type == space::Type::Fixed || p.levels() == 0 || p.levels() > hsic::kMaxExpectedLevels)
+    return d;
+  for (std::size_t j = 0; j <= p.levels(); ++j)
+    d.edges.push_back(p.edge(j));
+  d.ordered = p.type == space::Type::Integer;
+  return d;
+}
+
 std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
                                              const std::vector<std::string>& names) {
   std::vector<hsic::Discrete> out(names.size());
   for (std::size_t c = 0; c < names.size(); ++c) {
-    const auto k = space.find(names[c]);
-    if (!k) continue;
-    const auto& p = space[*k];
-    if (p.type == space::Type::Fixed || p.levels() == 0) continue;
-    if (p.levels() > hsic::kMaxExpectedLevels) continue;
-    for (std::size_t j = 0; j <= p.levels(); ++j)
-      out[c].edges.push_back(p.edge(j));
-    out[c].ordered = p.type == space::Type::Integer;
+    if (const auto k = space.find(names[c])) out[c] = discrete_of(space[*k]);
   }
   return out;
 }

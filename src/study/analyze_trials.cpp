@@ -87,10 +87,36 @@ Data load_from_study(const TrialsRequest& req) {
 
 Data load(const TrialsRequest& req) {
   if (req.study) return load_from_study(req);
-  const io::CsvTable t = io::read_csv(req.file);
+  io::CsvTable t = io::read_csv(req.file);
+  Data d;
+  // Optuna's export lists the trials still running or waiting, without a value: not results.
+  if (io::is_optuna_export(t)) {
+    if (const auto it = std::find(t.header.begin(), t.header.end(), "state");
+        it != t.header.end()) {
+      const auto state = static_cast<std::size_t>(it - t.header.begin());
+      std::size_t kept = 0, left = 0;
+      for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const std::string& s = t.rows[r][state];
+        if (s == "RUNNING" || s == "WAITING") {
+          ++left;
+          continue;
+        }
+        if (kept != r) {  // (a vector moved onto itself is left empty)
+          t.rows[kept] = std::move(t.rows[r]);
+          t.line[kept] = t.line[r];
+        }
+        ++kept;
+      }
+      t.rows.resize(kept);
+      t.line.resize(kept);
+      if (left > 0) {
+        d.warnings.push_back(std::to_string(left) + " trial" + (left == 1 ? "" : "s") +
+                             " still RUNNING or WAITING in the export: left out (not results)");
+      }
+    }
+  }
   std::optional<space::Deck> deck;
   if (req.space) deck = io::load_deck(*req.space, space::DeckUse::SpaceOnly);
-  Data d;
   // Goal pareto: the cost is a column (parameters, flops, seconds, or NAME of metric:NAME), never
   // an input.
   const std::string cost =
@@ -106,10 +132,15 @@ Data load(const TrialsRequest& req) {
     if (req.inputs.empty() && std::find(ignore.begin(), ignore.end(), cost) == ignore.end())
       ignore.push_back(cost);
   }
+  auto notes = std::move(d.warnings);
   static_cast<io::CsvInputs&>(d) =
       io::csv_inputs(t, req.target, {ignore, req.inputs, req.refuse_nan},
                      deck ? &deck->space : nullptr, req.space.value_or(""), req.options.seed);
-  if (deck) d.discrete = discrete_columns(deck->space, d.names);
+  d.warnings.insert(d.warnings.begin(), notes.begin(), notes.end());
+  d.discrete.resize(d.names.size());
+  for (std::size_t c = 0; c < d.names.size(); ++c) {
+    if (d.types[c]) d.discrete[c] = discrete_of(*d.types[c]);
+  }
   if (req.options.pareto_goal) {
     std::vector<double> errors(d.y.data(), d.y.data() + d.y.size()), costs;
     for (const auto& row : t.rows) {

@@ -49,7 +49,7 @@ contains "conditional momentum" "where it exists: 32 of 64 rows (whether it exis
 check "space csv without --conditional" 2 "$hsicho" analyze "$tmp/trials.csv" --target error --space "$root/inputs/demo.yaml" --ignore config
 contains "says --conditional" "--conditional"
 check "words without --space" 0 "$hsicho" analyze "$tmp/trials.csv" --target error --ignore config,momentum
-contains "says they are left out" "columns activation, optimizer hold text only: left out (--space DECK.yaml reads typed values"
+contains "says they are read as categories" "columns activation, optimizer hold words: read as categories (--space DECK.yaml types columns yourself)"
 
 # Bad input: each a clear message and exit code 2.
 printf 'a,b,y\n0.1,0.2,1\n0.3,0.1,2\n0.5,0.9,3\n' >"$tmp/small.csv"
@@ -137,8 +137,9 @@ PY
 check "goal pareto without the cost column" 2 "$hsicho" analyze "$tmp/pareto.csv" --target y \
   --goal pareto --cost flops
 contains "the missing cost column named" "goal pareto needs the cost column 'flops'"
-# An Optuna trials_dataframe() export: failed trials have an empty value (the worst), text
-# columns are left out with a note, a log-spread number read as given is warned about.
+# An Optuna trials_dataframe() export: failed trials have an empty value (the worst), the
+# columns other than params_* are left out with a note, a log-spread number read as given is
+# warned about (tests/cli/optuna_csv.sh: the rest of Optuna's export).
 /usr/bin/python3 - "$tmp/optuna.csv" <<'PY'
 import random, sys
 random.seed(3)
@@ -153,7 +154,7 @@ with open(sys.argv[1], "w") as f:
 PY
 check "an Optuna export" 0 "$hsicho" analyze "$tmp/optuna.csv" --target value --ignore number --alpha 0.2
 contains "  failed trials counted" "4 trials with an empty target (failed) counted as the worst"
-contains "  text columns left out" "columns datetime_start, state hold text only: left out"
+contains "  columns other than params_ left out" "datetime_start, state say how a trial went and are left out"
 contains "  a log-spread column warned" "column 'params_lr' spans 2 decades and is read on a linear scale"
 check "  and --nan refuse stops on them" 2 "$hsicho" analyze "$tmp/optuna.csv" --target value \
   --ignore number --nan refuse

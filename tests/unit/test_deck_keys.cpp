@@ -75,6 +75,8 @@ std::string deck_for(const space::KeySpec& k) {
   if (std::find(command.begin(), command.end(), k.name) != command.end()) {
     return with("training", "command: [/bin/echo, x]") + space_block;
   }
+  if (k.name == "persistent" || k.name == "max_trainings_per_worker")
+    return with("training", "command: [/bin/echo, x];persistent: true") + space_block;
   std::string base;
   if (k.selector == "optimizer") base = "optimizer: sgd;momentum: 0.5";
   if (k.selector == "schedule") base = "schedule: step";

@@ -25,6 +25,8 @@ void apply_analysis_defaults(hsic::Options& o);
 // continuous ones get none), for hsic::Options::discrete.
 std::vector<hsic::Discrete> discrete_columns(const space::Space& space,
                                              const std::vector<std::string>& names);
+// The bins of one hyperparameter (none for a continuous one or one of too many levels).
+hsic::Discrete discrete_of(const space::Hyperparameter& p);
 
 // The deck's analysis block over the defaults of a study (conditional inputs, the study's seed).
 // Throws InputError at the offending key's line.
