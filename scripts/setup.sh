@@ -14,6 +14,7 @@ packages=(
   python3-torch  # the PyTorch example's test (examples/pytorch) runs in the suite
   python3-pandas # the Python module (python/hsicho)
   python3-sklearn  # the scikit-learn example's test (examples/sklearn) runs in the suite
+  slurm-wlm munge  # a real single-node Slurm for the batch scripts' test (tests/slurm)
   pybind11-dev python3-dev  # its compiled HSIC engine
 )
 

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -57,6 +58,16 @@ int run(const std::vector<std::string>& args, const Context& ctx) {
     if (root) std::cerr << "hsicho: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
+    // A path longer than the file system takes is the user's to shorten, not a failure.
+    if (const auto* fe = dynamic_cast<const std::filesystem::filesystem_error*>(&e);
+        fe && fe->code() == std::errc::filename_too_long) {
+      if (root) {
+        std::cerr << "hsicho: error: the path '" << fe->path1().string()
+                  << "' is longer than the file system allows (a name of at most 255 bytes, a "
+                     "path of at most 4096): give a shorter one\n";
+      }
+      return 2;
+    }
     // One line, written at once, so that the lines of several failing ranks do not interleave.
     const std::string where = ctx.ranks > 1 ? " on rank " + std::to_string(ctx.rank) : "";
     std::cerr << "hsicho: failure" + where + ": " + e.what() + "\n" << std::flush;

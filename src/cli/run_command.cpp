@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/study/run.hpp"
 #include "hsicho/version.hpp"
 #include "render.hpp"
@@ -82,11 +83,14 @@ class TextObserver : public study::RunObserver {
     out_ << "\n";
   }
   void training_started(std::size_t configs, std::size_t todo, int ranks, bool dynamic,
-                        const std::string& journal) override {
+                        const std::string& journal, int threads) override {
     out_ << configs << " configurations, " << todo << " to train on " << ranks << " rank"
          << (ranks > 1 ? "s" : "") << " (" << (dynamic ? "dynamic" : "static")
-         << " scheduling); journal " << journal << "\n"
-         << std::flush;
+         << " scheduling); journal " << journal;
+    if (threads > 0)
+      out_ << "; " << threads << " thread" << (threads > 1 ? "s" : "") << " per rank";
+    if (const auto job = parallel::slurm_job(); !job.empty()) out_ << "; Slurm job " << job;
+    out_ << "\n" << std::flush;
   }
   void progress(const study::Progress& p) override {
     // The study as a whole, then this run alone when earlier runs trained part of it.

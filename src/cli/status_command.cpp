@@ -75,11 +75,14 @@ void print_text(const StudyStatus& s, const std::string& leading, double now) {
   if (s.lock && s.state == StudyStatus::State::Running) {
     state += ": " + study::describe(*s.lock) +
              (s.live == study::Liveness::Alive ? " (alive)"
+              : !s.slurm_state.empty()         ? " (on another host; Slurm: " + s.slurm_state + ")"
                                                : " (on another host: its lock is there, its "
                                                  "process cannot be checked from here)");
   } else if (s.state == StudyStatus::State::Stopped && s.plan) {
-    state += (s.plan->end.empty() ? " (killed, or its node lost)" : " (" + s.plan->end + ")") +
-             ": no live run; continue with: " + study::resume_command(s.plan->deck, s.plan->out);
+    state += (s.plan->end.empty() ? " (killed, or its node lost)" : " (" + s.plan->end + ")");
+    if (s.lock && !s.slurm_state.empty())
+      state += "; Slurm job " + s.lock->slurm_job_id + " ended (" + s.slurm_state + ")";
+    state += ": no live run; continue with: " + study::resume_command(s.plan->deck, s.plan->out);
   } else if (s.state == StudyStatus::State::Finished) {
     state += ": hsicho report " + shell_quote(s.study_file);
   }
@@ -146,11 +149,13 @@ void print_json(const StudyStatus& s, const std::string& leading) {
     j["deck"] = s.plan->deck;
     j["started"] = s.plan->started;
     j["ranks"] = s.plan->ranks;
+    j["slurm_job_id"] = s.plan->slurm_job;  // the latest run's ("" outside Slurm)
   }
   if (s.lock) {
     j["lock"] = {{"host", s.lock->host},
                  {"pid", s.lock->pid},
                  {"slurm_job_id", s.lock->slurm_job_id},
+                 {"slurm_state", s.slurm_state},
                  {"alive", s.live == study::Liveness::Alive  ? io::Json(true)
                            : s.live == study::Liveness::Gone ? io::Json(false)
                                                              : io::Json()}};

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@
 #include "hsicho/io/regular_file.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
+#include "hsicho/suggest.hpp"
 
 extern char** environ;
 
@@ -57,6 +59,38 @@ std::string unknown_placeholder(const std::string& text) {
 bool executable_file(const std::string& path) {
   std::error_code ec;
   return ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path, ec);  // folders are "x"
+}
+
+// An interpreter's script that is not there (a typo in its name): every training would fail
+// with "can't open file". The script is the interpreter's first argument that is not an option;
+// none is looked for after an option that takes the code itself (python -c, -m; perl -e; ...).
+std::string missing_script(const std::vector<std::string>& argv, const fs::path& deck_dir) {
+  static const std::regex interpreter(
+      "(python[0-9.]*|pypy[0-9.]*|bash|sh|dash|zsh|ksh|Rscript|julia|perl|ruby|node|lua[0-9.]*)");
+  if (!std::regex_match(fs::path(argv[0]).filename().string(), interpreter)) return "";
+  for (std::size_t k = 1; k < argv.size(); ++k) {
+    const std::string& a = argv[k];
+    if (a == "-c" || a == "-m" || a == "-e" || a == "-E" || a == "--eval" || a == "-" || a == "--")
+      return "";
+    if (a == "-W" || a == "-X") {  // Python's options that take a value
+      ++k;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    if (a.find('{') != std::string::npos) return "";  // a placeholder: known when it runs
+    std::error_code ec;
+    if (fs::exists(a, ec)) return "";  // found (made absolute above when relative)
+    std::vector<std::string> near;
+    for (const auto& dir : {deck_dir.empty() ? fs::path(".") : deck_dir, fs::path(".")}) {
+      for (const auto& e : fs::directory_iterator(dir, ec))
+        near.push_back(e.path().filename().string());
+    }
+    return "the script '" + a + "' of " + fs::path(argv[0]).filename().string() +
+           " is neither beside the deck (" + (deck_dir.empty() ? "." : deck_dir.string()) +
+           ") nor in the working folder" + did_you_mean(fs::path(a).filename().string(), near) +
+           ": every training would fail to start";
+  }
+  return "";
 }
 
 bool program_exists(const std::string& program) {
@@ -268,6 +302,11 @@ CommandSettings read_command(const space::Deck& deck) {
                              "configurations: a placeholder has no value there");
     }
   }
+  // Last: every key's own error comes first (a deck under construction names its script late).
+  if (!c.shell) {
+    if (const auto why = missing_script(c.argv, fs::path(deck.path).parent_path()); !why.empty())
+      throw InputError(cmd->mark, "training.command: " + why);
+  }
   return c;
 }
 
@@ -358,6 +397,7 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
   r.seconds = elapsed();
   if (stopped) return std::nullopt;
   if (reader.pruned()) return parts::stopped_early(r, reader.reported(), reader.last_epoch());
+  if (!timed_out && parts::ended_with_the_run(status, stop)) return std::nullopt;
   if (timed_out) {
     return parts::failed(
         r, "timeout",

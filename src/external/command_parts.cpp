@@ -3,13 +3,16 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "hsicho/error.hpp"
 #include "hsicho/external/work_folder.hpp"
@@ -310,6 +313,22 @@ bool ProgressTracker::add_line(const std::string& line) {
     return add(j.at("epoch").get<int>(), number(j.at("error"), "error"));
   } catch (const std::exception&) {
     return pruned_;
+  }
+}
+
+bool ended_with_the_run(int status, const std::function<bool()>& stop, double wait_s) {
+  int s = 0;
+  if (WIFSIGNALED(status))
+    s = WTERMSIG(status);
+  else if (WIFEXITED(status) && WEXITSTATUS(status) > 128)
+    s = WEXITSTATUS(status) - 128;
+  if (s != SIGTERM && s != SIGUSR1 && s != SIGUSR2 && s != SIGINT && s != SIGHUP) return false;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (;;) {
+    if (stop()) return true;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > wait_s)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 

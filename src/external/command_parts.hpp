@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,5 +95,12 @@ class ProgressTracker {
 
 // "30 s", "1.5e+04 s": a duration as messages write it.
 std::string seconds_text(double seconds);
+
+// Whether a command that ended with `status` (waitpid's) went down with hsicho: a batch system
+// signals every process of the job at once (Slurm's --signal=USR1@120 and scancel send it to the
+// whole step, the command included), so a command killed by SIGTERM, SIGUSR1, SIGUSR2, SIGINT or
+// SIGHUP (or a shell's exit code 128 + one of them) is waited for up to `wait_s` to see `stop`
+// turn true: then it is not a failed training but one to train again on --resume.
+bool ended_with_the_run(int status, const std::function<bool()>& stop, double wait_s = 1.0);
 
 }  // namespace hsicho::external::parts

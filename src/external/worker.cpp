@@ -235,7 +235,9 @@ std::optional<Record> Worker::run(const Job& job, const std::function<bool()>& s
       r.seconds = since(t0);
       const std::string why = death();
       const bool signalled = exited_ && WIFSIGNALED(status_);
+      const bool with_the_run = exited_ && parts::ended_with_the_run(status_, stop);
       end(false);
+      if (with_the_run) return std::nullopt;  // the batch system's signal, not the training's fault
       if (tracker.pruned())
         return finish(parts::stopped_early(r, tracker.reported(), tracker.last_epoch()));
       return finish(parts::failed(r, signalled ? "signal" : exited_ ? "exit code" : "worker", why));

@@ -119,6 +119,35 @@ namespace {
                    "over");
 }
 
+// A journal that is not one: a folder or a device where a rank's file belongs, or a file whose
+// first line is not a journal header, whole or cut short by a kill (replaced by other bytes,
+// overwritten). Its trainings cannot be read; resuming as if there were none would train them
+// again without a word.
+void check_journal_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    throw InputError("journal '" + path +
+                     "' is not a file (a folder?): move it away, then resume (the trainings it "
+                     "should hold are trained again)");
+  }
+}
+
+[[noreturn]] void damaged(const std::string& path) {
+  throw InputError("journal '" + path +
+                   "' is damaged: it does not begin with hsicho's journal header (replaced or "
+                   "overwritten?), so its trainings cannot be read. Restore it from a copy, or "
+                   "move it away and resume (its trainings are trained again)");
+}
+
+// The first line of a journal, complete or cut short by a kill while it was written.
+void check_first_line(const std::string& path, const std::string& line, bool complete) {
+  const std::string magic = "hsicho-journal ";
+  const bool header_start = complete ? line.rfind(magic, 0) == 0
+                                     : magic.compare(0, std::min(line.size(), magic.size()), line,
+                                                     0, std::min(line.size(), magic.size())) == 0;
+  if (!header_start) damaged(path);
+}
+
 }  // namespace
 
 JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string& fingerprint) {
@@ -127,9 +156,14 @@ JournalWriter::JournalWriter(const std::string& dir, int rank, const std::string
   // An existing file keeps its header and every valid record; a torn last line (a killed run, a
   // full disk) or a corrupted one is left out, so that appending starts on a clean line.
   std::string keep, text;
+  check_journal_file(path_);
   if (fs::exists(path_)) {
     std::ifstream in(path_, std::ios::binary);
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!text.empty()) {
+      const auto eol = text.find('\n');
+      check_first_line(path_, text.substr(0, eol), eol != std::string::npos);
+    }
     std::size_t start = 0;
     bool first = true;
     for (auto end = text.find('\n'); end != std::string::npos;
@@ -187,12 +221,14 @@ JournalContents read_journals(const std::string& dir, const std::string& fingerp
   }
   std::sort(c.files.begin(), c.files.end());
   for (const auto& file : c.files) {
+    check_journal_file(file);
     std::ifstream in(file, std::ios::binary);
     std::string line;
     bool first = true;
     while (std::getline(in, line)) {
       const bool complete = !in.eof();
       if (first) {
+        check_first_line(file, line, complete);
         if (!complete) break;  // a torn header (killed, or a full disk): nothing was recorded
         if (!fingerprint.empty() && line != header_line(fingerprint)) foreign_header(file, line);
         first = false;

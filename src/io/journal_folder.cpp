@@ -17,6 +17,12 @@ namespace {
 constexpr int kPlanFormat = 1;
 
 std::optional<std::string> read_text(const fs::path& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    throw InputError("'" + path.string() +
+                     "' is not a file (a folder?): it belongs to hsicho's journal folder; move it "
+                     "away (no run of this study may be running), then try again");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -41,6 +47,12 @@ std::string lock_json(const LockInfo& lock) {
 std::optional<LockInfo> read_lock_file(const std::string& path) {
   const auto text = read_text(path);
   if (!text) return std::nullopt;
+  // Cut short by a kill while it was written, a lock is nobody's; other bytes are damage.
+  if (!text->empty() && text->front() != '{') {
+    throw InputError("the lock '" + path +
+                     "' is damaged (not the JSON hsicho writes): if no run of this study is "
+                     "running, remove it and resume");
+  }
   try {
     return from_json<LockInfo>(Json::parse(*text));
   } catch (const std::exception&) {

@@ -22,6 +22,20 @@ DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_sa
   c.optimize = read_optimize(deck);
   c.analysis = read_analysis(deck);
   auto settings = stage_design(deck, c.optimize, 0);
+  // Estimators that need more rows than the design gives fail at the end of the run, not here.
+  const std::size_t n = settings.samples;
+  if (c.analysis.estimator == hsic::Estimator::U && n < 4) {
+    throw InputError(deck.analysis.where("estimator"),
+                     "analysis.estimator: u needs at least 4 trainings, and the first design "
+                     "has " +
+                         std::to_string(n) + ": use v, or raise design.samples");
+  }
+  if (c.analysis.block_size > 0 && n < 2 * c.analysis.block_size) {
+    throw InputError(deck.analysis.where("block"),
+                     "analysis.block: blocks of " + std::to_string(c.analysis.block_size) +
+                         " need at least " + std::to_string(2 * c.analysis.block_size) +
+                         " trainings, and the first design has " + std::to_string(n));
+  }
   if (max_samples > 0) {
     settings.samples = std::min(settings.samples, max_samples);
     settings.iterations =

@@ -18,13 +18,20 @@ namespace fs = std::filesystem;
 namespace {
 
 // "" when the lock is stale or absent; else who holds it. A lock is stale when its process is
-// gone from this host, or when it is this very Slurm job's (a requeued job keeps its id).
+// gone from this host, when it is this very Slurm job's (a requeued job keeps its id), or when
+// Slurm says its job ended.
 std::string live_holder(const fs::path& path) {
   const auto lock = read_lock(path.string());
   if (!lock) return "";
   const char* ours = std::getenv("SLURM_JOB_ID");
   if (!lock->slurm_job_id.empty() && ours && lock->slurm_job_id == ours) return "";
   if (liveness(*lock) == Liveness::Gone) return "";
+  // On another host the process cannot be checked, but its Slurm job can: an ended job (its
+  // node crashed, its ranks killed) holds nothing.
+  if (!lock->slurm_job_id.empty()) {
+    const auto state = slurm_job_state(lock->slurm_job_id);
+    if (!state.empty() && !slurm_job_active(state)) return "";
+  }
   return describe(*lock);
 }
 
@@ -77,6 +84,20 @@ void JournalSession::lock(const std::string& dir, bool resume,
   // Rank 0 decides (one file system check, one lock) and the ranks agree on the outcome.
   std::string problem;
   if (rank_ == 0) {
+    try {
+      lock_on_rank_0(dir, resume, settle, problem);
+    } catch (const InputError& e) {
+      problem = e.what();  // a damaged lock or journal: said by every rank, not one
+    }
+  }
+  if (parallel::any_rank(!problem.empty()))
+    throw InputError(problem.empty() ? "rank 0 could not open the journal (above)" : problem);
+  parallel::barrier();
+}
+
+void JournalSession::lock_on_rank_0(const std::string& dir, bool resume,
+                                    const std::function<void()>& settle, std::string& problem) {
+  {
     const fs::path lock = fs::path(dir) / "lock";
     const auto holder = live_holder(lock);
     if (fs::exists(dir) && holder.empty() && io::read_journals(dir, "").records.empty()) {
@@ -102,17 +123,8 @@ void JournalSession::lock(const std::string& dir, bool resume,
         problem = std::string("cannot write the lock: ") + e.what();
       }
     }
-    if (problem.empty()) {
-      try {
-        settle();
-      } catch (const InputError& e) {
-        problem = e.what();
-      }
-    }
+    if (problem.empty()) settle();
   }
-  if (parallel::any_rank(!problem.empty()))
-    throw InputError(problem.empty() ? "rank 0 could not open the journal (above)" : problem);
-  parallel::barrier();
 }
 
 void JournalSession::open(const std::string& fingerprint, bool resume) {

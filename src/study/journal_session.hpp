@@ -50,6 +50,9 @@ class JournalSession {
   const std::map<std::size_t, std::vector<Record>>& earlier() const { return earlier_; }
 
  private:
+  // Rank 0's part of lock(): `problem` says why it refuses; InputError for a damaged folder.
+  void lock_on_rank_0(const std::string& dir, bool resume, const std::function<void()>& settle,
+                      std::string& problem);
   void absorb(const io::JournalContents& journals);
   void forget_empty(const std::string& dir);
 

@@ -17,6 +17,7 @@
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/output_guard.hpp"
 #include "hsicho/parallel/hsic_partition.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
@@ -55,6 +56,20 @@ class Driver {
   void refuse_overwriting_the_deck() const {
     namespace fs = std::filesystem;
     std::error_code ec;
+    // A newline or another control character would break every command printed with the name
+    // (the resume hint, the log, scripts reading them).
+    for (const char c : out_) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        throw InputError("the study file name '" + out_ +
+                         "' holds a control character (a newline, a tab): give a name without");
+      }
+    }
+    // Its folders' names add up to 13 bytes (".journal.lock"): within the file system's 255.
+    if (const auto name = fs::path(out_).filename().string(); name.size() > 255 - 13) {
+      throw InputError("the study file name '" + name + "' is " + std::to_string(name.size()) +
+                       " bytes long: at most 242 (its journal folder adds '.journal'; a name "
+                       "holds at most 255 bytes)");
+    }
     if (out_.empty() || out_.back() == '/' || fs::is_directory(out_, ec)) {
       throw InputError("the study file '" + out_ + "' is a folder: give a file name, e.g. " +
                        (out_.empty() ? std::string() : out_ + (out_.back() == '/' ? "" : "/")) +
@@ -122,6 +137,7 @@ class Driver {
       plan.started = started_at_;
       plan.started_time = io::journal_time_now();
       plan.ranks = ranks_;
+      plan.slurm_job = parallel::slurm_job();
       write_plan(journal_dir_, plan);
       if (before && before->samples.back() < plan.samples.back())
         grew_from = before->samples.back();

@@ -421,8 +421,11 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
 
 void Scheduler::announce(const Batch& batch, const Plan& p) const {
   if (!observer_) return;
+  const int threads = deck_.external || batch.specs.empty()
+                          ? 0
+                          : train::threads_per_rank(batch.specs.front().optim.threads);
   observer_->training_started(batch.ids.size(), p.todo.size(), ranks_, deck_.study.dynamic,
-                              journal_.dir());
+                              journal_.dir(), threads);
   // Fused groups end their members together: the progress comes in bursts, said once here.
   std::size_t grouped = 0, groups = 0;
   for (const auto& u : p.units) {

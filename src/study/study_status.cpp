@@ -101,6 +101,12 @@ StudyStatus read_status(const std::string& path, double now) {
 
   s.lock = read_lock((fs::path(s.journal_dir) / "lock").string());
   if (s.lock) s.live = liveness(*s.lock);
+  if (s.lock && !s.lock->slurm_job_id.empty()) {
+    // Seen from a login node the process cannot be checked, but its job can: an ended job
+    // holds nothing (killed with its node, cancelled, past its time limit).
+    s.slurm_state = slurm_job_state(s.lock->slurm_job_id);
+    if (!s.slurm_state.empty() && !slurm_job_active(s.slurm_state)) s.live = Liveness::Gone;
+  }
   const bool written = fs::exists(s.study_file) && mtime(s.study_file) + 1 >= last_record;
   if (s.lock && s.live != Liveness::Gone) {
     s.state = StudyStatus::State::Running;

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "hsicho/error.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/best.hpp"
 #include "hsicho/study/front.hpp"
@@ -33,6 +34,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   p.started = parts.started;
   p.finished = now_iso();
   p.hosts = parts.hosts;
+  p.slurm_job = parallel::slurm_job();
   p.ranks = parts.ranks;
   p.seed = static_cast<std::int64_t>(deck.study.seed);
   s.deck_text = deck.text;

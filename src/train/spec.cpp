@@ -1,5 +1,6 @@
 #include "hsicho/train/spec.hpp"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -416,11 +417,37 @@ double scheduled_lr(const OptimSpec& o, int epoch) {
   return o.lr;
 }
 
+namespace {
+
+// A whole number from the environment, the first of `names` set ("2(x3)": its leading 2).
+std::optional<long> env_whole(std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) continue;
+    char* end = nullptr;
+    const long n = std::strtol(v, &end, 10);
+    if (end != v && n >= 1 && n <= 1000000) return n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 int threads_per_rank(int configured) {
   if (configured > 0) return configured;
-  const char* slurm = std::getenv("SLURM_CPUS_PER_TASK");
-  const auto n = slurm ? space::scalar::to_integer(slurm) : std::nullopt;
-  return n && *n >= 1 && *n <= 4096 ? static_cast<int>(*n) : 1;
+  const auto slurm = env_whole({"SLURM_CPUS_PER_TASK"});
+  int threads = slurm && *slurm <= 4096 ? static_cast<int>(*slurm) : 1;
+  // Never more than this node's share: the CPUs this process may run on over the ranks on the
+  // node (a --cpus-per-task larger than the node's cores per task would spin-wait threads
+  // against each other: measured 12x slower, slurm/README.md).
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  const auto local = env_whole({"OMPI_COMM_WORLD_LOCAL_SIZE", "SLURM_STEP_TASKS_PER_NODE",
+                                "MPI_LOCALNRANKS", "PMI_LOCAL_SIZE"});
+  if (cpus > 0)
+    threads = std::min(threads, std::max(1, cpus / static_cast<int>(local.value_or(1))));
+  return threads;
 }
 
 TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, std::uint64_t seed,
@@ -515,12 +542,14 @@ void check_layer_keys(const space::Deck& deck) {
   for (const auto& p : deck.space.params()) {
     for (const std::string prefix : {"units_", "filters_"}) {
       if (p.name.rfind(prefix, 0) != 0) continue;
-      const auto k = space::scalar::to_integer(p.name.substr(prefix.size()));
-      if (!k || static_cast<double>(*k) <= most) continue;
+      const std::string suffix = p.name.substr(prefix.size());
+      if (suffix.empty() || suffix.find_first_not_of("0123456789") != std::string::npos) continue;
+      // A number too large to read (units_99999999999999999999) is beyond any depth too.
+      const auto k = space::scalar::to_integer(suffix);
+      if (k && static_cast<double>(*k) <= most) continue;
       throw InputError(p.mark, "hyperparameter '" + p.name + "' sets " +
-                                   (prefix == "units_" ? "hidden layer " : "block ") +
-                                   std::to_string(*k) + ", but " + depth + " is at most " +
-                                   space::to_text(most) +
+                                   (prefix == "units_" ? "hidden layer " : "block ") + suffix +
+                                   ", but " + depth + " is at most " + space::to_text(most) +
                                    " here: it would never change a network; remove it, or allow "
                                    "more " +
                                    depth);

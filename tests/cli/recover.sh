@@ -25,7 +25,7 @@ mkdir -p bin data
 cat >bin/srun <<'EOS'
 #!/bin/sh
 # A stub srun: runs the command (one task) and returns its status.
-shift  # --kill-on-bad-exit=1
+while [ "${1#-}" != "$1" ]; do shift; done  # its options (--mpi=..., --kill-on-bad-exit=1)
 "$@"
 EOS
 cat >bin/scontrol <<'EOS'

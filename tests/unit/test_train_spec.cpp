@@ -1,4 +1,9 @@
 // A configuration laid over the deck's blocks: space values win, per-layer names set one layer.
+#include <sched.h>
+
+#include <algorithm>
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -88,9 +93,25 @@ TEST_CASE("threads: auto (the default) takes Slurm's cpus per task, else 1", "[t
   ::unsetenv("SLURM_CPUS_PER_TASK");
   CHECK(threads_per_rank(0) == 1);
   CHECK(threads_per_rank(6) == 6);
+  // auto: Slurm's cpus per task, but never more than this process's CPUs over its node's ranks.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  REQUIRE(::sched_getaffinity(0, sizeof set, &set) == 0);
+  const int cpus = CPU_COUNT(&set);
+  ::unsetenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  ::unsetenv("SLURM_STEP_TASKS_PER_NODE");
   ::setenv("SLURM_CPUS_PER_TASK", "4", 1);
-  CHECK(threads_per_rank(0) == 4);
+  CHECK(threads_per_rank(0) == std::min(4, cpus));
   CHECK(threads_per_rank(2) == 2);  // a number in the deck wins
+  ::setenv("SLURM_CPUS_PER_TASK", std::to_string(cpus).c_str(), 1);
+  ::setenv("OMPI_COMM_WORLD_LOCAL_SIZE", "2", 1);  // two ranks on this node: half each
+  CHECK(threads_per_rank(0) == std::max(1, cpus / 2));
+  ::setenv("SLURM_STEP_TASKS_PER_NODE", "2(x3)", 1);
+  ::setenv("OMPI_COMM_WORLD_LOCAL_SIZE", std::to_string(4 * cpus).c_str(), 1);
+  CHECK(threads_per_rank(0) == 1);  // more ranks than CPUs: one each, never none
+  CHECK(threads_per_rank(8) == 8);  // the deck's number, as asked
+  ::unsetenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  ::unsetenv("SLURM_STEP_TASKS_PER_NODE");
   ::setenv("SLURM_CPUS_PER_TASK", "lots", 1);
   CHECK(threads_per_rank(0) == 1);
   ::unsetenv("SLURM_CPUS_PER_TASK");

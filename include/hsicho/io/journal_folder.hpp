@@ -55,6 +55,7 @@ struct Plan {
   std::string end;
   double started_time = 0;  // the same, as Unix time
   std::int64_t ranks = 0;
+  std::string slurm_job;  // the latest run's Slurm job ("" outside Slurm)
 };
 
 // nullopt when absent; InputError for a damaged one.
@@ -103,6 +104,7 @@ struct Describe<io::Plan> {
     v(field("started", &P::started, kOptional));
     v(field("ranks", &P::ranks, kOptional));
     v(field("started_time", &P::started_time, kOptional));
+    v(field("slurm_job", &P::slurm_job, kOptional));
   }
 };
 

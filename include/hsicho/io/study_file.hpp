@@ -28,6 +28,7 @@ inline constexpr std::int64_t kOldestStudyFormatVersion = 1;
 // Root attributes.
 struct Provenance {
   std::string name, description, deck_path, version, commit, started, finished, hosts;
+  std::string slurm_job;  // the Slurm job of the run that wrote the file ("" outside Slurm)
   std::int64_t ranks = 1, seed = 0;
   bool complete = true;
 };
@@ -206,6 +207,7 @@ struct Describe<io::Provenance> {
     v(field("finished", &P::finished));
     v(field("ranks", &P::ranks));
     v(field("hosts", &P::hosts));
+    v(field("slurm_job_id", &P::slurm_job, kOptional));
     v(field("seed", &P::seed));
     v(field("complete", &P::complete));
   }

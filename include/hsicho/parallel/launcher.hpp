@@ -13,4 +13,8 @@ int local_rank_from_environment();
 // This process's host name (recorded with each training).
 std::string this_host();
 
+// The Slurm job this process runs in: SLURM_JOB_ID, or ARRAYJOB_TASK for an array task; "" outside
+// Slurm.
+std::string slurm_job();
+
 }  // namespace hsicho::parallel

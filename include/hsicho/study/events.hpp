@@ -59,8 +59,10 @@ class RunObserver {
   // more configurations that were not trained.
   virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/,
                              std::size_t /*planned*/) {}
+  // `threads`: LibTorch threads per rank (0: the user's command trains).
   virtual void training_started(std::size_t /*configs*/, std::size_t /*todo*/, int /*ranks*/,
-                                bool /*dynamic*/, const std::string& /*journal*/) {}
+                                bool /*dynamic*/, const std::string& /*journal*/, int /*threads*/) {
+  }
   virtual void progress(const Progress& /*p*/) {}
   virtual void decisions(std::size_t /*after_stage*/, const std::vector<Decision>& /*d*/) {}
   virtual void final_started(std::size_t /*configs*/, std::size_t /*seeds*/,

@@ -31,4 +31,10 @@ Liveness liveness(const LockInfo& lock);
 // "host N, pid P, Slurm job J"
 std::string describe(const LockInfo& lock);
 
+// The state Slurm gives job `job` (RUNNING, PENDING, COMPLETED, CANCELLED, ...), asked with
+// `scontrol show job`; "" where Slurm cannot say (no scontrol here, a job it has forgotten, an
+// id that is not one). A job that Slurm remembers as ended no longer holds its study.
+std::string slurm_job_state(const std::string& job);
+bool slurm_job_active(const std::string& state);
+
 }  // namespace hsicho::study

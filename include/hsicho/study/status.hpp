@@ -27,6 +27,7 @@ struct StudyStatus {
   enum class State { Running, Stopped, Finished } state = State::Stopped;
   std::optional<LockInfo> lock;
   Liveness live = Liveness::Gone;  // of the lock's process
+  std::string slurm_state;         // of the lock's Slurm job, where Slurm says (journal_lock.hpp)
   std::size_t done = 0, failed = 0, planned = 0, done_this_run = 0;
   std::string stopped_early;  // what early stopping saved so far (savings.hpp), "" when nothing
   double rate_per_hour = 0;   // in the latest run; 0 when unknown

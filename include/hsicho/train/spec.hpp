@@ -87,7 +87,7 @@ double scheduled_lr(const OptimSpec& o, int epoch);
 
 // The threads a rank trains with: `configured` when positive, else (auto) SLURM_CPUS_PER_TASK
 // when Slurm sets it (the one place a batch script says it), else 1 (ranks on a workstation
-// share its cores).
+// share its cores); auto never exceeds the CPUs this process may use over the ranks of its node.
 int threads_per_rank(int configured);
 
 struct TrainSpec {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A new user's mistakes, each refused at once with exit 2 and a message that names the fix
+# (issue 42): a typo in the training command's script path (at validate, before any training);
+# a study file name with a control character or longer than the file system takes; a path too
+# long for any command; analysis.estimator u (and block HSIC) with fewer trainings than it needs;
+# a per-layer hyperparameter beyond any depth, however large its number.
+#   new_user.sh HSICHO ROOT
+set -u
+hsicho=$1
+root=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$root/tests/cli/lib.sh"
+cd "$tmp" || exit 1
+printf 'print("hi")\n' >train.py
+
+command_deck() {  # command_deck ARGS...: a deck whose training is `python3 ARGS`
+  local args
+  args=$(printf ', %s' "$@")
+  printf 'study: {name: newcomer, seed: 1}\ndesign: {samples: 4}\n'
+  printf 'training: {command: [python3%s]}\n' "$args"
+  printf 'space:\n  - {name: x, type: continuous, range: [0, 1]}\n'
+}
+
+# The script of an interpreter that is not there: every training would fail to start.
+command_deck trian.py '"{params}"' >typo.yaml
+check "a typo in the script's name: validate refuses" 2 "$hsicho" validate typo.yaml
+contains "  naming it, where it looked, and the likely name" "the script 'trian.py' of python3 is neither beside the deck"
+contains "  (did you mean)" "did you mean 'train.py'"
+check "  run refuses before training" 2 "$hsicho" run typo.yaml --out typo.h5
+check "  and trains nothing" 1 test -e typo.h5.journal
+command_deck train.py '"{params}"' >good.yaml
+check "the script there: valid" 0 "$hsicho" validate good.yaml
+command_deck -u train.py >opts.yaml
+check "options before the script are skipped" 0 "$hsicho" validate opts.yaml
+command_deck -W ignore train.py >warn.yaml
+check "  (and -W's value)" 0 "$hsicho" validate warn.yaml
+command_deck -c '"print(1)"' >inline.yaml
+check "inline code (-c) has no script" 0 "$hsicho" validate inline.yaml
+
+# Study file names: control characters, and names longer than the file system takes.
+check "--out with a newline" 2 "$hsicho" run good.yaml --out "$(printf 'a\nb.h5')"
+contains "  said" "holds a control character (a newline, a tab)"
+check "--out with a tab" 2 "$hsicho" run good.yaml --out "$(printf 'a\tb.h5')"
+long=$(printf 'x%.0s' $(seq 250)).h5
+check "--out of 253 bytes" 2 "$hsicho" run good.yaml --out "$long"
+contains "  said, with the limit" "bytes long: at most 242"
+check "  and nothing made" 0 test "$(ls | grep -c '^xxxx')" -eq 0
+deep=$(printf 'd%.0s' $(seq 300))/s.h5
+check "status of a path with a name over 255 bytes" 2 "$hsicho" status "$deep"
+contains "  said: too long, not a failure" "is longer than the file system allows"
+
+# Estimators that need more rows than the design gives: at validate, at the key's line.
+printf 'study: {name: u, seed: 1}\ndesign: {samples: 3}\ndata: {name: runge}\nanalysis: {estimator: u}\nspace:\n  - {name: lr, type: log, range: [1.0e-3, 1.0e-1]}\n' >u.yaml
+check "estimator u with 3 trainings: validate refuses" 2 "$hsicho" validate u.yaml
+contains "  at the key, with the fix" "u.yaml:4:23: analysis.estimator: u needs at least 4 trainings"
+sed 's/samples: 3/samples: 4/' u.yaml >u4.yaml
+check "  with 4: valid" 0 "$hsicho" validate u4.yaml
+printf 'study: {name: b, seed: 1}\ndesign: {samples: 10}\ndata: {name: runge}\nanalysis: {block: 8}\nspace:\n  - {name: lr, type: log, range: [1.0e-3, 1.0e-1]}\n' >block.yaml
+check "blocks of 8 with 10 trainings: refused" 2 "$hsicho" validate block.yaml
+contains "  said" "blocks of 8 need at least 16 trainings"
+
+# A per-layer key beyond any depth is refused whatever its number (no silent no-op).
+printf 'study: {name: l, seed: 1}\ndesign: {samples: 4}\ndata: {name: runge}\nmodel: {layers: 2}\nspace:\n  - {name: units_99999999999999999999, type: integer, range: [4, 8]}\n' >layer.yaml
+check "units_99999999999999999999: refused" 2 "$hsicho" validate layer.yaml
+contains "  said" "sets hidden layer 99999999999999999999, but layers is at most 2"
+summary
