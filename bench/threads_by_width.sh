@@ -19,11 +19,11 @@ data: {name: runge, train: 2000, validation: 200, test: 200}
 model: {layers: 2, units: $width}
 training: {epochs: 20, batch_size: 64, threads: $threads}
 space:
-  - {name: lr, type: fixed, value: 0.001}
+  - {name: lr, type: log, range: [1.0e-3, 1.0e-2]}
 EOD
     times=()
     for _ in $(seq "$repeats"); do
-      times+=("$("$hsicho" eval "$tmp/d.yaml" --json | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["seconds"], j["parameters"])')")
+      times+=("$("$hsicho" eval "$tmp/d.yaml" --set lr=0.001 --json | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["seconds"], j["parameters"])')")
     done
     med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1; p=$2} END {print a[int((NR+1)/2)], p}')
     eval "s$threads=(\$med)"
