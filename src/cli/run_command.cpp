@@ -2,6 +2,7 @@
 // goes (rank 0): progress, the optimizer's decisions, the summary.
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <streambuf>
@@ -11,6 +12,7 @@
 #include "commands.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/study/run.hpp"
+#include "hsicho/suggest.hpp"
 #include "hsicho/version.hpp"
 #include "render.hpp"
 
@@ -171,11 +173,21 @@ void TextObserver::finished(const study::RunSummary& s) {
   } else {
     out_ << "\nno sensitivity analysis: " << s.analysis_problem << "\n";
   }
+  // Paths that work from anywhere: this hsicho, and the scripts of the source it was built from.
+  const std::string hsicho = shell_quote(parallel::front_end_path());
+  std::error_code ec;
+  const std::filesystem::path source(kSourceDir);
+  const bool here = std::filesystem::exists(source / "scripts" / "plot_study.py", ec);
+  const std::string plot =
+      here ? (source / "scripts" / "plot_study.py").string() : "scripts/plot_study.py";
+  const std::string layout = here ? (source / "docs" / "hdf5.md").string() : "docs/hdf5.md";
+  const std::string file = shell_quote(s.out);
   out_ << "\nstudy file: " << s.out << "\n"
-       << "look at it:  hsicho report " << s.out << "\n"
-       << "             hsicho analyze " << s.out << " (other alpha, bandwidth, ... with options)\n"
-       << "             /usr/bin/python3 scripts/plot_study.py " << s.out << " (figures)\n"
-       << "             (layout: docs/hdf5.md)\n";
+       << "look at it:  " << hsicho << " report " << file << "\n"
+       << "             " << hsicho << " analyze " << file
+       << " (other alpha, bandwidth, ... with options)\n"
+       << "             /usr/bin/python3 " << shell_quote(plot) << " " << file << " (figures)\n"
+       << "             (layout: " << layout << ")\n";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "hsicho/io/journal.hpp"
 #include "hsicho/io/json.hpp"
 #include "hsicho/io/regular_file.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/load.hpp"
 #include "hsicho/study/plan.hpp"
@@ -82,9 +83,11 @@ void print_text(const StudyStatus& s, const std::string& leading, double now) {
     state += (s.plan->end.empty() ? " (killed, or its node lost)" : " (" + s.plan->end + ")");
     if (s.lock && !s.slurm_state.empty())
       state += "; Slurm job " + s.lock->slurm_job_id + " ended (" + s.slurm_state + ")";
-    state += ": no live run; continue with: " + study::resume_command(s.plan->deck, s.plan->out);
+    state += ": no live run; continue with: " +
+             study::resume_command(s.plan->deck, s.plan->out, study::launcher_of(*s.plan));
   } else if (s.state == StudyStatus::State::Finished) {
-    state += ": hsicho report " + shell_quote(s.study_file);
+    state +=
+        ": " + shell_quote(parallel::front_end_path()) + " report " + shell_quote(s.study_file);
   }
   rows.push_back({"state", state});
   const std::size_t left = s.planned > s.done ? s.planned - s.done : 0;

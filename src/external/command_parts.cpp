@@ -153,11 +153,12 @@ std::string prepare_folder(const CommandSettings& settings, const Job& job, cons
   f.values.emplace_back("params", f.params);
   f.values.emplace_back("result", f.result);
 
-  // An earlier, unfinished run of this configuration (a killed job): set aside, not mixed in.
+  // An earlier run of this configuration (in a study, only a killed job leaves one): set aside,
+  // not mixed in.
   std::error_code ec;
   if (fs::exists(f.dir, ec)) {
     for (int n = 1;; ++n) {
-      const fs::path aside = f.dir.string() + ".unfinished-" + std::to_string(n);
+      const fs::path aside = f.dir.string() + "." + job.aside + "-" + std::to_string(n);
       if (!fs::exists(aside, ec)) {
         fs::rename(f.dir, aside, ec);
         break;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <initializer_list>
 
 namespace hsicho::parallel {
@@ -25,6 +26,19 @@ std::string this_host() {
   char name[256] = {0};
   if (::gethostname(name, sizeof name - 1) != 0) return "";
   return name;
+}
+
+std::string launcher_prefix(int ranks) {
+  if (std::getenv("SLURM_STEP_ID") || std::getenv("SLURM_STEPID")) return "srun ";
+  return ranks > 1 ? "mpiexec -n " + std::to_string(ranks) + " " : "";
+}
+
+std::string front_end_path() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "hsicho";
+  const auto front = self.parent_path() / "hsicho";
+  return std::filesystem::exists(front, ec) ? front.string() : "hsicho";
 }
 
 std::string slurm_job() {

@@ -410,7 +410,8 @@ std::vector<KeySpec> build() {
           .def("auto")
           .ex("2")
           .expect("auto, or a whole number >= 1")
-          .help("LibTorch threads per rank (auto: SLURM_CPUS_PER_TASK, else 1)"),
+          .help("LibTorch threads per rank (auto: 1 for an MLP under 2 M parameters, else "
+                "SLURM_CPUS_PER_TASK within the node, else 1)"),
       Row("training", "command", K::Special)
           .ex("[/bin/echo, \"{params}\", \"{result}\"]")
           .help("your training program and its arguments (docs/driver.md)"),

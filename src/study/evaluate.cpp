@@ -38,7 +38,9 @@ void evaluate(Evaluation& e) {
   const int local_rank = parallel::local_rank_from_environment();
   if (e.deck.external) {
     external::Job job;
-    job.id_text = "eval";  // its own folder, beside the study's
+    job.id_text = "eval";   // its own folder, beside the study's
+    job.aside = "earlier";  // the previous eval's folder, kept as eval.earlier-N
+    job.stage = 1;          // as a plain study's configurations
     job.seed = e.spec.seed;
     job.local_rank = local_rank;
     for (std::size_t k = 0; k < e.config.size(); ++k) {

@@ -254,7 +254,8 @@ std::string partial_summary(const LoadedStudy& study) {
   if (st.failed) out += fmt::format(" ({} failed)", st.failed);
   if (st.state == StudyStatus::State::Running) return out + ", running";
   return out + ", stopped: resume with " +
-         resume_command(st.plan ? st.plan->deck : "DECK.yaml", st.study_file);
+         resume_command(st.plan ? st.plan->deck : "DECK.yaml", st.study_file,
+                        st.plan ? launcher_of(*st.plan) : "");
 }
 
 }  // namespace hsicho::study

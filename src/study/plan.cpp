@@ -7,6 +7,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/external/command.hpp"
+#include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/suggest.hpp"
 
@@ -252,9 +253,15 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
   return plan;
 }
 
-std::string resume_command(const std::string& deck, const std::string& out) {
-  return "srun hsicho run " + shell_quote(deck) + " --resume" +
-         (out.empty() ? "" : " --out " + shell_quote(out));
+std::string resume_command(const std::string& deck, const std::string& out,
+                           const std::string& launcher) {
+  return launcher + shell_quote(parallel::front_end_path()) + " run " + shell_quote(deck) +
+         " --resume" + (out.empty() ? "" : " --out " + shell_quote(out));
+}
+
+std::string launcher_of(const Plan& plan) {
+  if (!plan.slurm_job.empty()) return "srun ";
+  return plan.ranks > 1 ? "mpiexec -n " + std::to_string(plan.ranks) + " " : "";
 }
 
 }  // namespace hsicho::study

@@ -98,11 +98,12 @@ class Driver {
     io::check_study_output(out_, deck_.study.name, options_.overwrite, "--overwrite");
   }
 
-  // What is kept and how to go on, after a stop or a failure.
-  std::string resume_hint() const {
+  // What is kept and how to go on, after a stop (`stopped`: asked for, nothing to fix) or a
+  // failure; the command with the launcher and the hsicho of this run.
+  std::string resume_hint(bool stopped = false) const {
     return "Finished trainings are kept in " + journal_dir_ +
-           "; once the cause is fixed, continue with: " +
-           resume_command(options_.deck, options_.out);
+           (stopped ? "; continue with: " : "; once the cause is fixed, continue with: ") +
+           resume_command(options_.deck, options_.out, parallel::launcher_prefix(ranks_));
   }
 
   int run() {
@@ -377,7 +378,7 @@ class Driver {
   // nothing else).
   int stopped() {
     mark_end("stopped by a signal");
-    if (observer_) observer_->stopped(scheduler_.results().size(), resume_hint());
+    if (observer_) observer_->stopped(scheduler_.results().size(), resume_hint(true));
     return 3;
   }
 

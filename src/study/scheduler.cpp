@@ -133,7 +133,9 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
   }
   external::Job job;
   job.id = batch.ids[pos];
-  job.stage = batch.stage;
+  // The stage as the study file, report and export number it: 0 for design.add's own
+  // configurations, 1..K for the stages, K + 1 for the optimizer's final retraining.
+  job.stage = batch.ids[pos] >= kAddedFirstId ? 0 : batch.stage + 1;
   job.seed = batch.specs.empty() ? 0 : batch.specs[pos].seed;
   job.epochs_factor = batch.epochs_factor;
   job.local_rank = local_rank;
@@ -421,9 +423,14 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
 
 void Scheduler::announce(const Batch& batch, const Plan& p) const {
   if (!observer_) return;
-  const int threads = deck_.external || batch.specs.empty()
-                          ? 0
-                          : train::threads_per_rank(batch.specs.front().optim.threads);
+  int threads = 0;  // the user's command: its own
+  if (!deck_.external && !batch.specs.empty()) {
+    const auto& first = batch.specs.front();
+    // auto and MLPs: one each (threads_for_network; one of 2 M parameters or more: more)
+    threads = first.optim.threads > 0 || first.model.type != train::ModelType::Mlp
+                  ? train::threads_per_rank(first.optim.threads)
+                  : 1;
+  }
   observer_->training_started(batch.ids.size(), p.todo.size(), ranks_, deck_.study.dynamic,
                               journal_.dir(), threads);
   // Fused groups end their members together: the progress comes in bursts, said once here.

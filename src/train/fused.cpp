@@ -359,7 +359,8 @@ bool train_fused(const std::vector<TrainSpec>& specs, const Group& group, const 
 #endif
   const WarningGuard warnings(&filter);
   GroupRun run(specs, group, data, device, hooks);
-  torch::set_num_threads(threads_per_rank(first.optim.threads));
+  // Fused members are small MLPs: one thread unless the deck asks for more.
+  torch::set_num_threads(threads_for_network(first.optim.threads, first.model.type, 0));
   const auto options = torch::TensorOptions()
                            .dtype(double_precision ? torch::kFloat64 : torch::kFloat32)
                            .device(torch::Device(device));

@@ -450,6 +450,12 @@ int threads_per_rank(int configured) {
   return threads;
 }
 
+int threads_for_network(int configured, ModelType type, std::int64_t parameters) {
+  if (configured > 0) return configured;
+  if (type == ModelType::Mlp && parameters < kMlpThreadsFrom) return 1;
+  return threads_per_rank(0);
+}
+
 TrainSpec resolve_point(const space::Deck& deck, const space::Config& config, std::uint64_t seed,
                         std::size_t index) {
   try {

@@ -97,12 +97,12 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
   const auto start = std::chrono::steady_clock::now();
   try {
     const torch::Device device(r.device);
-    torch::set_num_threads(threads_per_rank(spec.optim.threads));
     torch::manual_seed(spec.seed);
     if (device.is_cuda()) torch::cuda::manual_seed_all(spec.seed);
     auto net = build_model(spec.model, data.input_shape, data.outputs);
     for (const auto& p : net->parameters())
       r.parameters += p.numel();
+    torch::set_num_threads(threads_for_network(spec.optim.threads, spec.model.type, r.parameters));
     r.flops = inference_flops(spec.model, data.input_shape, data.outputs);
     net->to(device);
     // Data moves to the device once, not per batch.

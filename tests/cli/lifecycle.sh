@@ -39,10 +39,11 @@ check "Ctrl-C stops the run with exit 3 (stopped, to resume)" 0 test "$rc" -eq 3
 done_now=$(records slow.h5)
 out=$(cat first.log)
 contains "  saying so and counting every finished training" "stopped by a signal with $done_now trainings done"
-contains "  with the resume command" "hsicho run $tmp/slow.yaml --resume"
+contains "  with the resume command: this hsicho, no launcher on one process" "continue with: $(readlink -f "$hsicho") run $tmp/slow.yaml --resume"
+check "  and no 'once the cause is fixed' after a deliberate stop" 1 grep -q "once the cause is fixed" first.log
 check "  and the lock is gone" 0 test ! -e slow.h5.journal/lock
 check "status after the stop" 0 "$hsicho" status slow.h5
-contains "  says stopped, with the resume command" "no live run; continue with: srun hsicho run $tmp/slow.yaml --resume"
+contains "  says stopped, with the resume command" "no live run; continue with: $(readlink -f "$hsicho") run $tmp/slow.yaml --resume"
 contains "  counting every finished training" "$done_now of 12 (0 failed), $((12 - done_now)) left"
 out=$(cat slow.h5.log)
 contains "the log beside the study file echoes the deck" "==== deck $tmp/slow.yaml:"
@@ -68,7 +69,7 @@ contains "the log appends the resumed runs" "resumed on 1 rank"
 contains "  to their end" "study file: slow.h5"
 check "the lock is removed at the end" 0 test ! -e slow.h5.journal/lock
 check "status of a finished study" 0 "$hsicho" status slow.h5
-contains "  says finished" "finished: hsicho report slow.h5"
+contains "  says finished" "finished: $(readlink -f "$hsicho") report slow.h5"
 check "status without a journal says what it needs" 2 "$hsicho" status nothing.h5
 contains "  (message)" "no journal folder 'nothing.h5.journal'"
 printf '{"host":"%s","pid":1,"slurm_job_id":""}\n' "$(hostname)" >slow.h5.journal/lock

@@ -64,4 +64,15 @@ contains "  said" "blocks of 8 need at least 16 trainings"
 printf 'study: {name: l, seed: 1}\ndesign: {samples: 4}\ndata: {name: runge}\nmodel: {layers: 2}\nspace:\n  - {name: units_99999999999999999999, type: integer, range: [4, 8]}\n' >layer.yaml
 check "units_99999999999999999999: refused" 2 "$hsicho" validate layer.yaml
 contains "  said" "sets hidden layer 99999999999999999999, but layers is at most 2"
+# Names that agree: params.json's stage is the study file's (1 for a plain study); a second eval
+# keeps the first one's folder as eval.earlier-1, not as an unfinished run.
+mkdir names && cd names || exit 1
+printf 'import json, sys\njob = json.load(open(sys.argv[1]))\njson.dump({"error": job["stage"] + 0.5}, open(job["result"], "w"))\n' >stage.py
+printf 'study: {name: names, seed: 1}\ndesign: {samples: 4}\ntraining: {command: [python3, stage.py, "{params}"]}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' >d.yaml
+check "a study whose command reports its stage" 0 "$hsicho" run d.yaml --out s.h5
+check "  params.json's stage is the study file's (1)" 0 test "$("$hsicho" export s.h5 --csv | awk -F, 'NR > 1 {print $2 "," $7}' | sort -u)" = "1,1.5"
+check "eval, once" 0 "$hsicho" eval d.yaml --set x=0.5
+check "eval, twice" 0 "$hsicho" eval d.yaml --set x=0.25
+check "  the first eval's folder kept as eval.earlier-1" 0 test -d runs/eval.earlier-1
+check "  never called unfinished" 1 test -e runs/eval.unfinished-1
 summary

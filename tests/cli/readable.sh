@@ -73,7 +73,7 @@ read_all running running
 kill -TERM $(pgrep -f "hsicho run deck.yaml" | grep -v "^$job$") 2>/dev/null
 wait $job
 read_all stopped stopped
-contains "stopped: the resume command" "resume with srun hsicho run deck.yaml --resume --out s.h5"
+contains "stopped: the resume command, with the launcher it ran under" "resume with mpiexec -n 2 $(readlink -f "$hsicho") run deck.yaml --resume --out s.h5"
 # 3. Resumed, then one rank killed with SIGKILL.
 "$mpiexec" -n 2 "$hsicho" run deck.yaml --out s.h5 --resume >run2.log 2>&1 &
 job=$!

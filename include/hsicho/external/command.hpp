@@ -48,6 +48,9 @@ struct Job {
   double epochs_factor = 1;  // the optimizer's final retraining: epochs x this
   int local_rank = 0;
   std::string id_text;  // the folder's name, when not the id (hsicho eval: "eval")
+  // An existing folder of the same name is set aside as NAME.ASIDE-N: "unfinished" in a study
+  // (only a killed run leaves one), "earlier" for eval (each eval reuses its folder).
+  std::string aside = "unfinished";
 };
 
 // What a command reports while it trains (docs/driver.md): a line per epoch appended to the file

@@ -17,4 +17,12 @@ std::string this_host();
 // Slurm.
 std::string slurm_job();
 
+// The launcher this process runs under, as a command's prefix: "srun " in a Slurm job step,
+// "mpiexec -n RANKS " on several ranks elsewhere, "" alone.
+std::string launcher_prefix(int ranks);
+
+// The path of the `hsicho` the user calls (the front end beside this executable), for the
+// commands hsicho prints; "hsicho" when it cannot be found.
+std::string front_end_path();
+
 }  // namespace hsicho::parallel

@@ -56,8 +56,13 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
 Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, bool optimized,
                  std::size_t planned);
 
-// "srun hsicho run DECK --resume [--out OUT]", every path shell-quoted: pasted into a shell as it
-// is printed, it resumes the study (and runs nothing else).
-std::string resume_command(const std::string& deck, const std::string& out);
+// "LAUNCHER /path/to/hsicho run DECK --resume [--out OUT]", every path shell-quoted: pasted into
+// a shell as it is printed, it resumes the study (and runs nothing else). `launcher`: "srun ",
+// "mpiexec -n 4 " or "" (launcher_of).
+std::string resume_command(const std::string& deck, const std::string& out,
+                           const std::string& launcher);
+// The launcher of a study's latest run, from its plan: srun in a Slurm job, mpiexec -n RANKS on
+// several ranks, none on one.
+std::string launcher_of(const Plan& plan);
 
 }  // namespace hsicho::study

@@ -90,6 +90,12 @@ double scheduled_lr(const OptimSpec& o, int epoch);
 // share its cores); auto never exceeds the CPUs this process may use over the ranks of its node.
 int threads_per_rank(int configured);
 
+// The threads one network trains with: `configured` when positive; auto gives an MLP under
+// kMlpThreadsFrom parameters one thread (measured: 2 threads were 1.2-6.3x slower than 1 for MLPs
+// of 321 to 1 052 673 parameters, bench/results/threads_by_width.txt), else threads_per_rank.
+inline constexpr std::int64_t kMlpThreadsFrom = 2000000;
+int threads_for_network(int configured, ModelType type, std::int64_t parameters);
+
 struct TrainSpec {
   DataSpec data;
   ModelSpec model;
