@@ -19,12 +19,17 @@ import argparse
 import os
 import subprocess
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # The docstring's first paragraph, whole (its first line alone was cut mid-sentence), and
+    # the rest as the epilog, laid out as written.
+    first, _, rest = __doc__.partition("\n\n")
+    ap = argparse.ArgumentParser(description=textwrap.fill(" ".join(first.split()), 79), epilog=rest,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("study")
     ap.add_argument("--out", help="folder of the figures (default: STUDY-figures beside the study)")
     ap.add_argument("--html", metavar="FILE.html",

@@ -8,6 +8,9 @@ root=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/lib.sh"
+check "plot_study.py --help" 0 /usr/bin/python3 "$root/scripts/plot_study.py" --help
+contains "  its description whole (not cut mid-sentence)" "python3-pandas). The figures are the functions"
+contains "  and the figures it writes" "Writes: indices.png"
 sed 's/samples: 12}/samples: 24}/' "$root/tests/decks/study_small.yaml" >"$tmp/deck.yaml"
 "$hsicho" run "$tmp/deck.yaml" --out "$tmp/s.h5" >"$tmp/run.log" 2>&1 || bad "run: $(tail -3 "$tmp/run.log")"
 check "plots" 0 /usr/bin/python3 "$root/scripts/plot_study.py" "$tmp/s.h5" --out "$tmp/fig"
