@@ -10,6 +10,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/json.hpp"
+#include "hsicho/io/regular_file.hpp"
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/analyze_trials.hpp"
@@ -25,6 +26,11 @@ struct Request : study::TrialsRequest {
 Request parse_request(const AnalyzeArgs& args) {
   Request r;
   r.file = args.file;
+  // What the path is comes first: a FIFO named like a study file is neither a study nor a table.
+  if (const auto what = io::not_regular(r.file); !what.empty()) {
+    throw InputError("'" + r.file + "' is " + what +
+                     ", not a study file or a CSV table: give a regular file");
+  }
   r.study = io::is_study_file_name(r.file);
   if (r.study) {
     // A study file carries its space and its errors (validation); its inactive children are known.

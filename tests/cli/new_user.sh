@@ -50,6 +50,12 @@ deep=$(printf 'd%.0s' $(seq 300))/s.h5
 check "status of a path with a name over 255 bytes" 2 "$hsicho" status "$deep"
 contains "  said: too long, not a failure" "is longer than the file system allows"
 
+# analyze of a FIFO named like a study file: says what it is, whatever the options.
+mkfifo pipe.h5
+check "analyze of a FIFO named like a study, with --target" 2 timeout 10 "$hsicho" analyze pipe.h5 --target y
+contains "  says it is a FIFO" "'pipe.h5' is a FIFO (named pipe), not a study file or a CSV table"
+rm pipe.h5
+
 # Estimators that need more rows than the design gives: at validate, at the key's line.
 printf 'study: {name: u, seed: 1}\ndesign: {samples: 3}\ndata: {name: runge}\nanalysis: {estimator: u}\nspace:\n  - {name: lr, type: log, range: [1.0e-3, 1.0e-1]}\n' >u.yaml
 check "estimator u with 3 trainings: validate refuses" 2 "$hsicho" validate u.yaml
