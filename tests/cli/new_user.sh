@@ -77,6 +77,9 @@ printf 'import json, sys\njob = json.load(open(sys.argv[1]))\njson.dump({"error"
 printf 'study: {name: names, seed: 1}\ndesign: {samples: 4}\ntraining: {command: [python3, stage.py, "{params}"]}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' >d.yaml
 check "a study whose command reports its stage" 0 "$hsicho" run d.yaml --out s.h5
 check "  params.json's stage is the study file's (1)" 0 test "$("$hsicho" export s.h5 --csv | awk -F, 'NR > 1 {print $2 "," $7}' | sort -u)" = "1,1.5"
+sed 's/name: names/name: renamed/' d.yaml >renamed.yaml
+check "study.name changed, then --resume: refused" 2 "$hsicho" run renamed.yaml --out s.h5 --resume
+contains "  naming the key and both names" "this deck's study.name is 'renamed': to go on with that study, set study.name back to 'names'"
 check "eval, once" 0 "$hsicho" eval d.yaml --set x=0.5
 check "eval, twice" 0 "$hsicho" eval d.yaml --set x=0.25
 check "  the first eval's folder kept as eval.earlier-1" 0 test -d runs/eval.earlier-1

@@ -49,7 +49,7 @@ check "  the link is still a link" 0 test -L null_link
 check "a first study" 0 "$hsicho" run small.yaml --out a.h5
 sed 's/^data:/study: {name: other}\ndata:/' small.yaml >other.yaml
 check "another study over it" 2 "$hsicho" run other.yaml --out a.h5
-contains "  names the study there" "exists and is the study file of study 'small'"
+contains "  names the study there and the key" "'a.h5' is the study file of study 'small', and this deck's study.name is 'other'"
 rm -r a.h5.journal
 check "the same study again (its journal removed)" 0 "$hsicho" run small.yaml --out a.h5
 check "--overwrite replaces the text file" 0 "$hsicho" run small.yaml --out notes.txt --overwrite
