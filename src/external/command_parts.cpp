@@ -221,13 +221,23 @@ std::vector<std::string> environment(const CommandSettings& settings, const JobF
   return env;
 }
 
+namespace {
+
+// The null-terminated array of C strings posix_spawn takes (pointing into `words`).
+std::vector<char*> c_strings(std::vector<std::string>& words) {
+  std::vector<char*> out;
+  for (auto& w : words)
+    out.push_back(w.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
 pid_t spawn(std::vector<std::string> args, std::vector<std::string> env, const fs::path& cwd,
             const std::string& out_path, const std::string& err_path, bool append, int channel,
             std::string& why) {
-  std::vector<char*> env_c;
-  for (auto& e : env)
-    env_c.push_back(e.data());
-  env_c.push_back(nullptr);
+  auto env_c = c_strings(env);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   const int mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
@@ -242,10 +252,7 @@ pid_t spawn(std::vector<std::string> args, std::vector<std::string> env, const f
   // Older C libraries: the shell changes folder, then becomes the command.
   args.insert(args.begin(), {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd.string()});
 #endif
-  std::vector<char*> argv_c;
-  for (auto& a : args)
-    argv_c.push_back(a.data());
-  argv_c.push_back(nullptr);
+  auto argv_c = c_strings(args);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setpgroup(&attr, 0);  // its own process group: stopped as a whole
