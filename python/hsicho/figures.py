@@ -84,6 +84,13 @@ def _values(s):
     return np.array(cols, dtype=object).T[_sampled(s)]
 
 
+def _categories(domain, seen):
+    """A categorical hyperparameter's values in the deck's order ("{16, 32, 64}"); values the
+    domain does not list (an older file) after them, sorted."""
+    listed = [x.strip() for x in domain.strip("{}").split(",")] if domain.startswith("{") else []
+    return listed + sorted(set(seen) - set(listed))
+
+
 def _free(s):
     return [k for k, t in enumerate(s.space["type"]) if t != "fixed"]
 
@@ -261,10 +268,13 @@ def distributions(s, ax=None):
     else:
         axes = list(np.ravel(ax))
         fig = axes[0].figure
+    domains, low, high = list(s.space["domain"]), s.space["low"].to_numpy(), s.space["high"].to_numpy()
     for a, k in zip(axes, free):
         v = values[:, k]
         active = v != ""
-        if types[k] in ("continuous", "log", "integer"):
+        few_integers = (types[k] == "integer" and not log_scale[k] and np.isfinite(low[k])
+                        and high[k] - low[k] <= 12)
+        if types[k] in ("continuous", "log", "integer") and not few_integers:
             x = v[active].astype(float)
             logscale = bool(log_scale[k])
             bins = np.geomspace(x.min(), x.max(), 16) if logscale else np.linspace(x.min(), x.max(), 16)
@@ -276,8 +286,17 @@ def distributions(s, ax=None):
                        color="tab:red")
             if logscale:
                 a.set_xscale("log")
+            if types[k] == "integer" and not logscale:  # ticks at whole numbers only
+                a.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         else:
-            cats = sorted(set(v[active]))
+            # Categories in the deck's order (16, 32, 64, 128; not the text order 128, 16, 32,
+            # 64); a few integers as one bar per value (no ticks at 1.5).
+            if few_integers:
+                cats = [str(i) for i in range(int(low[k]), int(high[k]) + 1)]
+                v = np.array([str(int(float(x))) if x != "" else "" for x in v], dtype=object)
+            else:
+                v = np.array([str(x) for x in v], dtype=object)
+                cats = _categories(domains[k], v[active])
             allc = [np.mean(v[active] == c) for c in cats]
             bestc = [np.mean(v[active & best] == c) if np.any(active & best) else 0 for c in cats]
             xs = np.arange(len(cats))
@@ -309,11 +328,11 @@ def parallel(s, ax=None):
     log_scale = s.space["log_scale"].to_numpy()
     columns = list(s.normalized.columns)
     norm = s.normalized.to_numpy()[sampled]
-    fig, ax = _axes(ax, (1.3 * len(columns) + 2, 4))
+    fig, ax = _axes(ax, (1.7 * len(columns) + 2, 5))
     for i in np.argsort(-np.nan_to_num(err, nan=np.inf, posinf=1e300)):
         ax.plot(range(len(columns)), norm[i], color="tab:red" if best[i] else "lightgray",
                 alpha=0.9 if best[i] else 0.5, lw=1.5 if best[i] else 0.8)
-    ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
+    ax.set_xticks(range(len(columns)), columns, rotation=30, ha="right", fontsize=11)
     ax.set_ylabel("position in the range (values marked)")
     # Category names where a discrete column's levels sit (the middle of their bins).
     for c, col in enumerate(columns):
@@ -321,14 +340,23 @@ def parallel(s, ax=None):
         if k >= 0 and types[k] in ("categorical", "boolean"):
             cats = [x.strip() for x in domains[k].strip("{}").split(",")]
             for j, cat in enumerate(cats):
-                ax.text(c + 0.05, (j + 0.5) / len(cats), cat, fontsize=7, va="center",
+                ax.text(c + 0.05, (j + 0.5) / len(cats), cat, fontsize=10, va="center",
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
+        elif (k >= 0 and types[k] == "integer" and not log_scale[k] and np.isfinite(low[k])
+              and high[k] - low[k] <= 12):
+            # A few whole numbers: each where its level sits (no 2.5 layers).
+            levels = range(int(low[k]), int(high[k]) + 1)
+            for j, v in enumerate(levels):
+                ax.text(c + 0.05, (j + 0.5) / len(levels), str(v), fontsize=10, va="center",
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
         elif k >= 0 and np.isfinite(low[k]) and np.isfinite(high[k]):
             # The hyperparameter's own values at the bottom, middle and top of its axis.
             for t in (0.0, 0.5, 1.0):
                 v = (low[k] * (high[k] / low[k]) ** t if log_scale[k] and low[k] > 0
                      else low[k] + t * (high[k] - low[k]))
-                ax.text(c + 0.05, t, short(v), fontsize=7, va="center",
+                if types[k] == "integer":
+                    v = round(v)
+                ax.text(c + 0.05, t, short(v), fontsize=10, va="center",
                         bbox=dict(boxstyle="round,pad=0.1", fc="white", alpha=0.7, lw=0))
     ax.set_title(f"{_title(s)}: every configuration; red: the best")
     return fig
@@ -421,12 +449,19 @@ def front(s, ax=None):
         g = getattr(s, key)
         ax.scatter([g["cost"]], [g["val_error"]], s=size, facecolors="none", edgecolors=colour, lw=2,
                    label=f"{key}: configuration {g['config']}")
+    # Log axes from a span of 10: on a linear axis the good region, where the choice is made, is
+    # squashed against the bottom by the worst trainings.
     for axis, v in (("x", cost[ok]), ("y", err_all[ok])):
-        if len(v) and v.min() > 0 and v.max() / v.min() > 100:
+        if len(v) and v.min() > 0 and v.max() / v.min() > 10:
             (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
     ax.set_xlabel(cost_name + (" (per sample)" if cost_name == "flops" else ""))
     ax.set_ylabel(f"validation {s.metric}")
-    ax.set_title(f"{_title(s)}: accuracy and cost ({int(ok.sum())} trainings)")
+    stopped = int(np.sum(status == "stopped"))
+    other = int(np.sum(~ok)) - stopped
+    left_out = ([f"{stopped} stopped early (errors of fewer epochs)"] if stopped else []) + \
+        ([f"{other} failed, diverged or without a cost"] if other else [])
+    ax.set_title(f"{_title(s)}: accuracy and cost ({int(ok.sum())} trainings)" +
+                 (f"\nleft out: {'; '.join(left_out)}" if left_out else ""), fontsize=10)
     ax.legend(fontsize=7)
     return fig
 
@@ -440,7 +475,7 @@ def curves(s, ax=None):
     values = _values(s)
     names = list(s.space["name"])
     curves = s.curves.to_numpy()[sampled]
-    fig, ax = _axes(ax, (6, 4))
+    fig, ax = _axes(ax, (7, 5.5))
     for i in np.argsort(np.where(np.isfinite(err), err, np.inf))[:5]:
         label = " ".join(f"{names[k]}={short(values[i, k])}" for k in _free(s) if values[i, k] != "")
         ax.plot(np.arange(1, curves.shape[1] + 1), curves[i], label=label)
@@ -448,7 +483,8 @@ def curves(s, ax=None):
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"validation {s.metric}")
     ax.set_title(f"{_title(s)}: validation curves of the 5 best networks")
-    ax.legend(fontsize=6)
+    # Below the axes: inside, five long labels cover the curves' ends, where they matter.
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     return fig
 
 

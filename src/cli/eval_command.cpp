@@ -42,7 +42,7 @@ int cmd_eval(const EvalArgs& args, const Context& ctx) {
   } else {
     std::cout << "hsicho eval " << deck.path << ":";
     for (std::size_t k = 0; k < deck.space.size(); ++k) {
-      if (config[k]) std::cout << " " << deck.space[k].name << "=" << space::to_text(*config[k]);
+      if (config[k]) std::cout << " " << deck.space[k].name << "=" << space::to_display(*config[k]);
     }
     // An external command's error is whatever it reports: named as such, not as a rate.
     const char* metric = regression ? "MSE" : e.metric == "error" ? "error" : "error rate";

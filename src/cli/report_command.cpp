@@ -71,7 +71,8 @@ std::string front_table(const io::StudyData& s, std::size_t most) {
     std::string values;
     for (std::size_t j = 0; j < s.space.size(); ++j) {
       if (s.configs[i].active[j] && s.space[j].free)
-        values += (values.empty() ? "" : " ") + s.space[j].name + "=" + s.configs[i].values[j];
+        values += (values.empty() ? "" : " ") + s.space[j].name + "=" +
+                  space::to_display(s.configs[i].values[j]);
     }
     t.push_back({std::to_string(s.configs[i].id), num(study::cost_of(s.records[i], cost), "{:.4g}"),
                  num(s.records[i].val_error), values});

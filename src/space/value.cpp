@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace hsicho::space {
 
@@ -30,6 +31,22 @@ std::string to_text(const Value& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   return std::get<std::string>(v);
+}
+
+std::string to_display(const Value& v) {
+  const auto* d = std::get_if<double>(&v);
+  if (!d || !std::isfinite(*d)) return to_text(v);
+  char buf[64];
+  const int len = std::snprintf(buf, sizeof buf, "%.4g", *d);
+  return std::string(buf, static_cast<std::size_t>(len));
+}
+
+std::string to_display(const std::string& text) {
+  if (text.find_first_of(".eE") == std::string::npos) return text;
+  double d = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (res.ec != std::errc() || res.ptr != text.data() + text.size()) return text;
+  return to_display(Value{d});
 }
 
 }  // namespace hsicho::space

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "hsicho/space/value.hpp"
 #include "hsicho/study/best.hpp"
 
 namespace hsicho::study {
@@ -98,7 +99,8 @@ void add_front(io::StudyData& s, const hsic::Options& options, bool make_pick_be
     if (b.values.empty()) {
       for (std::size_t k = 0; k < s.space.size(); ++k) {
         if (row->active[k])
-          b.values += (b.values.empty() ? "" : " ") + s.space[k].name + "=" + row->values[k];
+          b.values += (b.values.empty() ? "" : " ") + s.space[k].name + "=" +
+                      space::to_display(row->values[k]);
       }
     }
   };

@@ -150,7 +150,8 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
     if (it != by_id.end()) {
       for (const auto& [name, value] : it->second->values) {
         if (value)
-          best->values += (best->values.empty() ? "" : " ") + name + "=" + space::to_text(*value);
+          best->values +=
+              (best->values.empty() ? "" : " ") + name + "=" + space::to_display(*value);
       }
     }
     s.best = best;

@@ -95,7 +95,8 @@ StudyStatus read_status(const std::string& path, double now) {
     s.best_values = by_id.at(static_cast<std::size_t>(s.best->config))->values;
     for (const auto& [name, value] : s.best_values) {
       if (value)
-        s.best->values += (s.best->values.empty() ? "" : " ") + name + "=" + space::to_text(*value);
+        s.best->values +=
+            (s.best->values.empty() ? "" : " ") + name + "=" + space::to_display(*value);
     }
   }
 

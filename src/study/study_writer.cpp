@@ -146,7 +146,7 @@ const space::Config& config_of(const std::vector<Stage>& stages, std::size_t id,
 std::string values_text(const space::Space& sp, const space::Config& cfg) {
   std::string out;
   for (std::size_t j = 0; j < sp.size(); ++j) {
-    if (cfg[j]) out += (out.empty() ? "" : " ") + sp[j].name + "=" + space::to_text(*cfg[j]);
+    if (cfg[j]) out += (out.empty() ? "" : " ") + sp[j].name + "=" + space::to_display(*cfg[j]);
   }
   return out;
 }

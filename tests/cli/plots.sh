@@ -35,4 +35,37 @@ sed -e 's/samples: 12}/samples: 24}/' -e 's/epochs: 3,/epochs: 9,/' \
 check "plots of a pruned study" 0 /usr/bin/python3 "$root/scripts/plot_study.py" "$tmp/p.h5" --out "$tmp/pfig"
 [ -s "$tmp/pfig/rungs.png" ] && ok || bad "no rungs.png: $out"
 [ ! -e "$tmp/fig/rungs.png" ] && ok || bad "rungs.png without early stopping"
+
+# What people read (issue 42): categories in the deck's order (8, 16, 32, 64, not the text
+# order), one bar per layer count, captions under the figures, the early-stopping line in the
+# HTML summary, stopped trainings not listed as failures, column headers without raw names,
+# values to 4 significant digits.
+sed 's/, batch_size: 16}/}/' "$tmp/pruned.yaml" >"$tmp/b.yaml"
+echo "  - {name: batch_size, type: categorical, values: [8, 16, 32, 64]}" >>"$tmp/b.yaml"
+"$hsicho" run "$tmp/b.yaml" --out "$tmp/b.h5" >"$tmp/b.log" 2>&1 || bad "run with batch sizes: $(tail -3 "$tmp/b.log")"
+check "the HTML report of a pruned study" 0 /usr/bin/python3 "$root/scripts/plot_study.py" "$tmp/b.h5" --html "$tmp/b.html"
+MPLBACKEND=Agg /usr/bin/python3 - "$tmp/b.h5" "$tmp/b.html" "$(cat "$tmp/b.log")" <<'PY' && ok || bad "what people read in the figures and the HTML report"
+import re, sys
+import matplotlib.pyplot as plt
+import hsicho
+from hsicho import figures
+s = hsicho.load(sys.argv[1])
+free = [s.space["name"][k] for k in figures._free(s)]
+fig, axes = plt.subplots(1, len(free))
+figures.distributions(s, axes)
+ticks = {a.get_title(): [t.get_text() for t in a.get_xticklabels()] for a in axes}
+assert ticks["batch_size"] == ["8", "16", "32", "64"], ticks
+assert ticks["layers"] == ["1", "2"], ticks
+text = open(sys.argv[2], encoding="utf-8").read()
+body = re.sub(r"data:image/png;base64,[^\"]*", "", text)
+assert "<b>Early stopping</b>:" in body and "trainings stopped (after epoch 3:" in body, "no early-stopping line"
+assert "stopped early" in body.split("<h2>Summary</h2>")[1].split("<h2>")[0]
+assert "did not finish" not in body, "stopped trainings listed as not finished"
+heads = re.findall(r"<th>([^<]*)</th>", body)
+assert heads and not [h for h in heads if "_" in h and h not in free], heads
+assert body.count("<img") == body.count("<figcaption>") > 0
+run_log = sys.argv[3]
+long = [m for m in re.findall(r"\d+\.\d+", body + run_log) if len(m.replace(".", "").lstrip("0")) > 6]
+assert not long, long[:3]
+PY
 summary

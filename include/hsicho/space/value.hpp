@@ -26,4 +26,11 @@ bool same_value(const Value& a, const Value& b);
 // Shortest text that reads back as the same value ("0.1", "32", "true", "relu").
 std::string to_text(const Value& v);
 
+// What people read in tables and summaries: a continuous value to 4 significant digits
+// ("lr=0.007995", not 0.007994866603220845); the files keep to_text's exact form.
+std::string to_display(const Value& v);
+// The same for a value already written with to_text (a number with a point or an exponent is
+// shortened; integers and words stay as they are).
+std::string to_display(const std::string& text);
+
 }  // namespace hsicho::space
