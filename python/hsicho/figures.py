@@ -328,7 +328,7 @@ def parallel(s, ax=None):
     log_scale = s.space["log_scale"].to_numpy()
     columns = list(s.normalized.columns)
     norm = s.normalized.to_numpy()[sampled]
-    fig, ax = _axes(ax, (1.7 * len(columns) + 2, 5))
+    fig, ax = _axes(ax, (1.25 * len(columns) + 1.5, 5))
     for i in np.argsort(-np.nan_to_num(err, nan=np.inf, posinf=1e300)):
         ax.plot(range(len(columns)), norm[i], color="tab:red" if best[i] else "lightgray",
                 alpha=0.9 if best[i] else 0.5, lw=1.5 if best[i] else 0.8)

@@ -13,7 +13,7 @@ body { font-family: sans-serif; max-width: 60em; margin: 1.5em auto; padding: 0 
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
 th, td { border: 1px solid #ddd; padding: 0.2em 0.5em; text-align: right; }
-th { background: #f2f2f2; } td.t { text-align: left; }
+th { background: #f2f2f2; } td { white-space: nowrap; } td.t { text-align: left; }
 .sig { color: #b00; font-weight: bold; } .note { color: #555; font-size: 0.85em; }
 img { max-width: 100%; display: block; margin: 0.5em 0; }
 figure { margin: 1em 0 1.5em; page-break-inside: avoid; } figcaption { font-size: 0.9em; color: #333; }
@@ -137,7 +137,9 @@ def write_html(study, path, figures=True):
         parts.append(f"<p><b>Early stopping</b>: {html.escape(early)}</p>")
     for key, label in (("best", "Best network"), ("pick", "The pick (cheapest within the tolerance)")):
         g = getattr(s, key)
-        if g:
+        if key == "pick" and g and s.best and g.get("config") == s.best.get("config"):
+            parts.append(f"<p><b>{label}</b>: the best network (no cheaper one within the tolerance)</p>")
+        elif g:
             parts.append(f"<p><b>{label}</b>: configuration {_fmt(g.get('config'))}: "
                          f"{html.escape(str(g.get('values', '')))}<br>validation error {_fmt(g.get('val_error'))}, "
                          f"test {_fmt(g.get('test_error'))}, {_fmt(g.get('parameters'))} parameters</p>")
