@@ -142,8 +142,9 @@ void TextObserver::finished(const study::RunSummary& s) {
   if (s.trainings > 0 && s.failed + s.savings.stopped == s.trainings) {
     error(fmt::format(
         "hsicho run: no training succeeded ({} of {}, causes above): the study file is written, "
-        "and the exit status is 1. Fix the cause, then retrain them (training.retries, "
-        "docs/deck.md) with --resume\n",
+        "and the exit status is 1. Fix the cause, then retrain them with --resume: a fixed "
+        "training.command or script retrains them all while none has a result; otherwise set "
+        "training.retries (docs/deck.md)\n",
         s.failed, s.trainings));
   }
   if (s.best) {

@@ -188,8 +188,12 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
   return out;
 }
 
+bool is_command_key(const std::string& key) {
+  return key == "training.command" || key.rfind("training.command.", 0) == 0;
+}
+
 Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, bool optimized,
-                 std::size_t planned) {
+                 std::size_t planned, bool command_may_change) {
   Plan plan;
   plan.identity = study_identity(deck);
   plan.run_settings = run_settings(deck);
@@ -206,6 +210,13 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
                            ? before->fingerprint
                            : identity_fingerprint(before->identity, before->samples.front());
     auto changes = identity_changes(before->identity, plan.identity);
+    if (command_may_change) {
+      changes.erase(std::remove_if(changes.begin(), changes.end(),
+                                   [](const std::string& c) {
+                                     return is_command_key(c.substr(0, c.find(':')));
+                                   }),
+                    changes.end());
+    }
     // The same hyperparameters in another order are another design: each finished result
     // would be joined to the values of another configuration.
     // (Another set of names is listed above, key by key.)
@@ -229,7 +240,7 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
           list +
           "\nRestore these values to go on with this study, or start a new one "
           "(another --out, or remove the journal folder). Only design.samples may "
-          "grow.");
+          "grow (and training.command, while no training has a result).");
     }
     plan.samples = before->samples;
     const std::size_t has = plan.samples.back();

@@ -15,6 +15,7 @@
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
+#include "hsicho/io/journal.hpp"
 #include "hsicho/io/output_guard.hpp"
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/parallel/launcher.hpp"
@@ -106,6 +107,15 @@ class Driver {
            resume_command(options_.deck, options_.out, parallel::launcher_prefix(ranks_));
   }
 
+  // True when the journal holds trainings and every one failed (read on rank 0, under the lock).
+  bool no_training_has_a_result() const {
+    const auto journals = io::read_journals(journal_dir_, "");
+    const auto latest = io::latest_records(journals);
+    return !latest.empty() && std::all_of(latest.begin(), latest.end(), [](const auto& kv) {
+      return kv.second->result.status == Outcome::Failed;
+    });
+  }
+
   int run() {
     started_ = std::chrono::steady_clock::now();
     started_at_ = now_iso();
@@ -113,12 +123,22 @@ class Driver {
     std::vector<std::string> notes;  // what changed in how the study runs, for the log
     scheduler_.lock_journal(journal_dir_, options_.resume, [&] {
       const auto before = options_.resume ? read_plan(journal_dir_) : std::nullopt;
-      Plan plan = settle_plan(before, deck_, opt_.enabled, planned_trainings());
+      // Every training so far failed (a typo in the command, a script that raises): no result
+      // depends on the program yet, so the command and its files may change.
+      const bool no_result = before && no_training_has_a_result();
+      Plan plan = settle_plan(before, deck_, opt_.enabled, planned_trainings(), no_result);
       if (before) {
+        if (no_result) {
+          for (const auto& c : identity_changes(before->identity, plan.identity))
+            notes.push_back("training command changed (no training had a result): " + c);
+        }
+        if (no_result && (!program_changes(before->program, plan.program).empty() ||
+                          !identity_changes(before->identity, plan.identity).empty()))
+          scheduler_.retrain_failed();
         // The user's program is part of what a result means: a change mixes two trainings in
         // one study, so it is refused unless the user says it is intended.
         const auto changed = program_changes(before->program, plan.program);
-        if (!changed.empty() && !options_.accept_program_change) {
+        if (!changed.empty() && !options_.accept_program_change && !no_result) {
           std::string list;
           for (const auto& c : changed)
             list += "\n  " + c;
@@ -128,7 +148,8 @@ class Driver {
                            "with --accept-program-change (the log records it)");
         }
         for (const auto& c : changed)
-          notes.push_back("training program changed (accepted): " + c);
+          notes.push_back(std::string("training program changed (") +
+                          (no_result ? "no training had a result" : "accepted") + "): " + c);
         for (const auto& c : identity_changes(before->run_settings, plan.run_settings, true))
           notes.push_back("how the study runs: " + c);
       }

@@ -382,7 +382,7 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
     if (it == results.end()) {
       p.todo.push_back(k);
     } else if (it->second.result.status == Outcome::Failed &&
-               it->second.result.attempt <= retries_) {
+               (retrain_failed_ || it->second.result.attempt <= retries_)) {
       // A failed training (not a diverged one: that is a result of its values) is trained
       // again while it has had at most training.retries retries: counted in the journal, so a
       // requeued job does not retry it again.
@@ -399,7 +399,9 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
   }
   if (observer_ && retried > 0) {
     observer_->note(std::to_string(retried) + " failed training" + (retried == 1 ? "" : "s") +
-                    " trained again (training.retries: " + std::to_string(retries_) +
+                    " trained again (" +
+                    (retrain_failed_ ? std::string("the command changed and none had a result")
+                                     : "training.retries: " + std::to_string(retries_)) +
                     "; the earlier attempts stay in the journal and the study file)");
   }
   std::sort(p.todo.begin(), p.todo.end(), [&](auto a, auto b) { return place[a] < place[b]; });

@@ -52,6 +52,9 @@ class Scheduler {
   // takes its lock; then rank 0 runs `settle` (the plan: may throw InputError, which every rank
   // then throws). Collective.
   void lock_journal(const std::string& dir, bool resume, const std::function<void()>& settle);
+  // Trains every failed training again, whatever training.retries says: set when the command
+  // changed while no training had a result (the failures were the old command's).
+  void retrain_failed() { retrain_failed_ = true; }
   // When resuming, takes every record already in the journals (whose header must carry
   // `fingerprint`); then opens this rank's journal. Collective.
   void open_journal(const std::string& fingerprint, bool resume);
@@ -108,6 +111,7 @@ class Scheduler {
   std::string host_;
   JournalSession journal_;
   int retries_ = 0;  // training.retries
+  bool retrain_failed_ = false;
   PruningSettings pruning_;
   std::unique_ptr<RungCoordinator> rungs_;  // made at the first batch that prunes
   std::vector<std::size_t> order_;          // the batch's positions in the order handed out

@@ -84,4 +84,21 @@ check "eval, once" 0 "$hsicho" eval d.yaml --set x=0.5
 check "eval, twice" 0 "$hsicho" eval d.yaml --set x=0.25
 check "  the first eval's folder kept as eval.earlier-1" 0 test -d runs/eval.earlier-1
 check "  never called unfinished" 1 test -e runs/eval.unfinished-1
+
+# A script with a bug fails every training; the fixed command (another script) may then resume
+# the study and retrains them all, since no result depends on the old one. Once a training has a
+# result, a changed command is refused as before.
+printf 'import sys\nsys.exit("a bug in my script")\n' >buggy.py
+printf 'import json, sys\njob = json.load(open(sys.argv[1]))\njson.dump({"error": (job["params"]["x"] - 0.3) ** 2}, open(job["result"], "w"))\n' >fixed.py
+command_deck buggy.py '"{params}"' >fix.yaml
+check "a study whose script fails every training" 1 "$hsicho" run fix.yaml --out fix.h5
+contains "  says a fixed command retrains them" "a fixed training.command or script retrains them all while none has a result"
+sed -i 's/buggy.py/fixed.py/' fix.yaml
+check "  the fixed command: --resume accepted" 0 "$hsicho" run fix.yaml --out fix.h5 --resume
+contains "  the change is named" "training.command: [python3, buggy.py, {params}] -> [python3, fixed.py, {params}]"
+contains "  every failed training trained again" "4 failed trainings trained again (the command changed and none had a result"
+check "  all four have a result now" 0 test "$("$hsicho" export fix.h5 --csv | grep -c ',ok,')" -eq 4
+sed -i 's/fixed.py/buggy.py/' fix.yaml
+check "  with results, a changed command is refused" 2 "$hsicho" run fix.yaml --out fix.h5 --resume
+contains "  naming the key" "training.command: [python3, fixed.py"
 summary

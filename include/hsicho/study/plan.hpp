@@ -53,8 +53,13 @@ std::vector<std::string> identity_changes(const Identity& before, const Identity
 
 // The plan of a run: the earlier run's (nullopt when starting), checked against the deck and
 // grown to its design.samples. Throws InputError naming what changed, or a shrinking design.
+// `command_may_change`: no training of the study has a result yet (every one failed), so
+// training.command may change: no result would mix two programs.
 Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, bool optimized,
-                 std::size_t planned);
+                 std::size_t planned, bool command_may_change = false);
+
+// True when a key of the study's identity is training.command or one of its parts.
+bool is_command_key(const std::string& key);
 
 // "LAUNCHER /path/to/hsicho run DECK --resume [--out OUT]", every path shell-quoted: pasted into
 // a shell as it is printed, it resumes the study (and runs nothing else). `launcher`: "srun ",
