@@ -4,7 +4,9 @@
 # Usage: ./scripts/run.sh [DECK.yaml]   (default: inputs/demo.yaml)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/build.sh"
+# What a run needs: the front end and the two MPI programs (LibTorch's, and the one for decks
+# with a training.command); the test command builds the rest.
+HSICHO_TARGETS="hsicho hsicho-mpi hsicho-mpi-command" "$root/scripts/build.sh"
 . "$root/scripts/mpi_env.sh"
 deck=${1:-$root/inputs/demo.yaml}
 build=${HSICHO_BUILD_DIR:-$root/build}
