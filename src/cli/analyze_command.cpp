@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -14,6 +15,8 @@
 #include "hsicho/io/study_file.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/analyze_trials.hpp"
+#include "hsicho/study/front.hpp"
+#include "hsicho/study/load.hpp"
 #include "render.hpp"
 
 namespace hsicho::cli {
@@ -103,12 +106,12 @@ void print_table(const Request& req, const hsic::Analysis& an) {
   std::cout << pairs_text(an, 5, "");
 }
 
-void print_json(const Request& req, const hsic::Analysis& an) {
+io::Json analysis_json_of(const Request& req, const hsic::Analysis& an) {
   const auto& o = req.options;
   io::Json j = io::analysis_json(an);
   j["estimator"] = o.block_size ? "block" : o.estimator == hsic::Estimator::V ? "v" : "u";
   j["kind"] = o.global ? "global" : "target";
-  std::cout << io::json_text(j);
+  return j;
 }
 
 }  // namespace
@@ -122,10 +125,31 @@ int cmd_analyze(const AnalyzeArgs& args, const Context& ctx) {
     std::cerr << "hsicho analyze: " << n << "\n";  // stderr: the JSON on stdout stays clean
   if (const auto w = hsic::goal_set_warning(an); !w.empty() && !req.options.global)
     std::cerr << "hsicho analyze: " << w << "\n";  // stderr: the JSON on stdout stays clean
+  // The pick's settings on a study file: the pick they make (the best when it is the cheapest).
+  const bool pick_asked = std::any_of(args.settings.begin(), args.settings.end(), [](auto& kv) {
+    return kv.first == "tolerance" || kv.first == "cost";
+  });
+  std::optional<io::StudyData> picked;
+  if (req.study && pick_asked) {
+    picked = study::load_study(req.file).data;
+    study::add_front(*picked, req.options, false);
+  }
   if (req.json) {
-    print_json(req, an);
+    io::Json j = analysis_json_of(req, an);
+    if (picked && picked->pick)
+      j["pick"] = {{"config", picked->pick->config},       {"summary", picked->pick->values},
+                   {"val_error", picked->pick->val_error}, {"cost_name", picked->pick_info.cost},
+                   {"cost", picked->pick->cost},           {"limit", picked->pick_info.limit},
+                   {"rule", picked->pick_info.rule}};
+    std::cout << io::json_text(j);
   } else {
     print_table(req, an);
+    if (picked) {
+      const auto text = best_and_pick_text(*picked);
+      std::cout << "\n"
+                << (text.empty() ? "no pick: no training with a known " + req.options.cost + "\n"
+                                 : text);
+    }
   }
   return 0;
 }

@@ -53,6 +53,36 @@ std::string origin(const io::Best& b) {
   if (b.config >= static_cast<std::int64_t>(study::kAddedFirstId)) return "design.add (your own)";
   return "stage " + std::to_string(b.stage);
 }
+}  // namespace
+
+std::string best_and_pick_text(const io::StudyData& s) {
+  if (!s.pick || !s.best) return "";
+  const auto& p = *s.pick;
+  const auto& b = *s.best;
+  std::ostringstream out;
+  out << "accuracy and cost (" << s.pick_info.cost << "), the best and the pick ("
+      << "the cheapest " << s.pick_info.rule << "):\n";
+  std::vector<std::vector<std::string>> t = {
+      {"", "config", "validation " + s.results_info.metric, "test", "parameters", "from"},
+      {"best", std::to_string(b.config), num(b.val_error), num(b.test_error),
+       std::to_string(b.parameters), origin(b)},
+      {"pick", std::to_string(p.config), num(p.val_error), num(p.test_error),
+       std::to_string(p.parameters), origin(p)}};
+  if (s.pick_info.cost != "parameters") {  // the front's own cost beside the size
+    t[0].insert(t[0].begin() + 4, s.pick_info.cost);
+    t[1].insert(t[1].begin() + 4, num(b.cost, "{:.4g}"));
+    t[2].insert(t[2].begin() + 4, num(p.cost, "{:.4g}"));
+  }
+  out << table(t, "  ");
+  if (p.config != b.config && p.cost < b.cost) {
+    out << "  the pick costs " << num(p.cost / b.cost, "{:.2g}") << " x the best's, for "
+        << num(p.val_error / b.val_error, "{:.3g}") << " x its error; its values: " << p.values
+        << "\n";
+  }
+  return out.str();
+}
+
+namespace {
 
 // The front (layer 1) as a short table: cheapest first, at most `most` rows.
 std::string front_table(const io::StudyData& s, std::size_t most) {
@@ -229,27 +259,7 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
               << "  from " << origin(b) << "\n";
   }
   if (s.pick && s.best) {
-    const auto& p = *s.pick;
-    const auto& b = *s.best;
-    std::cout << "\naccuracy and cost (" << s.pick_info.cost << "), the best and the pick ("
-              << "the cheapest " << s.pick_info.rule << "):\n";
-    std::vector<std::vector<std::string>> t = {
-        {"", "config", "validation " + s.results_info.metric, "test", "parameters", "from"},
-        {"best", std::to_string(b.config), num(b.val_error), num(b.test_error),
-         std::to_string(b.parameters), origin(b)},
-        {"pick", std::to_string(p.config), num(p.val_error), num(p.test_error),
-         std::to_string(p.parameters), origin(p)}};
-    if (s.pick_info.cost != "parameters") {  // the front's own cost beside the size
-      t[0].insert(t[0].begin() + 4, s.pick_info.cost);
-      t[1].insert(t[1].begin() + 4, num(b.cost, "{:.4g}"));
-      t[2].insert(t[2].begin() + 4, num(p.cost, "{:.4g}"));
-    }
-    std::cout << table(t, "  ");
-    if (p.config != b.config && p.cost < b.cost) {
-      std::cout << "  the pick costs " << num(p.cost / b.cost, "{:.2g}") << " x the best's, for "
-                << num(p.val_error / b.val_error, "{:.3g}")
-                << " x its error; its values: " << p.values << "\n";
-    }
+    std::cout << "\n" << best_and_pick_text(s);
     std::cout
         << "\nthe accuracy-cost front (no other training is better in both), cheapest first:\n"
         << front_table(s, 8);

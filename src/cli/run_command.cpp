@@ -96,13 +96,18 @@ class TextObserver : public study::RunObserver {
   }
   void progress(const study::Progress& p) override {
     // The study as a whole, then this run alone when earlier runs trained part of it.
-    out_ << "progress: " << p.done << "/" << p.total << " done, " << p.failed
-         << " failed, best validation error "
+    // After a stop was asked for, the trainings in progress still end: said as such, not as
+    // progress towards the end of the study.
+    out_ << (p.stopping ? "stopping: " : "progress: ") << p.done << "/" << p.total << " done, "
+         << p.failed << " failed, best validation error "
          << (std::isfinite(p.best) ? fmt::format("{:.4g}", p.best) : std::string("-"));
     if (p.done_run < p.done)
       out_ << "; this run: " << p.done_run << " done, " << p.failed_run << " failed";
-    out_ << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n"
-         << std::flush;
+    if (p.stopping)
+      out_ << "; a training in progress ended, the run stops when the others have\n";
+    else
+      out_ << ", elapsed " << clock_text(p.elapsed) << ", left ~" << clock_text(p.left) << "\n";
+    out_ << std::flush;
   }
   void decisions(std::size_t after_stage, const std::vector<study::Decision>& d) override {
     out_ << "decisions after stage " << after_stage << ":\n";

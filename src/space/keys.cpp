@@ -523,10 +523,11 @@ std::vector<KeySpec> build() {
       Row("analysis", "tolerance", K::Number)
           .range(0, 10)
           .open(true, false)
-          .def("0.1")
+          .def("0.1, or the error's noise")
           .ex("0.2")
           .help("the pick: the cheapest configuration within this fraction of the best error "
-                "(the final retraining's seed spread where there is one)"),
+                "(the final retraining's seed spread where there is one; unset: 10% or, for an "
+                "error rate on N samples, one standard error of it, the larger)"),
       // pruning (docs/early_stopping.md)
       Row("pruning", "min_epochs", K::Whole)
           .range(1, kMaxCount)

@@ -1,5 +1,7 @@
 #include "hsicho/study/best.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -98,9 +100,11 @@ std::optional<Pick> pick_cheapest(const std::vector<Trained>& trained, const std
     }
   }
   if (p.rule.empty()) {
-    p.limit = best->val_error + tolerance * std::fabs(best->val_error);
-    p.rule = "within " + std::to_string(static_cast<int>(std::lround(100 * tolerance))) +
-             "% of the best error (analysis.tolerance)";
+    std::vector<double> errors;
+    for (const auto& c : candidates)
+      errors.push_back(c.error);
+    auto l = pick_limit(best->val_error, errors, tolerance);
+    p.limit = l.limit, p.rule = std::move(l.rule);
   }
   std::vector<double> errors, costs;
   for (const auto& c : candidates)
@@ -112,6 +116,50 @@ std::optional<Pick> pick_cheapest(const std::vector<Trained>& trained, const std
       io::Best{static_cast<std::int64_t>(c.config), "", c.error, c.test, c.parameters, c.seconds};
   p.chosen.cost = c.cost;
   return p;
+}
+
+double error_resolution(const std::vector<double>& errors) {
+  std::vector<double> e;
+  for (double v : errors) {
+    if (std::isfinite(v)) e.push_back(v);
+  }
+  std::sort(e.begin(), e.end());
+  e.erase(std::unique(e.begin(), e.end()), e.end());
+  if (e.size() < 3 || e.front() < 0 || e.back() > 1) return NAN;  // rates lie in [0, 1]
+  // The smallest gap bounds the step from above: N is at least 1 / gap. Try each N from there
+  // until every error is a whole multiple of 1/N (the first N when two errors differ by one
+  // sample; at most 10^5 tries, most ending at the first error).
+  double gap = INFINITY;
+  for (std::size_t i = 1; i < e.size(); ++i)
+    gap = std::min(gap, e[i] - e[i - 1]);
+  constexpr double kMaxN = 1e7;
+  const double first = std::floor(1 / gap + 1e-6);
+  if (!(first >= 1) || first > kMaxN) return NAN;
+  for (double n = first; n <= std::min(kMaxN, first + 1e5); n += 1) {
+    const bool fits = std::all_of(e.begin(), e.end(), [&](double v) {
+      const double k = v * n;
+      return std::fabs(k - std::round(k)) <= 1e-6 * std::max(1.0, k);
+    });
+    if (fits) return 1 / n;
+  }
+  return NAN;
+}
+
+PickLimit pick_limit(double best, const std::vector<double>& errors, double tolerance) {
+  const auto percent = [](double t) { return fmt::format("{:.3g}%", 100 * t); };
+  if (!std::isnan(tolerance))
+    return {best + tolerance * std::fabs(best),
+            "within " + percent(tolerance) + " of the best error (analysis.tolerance)"};
+  constexpr double kDefault = 0.1;
+  const double step = error_resolution(errors);
+  const double p = std::clamp(best, 0.0, 1.0);
+  const double noise = std::isnan(step) ? 0 : std::max(step, std::sqrt(p * (1 - p) * step));
+  if (noise > kDefault * std::fabs(best))
+    return {best + noise,
+            fmt::format("within one standard error of the best error as a rate on {} samples "
+                        "({:.2g}); analysis.tolerance sets a fraction instead",
+                        std::lround(1 / step), noise)};
+  return {best + kDefault * std::fabs(best), "within 10% of the best error (analysis.tolerance)"};
 }
 
 }  // namespace hsicho::study

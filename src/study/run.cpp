@@ -23,6 +23,7 @@
 #include "hsicho/random.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/best.hpp"
 #include "hsicho/study/front.hpp"
 #include "hsicho/study/plan.hpp"
 #include "hsicho/study/savings.hpp"
@@ -360,14 +361,14 @@ class Driver {
     // joins the finalists: the winner can then be cheap and as good, within the seeds' spread.
     std::optional<std::size_t> cheap;
     if (opt_.pick_cheapest && !ranked.empty()) {
-      const double limit =
-          scheduler_.result(ranked.front()).val_error +
-          analysis_.tolerance * std::fabs(scheduler_.result(ranked.front()).val_error);
       std::vector<double> errors, costs;
       for (auto id : ranked) {
         errors.push_back(scheduler_.result(id).val_error);
         costs.push_back(cost_of(scheduler_.result(id), analysis_.cost));
       }
+      const double limit =
+          pick_limit(scheduler_.result(ranked.front()).val_error, errors, analysis_.tolerance)
+              .limit;
       if (const auto k = cheapest_within(errors, costs, limit)) cheap = ranked[*k];
     }
     if (ranked.size() > opt_.final_top) ranked.resize(opt_.final_top);

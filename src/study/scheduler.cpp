@@ -473,6 +473,7 @@ void Scheduler::dispatch(const Batch& batch, const Plan& p, int local_rank) {
     out.failed_run = q.failed;
     out.elapsed = t;
     out.left = per * static_cast<double>(p.todo.size() - static_cast<std::size_t>(q.done));
+    out.stopping = stop_requested != 0;
     observer_->progress(out);
   };
   // Each result on disk before the next training (or the next member of a group) goes on.

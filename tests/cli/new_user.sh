@@ -11,6 +11,9 @@ root=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$root/tests/cli/lib.sh"
+matches() {  # matches NAME REGEX: the last output holds a line matching REGEX
+  if grep -qE -- "$2" <<<"$out"; then ok; else bad "$1: no /$2/ in: $out"; fi
+}
 cd "$tmp" || exit 1
 printf 'print("hi")\n' >train.py
 
@@ -101,4 +104,20 @@ check "  all four have a result now" 0 test "$("$hsicho" export fix.h5 --csv | g
 sed -i 's/fixed.py/buggy.py/' fix.yaml
 check "  with results, a changed command is refused" 2 "$hsicho" run fix.yaml --out fix.h5 --resume
 contains "  naming the key" "training.command: [python3, fixed.py"
+
+# The pick of a classifier (error rates on 359 validation samples): unset, the tolerance is the
+# best rate's standard error, sqrt(p (1 - p) / 359) = 0.0055 at p = 4/359, so the network one
+# sample behind with 560 parameters (9x smaller than the best's 5000) is picked; 10% of the best
+# error (0.0011) is less than one sample's weight and picks the best itself. One design row per
+# eighth of x (a Latin hypercube of 8).
+printf 'import json, sys\njob = json.load(open(sys.argv[1]))\nk = min(int(8 * job["params"]["x"]), 7)\njson.dump({"error": [30, 20, 12, 9, 7, 5, 4, 4][k] / 359, "parameters": [50, 80, 100, 150, 300, 560, 5000, 6000][k]}, open(job["result"], "w"))\n' >classes.py
+printf 'study: {name: classes, seed: 1}\ndesign: {samples: 8}\ntraining: {command: [python3, classes.py, "{params}"]}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' >classes.yaml
+check "a classifier's study" 0 "$hsicho" run classes.yaml --out classes.h5
+contains "  run prints the pick: 560 parameters" "pick (the cheapest by parameters, within one standard error of the best error as a rate on 359 samples (0.0055)"
+check "  report" 0 "$hsicho" report classes.h5
+matches "  its pick row: 560 parameters" "pick  * [0-9]* *0.01393 .* 560 "
+check "analyze --tolerance 0.1: the pick it makes" 0 "$hsicho" analyze classes.h5 --tolerance 0.1 --bootstrap 0
+matches "  (the best itself: 10% is less than one sample)" "pick  * [0-9]* *0.01114 .* 5000 "
+check "analyze --tolerance 1.0" 0 "$hsicho" analyze classes.h5 --tolerance 1.0 --bootstrap 0
+matches "  (7 samples wrong, 300 parameters)" "pick  * [0-9]* *0.0195 .* 300 "
 summary

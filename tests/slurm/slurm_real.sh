@@ -164,6 +164,9 @@ for _ in $(seq 300); do
   sleep 0.1
 done
 check "the signal stopped the study (exit 3)" 0 grep -q "stopped by a signal" "hsicho-$job.log"
+check "  its hint resumes with srun and hsicho's absolute path" 0 \
+  grep -q "continue with: srun $(dirname "$hsicho")/hsicho run " "hsicho-$job.log"
+check "  (no mpiexec in it)" 1 grep -q "continue with: mpiexec" "hsicho-$job.log"
 check "  nothing recorded as failed by it (the commands got USR1 too)" 0 \
   test "$(cat runs/sig.h5.journal/rank-*.jnl | grep -c '"status":"failed"')" -eq 0
 requeued_now "$job"

@@ -143,3 +143,41 @@ TEST_CASE("the pick without a retraining: every successful training is a candida
   // No cost known: no pick.
   CHECK_FALSE(study::pick_cheapest(trained, "metric:energy", 0.1));
 }
+
+TEST_CASE("error rates on N samples: their step found, and the default tolerance is their noise",
+          "[front]") {
+  // Error rates of 359 validation samples (the issue's digits study): k / 359.
+  std::vector<double> rates;
+  for (int k : {4, 5, 7, 9, 12, 30, 200})
+    rates.push_back(k / 359.0);
+  CHECK(study::error_resolution(rates) == Approx(1 / 359.0));
+  // A step no error pair shows directly (gaps of 2/100 and 3/100): still 1/100.
+  CHECK(study::error_resolution({0.02, 0.05, 0.07, 0.12}) == Approx(0.01));
+  // Mean squared errors: no step.
+  CHECK(std::isnan(study::error_resolution({0.0123456, 0.0234567, 0.0712345, 0.5})));
+  CHECK(std::isnan(study::error_resolution({1.5, 2.5, 3.5})));  // not rates
+  CHECK(std::isnan(study::error_resolution({0.1, 0.2})));       // too few to tell
+
+  // The best rate 4/359: by hand, sqrt(p (1 - p) / 359) = 0.005514 > 10% of p (0.00111): the
+  // network 9x smaller at 5/359 (one sample more) is within it.
+  const double p = 4 / 359.0;
+  const auto unset = study::pick_limit(p, rates, NAN);
+  CHECK(unset.limit == Approx(p + std::sqrt(p * (1 - p) / 359)).epsilon(1e-12));
+  CHECK(unset.limit > 5 / 359.0);
+  CHECK(unset.rule.find("rate on 359 samples") != std::string::npos);
+  // Set by the user: their fraction, whatever the noise.
+  CHECK(study::pick_limit(p, rates, 0.1).limit == Approx(1.1 * p));
+  // A best rate of 0: one sample's weight.
+  CHECK(study::pick_limit(0, {0.0, 0.01, 0.03, 0.2}, NAN).limit == Approx(0.01));
+  // Mean squared errors: 10% as before.
+  CHECK(study::pick_limit(0.5, {0.5, 0.6173, 0.9, 1.7}, NAN).limit == Approx(0.55));
+
+  // The pick itself on such a study: best 4/359 with 5 000 parameters, 5/359 with 560.
+  std::vector<Record> records = {trained_record(4 / 359.0, 5000), trained_record(5 / 359.0, 560),
+                                 trained_record(9 / 359.0, 100), trained_record(30 / 359.0, 50)};
+  std::vector<study::Trained> trained;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    trained.push_back({i, &records[i], std::nullopt});
+  CHECK(study::pick_cheapest(trained, "parameters", NAN)->chosen.config == 1);
+  CHECK(study::pick_cheapest(trained, "parameters", 0.1)->chosen.config == 0);
+}

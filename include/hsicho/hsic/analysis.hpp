@@ -54,7 +54,7 @@ struct Options {
   // engine gets are then Pareto layers), the cost of the front, and the pick's tolerance.
   bool pareto_goal = false;
   std::string cost = "parameters";
-  double tolerance = 0.1;
+  double tolerance = NAN;  // NaN: unset (study/best.hpp's pick_limit chooses)
   // Bootstrap resamples of the rows (0: none) behind each index's interval and top-k share.
   std::size_t bootstrap = 0;
   std::size_t top_k = 3;

@@ -34,4 +34,20 @@ struct Pick {
 std::optional<Pick> pick_cheapest(const std::vector<Trained>& trained, const std::string& cost,
                                   double tolerance);
 
+// The error a pick must be within, without seeds to measure the noise: `tolerance` x |best| when
+// the user set analysis.tolerance; unset (NaN), the larger of 10% and the noise of the best
+// error where the errors show it: errors that are all whole multiples of one step 1/N are error
+// rates on N validation samples, whose standard error is sqrt(p (1 - p) / N) (one sample's
+// weight, 1/N, at p = 0). A 10% tolerance of a best error of 0.011 on 359 samples (0.0011) is
+// below what one sample changes (0.0028), so it could only pick the best itself.
+struct PickLimit {
+  double limit = 0;
+  std::string rule;
+};
+PickLimit pick_limit(double best, const std::vector<double>& errors, double tolerance);
+
+// 1/N when every finite error is a whole multiple of 1/N for one N <= 10^7 (N the smallest that
+// fits, found from the gaps between distinct errors, at least 3 of them), else NaN.
+double error_resolution(const std::vector<double>& errors);
+
 }  // namespace hsicho::study

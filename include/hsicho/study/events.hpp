@@ -25,6 +25,7 @@ struct Progress {
   std::int64_t failed_run = 0;      // of those, failed or diverged
   double elapsed = 0;               // seconds since the batch started
   double left = 0;                  // estimated seconds left (NaN before the first training ends)
+  bool stopping = false;            // a stop was asked for: only the trainings in progress end
 };
 
 struct RunSummary {
