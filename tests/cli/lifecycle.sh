@@ -41,6 +41,8 @@ out=$(cat first.log)
 contains "  saying so and counting every finished training" "stopped by a signal with $done_now trainings done"
 contains "  with the resume command: this hsicho, no launcher on one process" "continue with: $(readlink -f "$hsicho") run $tmp/slow.yaml --resume"
 check "  and no 'once the cause is fixed' after a deliberate stop" 1 grep -q "once the cause is fixed" first.log
+check "  and no progress line after its stop message (a training ending then says 'stopping')" 0 \
+  test -z "$(sed -n '/hsicho: stopping after the trainings in progress/,$p' first.log | grep '^progress:')"
 check "  and the lock is gone" 0 test ! -e slow.h5.journal/lock
 check "status after the stop" 0 "$hsicho" status slow.h5
 contains "  says stopped, with the resume command" "no live run; continue with: $(readlink -f "$hsicho") run $tmp/slow.yaml --resume"
