@@ -234,19 +234,32 @@ AnovaPairs anova_interactions(const Eigen::MatrixXd& x, const Eigen::VectorXd& z
       rng.shuffle(perm.data(), perm.size());
     }
   }
-  // z' (A o P B P') z for the row permutation P: the column of B's input shuffled.
+  // z' (A o P B P') z for the row permutation P: the column of B's input shuffled. A and B are
+  // symmetric: the diagonal once and each pair j < i twice (half the multiply-adds).
   auto permuted_stat = [&](const Eigen::MatrixXd& am, const Eigen::MatrixXd& bm,
                            const std::vector<std::size_t>& perm) {
-    double v = 0;
+    double diagonal = 0, below = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
       const auto pi = static_cast<Eigen::Index>(perm[static_cast<std::size_t>(i)]);
+      const double* a = am.col(i).data();
+      const double* b = bm.col(pi).data();
       double row = 0;
-      for (Eigen::Index j = 0; j < n; ++j)
-        row +=
-            am(j, i) * bm(static_cast<Eigen::Index>(perm[static_cast<std::size_t>(j)]), pi) * zc[j];
-      v += zc[i] * row;
+      for (Eigen::Index j = 0; j < i; ++j)
+        row += a[j] * b[perm[static_cast<std::size_t>(j)]] * zc[j];
+      below += zc[i] * row;
+      diagonal += zc[i] * zc[i] * a[i] * b[pi];
     }
-    return v / (nd * nd);
+    return (diagonal + 2 * below) / (nd * nd);
+  };
+  // How many permutations give a statistic at least `observed`, over threads (a count: the same
+  // whatever the threads).
+  auto exceedances = [&](const Eigen::MatrixXd& am, const Eigen::MatrixXd& bm, double observed) {
+    const auto count = static_cast<std::ptrdiff_t>(perms.size());
+    std::size_t exceed = 0;
+#pragma omp parallel for schedule(dynamic) reduction(+ : exceed)
+    for (std::ptrdiff_t k = 0; k < count; ++k)
+      exceed += permuted_stat(am, bm, perms[static_cast<std::size_t>(k)]) >= observed;
+    return exceed;
   };
   const double scale = scaling == Scaling::Paper ? alpha * alpha / (p * p) : 1.0;
   std::vector<Eigen::MatrixXd> k0(static_cast<std::size_t>(d));
@@ -285,11 +298,8 @@ AnovaPairs anova_interactions(const Eigen::MatrixXd& x, const Eigen::VectorXd& z
       // is permuted in turn (that input independent of the other and of the goal), and the pair
       // is an interaction when both tests say so: p = the larger.
       const double observed = zc.dot(ka.cwiseProduct(kb) * zc) / (nd * nd);
-      std::size_t exceed_a = 0, exceed_b = 0;
-      for (const auto& perm : perms) {
-        exceed_b += permuted_stat(ka, kb, perm) >= observed;
-        exceed_a += permuted_stat(kb, ka, perm) >= observed;
-      }
+      const std::size_t exceed_b = exceedances(ka, kb, observed);
+      const std::size_t exceed_a = exceedances(kb, ka, observed);
       out.term(a, b) = out.term(b, a) = scale * observed;
       out.pvalue(a, b) = out.pvalue(b, a) = std::max(pvalue(exceed_a), pvalue(exceed_b));
     }
