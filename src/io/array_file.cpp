@@ -162,8 +162,13 @@ FileArrays read_arrays(const std::string& path,
                          "not a list of " +
                          std::to_string(r.size()));
       }
-      out.arrays.push_back(
-          from_set(h5::read_numeric_set(file, r[0]), "'" + path + "' data set '" + r[0] + "'"));
+      auto set = h5::read_numeric_set(file, r[0]);
+      for (const auto& linked : set.linked_files) {
+        if (std::none_of(out.linked.begin(), out.linked.end(),
+                         [&](const FileStamp& f) { return f.path == linked; }))
+          out.linked.push_back(stamp_file(linked));
+      }
+      out.arrays.push_back(from_set(std::move(set), "'" + path + "' data set '" + r[0] + "'"));
     }
     return out;
   }

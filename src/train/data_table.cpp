@@ -49,6 +49,8 @@ Part read_part(const std::string& path, const DataSpec& s, std::vector<io::FileS
   p.x = std::move(f.arrays[0]);
   p.y = std::move(f.arrays[1]);
   stamps.push_back(f.stamp);
+  // Data read through external links: their files are checked on resume like this one.
+  stamps.insert(stamps.end(), f.linked.begin(), f.linked.end());
   return p;
 }
 

@@ -50,4 +50,27 @@ echo "1.0,1.0,0.1,0.5,0.5" >>data/oscillator.csv
 check "a resume on changed data exits 2" 2 "$mpiexec" -n 2 "$hsicho" run \
   "$root/inputs/table_oscillator_small.yaml" --out "$tmp/osc.h5" --resume
 contains "and names the file" "data file '$tmp/data/oscillator.csv' changed since this study started"
+
+# 4. HDF5 external links are followed (issue 42): the inputs of external_link.h5 live in main.h5;
+# the study trains, validate names both files, and a resume refuses a changed main.h5 as it
+# refuses a changed external_link.h5. A link to a missing file or to a FIFO: exit 2, named.
+mkdir -p "$tmp/linked" && cd "$tmp/linked" || exit 1
+cp "$root/tests/decks/bad/data/external_link.h5" "$root/tests/decks/bad/data/main.h5" .
+printf 'study: {name: linked, seed: 1, fuse: 1}\ndesign: {samples: 3}\ndata: {name: table, path: external_link.h5, x: /inputs, y: /outputs}\ntraining: {epochs: 2}\nspace:\n  - {name: lr, type: log, range: [1.0e-4, 1.0e-1]}\n' >linked.yaml
+check "external links: validate follows them" 0 "$hsicho" validate linked.yaml
+contains "  naming the linked file as read" "read $tmp/linked/main.h5 ("
+check "  the study trains" 0 "$hsicho" run linked.yaml --out linked.h5
+/usr/bin/python3 -c "
+import h5py, sys
+with h5py.File('main.h5', 'a') as f:
+    f['inputs'][0, 0] += 1.0
+"
+check "  a changed linked file: the resume is refused" 2 "$hsicho" run linked.yaml --out linked.h5 --resume
+contains "  naming it" "data file '$tmp/linked/main.h5' changed since this study started"
+rm main.h5
+check "  a link to a missing file: refused" 2 "$hsicho" validate linked.yaml
+contains "  naming the link and its target" "'/inputs' is an external link to 'main.h5', which does not read: 'main.h5' does not exist"
+mkfifo main.h5
+check "  a link to a FIFO: refused at once" 2 timeout 10 "$hsicho" validate linked.yaml
+contains "  saying what it is" "FIFO"
 summary

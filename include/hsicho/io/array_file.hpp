@@ -46,6 +46,7 @@ struct FileArrays {
   FileFormat format = FileFormat::Csv;
   std::vector<Array> arrays;  // one per request
   FileStamp stamp;
+  std::vector<FileStamp> linked;  // HDF5: the files its external links led to, each once
 };
 // `text_request`: the request whose CSV cells may be words (class labels), see Array::text.
 constexpr std::size_t kNoTextRequest = static_cast<std::size_t>(-1);

@@ -76,7 +76,12 @@ struct NumericSet {
   std::vector<std::size_t> dims;
   std::vector<double> values;
   std::string type;
+  // The files external links on the way led to (resolved paths, in the order followed): the
+  // data came from them, so a resume's data check must cover them too.
+  std::vector<std::string> linked_files;
 };
+// External links are followed (a relative target from the linking file's folder, at most 8 in a
+// row); raw data kept elsewhere (external storage, virtual data sets) is refused.
 NumericSet read_numeric_set(const Handle& file, const std::string& path);
 // Every data set of a file, by path ("/inputs", "/group/outputs"), for messages.
 std::vector<std::string> data_set_paths(const Handle& file);

@@ -151,6 +151,12 @@ with h5py.File(os.path.join(bad, "huge.h5"), "w") as f:  # 2 kB declaring 24 GB
 with h5py.File(os.path.join(bad, "external_link.h5"), "w") as f:
     f["inputs"] = h5py.ExternalLink("main.h5", "/inputs")
     f["outputs"] = y[:40]
+# Issue 42: a virtual data set whose source file is missing (HDF5 1.10 crashed at exit on it).
+vx = h5py.VirtualLayout(shape=(40, 3), dtype="f8")
+vx[:] = h5py.VirtualSource("vds_source_gone.h5", "inputs", shape=(40, 3))
+with h5py.File(os.path.join(bad, "vds_missing_source.h5"), "w") as f:
+    f.create_virtual_dataset("inputs", vx)
+    f["outputs"] = y[:40]
 with zipfile.ZipFile(os.path.join(bad, "twice.npz"), "w") as z:
     for arr in (x[:12], x[:12] * 2):
         buf = io.BytesIO()
