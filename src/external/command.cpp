@@ -404,24 +404,25 @@ std::optional<Record> run(const CommandSettings& settings, const Job& job,
         "timed out after " + parts::seconds_text(settings.timeout) +
             (killed ? " (killed with SIGKILL after SIGTERM)" : " (stopped with SIGTERM)"));
   }
+  // A failure on a full disk is the run's (it stops; the configuration trains again on resume).
+  const auto failure = [&](const std::string& cause, const std::string& why) {
+    return parts::failed_unless_disk_full(r, cause, why, f.dir.string(), job.id);
+  };
   if (WIFSIGNALED(status)) {
     const int s = WTERMSIG(status);
     const std::string tail = parts::last_lines(f.err);
-    return parts::failed(r, "signal",
-                         "killed by signal " + std::to_string(s) + " (" + strsignal(s) + ")" +
-                             (tail.empty() ? "" : ": " + tail));
+    return failure("signal", "killed by signal " + std::to_string(s) + " (" + strsignal(s) + ")" +
+                                 (tail.empty() ? "" : ": " + tail));
   }
   if (WEXITSTATUS(status) != 0) {
     const std::string tail = parts::last_lines(f.err);
-    return parts::failed(r, "exit code",
-                         "exit code " + std::to_string(WEXITSTATUS(status)) +
-                             (tail.empty() ? " (stderr.txt is empty)" : ": " + tail));
+    return failure("exit code", "exit code " + std::to_string(WEXITSTATUS(status)) +
+                                    (tail.empty() ? " (stderr.txt is empty)" : ": " + tail));
   }
   std::error_code exists_ec;
   if (!fs::exists(fs::symlink_status(f.result, exists_ec)))
-    return parts::failed(
-        r, "result file",
-        "the command exited 0 but wrote no result.json (expected: " + f.result + ")");
+    return failure("result file",
+                   "the command exited 0 but wrote no result.json (expected: " + f.result + ")");
   std::string text;
   try {
     // Bounded: never a FIFO (it would block the rank for ever), a device or a folder, and at most

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "hsicho/error.hpp"
 #include "hsicho/external/work_folder.hpp"
@@ -274,6 +277,24 @@ pid_t spawn(std::vector<std::string> args, std::vector<std::string> env, const f
     return -1;
   }
   return pid;
+}
+
+Record failed_unless_disk_full(Record r, const std::string& cause, const std::string& why,
+                               const std::string& dir, std::size_t id) {
+  struct statvfs fs {};
+  const bool measured = ::statvfs(dir.c_str(), &fs) == 0;
+  const double free_bytes =
+      measured ? static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) : -1;
+  constexpr double kFull = 1 << 20;
+  const bool said = why.find("No space left on device") != std::string::npos ||
+                    why.find("Disk quota exceeded") != std::string::npos;
+  if (!said && !(measured && free_bytes < kFull)) return failed(std::move(r), cause, why);
+  throw RuntimeError(
+      "training " + std::to_string(id) + " failed (" + cause + ": " + why + ") on a full disk: " +
+      (measured ? fmt::format("{:.0f} bytes left under '{}'", free_bytes, dir)
+                : "the training said so") +
+      ". A fault of the run, not of the configuration: nothing is recorded for it; free space, "
+      "then resume");
 }
 
 Record failed(Record r, const std::string& cause, const std::string& why) {

@@ -65,6 +65,13 @@ Record read_result_json(const io::Json& j);
 // A failed training: its status, cause and message, errors infinite.
 Record failed(Record r, const std::string& cause, const std::string& why);
 
+// A training that failed because the disk is full is a fault of the run, not of its values:
+// throws RuntimeError (nothing is journaled; the configuration trains again on --resume) when
+// the file system of `dir` has less than 1 MiB left or the failure's message says "No space left
+// on device" or "Disk quota exceeded"; else the failed Record.
+Record failed_unless_disk_full(Record r, const std::string& cause, const std::string& why,
+                               const std::string& dir, std::size_t id);
+
 // A training stopped early at a rung: its reported curve is its result, its error censored.
 Record stopped_early(Record r, const std::vector<double>& reported, int last_epoch);
 

@@ -217,7 +217,8 @@ std::optional<Record> Worker::run(const Job& job, const std::function<bool()>& s
           const std::string why = j.contains("message") && j["message"].is_string()
                                       ? j["message"].get<std::string>()
                                       : "the training raised";
-          return finish(parts::failed(r, "exception", why.empty() ? "the training raised" : why));
+          return finish(parts::failed_unless_disk_full(
+              r, "exception", why.empty() ? "the training raised" : why, f.dir.string(), job.id));
         }
         try {
           j.erase("type");
@@ -240,7 +241,11 @@ std::optional<Record> Worker::run(const Job& job, const std::function<bool()>& s
       if (with_the_run) return std::nullopt;  // the batch system's signal, not the training's fault
       if (tracker.pruned())
         return finish(parts::stopped_early(r, tracker.reported(), tracker.last_epoch()));
-      return finish(parts::failed(r, signalled ? "signal" : exited_ ? "exit code" : "worker", why));
+      return finish(parts::failed_unless_disk_full(r,
+                                                   signalled ? "signal"
+                                                   : exited_ ? "exit code"
+                                                             : "worker",
+                                                   why, f.dir.string(), job.id));
     }
     const double t = since(t0);
     if (stop()) {

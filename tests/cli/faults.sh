@@ -163,8 +163,28 @@ if mount -t tmpfs -o size=16k tmpfs "$tmp/disk" 2>/dev/null; then
     $compare "$tmp/reference.h5" "$tmp/disk/s.h5" && ok || bad "full disk ($case): a different study"
     echo "full disk ($case, $size): $(grep -m1 -o 'cannot write[^;]*' "$tmp/disk_$case.log"); $kept trainings kept; resumed: identical"
   done
+  # A training whose own writes fill the disk under the work folders (issue 42): the fault is the
+  # run's, not the configuration's: exit 1 naming the disk, nothing journaled as failed, and the
+  # resume (space freed) trains every configuration.
+  mount -o remount,size=4m "$tmp/disk"
+  rm -rf "$tmp/disk/"*
+  printf 'import json, sys\njob = json.load(open(sys.argv[1]))\nopen("blob", "wb").write(bytes(6 << 20))\njson.dump({"error": job["params"]["x"]}, open(job["result"], "w"))\n' >"$tmp/fill.py"
+  printf 'study: {name: fill, seed: 1}\ndesign: {samples: 4}\ntraining: {command: [python3, %s, "{params}"], workdir: "%s/runs/{id}"}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' \
+    "$tmp/fill.py" "$tmp/disk" >"$tmp/fill.yaml"
+  "$hsicho" run "$tmp/fill.yaml" --out "$tmp/fill.h5" >"$tmp/fill.log" 2>&1
+  rc=$?
+  [ "$rc" -eq 1 ] && ok || bad "a training filling the disk: exit $rc, wanted 1: $(tail -5 "$tmp/fill.log")"
+  grep -q "on a full disk: .* bytes left under '$tmp/disk/runs/" "$tmp/fill.log" &&
+    grep -q "A fault of the run, not of the configuration" "$tmp/fill.log" &&
+    ok || bad "a training filling the disk: no clear message: $(grep -m3 hsicho "$tmp/fill.log")"
+  [ "$(cat "$tmp/fill.h5.journal"/rank-*.jnl 2>/dev/null | grep -c '"status":"failed"')" -eq 0 ] &&
+    ok || bad "a training filling the disk: recorded as failed"
+  mount -o remount,size=64m "$tmp/disk"
+  "$hsicho" run "$tmp/fill.yaml" --out "$tmp/fill.h5" --resume >"$tmp/fill.resume.log" 2>&1 &&
+    [ "$("$hsicho" export "$tmp/fill.h5" --csv | grep -c ',ok,')" -eq 4 ] &&
+    ok || bad "a training filling the disk: the resume did not train all 4: $(tail -3 "$tmp/fill.resume.log")"
   umount "$tmp/disk" && mounted=""
-  echo "figure: full disk 2 (journal, study file), resumed identical"
+  echo "figure: full disk 3 (journal, study file, a training's own writes), each resumed"
 else
   echo "SKIPPED full disk: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)"
 fi
