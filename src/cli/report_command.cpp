@@ -165,8 +165,7 @@ void print_json(const study::LoadedStudy& loaded) {
     j["stopped_early"] = {{"trainings", sv.stopped},
                           {"epochs_run", sv.epochs_run},
                           {"epochs_full", sv.epochs_full},
-                          {"seconds_run", sv.seconds_run},
-                          {"seconds_full", sv.seconds_full}};
+                          {"seconds_run", sv.seconds_run}};
   }
   j["failures"] = io::Json::object();
   for (const auto& [status, e] : failures(s))

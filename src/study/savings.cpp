@@ -18,7 +18,7 @@ Savings savings_of(const std::vector<const Record*>& records) {
     s.epochs_run += r->epochs;
     s.seconds_run += r->seconds;
     if (r->status != Outcome::Stopped) {
-      s.epochs_full += r->epochs, s.seconds_full += r->seconds;
+      s.epochs_full += r->epochs;
       continue;
     }
     ++s.stopped;
@@ -26,7 +26,6 @@ Savings savings_of(const std::vector<const Record*>& records) {
     const double full =
         std::max<double>(r->epochs, r->planned_epochs > 0 ? r->planned_epochs : typical);
     s.epochs_full += full;
-    s.seconds_full += r->epochs > 0 ? r->seconds * full / r->epochs : r->seconds;
   }
   return s;
 }
@@ -37,11 +36,10 @@ std::string Savings::text(std::size_t trainings) const {
   for (const auto& [epoch, n] : stopped_at)
     at += fmt::format("{}{}: {}", at.empty() ? "after epoch " : ", ", epoch, n);
   return fmt::format(
-      "stopped early: {} of {} trainings ({}); {:.0f} of {:.0f} epochs ({:.0f}%), {:.3g} of "
-      "~{:.3g} "
-      "s of training",
+      "stopped early: {} of {} trainings ({}); {:.0f} of {:.0f} epochs ({:.0f}%); {:.3g} s of "
+      "training",
       stopped, trainings, at, epochs_run, epochs_full,
-      epochs_full > 0 ? 100 * epochs_run / epochs_full : 100.0, seconds_run, seconds_full);
+      epochs_full > 0 ? 100 * epochs_run / epochs_full : 100.0, seconds_run);
 }
 
 }  // namespace hsicho::study
