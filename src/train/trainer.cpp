@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "evaluation.hpp"
 #include "hook_guard.hpp"
@@ -88,10 +90,98 @@ Result train_one(const TrainSpec& spec, const DataSet& data, int local_rank) {
 
 namespace {
 
+// The paused state of a training (train_pausable): tensors by name in one LibTorch archive.
+struct PausedState {
+  std::vector<torch::Tensor>& state;       // parameters, then buffers
+  std::vector<torch::Tensor>& best_state;  // the same at the best epoch
+  torch::optim::Optimizer& optimizer;
+  Result& r;
+  double& best;
+  int& since_best;
+};
+
+torch::Tensor scalar(double v) {
+  return torch::tensor({v}, torch::TensorOptions().dtype(torch::kFloat64));
+}
+
+void save_paused(const PausedState& p, const std::string& file, const torch::Device& device) {
+  torch::serialize::OutputArchive a;
+  for (std::size_t k = 0; k < p.state.size(); ++k) {
+    a.write("state." + std::to_string(k), p.state[k].detach().cpu());
+    a.write("best." + std::to_string(k), p.best_state[k].detach().cpu());
+  }
+  torch::serialize::OutputArchive opt;
+  p.optimizer.save(opt);
+  a.write("optimizer", opt);
+  // The generator that orders the batches (randperm) and draws dropout masks: the CPU's, and the
+  // device's where dropout runs on a GPU.
+  a.write("rng.cpu", at::detail::getDefaultCPUGenerator().get_state());
+  if (device.is_cuda())
+    a.write("rng.device", at::globalContext().defaultGenerator(device).get_state());
+  const auto& r = p.r;
+  a.write("curve", torch::tensor(r.curves, torch::TensorOptions().dtype(torch::kFloat64)));
+  a.write("epochs", scalar(r.epochs));
+  a.write("best_epoch", scalar(r.best_epoch));
+  a.write("val_error", scalar(r.val_error));
+  a.write("val_rel_l2", scalar(r.val_rel_l2));
+  a.write("seconds", scalar(r.seconds));
+  a.write("best", scalar(p.best));
+  a.write("since_best", scalar(p.since_best));
+  const std::string tmp = file + ".tmp";
+  a.save_to(tmp);
+  if (std::rename(tmp.c_str(), file.c_str()) != 0)
+    throw RuntimeError("cannot write the paused training '" + file + "': " + std::strerror(errno));
+}
+
+void load_paused(const PausedState& p, const std::string& file, const torch::Device& device) {
+  try {
+    torch::serialize::InputArchive a;
+    a.load_from(file);
+    torch::NoGradGuard guard;
+    // A fresh tensor per read: reading into one already read would resize its storage.
+    const auto get = [&](const std::string& key) {
+      torch::Tensor t;
+      a.read(key, t);
+      return t;
+    };
+    for (std::size_t k = 0; k < p.state.size(); ++k) {
+      p.state[k].copy_(get("state." + std::to_string(k)));
+      p.best_state[k].copy_(get("best." + std::to_string(k)));
+    }
+    torch::serialize::InputArchive opt;
+    a.read("optimizer", opt);
+    p.optimizer.load(opt);
+    at::Generator cpu = at::detail::getDefaultCPUGenerator();  // a handle on the global one
+    cpu.set_state(get("rng.cpu"));
+    if (device.is_cuda()) {
+      at::Generator gpu = at::globalContext().defaultGenerator(device);
+      gpu.set_state(get("rng.device"));
+    }
+    const auto number = [&](const char* key) { return get(key).item<double>(); };
+    const torch::Tensor curve = get("curve").contiguous();
+    auto& r = p.r;
+    r.curves.assign(curve.data_ptr<double>(), curve.data_ptr<double>() + curve.numel());
+    r.epochs = static_cast<int>(number("epochs"));
+    r.best_epoch = static_cast<int>(number("best_epoch"));
+    r.val_error = number("val_error");
+    r.val_rel_l2 = number("val_rel_l2");
+    r.seconds = number("seconds");
+    p.best = number("best");
+    p.since_best = static_cast<int>(number("since_best"));
+  } catch (const c10::Error& e) {
+    const std::string what = e.what();
+    throw RuntimeError("the paused training '" + file +
+                       "' does not read (missing, damaged, or of another network): " +
+                       what.substr(0, what.find('\n')));
+  }
+}
+
 std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, int local_rank,
-                                    const Hooks& hooks) {
+                                    const Hooks& hooks, const Pausing& pausing = {},
+                                    bool* paused = nullptr) {
   Result r;
   bool interrupted = false;
+  double seconds_before = 0;  // a continued training's seconds before its pause
   r.seed = spec.seed;
   r.device = choose_device(spec.optim.device, local_rank);  // InputError: not the training's fault
   const auto start = std::chrono::steady_clock::now();
@@ -124,7 +214,13 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
       state.push_back(b);
     for (const auto& t : state)
       best_state.push_back(t.detach().clone());
-    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    const PausedState held{state, best_state, *opt, r, best, since_best};
+    // The paused state's file is the run's (like a hook's journal): a fault there ends the run.
+    if (pausing.continue_from) {
+      call_hook([&] { load_paused(held, pausing.state_file, device); });
+      seconds_before = r.seconds;
+    }
+    for (int epoch = r.epochs; epoch < o.epochs; ++epoch) {
       const double lr = scheduled_lr(o, epoch);
       for (auto& group : opt->param_groups())
         group.options().set_lr(lr);
@@ -194,6 +290,13 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
         if (next == AfterEpoch::Interrupt) interrupted = true;
         if (next != AfterEpoch::Continue) break;
       }
+      if (epoch + 1 == pausing.pause_after && epoch + 1 < o.epochs) {
+        r.seconds = seconds_before +
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        call_hook([&] { save_paused(held, pausing.state_file, device); });
+        if (paused) *paused = true;
+        return std::nullopt;
+      }
     }
     if (r.ok() && r.best_epoch > 0 && !interrupted) {
       torch::NoGradGuard guard;
@@ -215,12 +318,21 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
   if (!r.ok()) {
     r.val_error = r.test_error = std::numeric_limits<double>::infinity();
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.seconds = seconds_before +
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (interrupted) return std::nullopt;
   return r;
 }
 
 }  // namespace
+
+PausableResult train_pausable(const TrainSpec& spec, const DataSet& data, int local_rank,
+                              const Hooks& hooks, const Pausing& pausing) {
+  PausableResult out;
+  out.result = rethrow_hook_faults(
+      [&] { return train_watched(spec, data, local_rank, hooks, pausing, &out.paused); });
+  return out;
+}
 
 std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
                                 const Hooks& hooks) {

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <utility>
 
 #include "hsicho/error.hpp"
 #include "hsicho/train/trainer.hpp"
@@ -109,6 +111,63 @@ TEST_CASE("the same seed gives the same training, bit for bit", "[train]") {
   CHECK(a.test_error == b.test_error);
   spec.seed = 2;
   CHECK(train_one(spec, data).curves != a.curves);
+}
+
+TEST_CASE("paused after an epoch and continued later: the same training, bit for bit",
+          "[train][pause]") {
+  // Successive halving (issue 40) pauses a training at a rung and continues it after the rung's
+  // decision, with other trainings in between. Dropout, batch order and the optimizer's moments
+  // all carry state across the pause.
+  const auto data = runge_data(128);
+  const std::string dir = "paused_training_test";
+  std::filesystem::create_directories(dir);
+  for (auto [optimizer, momentum] : {std::pair{Optimizer::Adam, 0.0}, {Optimizer::Sgd, 0.9},
+                                     {Optimizer::Rmsprop, 0.5}, {Optimizer::Adamw, 0.0}}) {
+    auto spec = mlp_spec();
+    spec.optim.epochs = 7;
+    spec.optim.optimizer = optimizer;
+    spec.optim.momentum = momentum;
+    spec.optim.lr = optimizer == Optimizer::Sgd ? 0.05 : 1e-2;
+    spec.model.dropout = 0.1;
+    spec.seed = 11;
+    const Result straight = train_one(spec, data);
+    REQUIRE(straight.ok());
+    REQUIRE(straight.epochs == 7);
+    Pausing pause;
+    pause.state_file = dir + "/11.pt";
+    pause.pause_after = 3;
+    const auto first = train_pausable(spec, data, 0, Hooks{}, pause);
+    CHECK(first.paused);
+    CHECK_FALSE(first.result);
+    // Another training in between moves the global random generator.
+    auto other = mlp_spec();
+    other.optim.epochs = 2;
+    other.seed = 99;
+    train_one(other, data);
+    // Paused again at 5, continued to the end.
+    pause.continue_from = true;
+    pause.pause_after = 5;
+    CHECK(train_pausable(spec, data, 0, Hooks{}, pause).paused);
+    pause.pause_after = 0;
+    const auto rest = train_pausable(spec, data, 0, Hooks{}, pause);
+    REQUIRE(rest.result);
+    CHECK_FALSE(rest.paused);
+    const Result& r = *rest.result;
+    CHECK(r.curves == straight.curves);  // every epoch's validation error, exactly
+    CHECK(r.val_error == straight.val_error);
+    CHECK(r.test_error == straight.test_error);
+    CHECK(r.best_epoch == straight.best_epoch);
+    CHECK(r.epochs == 7);
+    CHECK(r.parameters == straight.parameters);
+    CHECK(r.seconds > 0);
+  }
+  // A state that does not read is the run's fault (RuntimeError), not a failed training.
+  auto spec = mlp_spec();
+  Pausing broken;
+  broken.state_file = dir + "/missing.pt";
+  broken.continue_from = true;
+  CHECK_THROWS_AS(train_pausable(spec, data, 0, Hooks{}, broken), RuntimeError);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a diverging training is a result, not a crash", "[train]") {

@@ -35,6 +35,25 @@ struct Hooks {
 std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int local_rank,
                                 const Hooks& hooks);
 
+// Successive halving (issue 40): a training paused after an epoch and continued later, in this
+// process or another, from where it stopped: weights, the best epoch's weights, the optimizer's
+// state, the random generator's state (batch order, dropout) and the curve so far are written to
+// `state_file` (atomically). Continued, it trains exactly as one that never paused (the same
+// curve and result, bit for bit, whatever ran in between).
+struct Pausing {
+  int pause_after = 0;         // pause after this epoch (0, or at least the last epoch: never)
+  std::string state_file;      // where the paused state is written (and read to continue)
+  bool continue_from = false;  // start from state_file's state, not from epoch 0
+};
+struct PausableResult {
+  std::optional<Result> result;  // nullopt: paused, or interrupted
+  bool paused = false;
+};
+// The same as train_one with hooks, pausing as asked. A state file that does not read (missing,
+// damaged, of another spec) throws RuntimeError: the run's fault, not the training's.
+PausableResult train_pausable(const TrainSpec& spec, const DataSet& data, int local_rank,
+                              const Hooks& hooks, const Pausing& pausing);
+
 // Trainable parameters of the network a spec builds for this data set.
 std::int64_t count_parameters(const ModelSpec& model, const DataSet& data);
 
