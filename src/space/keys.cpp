@@ -559,10 +559,11 @@ std::vector<KeySpec> build() {
           .ex("4")
           .help("no training stops before this many others have reached its rung"),
       Row("pruning", "mode", K::Choice)
-          .choices({"ordered", "async"})
+          .choices({"ordered", "async", "halving"})
           .def("ordered")
-          .ex("async")
-          .help("ordered: results independent of ranks and timing; async: no waiting (ASHA)"),
+          .ex("halving")
+          .help("ordered: results independent of ranks and timing; async: no waiting (ASHA); "
+                "halving: every training to each rung, decided over the whole batch"),
       Row("pruning", "grace", K::Duration)
           .def("10s")
           .ex("5s")

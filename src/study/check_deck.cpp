@@ -6,6 +6,7 @@
 #include "hsicho/design/design.hpp"
 #include "hsicho/external/command.hpp"
 #include "hsicho/study/analysis_settings.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/train/data.hpp"
 #include "hsicho/train/spec.hpp"
 
@@ -18,6 +19,7 @@ DeckCheck check_deck(const space::Deck& deck, bool read_data, std::size_t max_sa
   } else {
     train::resolve(deck, train::config_from_settings(deck.space, {}), deck.study.seed);
   }
+  read_pruning(deck);  // its keys, rungs and mode, at validate as at run
   DeckCheck c;
   c.optimize = read_optimize(deck);
   c.analysis = read_analysis(deck);

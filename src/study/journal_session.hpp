@@ -45,6 +45,7 @@ class JournalSession {
                     const space::Space& space) const;
 
   const std::string& dir() const { return dir_; }
+  const std::string& fingerprint() const { return fingerprint_; }
   // Each configuration's latest attempt, and the earlier attempts of the retried ones.
   const std::map<std::size_t, io::JournalRecord>& results() const { return results_; }
   const std::map<std::size_t, std::vector<Record>>& earlier() const { return earlier_; }

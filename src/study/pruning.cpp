@@ -35,7 +35,16 @@ PruningSettings read_pruning(const space::Deck& deck) {
     if (p.keep.empty()) throw InputError(s->mark, "pruning.keep lists nothing; e.g. [3, 2, 1.5]");
   }
   if (auto v = space::read_key<std::size_t>(b, "min_trainings")) p.min_trainings = *v;
-  if (auto v = space::read_key<std::string>(b, "mode")) p.ordered = *v == "ordered";
+  if (auto v = space::read_key<std::string>(b, "mode")) {
+    p.ordered = *v == "ordered";
+    p.halving = *v == "halving";
+    if (p.halving && deck.external) {
+      throw InputError(b.find("mode")->mark,
+                       "pruning.mode: halving pauses trainings at each rung, which hsicho's own "
+                       "trainer can do; a training.command cannot yet (its checkpoint contract is "
+                       "not built): use mode: ordered");
+    }
+  }
   if (const auto* s = one("grace")) {
     const auto v =
         external::parse_duration(space::key_text(space::key_spec("pruning", "grace"), s->text));

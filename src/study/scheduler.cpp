@@ -66,6 +66,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+bool stop_was_requested() {
+  return stop_requested != 0;
+}
+
 void install_stop_handlers() {
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGUSR1, on_stop_signal);
@@ -517,6 +521,7 @@ void Scheduler::dispatch(const Batch& batch, const Plan& p, int local_rank) {
 }
 
 bool Scheduler::train_all(const Batch& batch) {
+  if (batch.prune && pruning_.enabled && pruning_.halving && !command_) return train_halving(batch);
   journal_.check_values(batch.ids, batch.configs, deck_.space);
   const int local_rank = parallel::local_rank_from_environment();
   const Plan p = plan_batch(batch);

@@ -81,6 +81,8 @@ class Scheduler {
   // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
   // signal before it finished (not a result).
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
+  // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
+  bool train_halving(const Batch& batch);
   // The units of work of a batch: single trainings, and fused groups of small MLPs (study.fuse).
   std::vector<train::Group> work_units(const Batch& batch);
   // A fused group: each member's result handed to `record` as it ends; false when stopped.
@@ -123,5 +125,7 @@ class Scheduler {
 
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).
 void install_stop_handlers();
+// Whether a stop was asked for (SIGTERM, SIGUSR1, Ctrl-C).
+bool stop_was_requested();
 
 }  // namespace hsicho::study

@@ -178,7 +178,7 @@ void load_paused(const PausedState& p, const std::string& file, const torch::Dev
 
 std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, int local_rank,
                                     const Hooks& hooks, const Pausing& pausing = {},
-                                    bool* paused = nullptr) {
+                                    PausableResult* paused = nullptr) {
   Result r;
   bool interrupted = false;
   double seconds_before = 0;  // a continued training's seconds before its pause
@@ -294,7 +294,25 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
         r.seconds = seconds_before +
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         call_hook([&] { save_paused(held, pausing.state_file, device); });
-        if (paused) *paused = true;
+        if (paused) {
+          paused->paused = true;
+          paused->at_pause = r;
+          if (r.best_epoch > 0) {
+            // The test error of the best epoch's weights, as a training ending here measures it;
+            // the weights of this epoch put back after (the state file holds them anyway).
+            torch::NoGradGuard guard;
+            std::vector<torch::Tensor> now;
+            for (std::size_t k = 0; k < state.size(); ++k) {
+              now.push_back(state[k].detach().clone());
+              state[k].copy_(best_state[k]);
+            }
+            const Errors t = evaluate(net, test, data, spec.data.metric, eval_batch);
+            paused->at_pause.test_error = t.error;
+            paused->at_pause.test_rel_l2 = t.rel_l2;
+            for (std::size_t k = 0; k < state.size(); ++k)
+              state[k].copy_(now[k]);
+          }
+        }
         return std::nullopt;
       }
     }
@@ -330,7 +348,7 @@ PausableResult train_pausable(const TrainSpec& spec, const DataSet& data, int lo
                               const Hooks& hooks, const Pausing& pausing) {
   PausableResult out;
   out.result = rethrow_hook_faults(
-      [&] { return train_watched(spec, data, local_rank, hooks, pausing, &out.paused); });
+      [&] { return train_watched(spec, data, local_rank, hooks, pausing, &out); });
   return out;
 }
 

@@ -28,6 +28,10 @@ std::optional<Result> train_one(const TrainSpec&, const DataSet&, int, const Hoo
   no_torch();
 }
 
+PausableResult train_pausable(const TrainSpec&, const DataSet&, int, const Hooks&, const Pausing&) {
+  no_torch();
+}
+
 std::int64_t count_parameters(const ModelSpec&, const DataSet&) {
   no_torch();
 }

@@ -31,6 +31,10 @@ struct PruningSettings {
   // for them to reach the rung: the decisions are the same on any number of ranks, whatever the
   // timing. Async: with whatever has reached the rung so far (ASHA): no waiting, not reproducible.
   bool ordered = space::key_default<std::string>("pruning", "mode") == "ordered";
+  // Halving: successive halving over the whole batch (study/halving.cpp): every training runs to
+  // a rung and pauses; the rung's decision uses every training of the batch; the survivors go on
+  // from where they paused.
+  bool halving = false;
   double grace = 10;  // seconds a command has to stop after SIGTERM, before SIGKILL
 };
 

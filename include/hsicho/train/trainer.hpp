@@ -48,6 +48,10 @@ struct Pausing {
 struct PausableResult {
   std::optional<Result> result;  // nullopt: paused, or interrupted
   bool paused = false;
+  // Paused: the training so far, as the result it would be if it ended at the pause (epochs, the
+  // best validation error and its epoch, the curve, the test error of the best epoch's weights,
+  // the seconds so far).
+  Result at_pause;
 };
 // The same as train_one with hooks, pausing as asked. A state file that does not read (missing,
 // damaged, of another spec) throws RuntimeError: the run's fault, not the training's.

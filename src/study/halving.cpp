@@ -1,0 +1,205 @@
+// pruning.mode: halving (issue 40): successive halving over a batch whose configurations are all
+// known before the first epoch. Phase k trains every surviving configuration to rung k and
+// pauses it (train::train_pausable: its state in the journal folder's paused/); when every rank
+// is done, the rung's decision compares each paused training with every training of the batch
+// (those that ended before the rung: their error if they finished, the worst otherwise), with the
+// rule of ordered mode (study::goes_on: within the best keep x alpha, with the quantile's margin);
+// the ones above it are recorded as stopped at the rung, the others continue from their paused
+// state. The decisions use every training of the batch, so they depend neither on the number of
+// ranks nor on timing, and a resume recomputes them from what is on disk:
+//   journal folder/halving/rank-R.jnl  the trainings at each rung (a record as if stopped there)
+//   journal folder/paused/ID.pt        each paused training's state (the latest rung's)
+// Each training trains alone here (fused groups cannot pause yet).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hsicho/error.hpp"
+#include "hsicho/io/journal.hpp"
+#include "hsicho/parallel/launcher.hpp"
+#include "hsicho/parallel/work_queue.hpp"
+#include "hsicho/study/pruning.hpp"
+#include "hsicho/train/trainer.hpp"
+#include "journal_session.hpp"
+#include "scheduler.hpp"
+
+namespace hsicho::study {
+namespace fs = std::filesystem;
+
+io::NamedValues named_values(const space::Space& space, const space::Config& config);
+
+namespace {
+
+// id -> (rung epoch -> the training as it was there), from every rank's halving log.
+using AtRungs = std::map<std::size_t, std::map<int, Record>>;
+
+AtRungs read_rungs(const std::string& dir, const std::string& fingerprint) {
+  AtRungs out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& rec : io::read_journals(dir, fingerprint).records)
+    out[rec.config][rec.result.epochs] = rec.result;
+  return out;
+}
+
+}  // namespace
+
+bool Scheduler::train_halving(const Batch& batch) {
+  journal_.check_values(batch.ids, batch.configs, deck_.space);
+  const int local_rank = parallel::local_rank_from_environment();
+  int epochs = 0;
+  for (const auto& s : batch.specs)
+    epochs = std::max(epochs, s.optim.epochs);
+  const std::vector<int> rungs = rungs_for(pruning_, epochs);
+  const std::string rung_dir = (fs::path(journal_.dir()) / "halving").string();
+  const std::string paused_dir = (fs::path(journal_.dir()) / "paused").string();
+  if (rank_ == 0) {
+    fs::create_directories(rung_dir);
+    fs::create_directories(paused_dir);
+  }
+  parallel::barrier();
+  io::JournalWriter rung_log(rung_dir, rank_, journal_.fingerprint());
+  const auto state_file = [&](std::size_t id) {
+    return (fs::path(paused_dir) / (std::to_string(id) + ".pt")).string();
+  };
+  std::vector<std::size_t> todo_all;
+  for (std::size_t k = 0; k < batch.ids.size(); ++k) {
+    if (!journal_.results().count(batch.ids[k])) todo_all.push_back(k);
+  }
+  check_ready(todo_all, batch.specs, local_rank);
+  if (observer_) {
+    observer_->training_started(batch.ids.size(), todo_all.size(), ranks_, deck_.study.dynamic,
+                                journal_.dir(), 1);
+    std::string list;
+    for (int r : rungs)
+      list += (list.empty() ? "" : ", ") + std::to_string(r);
+    observer_->note("successive halving (pruning.mode: halving) at epochs " +
+                    (list.empty() ? std::string("(none below the last)") : list) +
+                    "; each training alone (fused groups do not pause yet)");
+  }
+
+  for (std::size_t phase = 0; phase <= rungs.size(); ++phase) {
+    const bool last = phase == rungs.size();
+    const int target = last ? std::numeric_limits<int>::max() : rungs[phase];
+    const AtRungs at = read_rungs(rung_dir, journal_.fingerprint());
+    // Who trains in this phase: no result yet, through the previous rung, not yet at this one.
+    std::vector<std::size_t> todo;
+    for (std::size_t k = 0; k < batch.ids.size(); ++k) {
+      const auto id = batch.ids[k];
+      if (journal_.results().count(id)) continue;
+      const auto it = at.find(id);
+      const bool through = phase == 0 || (it != at.end() && it->second.count(rungs[phase - 1]));
+      const bool here = !last && it != at.end() && it->second.count(target);
+      if (through && !here) todo.push_back(k);
+    }
+    parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
+    while (!stop_was_requested()) {
+      const auto next = queue.next();
+      if (!next) break;
+      const std::size_t k = todo[*next];
+      const auto id = batch.ids[k];
+      const auto& spec = batch.specs[k];
+      train::Pausing pausing;
+      pausing.state_file = state_file(id);
+      pausing.pause_after = last || target >= spec.optim.epochs ? 0 : target;
+      pausing.continue_from = phase > 0;
+      train::Hooks hooks;
+      hooks.interrupted = [] { return stop_was_requested(); };
+      train::PausableResult got;
+      try {
+        got = train::train_pausable(spec, data_for(spec.data), local_rank, hooks, pausing);
+      } catch (const InputError& e) {
+        throw RuntimeError(e.what());  // one rank's finding in the middle of the study
+      }
+      Record r = got.paused ? got.at_pause : got.result ? *got.result : Record{};
+      if (!got.paused && !got.result) break;  // stopped: trained again on --resume
+      r.planned_epochs = spec.optim.epochs;
+      r.rank = rank_;
+      r.host = host_;
+      r.attempt = 1;
+      io::JournalRecord rec{id, named_values(deck_.space, batch.configs[k]), std::nullopt, r,
+                            io::journal_time_now()};
+      if (got.paused) {
+        rung_log.append(rec);
+        queue.record(false, r.val_error);
+      } else {
+        journal_.append(rec);
+        queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
+      }
+    }
+    queue.finish();
+    const bool stopped = parallel::any_rank(stop_was_requested());
+    parallel::barrier();
+    journal_.reread();
+    if (stopped) return false;
+    if (last) break;
+
+    // The rung's decision over the whole batch.
+    const AtRungs now = read_rungs(rung_dir, journal_.fingerprint());
+    std::vector<double> errors;
+    std::vector<std::pair<std::size_t, const Record*>> here;
+    for (auto id : batch.ids) {
+      const auto it = now.find(id);
+      const auto done = journal_.results().find(id);
+      if (done == journal_.results().end() && it != now.end() && it->second.count(target)) {
+        const Record& r = it->second.at(target);
+        here.emplace_back(id, &r);
+        errors.push_back(r.val_error);
+      } else if (done != journal_.results().end()) {
+        // Ended before the rung: a finished training counts with its error, the others (failed,
+        // diverged, stopped at an earlier rung) as the worst.
+        const Record& r = done->second.result;
+        errors.push_back(r.ok() ? r.val_error : INFINITY);
+      }
+    }
+    std::size_t went_on = 0, stopped_here = 0;
+    double threshold = NAN;
+    for (std::size_t h = 0; h < here.size(); ++h) {
+      const auto& [id, r] = here[h];
+      std::vector<double> others = errors;
+      others.erase(std::find(others.begin(), others.end(), r->val_error));
+      if (goes_on(r->val_error, others, batch.alpha, pruning_, phase, &threshold)) {
+        ++went_on;
+        continue;
+      }
+      ++stopped_here;
+      if (rank_ != 0) continue;  // rank 0 records the decisions
+      Record s = *r;
+      s.status = Outcome::Stopped;
+      s.cause = "rung";
+      s.message = fmt::format(
+          "stopped early after epoch {}: validation error {:.4g} above the rung's threshold "
+          "{:.4g} (the best {:.3g} x alpha of the {} trainings of the batch)",
+          target, r->val_error, threshold, keep_at(pruning_, phase), errors.size());
+      const auto pos = static_cast<std::size_t>(std::find(batch.ids.begin(), batch.ids.end(), id) -
+                                                batch.ids.begin());
+      journal_.append({id, named_values(deck_.space, batch.configs[pos]), std::nullopt, s,
+                       io::journal_time_now()});
+    }
+    parallel::barrier();
+    journal_.reread();
+    if (observer_ && (!todo.empty() || stopped_here > 0)) {  // a resume says what it decided
+      observer_->note(fmt::format("rung {} (epoch {}): {} go on, {} stopped", phase + 1, target,
+                                  went_on, stopped_here));
+    }
+  }
+  // The paused states of trainings that have their result are no longer needed.
+  if (rank_ == 0) {
+    for (auto id : batch.ids) {
+      std::error_code ec;
+      if (journal_.results().count(id)) fs::remove(state_file(id), ec);
+    }
+  }
+  for (auto id : batch.ids) {
+    if (!journal_.results().count(id))
+      throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
+                         journal_.dir());
+  }
+  return true;
+}
+
+}  // namespace hsicho::study

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# pruning.mode: halving (issue 40): successive halving over the whole batch. The same study file
+# on 1, 2 and 3 ranks; killed between rungs on 2 ranks and resumed on 3, equal to the
+# uninterrupted run; the survivors' results equal those of the same trainings never paused (a
+# study without pruning); a deck whose training is a command is refused (no checkpoint contract
+# yet).
+#   halving.sh HSICHO ROOT
+set -u
+hsicho=$1
+root=$2
+. "$root/tests/cli/lib.sh"
+tmp=$(mktemp -d)
+trap 'pkill -9 -f "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+compare="/usr/bin/python3 $root/tests/cli/compare_studies.py"
+cat >h.yaml <<'DECK'
+study: {name: halving, seed: 5}
+design: {samples: 32}
+data: {name: runge, train: 128, validation: 128, test: 128}
+model: {type: mlp}
+training: {epochs: 24}
+analysis: {alpha: 0.15}
+pruning: {rungs: [2, 6], keep: [2, 1.5], mode: halving}
+space:
+  - {name: layers, type: integer, range: [1, 3]}
+  - {name: units, type: integer, range: [4, 32], log: true}
+  - {name: optimizer, type: categorical, values: [sgd, adam]}
+  - {name: lr, type: log, range: [1.0e-4, 1.0e-1]}
+DECK
+check "halving on 1 rank" 0 "$hsicho" run h.yaml --out one.h5
+contains "  says the rungs" "successive halving (pruning.mode: halving) at epochs 2, 6"
+contains "  decides at the first rung" "rung 1 (epoch 2): "
+contains "  and counts the stopped" "stopped early: "
+check "  no paused state left" 0 test -z "$(ls one.h5.journal/paused)"
+for n in 2 3; do
+  check "on $n ranks" 0 mpiexec -n $n "$hsicho" run h.yaml --out r$n.h5
+  check "  the same study file as on 1 rank" 0 $compare one.h5 r$n.h5
+done
+
+# Killed between rungs (after the first decision) on 2 ranks, resumed on 3.
+mpiexec -n 2 "$hsicho" run h.yaml --out k.h5 >k.log 2>&1 &
+for _ in $(seq 400); do grep -q "rung 1 (epoch 2)" k.log 2>/dev/null && break; sleep 0.02; done
+pkill -9 -f "run h.yaml --out k.h5"
+wait
+check "killed between rungs, resumed on 3 ranks" 0 mpiexec -n 3 "$hsicho" run h.yaml --out k.h5 --resume
+check "  the same study file as the uninterrupted one" 0 $compare one.h5 k.h5
+
+# The survivors trained on from their pauses: their results equal the same trainings never paused.
+sed -e 's/^pruning:.*//' -e 's/^study: {name: halving, seed: 5}/study: {name: halving, seed: 5, fuse: 1}/' h.yaml >full.yaml
+check "the study without pruning" 0 "$hsicho" run full.yaml --out full.h5
+/usr/bin/python3 - one.h5 full.h5 <<'PY' && ok || bad "the survivors' results differ from the trainings never paused"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+sa = a["results/status"].asstr()[()]
+ok = sa == "ok"
+assert ok.sum() >= 4, ok.sum()
+for key in ("val_error", "test_error", "best_epoch"):
+    x, y = a["results/" + key][()][ok], b["results/" + key][()][ok]
+    assert np.array_equal(x, y), (key, x[:4], y[:4])
+stopped = sa == "stopped"
+assert stopped.sum() >= 8, stopped.sum()
+# A stopped training's curve is the never-paused one's, up to where it stopped.
+ca, cb = a["results/curves"][()], b["results/curves"][()]
+ep = a["results/epochs"][()]
+for i in np.where(stopped)[0]:
+    assert np.array_equal(ca[i, :ep[i]], cb[i, :ep[i]]), i
+PY
+
+# A command cannot pause yet: refused at the mode's line.
+printf 'study: {name: cmd}\ndesign: {samples: 4}\ntraining: {command: [/bin/true]}\npruning: {mode: halving}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' >cmd.yaml
+check "a command deck with mode halving: refused" 2 "$hsicho" validate cmd.yaml
+contains "  saying why and what to use" "use mode: ordered"
+summary
