@@ -121,8 +121,10 @@ TEST_CASE("paused after an epoch and continued later: the same training, bit for
   const auto data = runge_data(128);
   const std::string dir = "paused_training_test";
   std::filesystem::create_directories(dir);
-  for (auto [optimizer, momentum] : {std::pair{Optimizer::Adam, 0.0}, {Optimizer::Sgd, 0.9},
-                                     {Optimizer::Rmsprop, 0.5}, {Optimizer::Adamw, 0.0}}) {
+  for (auto [optimizer, momentum] : {std::pair{Optimizer::Adam, 0.0},
+                                     {Optimizer::Sgd, 0.9},
+                                     {Optimizer::Rmsprop, 0.5},
+                                     {Optimizer::Adamw, 0.0}}) {
     auto spec = mlp_spec();
     spec.optim.epochs = 7;
     spec.optim.optimizer = optimizer;
