@@ -109,12 +109,19 @@ void print_text(const StudyStatus& s, const std::string& leading, double now) {
                     fmt::format("started {} on {} rank{}, {} trainings done since", s.plan->started,
                                 s.plan->ranks, s.plan->ranks > 1 ? "s" : "", s.done_this_run)});
   }
-  rows.push_back({"rate", s.rate_per_hour > 0
-                              ? num(s.rate_per_hour, s.rate_per_hour >= 100 ? "{:.0f}" : "{:.3g}") +
-                                    " trainings per hour in this run"
-                              : std::string("- (no result in this run yet)")});
-  if (s.state == StudyStatus::State::Running)
-    rows.push_back({"time left", s.seconds_left >= 0 ? "~" + clock_text(s.seconds_left) : "?"});
+  if (!s.halving.empty()) {
+    // Successive halving: the results so far are mostly quick stops; the survivors' epochs are
+    // what is left, so trainings per hour would promise an end far too soon.
+    rows.push_back({"halving", s.halving});
+  } else {
+    rows.push_back(
+        {"rate", s.rate_per_hour > 0
+                     ? num(s.rate_per_hour, s.rate_per_hour >= 100 ? "{:.0f}" : "{:.3g}") +
+                           " trainings per hour in this run"
+                     : std::string("- (no result in this run yet)")});
+    if (s.state == StudyStatus::State::Running)
+      rows.push_back({"time left", s.seconds_left >= 0 ? "~" + clock_text(s.seconds_left) : "?"});
+  }
   if (s.best) {
     const auto& b = *s.best;
     rows.push_back({"best", fmt::format("validation error {} (configuration {}; test {}, {} "
@@ -173,6 +180,7 @@ void print_json(const StudyStatus& s, const std::string& leading) {
   }
   if (!leading.empty()) j["leading"] = leading;
   if (!s.stopped_early.empty()) j["stopped_early"] = s.stopped_early;
+  if (!s.halving.empty()) j["halving"] = s.halving;
   j["rank_status"] = io::Json::array();
   for (const auto& r : s.ranks) {
     j["rank_status"].push_back(

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/study/best.hpp"
@@ -81,6 +83,24 @@ StudyStatus read_status(const std::string& path, double now) {
     }
   }
   s.planned = s.plan ? s.plan->planned : 0;
+  if (const auto rungs_dir = fs::path(s.journal_dir) / "halving"; fs::is_directory(rungs_dir)) {
+    std::map<int, std::size_t> reached, stopped;
+    for (const auto& rec : io::read_journals(rungs_dir.string(), "").records)
+      ++reached[rec.result.epochs];
+    for (const auto& [id, rec] : by_id) {
+      if (rec->result.status == Outcome::Stopped) ++stopped[rec->result.epochs];
+    }
+    // A rung not yet reached by all the previous rung's survivors says how far it is.
+    std::size_t survivors = 0;
+    int k = 0;
+    for (const auto& [epoch, n] : reached) {
+      const bool partial = k > 0 && n < survivors;
+      s.halving += fmt::format("{}rung {} (epoch {}): ", s.halving.empty() ? "" : "; ", ++k, epoch);
+      s.halving += partial ? fmt::format("{} of {} reached so far", n, survivors)
+                           : fmt::format("{} reached, {} stopped", n, stopped[epoch]);
+      survivors = n - stopped[epoch];
+    }
+  }
   {
     std::vector<const Record*> records;
     for (const auto& [id, rec] : by_id)

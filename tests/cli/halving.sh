@@ -42,6 +42,9 @@ mpiexec -n 2 "$hsicho" run h.yaml --out k.h5 >k.log 2>&1 &
 for _ in $(seq 400); do grep -q "rung 1 (epoch 2)" k.log 2>/dev/null && break; sleep 0.02; done
 pkill -9 -f "run h.yaml --out k.h5"
 wait
+check "status of the killed study" 0 "$hsicho" status k.h5
+contains "  says the rungs, not a rate" "halving      rung 1 (epoch 2): 32 reached, "
+check "  (no time left from quick stops)" 1 grep -q "time left\|trainings per hour" <<<"$out"
 check "killed between rungs, resumed on 3 ranks" 0 mpiexec -n 3 "$hsicho" run h.yaml --out k.h5 --resume
 check "  the same study file as the uninterrupted one" 0 $compare one.h5 k.h5
 

@@ -30,8 +30,12 @@ struct StudyStatus {
   std::string slurm_state;         // of the lock's Slurm job, where Slurm says (journal_lock.hpp)
   std::size_t done = 0, failed = 0, planned = 0, done_this_run = 0;
   std::string stopped_early;  // what early stopping saved so far (savings.hpp), "" when nothing
-  double rate_per_hour = 0;   // in the latest run; 0 when unknown
-  double seconds_left = -1;   // at that rate; < 0 when unknown
+  // pruning.mode: halving, rung by rung: "rung 1 (epoch 3): 96 reached, 44 stopped; ...; 30 go
+  // on" ("" otherwise). The trainings done then say little of the work left (the survivors train
+  // most of the epochs): no rate or time left is given.
+  std::string halving;
+  double rate_per_hour = 0;  // in the latest run; 0 when unknown
+  double seconds_left = -1;  // at that rate; < 0 when unknown
   // The best network so far, by the rule of the study file (study/best.hpp), and its values as
   // the journal has them.
   std::optional<io::Best> best;
