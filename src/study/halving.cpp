@@ -9,7 +9,8 @@
 // ranks nor on timing, and a resume recomputes them from what is on disk:
 //   journal folder/halving/rank-R.jnl  the trainings at each rung (a record as if stopped there)
 //   journal folder/paused/ID.pt        each paused training's state (the latest rung's)
-// Each training trains alone here (fused groups cannot pause yet).
+// Small networks train fused as in the other modes: each phase groups its survivors anew (a
+// member's paused state is in its own shapes, so it continues in any group).
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
 #include "hsicho/study/pruning.hpp"
+#include "hsicho/train/fused.hpp"
 #include "hsicho/train/trainer.hpp"
 #include "journal_session.hpp"
 #include "scheduler.hpp"
@@ -79,7 +81,7 @@ bool Scheduler::train_halving(const Batch& batch) {
       list += (list.empty() ? "" : ", ") + std::to_string(r);
     observer_->note("successive halving (pruning.mode: halving) at epochs " +
                     (list.empty() ? std::string("(none below the last)") : list) +
-                    "; each training alone (fused groups do not pause yet)");
+                    "; the survivors of each rung regrouped for fused training");
   }
 
   for (std::size_t phase = 0; phase <= rungs.size(); ++phase) {
@@ -96,39 +98,69 @@ bool Scheduler::train_halving(const Batch& batch) {
       const bool here = !last && it != at.end() && it->second.count(target);
       if (through && !here) todo.push_back(k);
     }
-    parallel::WorkQueue queue(todo.size(), deck_.study.dynamic);
-    while (!stop_was_requested()) {
-      const auto next = queue.next();
-      if (!next) break;
-      const std::size_t k = todo[*next];
-      const auto id = batch.ids[k];
-      const auto& spec = batch.specs[k];
-      train::Pausing pausing;
-      pausing.state_file = state_file(id);
-      pausing.pause_after = last || target >= spec.optim.epochs ? 0 : target;
-      pausing.continue_from = phase > 0;
-      train::Hooks hooks;
-      hooks.interrupted = [] { return stop_was_requested(); };
-      train::PausableResult got;
-      try {
-        got = train::train_pausable(spec, data_for(spec.data), local_rank, hooks, pausing);
-      } catch (const InputError& e) {
-        throw RuntimeError(e.what());  // one rank's finding in the middle of the study
-      }
-      Record r = got.paused ? got.at_pause : got.result ? *got.result : Record{};
-      if (!got.paused && !got.result) break;  // stopped: trained again on --resume
-      r.planned_epochs = spec.optim.epochs;
+    // The phase's units: the survivors, fused where they can be (groups formed from this
+    // phase's survivors alone, the same on every rank). A fusable training is fused in every
+    // phase, also alone in a group of one: its paused state is a fused member's.
+    Batch phase_batch;
+    for (auto k : todo) {
+      phase_batch.ids.push_back(batch.ids[k]);
+      phase_batch.configs.push_back(batch.configs[k]);
+      phase_batch.specs.push_back(batch.specs[k]);
+    }
+    std::vector<train::Group> units = work_units(phase_batch);
+    const bool fusing = deck_.study.fuse > 1;
+    for (auto& u : units) {
+      const auto& spec = phase_batch.specs[u.members.front()];
+      if (u.widths.empty() && fusing && train::fusable(spec))
+        u.widths.assign(spec.model.units.begin(), spec.model.units.end());
+    }
+    const auto pausing_of = [&](std::size_t pos) {
+      train::Pausing p;
+      p.state_file = state_file(phase_batch.ids[pos]);
+      p.pause_after = last || target >= phase_batch.specs[pos].optim.epochs ? 0 : target;
+      p.continue_from = phase > 0;
+      return p;
+    };
+    parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
+    const auto keep = [&](std::size_t pos, Record r, bool paused) {
+      r.planned_epochs = phase_batch.specs[pos].optim.epochs;
       r.rank = rank_;
       r.host = host_;
       r.attempt = 1;
-      io::JournalRecord rec{id, named_values(deck_.space, batch.configs[k]), std::nullopt, r,
+      io::JournalRecord rec{phase_batch.ids[pos],
+                            named_values(deck_.space, phase_batch.configs[pos]), std::nullopt, r,
                             io::journal_time_now()};
-      if (got.paused) {
+      if (paused) {
         rung_log.append(rec);
-        queue.record(false, r.val_error);
       } else {
         journal_.append(rec);
-        queue.record(r.failed(), r.ok() ? r.val_error : INFINITY);
+      }
+    };
+    while (!stop_was_requested()) {
+      const auto next = queue.next();
+      if (!next) break;
+      const auto& unit = units[*next];
+      const auto& first = phase_batch.specs[unit.members.front()];
+      try {
+        if (!unit.widths.empty()) {
+          train::GroupHooks hooks;
+          hooks.interrupted = [] { return stop_was_requested(); };
+          hooks.pausing = pausing_of;
+          hooks.paused = [&](std::size_t pos, Record r) { keep(pos, std::move(r), true); };
+          hooks.finished = [&](std::size_t pos, Record r) { keep(pos, std::move(r), false); };
+          if (!train::train_group(phase_batch.specs, unit, data_for(first.data), local_rank, hooks))
+            break;  // stopped: the members still training run again on --resume
+          continue;
+        }
+        const std::size_t pos = unit.members.front();
+        train::Hooks hooks;
+        hooks.interrupted = [] { return stop_was_requested(); };
+        const auto got =
+            train::train_pausable(first, data_for(first.data), local_rank, hooks, pausing_of(pos));
+        if (!got.paused && !got.result) break;  // stopped: trained again on --resume
+        keep(pos, got.paused ? got.at_pause : *got.result, got.paused);
+      } catch (const InputError& e) {
+        throw RuntimeError(e.what());  // one rank's finding in the middle of the study
       }
     }
     queue.finish();

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string_view>
@@ -16,6 +18,7 @@
 #include "evaluation.hpp"
 #include "fused_nets.hpp"
 #include "hook_guard.hpp"
+#include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
 
 namespace hsicho::train {
@@ -32,7 +35,77 @@ struct Member {
   int since_best = 0;
   bool done = false;
   double cost = 0;  // its step as alone (the cost model): its share of the group's time
+  Pausing pausing;  // successive halving: where it pauses, whether it continues
 };
+
+torch::Tensor scalar_of(double v) {
+  return torch::tensor({v}, torch::TensorOptions().dtype(torch::kFloat64));
+}
+
+// A paused member's file: its state in its own shapes (FusedNets::MemberState), its generator,
+// its curve and counters; written atomically. A fault here is the run's (a HookFault).
+void save_member(const std::string& file, const FusedNets::MemberState& state, const Member& m) {
+  torch::serialize::OutputArchive a;
+  a.write("fused", scalar_of(1));
+  for (const auto& [name, parts] : state.arrays) {
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      a.write(name + "." + std::to_string(i), parts[i]);
+  }
+  a.write("steps", scalar_of(static_cast<double>(state.steps)));
+  a.write("rng.order", m.order.get_state());
+  a.write("curve", torch::tensor(m.r.curves, torch::TensorOptions().dtype(torch::kFloat64)));
+  a.write("epochs", scalar_of(m.r.epochs));
+  a.write("best_epoch", scalar_of(m.r.best_epoch));
+  a.write("val_error", scalar_of(m.r.val_error));
+  a.write("val_rel_l2", scalar_of(m.r.val_rel_l2));
+  a.write("seconds", scalar_of(m.r.seconds));
+  a.write("best", scalar_of(m.best));
+  a.write("since_best", scalar_of(m.since_best));
+  const std::string tmp = file + ".tmp";
+  a.save_to(tmp);
+  if (std::rename(tmp.c_str(), file.c_str()) != 0)
+    throw RuntimeError("cannot write the paused training '" + file + "': " + std::strerror(errno));
+}
+
+FusedNets::MemberState load_member(const std::string& file, Member& m) {
+  FusedNets::MemberState state;
+  try {
+    torch::serialize::InputArchive a;
+    a.load_from(file);
+    const auto get = [&](const std::string& key) {
+      torch::Tensor t;
+      a.read(key, t);
+      return t;
+    };
+    for (const char* name : {"flat", "best", "avg", "avg_sq", "buffer"}) {
+      std::vector<torch::Tensor> parts;
+      for (std::size_t i = 0;; ++i) {
+        torch::Tensor t;
+        if (!a.try_read(std::string(name) + "." + std::to_string(i), t)) break;
+        parts.push_back(t);
+      }
+      if (!parts.empty()) state.arrays[name] = parts;
+    }
+    if (!state.arrays.count("flat")) throw std::runtime_error("no weights: not a fused member's");
+    state.steps = static_cast<long>(get("steps").item<double>());
+    m.order.set_state(get("rng.order"));
+    const torch::Tensor curve = get("curve").contiguous();
+    m.r.curves.assign(curve.data_ptr<double>(), curve.data_ptr<double>() + curve.numel());
+    m.r.epochs = static_cast<int>(get("epochs").item<double>());
+    m.r.best_epoch = static_cast<int>(get("best_epoch").item<double>());
+    m.r.val_error = get("val_error").item<double>();
+    m.r.val_rel_l2 = get("val_rel_l2").item<double>();
+    m.r.seconds = get("seconds").item<double>();
+    m.best = get("best").item<double>();
+    m.since_best = static_cast<int>(get("since_best").item<double>());
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    throw RuntimeError("the paused training '" + file +
+                       "' does not read (missing, damaged, or of another network): " +
+                       what.substr(0, what.find('\n')));
+  }
+  return state;
+}
 
 // Passes every LibTorch warning on but autograd's about the gradients' layout: they are views of
 // one buffer on purpose (FusedNets), and the warning would reach every user's log.
@@ -101,6 +174,7 @@ class GroupRun {
       m.r.planned_epochs = specs[k].optim.epochs;
       m.r.group_size = static_cast<int>(group.members.size());
       m.cost = alone_step_cost(specs[k], inputs, data.outputs);
+      if (hooks.pausing) m.pausing = hooks.pausing(k);
       active_.push_back(members_.size());
       members_.push_back(std::move(m));
     }
@@ -113,9 +187,20 @@ class GroupRun {
       for (const auto& m : members_)
         specs.push_back(m.spec);
       FusedNets nets(specs, group, data_, options);
+      int first_epoch = 0;
       for (std::size_t k = 0; k < members_.size(); ++k) {
-        members_[k].r.parameters = nets.parameters(k);
-        members_[k].order = nets.order(k);
+        auto& m = members_[k];
+        m.r.parameters = nets.parameters(k);
+        m.order = nets.order(k);
+        if (m.pausing.continue_from) {
+          // Its state from its pause, set into its row of this group.
+          FusedNets::MemberState state;
+          call_hook([&] { state = load_member(m.pausing.state_file, m); });
+          call_hook([&] { nets.import_member(k, state); });
+        }
+        if (k > 0 && m.r.epochs != first_epoch)
+          throw std::logic_error("a fused group's members continue from different epochs");
+        first_epoch = m.r.epochs;
       }
       const Splits s{to_device(data_.train, data_, options, true),
                      to_device(data_.validation, data_, options, true),
@@ -124,12 +209,13 @@ class GroupRun {
       for (const auto& m : members_)
         max_epochs = std::max(max_epochs, m.spec->optim.epochs);
       t_mark_ = std::chrono::steady_clock::now();
-      for (int epoch = 0; epoch < max_epochs && !active_.empty(); ++epoch) {
+      for (int epoch = first_epoch; epoch < max_epochs && !active_.empty(); ++epoch) {
         if (!train_epoch(nets, s.train, epoch, options)) return false;
         const auto before = active_;
         judge_epoch(nets, s.validation, epoch, before);
         share_time();
         if (!end_epoch(nets, s.test, epoch, before)) return false;
+        pause_members(nets, s.test, epoch, before);
         keep_active(nets, before);
       }
     } catch (const std::exception& e) {
@@ -290,6 +376,44 @@ class GroupRun {
     for (auto k : ending) {
       finish(members_[k]);
       active_.erase(std::find(active_.begin(), active_.end(), k));
+    }
+  }
+
+  // Members whose pause epoch this is (and that did not end): their test error on their best
+  // weights, their state written, then they leave the group as an ended member does.
+  void pause_members(const FusedNets& nets, const DeviceSplit& test, int epoch,
+                     const std::vector<std::size_t>& before) {
+    std::vector<std::size_t> pausing;
+    for (auto k : std::vector<std::size_t>(active_)) {
+      const auto& m = members_[k];
+      if (!m.done && m.pausing.pause_after == epoch + 1 && epoch + 1 < m.spec->optim.epochs)
+        pausing.push_back(k);
+    }
+    if (pausing.empty()) return;
+    std::vector<long> rows;
+    for (auto k : pausing) {
+      if (members_[k].r.best_epoch > 0)
+        rows.push_back(
+            static_cast<long>(std::find(before.begin(), before.end(), k) - before.begin()));
+    }
+    std::map<std::size_t, Errors> tests;
+    if (!rows.empty()) {
+      const auto t = evaluate(nets, test, data_, first_.data.metric, eval_batch(),
+                              torch::tensor(rows, torch::kInt64).to(test.x.device()), true);
+      for (std::size_t j = 0; j < rows.size(); ++j)
+        tests[before[static_cast<std::size_t>(rows[j])]] = t[j];
+    }
+    for (auto k : pausing) {
+      auto& m = members_[k];
+      const auto row =
+          static_cast<std::size_t>(std::find(before.begin(), before.end(), k) - before.begin());
+      const auto state = nets.export_member(row);
+      call_hook([&] { save_member(m.pausing.state_file, state, m); });
+      Result at = m.r;
+      if (tests.count(k)) at.test_error = tests[k].error, at.test_rel_l2 = tests[k].rel_l2;
+      m.done = true;  // leaves the group, without a result
+      active_.erase(std::find(active_.begin(), active_.end(), k));
+      if (hooks_.paused) call_hook([&] { hooks_.paused(m.index, at); });
     }
   }
 

@@ -46,6 +46,8 @@ FusedNets::FusedNets(const std::vector<const TrainSpec*>& specs, const Group& gr
     const long row = static_cast<long>(g);
     const auto depth = static_cast<std::size_t>(spec.model.layers);
     depth_.push_back(spec.model.layers);
+    steps_.push_back(0);
+    std::vector<long> own = {in_};
     for (const auto& child : net->children()) {
       const auto* lin = child->as<torch::nn::Linear>();
       if (!lin) continue;
@@ -53,6 +55,7 @@ FusedNets::FusedNets(const std::vector<const TrainSpec*>& specs, const Group& gr
       // values through unchanged (gates), their weights held at zero.
       if (l == depth) l = sizes_.size() - 2;
       const auto out = lin->weight.size(0), in = lin->weight.size(1);
+      own.push_back(out);
       weight_of(flat, l)[row].narrow(0, 0, in).narrow(1, 0, out).copy_(lin->weight.t());
       bias_of(flat, l)[row][0].narrow(0, 0, out).copy_(lin->bias);
       weight_of(mask, l)[row].narrow(0, 0, in).narrow(1, 0, out).fill_(1);
@@ -60,6 +63,7 @@ FusedNets::FusedNets(const std::vector<const TrainSpec*>& specs, const Group& gr
       padded = padded || out < sizes_[l + 1] || in < sizes_[l];
       ++l;
     }
+    own_sizes_.push_back(own);
     padded = padded || spec.model.layers + 2 < static_cast<int>(sizes_.size());
     std::int64_t count = 0;
     for (const auto& p : net->parameters())
@@ -116,7 +120,8 @@ void FusedNets::remember_best(const Tensor& rows) {
 
 void FusedNets::step(const Tensor& lr) {
   torch::NoGradGuard guard;
-  ++steps_;
+  for (auto& n : steps_)
+    ++n;
   check_gradients();
   Tensor grad = grad_;
   if (mask_.defined()) grad.mul_(mask_);  // padding stays exactly 0
@@ -139,8 +144,14 @@ void FusedNets::step(const Tensor& lr) {
     Tensor value = rows(flat_), avg = adam ? rows(avg_) : Tensor(),
            avg_sq = avg_sq_.defined() ? rows(avg_sq_) : Tensor(),
            buffer = buffer_.defined() ? rows(buffer_) : Tensor();
-    const StepSettings s{rows(lr),        rows(weight_decay_), rows(momentum_),
-                         rows(nesterov_), any_decay_,          steps_};
+    StepSettings s{rows(lr),        rows(weight_decay_),
+                   rows(momentum_), rows(nesterov_),
+                   any_decay_,      steps_[static_cast<std::size_t>(run.start)]};
+    const auto first = steps_.begin() + run.start;
+    if (std::any_of(first, first + run.length, [&](long n) { return n != *first; })) {
+      std::vector<double> counts(first, first + run.length);
+      s.steps = member_column(counts, options_);
+    }
     optimizer_step(run.value, value, rows(grad), s, avg, avg_sq, buffer);
   }
 }
@@ -158,18 +169,78 @@ void FusedNets::keep(const std::vector<long>& keep) {
   std::vector<Optimizer> opt;
   std::vector<Activation> act;
   std::vector<int> depth;
+  std::vector<long> steps;
+  std::vector<std::vector<long>> own;
   for (auto k : keep) {
     const auto u = static_cast<std::size_t>(k);
     opt.push_back(optimizer_[u]);
     act.push_back(activation_[u]);
     depth.push_back(depth_[u]);
+    steps.push_back(steps_[u]);
+    own.push_back(own_sizes_[u]);
   }
   optimizer_ = opt;
   activation_ = act;
   depth_ = depth;
+  steps_ = steps;
+  own_sizes_ = own;
   any_clip_ = clip_.gt(0).any().item<bool>();
   any_decay_ = weight_decay_.ne(0).any().item<bool>();
   runs_and_gates();
+}
+
+FusedNets::MemberState FusedNets::export_member(std::size_t k) const {
+  MemberState out;
+  out.steps = steps_[k];
+  const auto& own = own_sizes_[k];
+  const std::size_t layers = own.size() - 1, last = sizes_.size() - 2;
+  const auto row = static_cast<long>(k);
+  for (const auto& [name, array] : {std::pair<std::string, const Tensor*>{"flat", &flat_},
+                                    {"best", &best_},
+                                    {"avg", &avg_},
+                                    {"avg_sq", &avg_sq_},
+                                    {"buffer", &buffer_}}) {
+    if (!array->defined()) continue;
+    auto& parts = out.arrays[name];
+    for (std::size_t l = 0; l < layers; ++l) {
+      const std::size_t g = l + 1 == layers ? last : l;  // a shallower member's output layer
+      parts.push_back(weight_of(*array, g)[row]
+                          .narrow(0, 0, own[l])
+                          .narrow(1, 0, own[l + 1])
+                          .detach()
+                          .cpu()
+                          .clone());
+      parts.push_back(bias_of(*array, g)[row][0].narrow(0, 0, own[l + 1]).detach().cpu().clone());
+    }
+  }
+  return out;
+}
+
+void FusedNets::import_member(std::size_t k, const MemberState& state) {
+  torch::NoGradGuard guard;
+  steps_[k] = state.steps;
+  const auto& own = own_sizes_[k];
+  const std::size_t layers = own.size() - 1, last = sizes_.size() - 2;
+  const auto row = static_cast<long>(k);
+  for (const auto& [name, array] : {std::pair<std::string, Tensor*>{"flat", &flat_},
+                                    {"best", &best_},
+                                    {"avg", &avg_},
+                                    {"avg_sq", &avg_sq_},
+                                    {"buffer", &buffer_}}) {
+    const auto it = state.arrays.find(name);
+    if (it == state.arrays.end()) continue;
+    if (it->second.size() != 2 * layers)
+      throw std::runtime_error("a paused member of another shape (" + name + ")");
+    if (!array->defined()) *array = torch::zeros_like(flat_);
+    for (std::size_t l = 0; l < layers; ++l) {
+      const std::size_t g = l + 1 == layers ? last : l;
+      weight_of(*array, g)[row]
+          .narrow(0, 0, own[l])
+          .narrow(1, 0, own[l + 1])
+          .copy_(it->second[2 * l]);
+      bias_of(*array, g)[row][0].narrow(0, 0, own[l + 1]).copy_(it->second[2 * l + 1]);
+    }
+  }
 }
 
 void FusedNets::make_leaves() {

@@ -6,6 +6,9 @@
 // adjacent rows (train_group orders them so): each run is updated and activated through views.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include <cstdint>
 #include <vector>
 
@@ -49,6 +52,17 @@ class FusedNets {
   void keep(const std::vector<long>& keep);
 
   long size() const { return flat_.size(0); }
+
+  // A member's state in its own shapes (its layers unpadded, whatever the group): per array
+  // (weights, best weights, the optimizer's averages and buffer, those in use) its layers'
+  // weights [in, out] and biases [out], and its optimizer step count. Set into a member of
+  // another group, it continues as it would have in the first.
+  struct MemberState {
+    std::map<std::string, std::vector<torch::Tensor>> arrays;  // name -> w0, b0, w1, b1, ...
+    long steps = 0;
+  };
+  MemberState export_member(std::size_t k) const;
+  void import_member(std::size_t k, const MemberState& state);
   long inputs() const { return in_; }
 
  private:
@@ -79,7 +93,8 @@ class FusedNets {
   std::vector<std::int64_t> act_code_;  // act_runs_ encoded for activate_runs
   std::vector<int> depth_;              // hidden layers of each member
   std::vector<torch::Tensor> gates_;    // per hidden layer: [G, 1, 1] whether a member has it
-  long steps_ = 0;
+  std::vector<long> steps_;  // optimizer steps of each member (its own count after a pause)
+  std::vector<std::vector<long>> own_sizes_;  // each member's own layer sizes: in, hidden..., out
 };
 
 // A [G, 1] column of per-member values.

@@ -19,6 +19,15 @@ void optimizer_step(Optimizer kind, torch::Tensor& value, torch::Tensor grad, co
       }
       avg.mul_(0.9).add_(grad, 1 - 0.9);
       avg_sq.mul_(0.999).addcmul_(grad, grad, 1 - 0.999);
+      if (s.steps.defined()) {
+        // Per row: 1 - beta^step in double, then the value's dtype (as a scalar is converted).
+        const auto steps = s.steps.to(torch::kFloat64);
+        const auto bias1 = (1 - torch::pow(0.9, steps)).to(value.scalar_type());
+        const auto root2 = (1 - torch::pow(0.999, steps)).sqrt().to(value.scalar_type());
+        const auto denom = (avg_sq.sqrt() / root2).add_(1e-8);
+        value.sub_(avg / denom * (s.rate / bias1));
+        return;
+      }
       const double bias1 = 1 - std::pow(0.9, s.step), bias2 = 1 - std::pow(0.999, s.step);
       const auto denom = (avg_sq.sqrt() / std::sqrt(bias2)).add_(1e-8);
       value.sub_(avg / denom * (s.rate / bias1));

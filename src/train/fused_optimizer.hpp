@@ -15,6 +15,9 @@ struct StepSettings {
   torch::Tensor rate, weight_decay, momentum, nesterov;  // [rows, 1]; nesterov: bool
   bool any_decay = false;                                // a weight decay anywhere in the group
   long step = 1;                                         // 1-based: Adam's bias correction
+  // Members whose counts differ (one continued after a pause beside others): each row's own
+  // count, [rows, 1] in the value's dtype, computed in double as the scalar is; undefined: `step`.
+  torch::Tensor steps;
 };
 
 // Updates `value` (rows of the flat parameters) from `grad`; the states it needs (Adam's two

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include "hsicho/error.hpp"
@@ -284,4 +285,71 @@ TEST_CASE("groups: deterministic runs by width, padded to the widest, cut by the
     t.model.dropout = 0.1;
     return t;
   }()));
+}
+
+TEST_CASE("paused fused members continue bit for bit; continued in another group, to rounding",
+          "[train][fused][pause]") {
+  // Successive halving (issue 40) pauses a group's members at a rung and continues the survivors,
+  // regrouped, later. In the same group the result is bit for bit the never-paused group's; in
+  // another group (other padding widths, other neighbours) it matches to float rounding, and a
+  // member with its own optimizer step count (Adam's bias correction) keeps it.
+  const DataSet data = runge();
+  std::vector<TrainSpec> specs = {mlp({16}, "tanh", 1), mlp({8}, "relu", 2), mlp({12}, "silu", 3),
+                                  mlp({10}, "tanh", 4)};
+  specs[1].optim.optimizer = Optimizer::Sgd, specs[1].optim.lr = 5e-2,
+  specs[1].optim.momentum = 0.9;
+  specs[2].optim.optimizer = Optimizer::Rmsprop, specs[2].optim.lr = 3e-3,
+  specs[2].optim.momentum = 0.5;
+  specs[3].optim.optimizer = Optimizer::Adamw, specs[3].optim.weight_decay = 0.1;
+  for (auto& s : specs)
+    s.optim.epochs = 7;
+  const Group all{{0, 1, 2, 3}, {16}};
+  const auto straight = run_group(specs, all, data, false);
+  const std::string dir = "paused_fused_test";
+  std::filesystem::create_directories(dir);
+  auto file = [&](std::size_t k) { return dir + "/" + std::to_string(k) + ".pt"; };
+  // Phase 1: all to epoch 3; phase 2: all from 3 to 5; phase 3: to the end.
+  std::map<std::size_t, Result> paused, ended;
+  for (auto [after, from] : {std::pair{3, false}, {5, true}, {0, true}}) {
+    GroupHooks hooks;
+    hooks.pausing = [&, after = after, from = from](std::size_t k) {
+      return Pausing{after, file(k), from};
+    };
+    hooks.paused = [&](std::size_t k, Result r) { paused[k] = std::move(r); };
+    hooks.finished = [&](std::size_t k, Result r) { ended[k] = std::move(r); };
+    REQUIRE(train_group(specs, all, data, 0, hooks));
+  }
+  REQUIRE(ended.size() == 4);
+  for (std::size_t k = 0; k < 4; ++k) {
+    CHECK(ended[k].curves == straight.at(k).curves);
+    CHECK(ended[k].val_error == straight.at(k).val_error);
+    CHECK(ended[k].test_error == straight.at(k).test_error);
+    CHECK(ended[k].best_epoch == straight.at(k).best_epoch);
+  }
+  CHECK(paused.at(0).epochs == 5);  // the last pause's record
+  // Regrouped: members 1 and 3 paused at 3 in the group of four continue as a group of two
+  // (widths 10), member 0 alone in a group of one.
+  std::map<std::size_t, Result> first, rest;
+  {
+    GroupHooks hooks;
+    hooks.pausing = [&](std::size_t k) { return Pausing{3, file(k), false}; };
+    hooks.paused = [&](std::size_t k, Result r) { first[k] = std::move(r); };
+    REQUIRE(train_group(specs, all, data, 0, hooks));
+  }
+  for (const Group& g : {Group{{1, 3}, {10}}, Group{{0}, {16}}}) {
+    GroupHooks hooks;
+    hooks.pausing = [&](std::size_t k) { return Pausing{0, file(k), true}; };
+    hooks.finished = [&](std::size_t k, Result r) { rest[k] = std::move(r); };
+    REQUIRE(train_group(specs, g, data, 0, hooks));
+  }
+  for (std::size_t k : {0, 1, 3}) {
+    const auto& a = rest.at(k).curves;
+    const auto& b = straight.at(k).curves;
+    REQUIRE(a.size() == b.size());
+    for (std::size_t e = 0; e < 3; ++e)
+      CHECK(a[e] == b[e]);  // before the pause: the same run
+    for (std::size_t e = 3; e < a.size(); ++e)
+      CHECK(rel(a[e], b[e]) < 1e-3);  // after: float rounding of another padding
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -34,6 +34,12 @@ struct GroupHooks {
   // A member's result, as soon as it ends (its epochs, patience, a stop, divergence), so that a
   // killed group loses only the members still training.
   std::function<void(std::size_t member, Result result)> finished;
+  // Successive halving (Pausing, trainer.hpp): how each member pauses or continues (none: trains
+  // to its end), and a member paused after its pause epoch, with its result so far (test error
+  // of its best weights measured). Continued members start at their pause's epoch; a group's
+  // members continue from the same epoch.
+  std::function<Pausing(std::size_t member)> pausing;
+  std::function<void(std::size_t member, Result at_pause)> paused;
 };
 
 // Trains specs[k] for k in `members` as one computation, hidden layers padded to `widths`.
