@@ -8,7 +8,7 @@
 // state. The decisions use every training of the batch, so they depend neither on the number of
 // ranks nor on timing, and a resume recomputes them from what is on disk:
 //   journal folder/halving/rank-R.jnl  the trainings at each rung (a record as if stopped there)
-//   journal folder/paused/ID.pt        each paused training's state (the latest rung's)
+//   journal folder/paused/ID.at-E.pt   each paused training's state at rung epoch E
 // Small networks train fused as in the other modes: each phase groups its survivors anew (a
 // member's paused state is in its own shapes, so it continues in any group).
 #include <algorithm>
@@ -65,8 +65,12 @@ bool Scheduler::train_halving(const Batch& batch) {
   }
   parallel::barrier();
   io::JournalWriter rung_log(rung_dir, rank_, journal_.fingerprint());
-  const auto state_file = [&](std::size_t id) {
-    return (fs::path(paused_dir) / (std::to_string(id) + ".pt")).string();
+  // One file per training and rung (ID.at-EPOCH.pt): a phase reads the previous rung's and
+  // writes this rung's, so a kill between writing a state and recording the rung leaves the
+  // previous one to continue from. A state is removed once the next rung's record is on disk.
+  const auto state_file = [&](std::size_t id, int epoch) {
+    return (fs::path(paused_dir) / (std::to_string(id) + ".at-" + std::to_string(epoch) + ".pt"))
+        .string();
   };
   std::vector<std::size_t> todo_all;
   for (std::size_t k = 0; k < batch.ids.size(); ++k) {
@@ -116,9 +120,10 @@ bool Scheduler::train_halving(const Batch& batch) {
     }
     const auto pausing_of = [&](std::size_t pos) {
       train::Pausing p;
-      p.state_file = state_file(phase_batch.ids[pos]);
       p.pause_after = last || target >= phase_batch.specs[pos].optim.epochs ? 0 : target;
+      p.state_file = state_file(phase_batch.ids[pos], p.pause_after);
       p.continue_from = phase > 0;
+      if (phase > 0) p.from_file = state_file(phase_batch.ids[pos], rungs[phase - 1]);
       return p;
     };
     parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
@@ -134,6 +139,10 @@ bool Scheduler::train_halving(const Batch& batch) {
         rung_log.append(rec);
       } else {
         journal_.append(rec);
+      }
+      if (phase > 0) {  // recorded: the previous rung's state is no longer needed
+        std::error_code ec;
+        fs::remove(state_file(phase_batch.ids[pos], rungs[phase - 1]), ec);
       }
     };
     while (!stop_was_requested()) {
@@ -219,11 +228,14 @@ bool Scheduler::train_halving(const Batch& batch) {
                                   went_on, stopped_here));
     }
   }
-  // The paused states of trainings that have their result are no longer needed.
+  // The paused states of trainings that have their result are no longer needed (those stopped
+  // at a rung, and any left by a kill).
   if (rank_ == 0) {
     for (auto id : batch.ids) {
       std::error_code ec;
-      if (journal_.results().count(id)) fs::remove(state_file(id), ec);
+      if (!journal_.results().count(id)) continue;
+      for (int r : rungs)
+        fs::remove(state_file(id, r), ec);
     }
   }
   for (auto id : batch.ids) {

@@ -195,7 +195,7 @@ class GroupRun {
         if (m.pausing.continue_from) {
           // Its state from its pause, set into its row of this group.
           FusedNets::MemberState state;
-          call_hook([&] { state = load_member(m.pausing.state_file, m); });
+          call_hook([&] { state = load_member(m.pausing.source(), m); });
           call_hook([&] { nets.import_member(k, state); });
         }
         if (k > 0 && m.r.epochs != first_epoch)

@@ -217,7 +217,7 @@ std::optional<Result> train_watched(const TrainSpec& spec, const DataSet& data, 
     const PausedState held{state, best_state, *opt, r, best, since_best};
     // The paused state's file is the run's (like a hook's journal): a fault there ends the run.
     if (pausing.continue_from) {
-      call_hook([&] { load_paused(held, pausing.state_file, device); });
+      call_hook([&] { load_paused(held, pausing.source(), device); });
       seconds_before = r.seconds;
     }
     for (int epoch = r.epochs; epoch < o.epochs; ++epoch) {

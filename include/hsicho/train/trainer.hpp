@@ -43,7 +43,11 @@ std::optional<Result> train_one(const TrainSpec& spec, const DataSet& data, int 
 struct Pausing {
   int pause_after = 0;         // pause after this epoch (0, or at least the last epoch: never)
   std::string state_file;      // where the paused state is written (and read to continue)
-  bool continue_from = false;  // start from state_file's state, not from epoch 0
+  bool continue_from = false;  // start from a paused state, not from epoch 0
+  // The state continued from, when not state_file: successive halving keeps one file per rung,
+  // so that a kill between writing a rung's state and recording it loses nothing.
+  std::string from_file;
+  const std::string& source() const { return from_file.empty() ? state_file : from_file; }
 };
 struct PausableResult {
   std::optional<Result> result;  // nullopt: paused, or interrupted
