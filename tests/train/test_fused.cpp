@@ -200,7 +200,7 @@ TEST_CASE("patience, divergence and hooks end a member as they end it alone", "[
   CHECK(out.empty());
 }
 
-TEST_CASE("a journal fault inside a group ends the run; no member is recorded twice",
+TEST_CASE("a journal fault inside a group ends the run, no member is recorded twice",
           "[train][fused]") {
   // The second member's journal append fails (a full disk, the journal removed): the group stops
   // with that fault, as thrown; the first member was recorded once, as it ended, and no member
@@ -287,7 +287,7 @@ TEST_CASE("groups: deterministic runs by width, padded to the widest, cut by the
   }()));
 }
 
-TEST_CASE("paused fused members continue bit for bit; continued in another group, to rounding",
+TEST_CASE("paused fused members continue bit for bit, and in another group to rounding",
           "[train][fused][pause]") {
   // Successive halving (issue 40) pauses a group's members at a rung and continues the survivors,
   // regrouped, later. In the same group the result is bit for bit the never-paused group's; in

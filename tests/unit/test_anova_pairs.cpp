@@ -63,7 +63,7 @@ TEST_CASE("HSIC-ANOVA terms: the definition, and the split of the joint index", 
   CHECK(av.pvalue(0, 0) < 0.02);  // x0 drives z
 }
 
-TEST_CASE("two inputs that matter only together are an interaction; a main effect is not",
+TEST_CASE("two inputs that matter only together are an interaction, a main effect is not",
           "[anova]") {
   Eigen::MatrixXd x;
   Eigen::VectorXd y;

@@ -29,7 +29,7 @@ TEST_CASE("discrete columns of an LHS design are balanced across their levels", 
   }
 }
 
-TEST_CASE("the same seed gives the same design; another seed another", "[design]") {
+TEST_CASE("the same seed gives the same design, another seed another", "[design]") {
   const auto deck = io::load_deck(HSICHO_TEST_DECKS "/conditional.yaml");
   const auto a = design::make_design(deck.space, deck.design, 42);
   const auto b = design::make_design(deck.space, deck.design, 42);

@@ -209,7 +209,7 @@ Calibration rejection(DiscreteKernel kernel, double effect, int reps, std::size_
 
 }  // namespace
 
-TEST_CASE("p-values of an inert category are uniform; an active one is found as often",
+TEST_CASE("p-values of an inert category are uniform, an active one is found as often",
           "[discrete]") {
   const auto inert = rejection(DiscreteKernel::Expected, 0.0, 400, 100);
   INFO("inert: rejected " << inert.rejected << ", excess over uniform " << inert.excess);

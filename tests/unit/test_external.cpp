@@ -42,7 +42,8 @@ TEST_CASE("result.json: NaN or infinite errors are divergence, as Python writes 
   CHECK(read_result(R"({"error": 0.1, "metrics": {"x": NaN}})").status == Outcome::Ok);
   CHECK(std::isnan(read_result(R"({"error": 0.1, "metrics": {"x": NaN}})").metrics.at("x")));
   // The command's own verdict stands.
-  CHECK(read_result(R"({"error": 0.1, "status": "failed", "message": "OOM"})").status == Outcome::Failed);
+  CHECK(read_result(R"({"error": 0.1, "status": "failed", "message": "OOM"})").status ==
+        Outcome::Failed);
 }
 
 TEST_CASE("result.json: what is refused, with the reason", "[external]") {

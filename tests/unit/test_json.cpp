@@ -17,7 +17,7 @@ TEST_CASE("invalid UTF-8 in, valid JSON out", "[json]") {
   CHECK(back["ok"].get<std::string>() == "h\xC3\xA9llo");  // valid UTF-8 passes unchanged
 }
 
-TEST_CASE("NaN and infinities become null; numbers round-trip", "[json]") {
+TEST_CASE("NaN and infinities become null, numbers round-trip", "[json]") {
   const double x = 0.1 + 0.2;
   const Json j = {{"nan", std::nan("")},
                   {"inf", std::numeric_limits<double>::infinity()},

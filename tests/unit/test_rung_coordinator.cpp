@@ -69,7 +69,7 @@ TEST_CASE("a training at a rung is judged on the trainings before it", "[rungs]"
   CHECK(rungs.at_epoch(0, 1, 10, 3, 5.0, &why) == train::AfterEpoch::Continue);
 }
 
-TEST_CASE("ordered: a training waits for those before it; a stop interrupts the wait", "[rungs]") {
+TEST_CASE("ordered: a training waits for those before it, a stop interrupts the wait", "[rungs]") {
   Folder f;
   RungCoordinator rungs(settings(true), f.dir.string(), 0, [] { return false; });
   rungs.start_batch({20, 21, 22}, {0, 1, 2}, 0.3);

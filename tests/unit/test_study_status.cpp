@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-io::JournalRecord rec(std::size_t id, double val, double t, int rank, Outcome status = Outcome::Ok) {
+io::JournalRecord rec(std::size_t id, double val, double t, int rank,
+                      Outcome status = Outcome::Ok) {
   io::JournalRecord r;
   r.config = id;
   r.result.status = status;
