@@ -238,11 +238,7 @@ bool Scheduler::train_halving(const Batch& batch) {
         fs::remove(state_file(id, r), ec);
     }
   }
-  for (auto id : batch.ids) {
-    if (!journal_.results().count(id))
-      throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
-                         journal_.dir());
-  }
+  check_all_recorded(batch);
   return true;
 }
 

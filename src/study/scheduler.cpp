@@ -520,6 +520,14 @@ void Scheduler::dispatch(const Batch& batch, const Plan& p, int local_rank) {
   report(true);
 }
 
+void Scheduler::check_all_recorded(const Batch& batch) const {
+  for (auto id : batch.ids) {
+    if (!journal_.results().count(id))
+      throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
+                         journal_.dir());
+  }
+}
+
 bool Scheduler::train_all(const Batch& batch) {
   if (batch.prune && pruning_.enabled && pruning_.halving && !command_) return train_halving(batch);
   journal_.check_values(batch.ids, batch.configs, deck_.space);
@@ -542,11 +550,7 @@ bool Scheduler::train_all(const Batch& batch) {
   parallel::barrier();
   journal_.reread();
   if (stopped) return false;
-  for (auto id : batch.ids) {
-    if (!journal_.results().count(id))
-      throw RuntimeError("configuration " + std::to_string(id) + " has no result in " +
-                         journal_.dir());
-  }
+  check_all_recorded(batch);
   return true;
 }
 

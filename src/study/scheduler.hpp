@@ -83,6 +83,8 @@ class Scheduler {
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
   // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
   bool train_halving(const Batch& batch);
+  // After a batch: every configuration has its result in the journal (RuntimeError if not).
+  void check_all_recorded(const Batch& batch) const;
   // The units of work of a batch: single trainings, and fused groups of small MLPs (study.fuse).
   std::vector<train::Group> work_units(const Batch& batch);
   // A fused group: each member's result handed to `record` as it ends; false when stopped.

@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 #include <limits>
 #include <map>
 #include <string_view>
@@ -20,6 +18,7 @@
 #include "hook_guard.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
+#include "paused_progress.hpp"
 
 namespace hsicho::train {
 namespace {
@@ -38,33 +37,19 @@ struct Member {
   Pausing pausing;  // successive halving: where it pauses, whether it continues
 };
 
-torch::Tensor scalar_of(double v) {
-  return torch::tensor({v}, torch::TensorOptions().dtype(torch::kFloat64));
-}
-
 // A paused member's file: its state in its own shapes (FusedNets::MemberState), its generator,
 // its curve and counters; written atomically. A fault here is the run's (a HookFault).
 void save_member(const std::string& file, const FusedNets::MemberState& state, const Member& m) {
   torch::serialize::OutputArchive a;
-  a.write("fused", scalar_of(1));
+  a.write("fused", archived_number(1));
   for (const auto& [name, parts] : state.arrays) {
     for (std::size_t i = 0; i < parts.size(); ++i)
       a.write(name + "." + std::to_string(i), parts[i]);
   }
-  a.write("steps", scalar_of(static_cast<double>(state.steps)));
+  a.write("steps", archived_number(static_cast<double>(state.steps)));
   a.write("rng.order", m.order.get_state());
-  a.write("curve", torch::tensor(m.r.curves, torch::TensorOptions().dtype(torch::kFloat64)));
-  a.write("epochs", scalar_of(m.r.epochs));
-  a.write("best_epoch", scalar_of(m.r.best_epoch));
-  a.write("val_error", scalar_of(m.r.val_error));
-  a.write("val_rel_l2", scalar_of(m.r.val_rel_l2));
-  a.write("seconds", scalar_of(m.r.seconds));
-  a.write("best", scalar_of(m.best));
-  a.write("since_best", scalar_of(m.since_best));
-  const std::string tmp = file + ".tmp";
-  a.save_to(tmp);
-  if (std::rename(tmp.c_str(), file.c_str()) != 0)
-    throw RuntimeError("cannot write the paused training '" + file + "': " + std::strerror(errno));
+  write_progress(a, m.r, m.best, m.since_best);
+  save_atomically(a, file);
 }
 
 FusedNets::MemberState load_member(const std::string& file, Member& m) {
@@ -72,11 +57,7 @@ FusedNets::MemberState load_member(const std::string& file, Member& m) {
   try {
     torch::serialize::InputArchive a;
     a.load_from(file);
-    const auto get = [&](const std::string& key) {
-      torch::Tensor t;
-      a.read(key, t);
-      return t;
-    };
+    const auto get = [&](const std::string& key) { return archived(a, key); };
     for (const char* name : {"flat", "best", "avg", "avg_sq", "buffer"}) {
       std::vector<torch::Tensor> parts;
       for (std::size_t i = 0;; ++i) {
@@ -89,20 +70,9 @@ FusedNets::MemberState load_member(const std::string& file, Member& m) {
     if (!state.arrays.count("flat")) throw std::runtime_error("no weights: not a fused member's");
     state.steps = static_cast<long>(get("steps").item<double>());
     m.order.set_state(get("rng.order"));
-    const torch::Tensor curve = get("curve").contiguous();
-    m.r.curves.assign(curve.data_ptr<double>(), curve.data_ptr<double>() + curve.numel());
-    m.r.epochs = static_cast<int>(get("epochs").item<double>());
-    m.r.best_epoch = static_cast<int>(get("best_epoch").item<double>());
-    m.r.val_error = get("val_error").item<double>();
-    m.r.val_rel_l2 = get("val_rel_l2").item<double>();
-    m.r.seconds = get("seconds").item<double>();
-    m.best = get("best").item<double>();
-    m.since_best = static_cast<int>(get("since_best").item<double>());
+    read_progress(a, m.r, m.best, m.since_best);
   } catch (const std::exception& e) {
-    const std::string what = e.what();
-    throw RuntimeError("the paused training '" + file +
-                       "' does not read (missing, damaged, or of another network): " +
-                       what.substr(0, what.find('\n')));
+    throw RuntimeError(unreadable_paused(file, e.what()));
   }
   return state;
 }

@@ -2,15 +2,14 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 #include "evaluation.hpp"
 #include "hook_guard.hpp"
 #include "hsicho/error.hpp"
 #include "hsicho/train/flops.hpp"
 #include "model.hpp"
+#include "paused_progress.hpp"
 
 namespace hsicho::train {
 
@@ -100,10 +99,6 @@ struct PausedState {
   int& since_best;
 };
 
-torch::Tensor scalar(double v) {
-  return torch::tensor({v}, torch::TensorOptions().dtype(torch::kFloat64));
-}
-
 void save_paused(const PausedState& p, const std::string& file, const torch::Device& device) {
   torch::serialize::OutputArchive a;
   for (std::size_t k = 0; k < p.state.size(); ++k) {
@@ -118,19 +113,8 @@ void save_paused(const PausedState& p, const std::string& file, const torch::Dev
   a.write("rng.cpu", at::detail::getDefaultCPUGenerator().get_state());
   if (device.is_cuda())
     a.write("rng.device", at::globalContext().defaultGenerator(device).get_state());
-  const auto& r = p.r;
-  a.write("curve", torch::tensor(r.curves, torch::TensorOptions().dtype(torch::kFloat64)));
-  a.write("epochs", scalar(r.epochs));
-  a.write("best_epoch", scalar(r.best_epoch));
-  a.write("val_error", scalar(r.val_error));
-  a.write("val_rel_l2", scalar(r.val_rel_l2));
-  a.write("seconds", scalar(r.seconds));
-  a.write("best", scalar(p.best));
-  a.write("since_best", scalar(p.since_best));
-  const std::string tmp = file + ".tmp";
-  a.save_to(tmp);
-  if (std::rename(tmp.c_str(), file.c_str()) != 0)
-    throw RuntimeError("cannot write the paused training '" + file + "': " + std::strerror(errno));
+  write_progress(a, p.r, p.best, p.since_best);
+  save_atomically(a, file);
 }
 
 void load_paused(const PausedState& p, const std::string& file, const torch::Device& device) {
@@ -138,12 +122,7 @@ void load_paused(const PausedState& p, const std::string& file, const torch::Dev
     torch::serialize::InputArchive a;
     a.load_from(file);
     torch::NoGradGuard guard;
-    // A fresh tensor per read: reading into one already read would resize its storage.
-    const auto get = [&](const std::string& key) {
-      torch::Tensor t;
-      a.read(key, t);
-      return t;
-    };
+    const auto get = [&](const std::string& key) { return archived(a, key); };
     for (std::size_t k = 0; k < p.state.size(); ++k) {
       p.state[k].copy_(get("state." + std::to_string(k)));
       p.best_state[k].copy_(get("best." + std::to_string(k)));
@@ -157,22 +136,9 @@ void load_paused(const PausedState& p, const std::string& file, const torch::Dev
       at::Generator gpu = at::globalContext().defaultGenerator(device);
       gpu.set_state(get("rng.device"));
     }
-    const auto number = [&](const char* key) { return get(key).item<double>(); };
-    const torch::Tensor curve = get("curve").contiguous();
-    auto& r = p.r;
-    r.curves.assign(curve.data_ptr<double>(), curve.data_ptr<double>() + curve.numel());
-    r.epochs = static_cast<int>(number("epochs"));
-    r.best_epoch = static_cast<int>(number("best_epoch"));
-    r.val_error = number("val_error");
-    r.val_rel_l2 = number("val_rel_l2");
-    r.seconds = number("seconds");
-    p.best = number("best");
-    p.since_best = static_cast<int>(number("since_best"));
+    read_progress(a, p.r, p.best, p.since_best);
   } catch (const c10::Error& e) {
-    const std::string what = e.what();
-    throw RuntimeError("the paused training '" + file +
-                       "' does not read (missing, damaged, or of another network): " +
-                       what.substr(0, what.find('\n')));
+    throw RuntimeError(unreadable_paused(file, e.what()));
   }
 }
 
