@@ -71,7 +71,13 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
             << "\n"
             << "design: " << space::method_name(first.method) << ", n = " << first.samples
             << (opt.enabled ? " (the optimizer's first stage)" : "") << "\n"
-            << (opt.enabled
+            << (opt.enabled && opt.budget_seconds > 0
+                    ? "optimize: " + opt.strategy + ", a wall-time budget of " +
+                          fmt::format("{:g}", opt.budget_seconds) + " s: stage 1 of " +
+                          std::to_string(opt.stages.front()) + ", the later stages and the final " +
+                          std::to_string(opt.final_top) + " x " + std::to_string(opt.final_seeds) +
+                          " sized from its times\n"
+                : opt.enabled
                     ? "optimize: " + opt.strategy + ", stages of " +
                           fmt::format("{}", fmt::join(opt.stages, ", ")) + " + final " +
                           std::to_string(opt.final_top) + " x " + std::to_string(opt.final_seeds) +

@@ -114,9 +114,15 @@ class TextObserver : public study::RunObserver {
     for (const auto& x : d)
       out_ << "  " << study::describe(x) << "\n";
   }
-  void final_started(std::size_t configs, std::size_t seeds, double epochs_factor) override {
-    out_ << "\n== final: the " << configs << " best configurations, " << seeds << " seeds, epochs x"
-         << epochs_factor << "\n";
+  void final_started(std::size_t configs, std::size_t seeds, double epochs_factor,
+                     bool from_front) override {
+    // Under pick: cheapest the last finalist may be the cheapest of the goal set instead.
+    const std::string which = from_front ? fmt::format(
+                                               "{} configurations (the best, and the "
+                                               "cheapest among the best)",
+                                               configs)
+                                         : fmt::format("the {} best configurations", configs);
+    out_ << "\n== final: " << which << ", " << seeds << " seeds, epochs x" << epochs_factor << "\n";
   }
   void stopped(std::size_t done, const std::string& resume_hint) override {
     error(fmt::format("hsicho run: stopped by a signal with {} trainings done. {}\n", done,

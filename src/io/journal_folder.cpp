@@ -121,4 +121,21 @@ void write_class_names(const std::string& journal_dir, const std::vector<std::st
   replace_file(fs::path(journal_dir) / "class-names.json", Json(names).dump(1) + "\n");
 }
 
+std::optional<std::vector<std::size_t>> read_stage_sizes(const std::string& journal_dir) {
+  const auto path = fs::path(journal_dir) / "stage-sizes.json";
+  const auto text = read_text(path);
+  if (!text) return std::nullopt;
+  try {
+    return Json::parse(*text).get<std::vector<std::size_t>>();
+  } catch (const std::exception&) {
+    throw InputError("'" + path.string() +
+                     "' is damaged (the stage sizes the wall-time budget chose): restore it, or "
+                     "remove it to size the later stages again from the first stage's times");
+  }
+}
+
+void write_stage_sizes(const std::string& journal_dir, const std::vector<std::size_t>& sizes) {
+  replace_file(fs::path(journal_dir) / "stage-sizes.json", Json(sizes).dump() + "\n");
+}
+
 }  // namespace hsicho::io

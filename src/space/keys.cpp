@@ -648,8 +648,11 @@ std::vector<KeySpec> build() {
           .range(0, kMaxCount)
           .def("0 (no cap)")
           .ex("40")
-          .unit("trainings")
-          .help("trainings in all, final retraining included"),
+          .expect("a whole number of trainings from 0 to 1000000000, or a wall time (90s, 30m, "
+                  "2h)")
+          .help("trainings in all, final retraining included; or a wall time (90s, 30m, 2h): "
+                "stage 1 of 8 trainings per hyperparameter, the later stages sized from its "
+                "times"),
       Row("optimize", "margin", K::Removed)
           .ex("0.1")
           .help("belonged to the range-narrowing optimizer, which is gone: later stages sample "

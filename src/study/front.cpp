@@ -65,6 +65,24 @@ std::optional<std::size_t> cheapest_within(const std::vector<double>& error,
   return pick;
 }
 
+std::vector<std::size_t> front_finalists(const std::vector<double>& error,
+                                         const std::vector<double>& cost, std::size_t top,
+                                         double limit) {
+  std::vector<std::size_t> chosen;
+  for (std::size_t i = 0; i < error.size(); ++i) {
+    if (std::isfinite(error[i])) chosen.push_back(i);
+  }
+  std::stable_sort(chosen.begin(), chosen.end(),
+                   [&](auto a, auto b) { return error[a] < error[b]; });
+  if (chosen.size() > top) chosen.resize(top);
+  if (chosen.empty()) return chosen;
+  // The cheapest within the limit is on the front's first layer (nothing cheaper is as good).
+  if (const auto cheap = cheapest_within(error, cost, limit);
+      cheap && std::find(chosen.begin(), chosen.end(), *cheap) == chosen.end())
+    chosen.push_back(*cheap);
+  return chosen;
+}
+
 void add_front(io::StudyData& s, const hsic::Options& options, bool make_pick_best) {
   const std::size_t n = s.n();
   std::vector<double> error(n), cost(n);

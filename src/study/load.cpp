@@ -9,6 +9,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/journal_folder.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/study/analysis_settings.hpp"
 #include "hsicho/study/best.hpp"
@@ -77,8 +78,11 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
 
   // The stages' id ranges (the optimizer's planned sizes; one stage for a plain study).
   std::vector<std::size_t> first = {0};
-  const std::vector<std::size_t> sizes =
+  std::vector<std::size_t> sizes =
       opt.enabled ? opt.stages : std::vector<std::size_t>{plan.samples.back()};
+  if (opt.budget_seconds > 0) {  // sized by a wall-time budget once stage 1 ended
+    if (auto chosen = io::read_stage_sizes(st.journal_dir)) sizes = *chosen;
+  }
   for (auto n : sizes)
     first.push_back(first.back() + n);
   auto stage_of = [&](std::size_t id) -> std::size_t {

@@ -16,6 +16,7 @@
 #include "hsicho/error.hpp"
 #include "hsicho/hsic/analysis.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/journal_folder.hpp"
 #include "hsicho/io/output_guard.hpp"
 #include "hsicho/parallel/hsic_partition.hpp"
 #include "hsicho/parallel/launcher.hpp"
@@ -175,7 +176,7 @@ class Driver {
     }
     scheduler_.open_journal(plan_.fingerprint, options_.resume);
     install_stop_handlers();
-    const std::vector<std::size_t> sizes =
+    std::vector<std::size_t> sizes =
         opt_.enabled ? opt_.stages : std::vector<std::size_t>{plan_.samples.back()};
     if (!deck_.design.added.empty() && !train_added()) return stopped();
     space::Space current = deck_.space;
@@ -185,6 +186,7 @@ class Driver {
       if (!run_stage(k, sizes.size(), current, first, decided ? &*decided : nullptr))
         return stopped();
       first += stages_.back().configs.size();
+      if (k == 0 && opt_.budget_seconds > 0) sizes = size_stages_by_time();
       decided.reset();
       if (opt_.enabled && opt_.strategy == "hsic" && k + 1 < sizes.size() &&
           stages_.back().analysis_problem.empty()) {
@@ -260,6 +262,65 @@ class Driver {
     return true;
   }
 
+  // Under a wall-time budget, after stage 1: the later stages that fit, from stage 1's times
+  // less the final retraining's estimate (its trainings timed as stage 1's best ones, times
+  // final_epochs). Stage 1's wall time is the larger of its trainings' seconds over the ranks and
+  // this run's time so far (start-up, scheduling and the analysis included, when this run
+  // trained it). Rank 0 chooses and keeps them in the journal folder; every rank reads them
+  // there, and a resume, on any number of ranks, trains the same stages.
+  std::vector<std::size_t> size_stages_by_time() {
+    auto sizes = io::read_stage_sizes(journal_dir_);
+    // Collective, so that no rank reads before rank 0 has written (or skips the barrier).
+    if (parallel::any_rank(!sizes)) {
+      if (rank_ == 0 && !sizes) io::write_stage_sizes(journal_dir_, stage_sizes_from_times());
+      parallel::barrier();
+      sizes = io::read_stage_sizes(journal_dir_);
+      if (!sizes) throw RuntimeError("cannot read the stage sizes rank 0 wrote in " + journal_dir_);
+    }
+    opt_.stages = *sizes;
+    while (opt_.alpha.size() < opt_.stages.size())
+      opt_.alpha.push_back(opt_.alpha.back());
+    if (observer_ && opt_.stages.size() > 1) {
+      std::string list;
+      for (std::size_t j = 1; j < opt_.stages.size(); ++j)
+        list += (j > 1 ? ", " : "") + std::to_string(opt_.stages[j]);
+      observer_->note("wall-time budget: later stages of " + list +
+                      " trainings, from stage 1's times");
+    } else if (observer_) {
+      observer_->note(
+          "wall-time budget: no time left for a later stage after stage 1 and the "
+          "final retraining's estimate");
+    }
+    return opt_.stages;
+  }
+
+  std::vector<std::size_t> stage_sizes_from_times() const {
+    const Stage& st = stages_.front();
+    const double ranks = std::max(1.0, static_cast<double>(ranks_));
+    double seconds = 0;
+    std::vector<std::pair<double, double>> by_error;  // (error, seconds)
+    for (std::size_t i = 0; i < st.configs.size(); ++i) {
+      const auto& r = scheduler_.result(st.first + i);
+      seconds += std::max(0.0, r.seconds);
+      if (r.ok()) by_error.emplace_back(r.val_error, std::max(0.0, r.seconds));
+    }
+    std::sort(by_error.begin(), by_error.end());
+    double top = 0;
+    const std::size_t k = std::min(by_error.size(), opt_.final_top);
+    for (std::size_t i = 0; i < k; ++i)
+      top += by_error[i].second / static_cast<double>(k);
+    const double final_s =
+        static_cast<double>(opt_.final_top * opt_.final_seeds) * opt_.final_epochs * top / ranks;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double spent = std::max(seconds / ranks, elapsed);
+    const double per = spent / static_cast<double>(std::max<std::size_t>(1, st.configs.size()));
+    std::vector<std::size_t> sizes = {opt_.stages.front()};
+    for (auto n : time_sized_stages(opt_.budget_seconds - spent - final_s, per, sizes.front()))
+      sizes.push_back(n);
+    return sizes;
+  }
+
   // Every configuration trained so far, stage by stage.
   std::vector<space::Config> trained_configs() const {
     std::vector<space::Config> all;
@@ -293,7 +354,9 @@ class Driver {
   // Trainings in all: the design's, or the optimizer's stages and final retraining (at most).
   std::size_t planned_trainings() const {
     if (!opt_.enabled) return deck_.design.samples + deck_.design.added.size();
-    std::size_t n = opt_.final_top * opt_.final_seeds + deck_.design.added.size();
+    // pick: cheapest may add the cheapest of the goal set as one more finalist.
+    std::size_t n = (opt_.final_top + (opt_.pick_cheapest ? 1 : 0)) * opt_.final_seeds +
+                    deck_.design.added.size();
     for (auto s : opt_.stages)
       n += s;
     return n;
@@ -357,23 +420,26 @@ class Driver {
     std::stable_sort(ranked.begin(), ranked.end(), [&](auto a, auto b) {
       return scheduler_.result(a).val_error < scheduler_.result(b).val_error;
     });
-    // With optimize.pick: cheapest, the cheapest configuration within the tolerance of the best
-    // joins the finalists: the winner can then be cheap and as good, within the seeds' spread.
-    std::optional<std::size_t> cheap;
+    // With optimize.pick: cheapest, the cheapest configuration of the search's goal set (within
+    // its alpha-quantile, or within the tolerance of the best if that is wider) joins the
+    // finalists: the winner can then be cheap and as good, within the seeds' spread.
     if (opt_.pick_cheapest && !ranked.empty()) {
       std::vector<double> errors, costs;
       for (auto id : ranked) {
         errors.push_back(scheduler_.result(id).val_error);
         costs.push_back(cost_of(scheduler_.result(id), analysis_.cost));
       }
-      const double limit =
-          pick_limit(scheduler_.result(ranked.front()).val_error, errors, analysis_.tolerance)
-              .limit;
-      if (const auto k = cheapest_within(errors, costs, limit)) cheap = ranked[*k];
+      const double tolerance = pick_limit(errors.front(), errors, analysis_.tolerance).limit;
+      const double alpha = opt_.alpha.empty() ? analysis_.alpha : opt_.alpha.back();
+      const double goal = errors[static_cast<std::size_t>(
+          std::floor(alpha * static_cast<double>(errors.size() - 1)))];
+      std::vector<std::size_t> finalists;
+      for (auto k : front_finalists(errors, costs, opt_.final_top, std::max(tolerance, goal)))
+        finalists.push_back(ranked[k]);
+      ranked = finalists;
+    } else if (ranked.size() > opt_.final_top) {
+      ranked.resize(opt_.final_top);
     }
-    if (ranked.size() > opt_.final_top) ranked.resize(opt_.final_top);
-    if (cheap && std::find(ranked.begin(), ranked.end(), *cheap) == ranked.end())
-      ranked.push_back(*cheap);
     final_configs_ = ranked;
     final_first_ = first;
     Batch batch;
@@ -392,7 +458,9 @@ class Driver {
         batch.specs.push_back(spec);
       }
     }
-    if (observer_) observer_->final_started(ranked.size(), opt_.final_seeds, opt_.final_epochs);
+    if (observer_)
+      observer_->final_started(ranked.size(), opt_.final_seeds, opt_.final_epochs,
+                               opt_.pick_cheapest);
     return scheduler_.train_all(batch);
   }
 

@@ -3,15 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <string>
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
 #include "hsicho/random.hpp"
 #include "hsicho/space/keys.hpp"
 #include "hsicho/space/scalar.hpp"
+#include "hsicho/study/front.hpp"
 
 namespace hsicho::study {
 
@@ -47,18 +50,36 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
   if (auto v = space::read_key<std::string>(n, "strategy")) o.strategy = *v;
   if (n.has("final_top")) o.final_top = whole("final_top");
   if (n.has("final_seeds")) o.final_seeds = whole("final_seeds");
-  if (n.has("budget")) o.budget = whole("budget");
+  if (n.has("budget")) {
+    // A duration (45s, 30m, 2h) is a wall-time budget; a plain number counts trainings.
+    const auto& spec = space::key_spec("optimize", "budget");
+    const std::string& text = space::key_text(spec, n.find("budget")->text);
+    if (!text.empty() && std::isalpha(static_cast<unsigned char>(text.back()))) {
+      const auto t = external::parse_duration(text);
+      if (!t || *t < 1) throw fail("budget", "must be " + spec.what() + ", got '" + text + "'");
+      o.budget_seconds = *t;
+    } else {
+      o.budget = whole("budget");
+    }
+  }
   const auto& stages_key = space::key_spec("optimize", "stages");
   const auto* stages = n.find("stages");
   const bool auto_stages =
       !stages || (!stages->is_list && space::key_text(stages_key, stages->text) == "auto");
-  if (auto_stages && o.budget == 0) {
+  if (o.budget_seconds > 0 && !auto_stages) {
+    throw fail("stages", "is sized by the wall-time budget (budget: " + n.find("budget")->text +
+                             "): leave it out, or give the budget in trainings");
+  }
+  if (auto_stages && o.budget == 0 && o.budget_seconds == 0) {
     throw InputError(stages ? n.where("stages") : n.mark,
                      "block 'optimize' needs 'stages' (trainings per stage, e.g. [48, 32, 24]) "
                      "or a 'budget' to size them from (stages: auto)");
   }
   std::vector<std::size_t> sizes;
-  if (auto_stages) {
+  if (o.budget_seconds > 0) {
+    // Stage 1 as stage_sizes makes it at least; the later ones once its times are known.
+    sizes = {std::max<std::size_t>(8, 8 * deck.space.dimension())};
+  } else if (auto_stages) {
     const std::size_t final_n = o.final_top * o.final_seeds;
     if (o.budget < final_n + 8) {
       throw InputError(n.where("budget"),
@@ -122,6 +143,18 @@ OptimizeSettings read_optimize(const space::Deck& deck) {
                          std::to_string(o.budget));
   }
   return o;
+}
+
+std::vector<std::size_t> time_sized_stages(double left, double per_training, std::size_t first) {
+  if (!(per_training > 0) || !(left > 0)) return {};
+  const double fit = std::floor(left / per_training);
+  if (fit < 4) return {};
+  const auto n = static_cast<std::size_t>(std::min(fit, 1e7));
+  const std::size_t m = std::clamp<std::size_t>((n + 2 * first - 1) / (2 * first), 1, 4);
+  std::vector<std::size_t> sizes(m, n / m);
+  for (std::size_t i = 0; i < n % m; ++i)
+    ++sizes[i];
+  return sizes;
 }
 
 std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d) {
@@ -215,21 +248,54 @@ std::string describe(const Decision& d) {
 
 namespace {
 
-// The rows of the goal set of every training so far: errors at or below their alpha-quantile
-// (finite errors only), best first.
-std::vector<std::size_t> goal_rows(const StageInput& in) {
+// The rows whose error is finite and at most the `share`-quantile of every error so far (+inf
+// included), best first.
+std::vector<std::size_t> rows_within_quantile(const StageInput& in, double share) {
   const std::size_t n = in.configs.size();
   std::vector<double> sorted(in.errors);
   std::sort(sorted.begin(), sorted.end());
-  const double q =
-      sorted[static_cast<std::size_t>(std::floor(in.alpha * static_cast<double>(n - 1)))];
-  std::vector<std::size_t> best;
+  const double q = sorted[static_cast<std::size_t>(
+      std::floor(std::min(share, 1.0) * static_cast<double>(n - 1)))];
+  std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < n; ++i) {
-    if (std::isfinite(in.errors[i]) && in.errors[i] <= q) best.push_back(i);
+    if (std::isfinite(in.errors[i]) && in.errors[i] <= q) rows.push_back(i);
   }
-  std::stable_sort(best.begin(), best.end(),
+  std::stable_sort(rows.begin(), rows.end(),
                    [&](auto a, auto b) { return in.errors[a] < in.errors[b]; });
-  return best;
+  return rows;
+}
+
+// The goal set of every training so far: errors at or below their alpha-quantile, best first.
+std::vector<std::size_t> goal_rows(const StageInput& in) {
+  return rows_within_quantile(in, in.alpha);
+}
+
+// The parents when the optimizer aims at the accuracy-cost front (optimize.pick: cheapest): the
+// Pareto layers of (error, cost) among the trainings of the best 2 alpha, whole layers until they
+// hold as many rows as the goal set, each layer best first. Why: the goal set by error alone is
+// mostly wide networks (the lowest errors), so later stages trained few small networks with
+// near-best errors and the pick had nothing cheap to choose (docs/results.md, issue 30); the
+// front's points of near-best error are the cheap networks worth moving around, and the best
+// error is always on the first layer.
+std::vector<std::size_t> front_rows(const StageInput& in, std::size_t goal_size) {
+  std::vector<std::size_t> band;
+  for (auto i : rows_within_quantile(in, 2 * in.alpha)) {
+    if (std::isfinite(in.costs[i])) band.push_back(i);
+  }
+  std::vector<double> e, c;
+  for (auto i : band)
+    e.push_back(in.errors[i]), c.push_back(in.costs[i]);
+  const auto layer = pareto_layers(e, c);
+  std::vector<std::size_t> order(band.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),  // band is best first: stable keeps that order
+                   [&](auto a, auto b) { return layer[a] < layer[b]; });
+  std::vector<std::size_t> rows;
+  for (std::size_t t = 0; t < order.size(); ++t) {
+    if (rows.size() >= goal_size && layer[order[t]] != layer[order[t - 1]]) break;
+    rows.push_back(band[order[t]]);
+  }
+  return rows;
 }
 
 // The value an irrelevant input is frozen at, among the good rows where it is active, and why.
@@ -351,7 +417,7 @@ StageDecision decide(const StageInput& in, const OptimizeSettings& o) {
     d.decisions.push_back({});  // Unchanged
     return d;
   }
-  for (auto i : best)
+  for (auto i : o.pick_cheapest ? front_rows(in, best.size()) : best)
     d.parents.push_back(in.configs[i]);
   d.sample_near_parents = true;
   // The leading input: the first of the stage's ranking among the inputs that are always there

@@ -9,6 +9,7 @@
 
 #include "hsicho/error.hpp"
 #include "hsicho/io/journal.hpp"
+#include "hsicho/io/journal_folder.hpp"
 #include "hsicho/study/best.hpp"
 #include "hsicho/study/savings.hpp"
 
@@ -83,6 +84,13 @@ StudyStatus read_status(const std::string& path, double now) {
     }
   }
   s.planned = s.plan ? s.plan->planned : 0;
+  // A wall-time budget sized the later stages after stage 1: the plan counted stage 1 only.
+  if (s.plan && s.plan->optimized) {
+    if (const auto sizes = io::read_stage_sizes(s.journal_dir)) {
+      for (std::size_t k = 1; k < sizes->size(); ++k)
+        s.planned += (*sizes)[k];
+    }
+  }
   if (const auto rungs_dir = fs::path(s.journal_dir) / "halving"; fs::is_directory(rungs_dir)) {
     std::map<int, std::size_t> reached, stopped;
     for (const auto& rec : io::read_journals(rungs_dir.string(), "").records)

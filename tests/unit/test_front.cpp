@@ -34,6 +34,21 @@ TEST_CASE("the cheapest within a tolerance of the best", "[front]") {
   CHECK_FALSE(study::cheapest_within(err, cost, 0.5));
 }
 
+TEST_CASE("finalists: the lowest errors, and the cheapest of the goal set", "[front]") {
+  // The best (5000 parameters), two near it but wide, a cheap one at 8%, a very cheap bad one.
+  const std::vector<double> err = {1.0, 1.02, 1.05, 1.08, 1.3, 2.0, INFINITY};
+  const std::vector<double> cost = {5000, 4000, 4500, 300, 100, 50, 10};
+  // Within the goal threshold 1.1 the cheapest is 3 (300): it joins the top 3.
+  CHECK(study::front_finalists(err, cost, 3, 1.1) == std::vector<std::size_t>{0, 1, 2, 3});
+  CHECK(study::front_finalists(err, cost, 2, 1.1) == std::vector<std::size_t>{0, 1, 3});
+  // A wider threshold reaches 4 (100).
+  CHECK(study::front_finalists(err, cost, 3, 1.5) == std::vector<std::size_t>{0, 1, 2, 4});
+  // The cheapest within the threshold is already a finalist: nobody joins.
+  CHECK(study::front_finalists(err, cost, 3, 1.01) == std::vector<std::size_t>{0, 1, 2});
+  CHECK(study::front_finalists(err, cost, 4, 1.1) == std::vector<std::size_t>{0, 1, 2, 3});
+  CHECK(study::front_finalists({INFINITY}, {1}, 3, 1).empty());
+}
+
 TEST_CASE("costs of a record by name", "[front]") {
   Record r;
   r.parameters = 521, r.flops = 1000, r.seconds = 2.5;

@@ -170,6 +170,90 @@ TEST_CASE("the optimizer freezes only what is shown not to matter, at a cheap go
                                             in.errors.begin())]);
 }
 
+TEST_CASE("aiming at the front, later stages start from cheap configurations of near-best error",
+          "[optimize]") {
+  const auto deck = space::parse_deck(kDeck, "stage.yaml");
+  const auto in = stage(deck.space, 300, 4);
+  OptimizeSettings by_error, at_front;
+  at_front.pick_cheapest = true;
+  const auto e = decide(in, by_error), f = decide(in, at_front);
+  // The same decisions about each input: only the parents differ.
+  REQUIRE(e.decisions.size() == f.decisions.size());
+  for (std::size_t i = 0; i < e.decisions.size(); ++i)
+    CHECK(describe(e.decisions[i]) == describe(f.decisions[i]));
+  // By hand: the band of the best 2 alpha = 20% of the errors; its cheapest configuration (of
+  // equal costs, the better) is on the front, so a parent; the best is the first parent.
+  std::vector<double> sorted = in.errors;
+  std::sort(sorted.begin(), sorted.end());
+  const double q20 = sorted[static_cast<std::size_t>(std::floor(0.2 * 299))];
+  std::size_t cheapest = 0, best = 0;
+  for (std::size_t i = 0; i < in.configs.size(); ++i) {
+    if (in.errors[i] < in.errors[best]) best = i;
+    if (in.errors[i] > q20) continue;
+    if (in.errors[cheapest] > q20 || in.costs[i] < in.costs[cheapest] ||
+        (in.costs[i] == in.costs[cheapest] && in.errors[i] < in.errors[cheapest]))
+      cheapest = i;
+  }
+  REQUIRE(f.sample_near_parents);
+  CHECK(f.parents.front() == in.configs[best]);
+  CHECK(std::find(f.parents.begin(), f.parents.end(), in.configs[cheapest]) != f.parents.end());
+  CHECK(f.parents.size() >= e.parents.size());
+  double cost_e = 0, cost_f = 0, err_f = 0;
+  for (const auto& c : f.parents) {
+    const auto i = static_cast<std::size_t>(std::find(in.configs.begin(), in.configs.end(), c) -
+                                            in.configs.begin());
+    CHECK(in.errors[i] <= q20);
+    cost_f += in.costs[i] / static_cast<double>(f.parents.size());
+    err_f += in.errors[i] / static_cast<double>(f.parents.size());
+  }
+  for (const auto& c : e.parents) {
+    const auto i = static_cast<std::size_t>(std::find(in.configs.begin(), in.configs.end(), c) -
+                                            in.configs.begin());
+    cost_e += in.costs[i] / static_cast<double>(e.parents.size());
+  }
+  INFO("mean cost of the parents: by error " << cost_e << ", at the front " << cost_f);
+  CHECK(cost_f < cost_e);
+  // The next stage samples toward the front: its configurations cost less on average.
+  OptimizeSettings o = at_front;
+  o.explore = 0;
+  const auto de = sample_stage(e, o, in.configs, 400, 4, 1);
+  const auto df = sample_stage(f, o, in.configs, 400, 4, 1);
+  auto mean_units = [&](const design::Design& d) {
+    double sum = 0;
+    for (const auto& c : d.configs)
+      sum += as_num(c, e.next, "units");
+    return sum / static_cast<double>(d.configs.size());
+  };
+  CHECK(mean_units(df) < mean_units(de));
+}
+
+TEST_CASE("a wall-time budget sizes the later stages from stage 1's times", "[optimize]") {
+  // 100 s left at 1 s a training after a first stage of 56: 100 trainings, one stage (at most
+  // about twice the first per stage).
+  CHECK(time_sized_stages(100, 1, 56) == std::vector<std::size_t>{100});
+  // 1000 trainings fit: ceil(1000 / 112) = 9 stages wanted, 4 at most, 250 each.
+  CHECK(time_sized_stages(1000, 1, 56) == std::vector<std::size_t>{250, 250, 250, 250});
+  // 10 fit after a first stage of 4: two stages of 5; 11: 6 and 5.
+  CHECK(time_sized_stages(10.5, 1, 4) == std::vector<std::size_t>{5, 5});
+  CHECK(time_sized_stages(11, 1, 4) == std::vector<std::size_t>{6, 5});
+  // Fewer than 4 fit, or none at all: no later stage.
+  CHECK(time_sized_stages(3.9, 1, 56).empty());
+  CHECK(time_sized_stages(-5, 1, 56).empty());
+  CHECK(time_sized_stages(100, 0, 56).empty());
+  // The deck: a duration is a wall-time budget, stage 1 of 8 trainings per hyperparameter.
+  const auto deck = space::parse_deck(std::string(kDeck) + "optimize: {budget: 90s}\n", "t.yaml");
+  const auto o = read_optimize(deck);
+  CHECK(o.budget_seconds == 90);
+  CHECK(o.budget == 0);
+  CHECK(o.stages == std::vector<std::size_t>{8 * deck.space.dimension()});
+  CHECK(read_optimize(space::parse_deck(std::string(kDeck) + "optimize: {budget: 2h}\n", "t.yaml"))
+            .budget_seconds == 7200);
+  CHECK_THROWS_WITH(
+      read_optimize(space::parse_deck(
+          std::string(kDeck) + "optimize: {budget: 2h, stages: [10, 10]}\n", "t.yaml")),
+      Catch::Contains("sized by the wall-time budget"));
+}
+
 TEST_CASE("absence of evidence is not evidence of irrelevance", "[optimize]") {
   // 40 trainings of pure noise: every p-value is large, as it is for weak but real effects in a
   // small first stage. The first optimizer froze them all; now each input is explored (or, the

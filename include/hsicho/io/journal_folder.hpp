@@ -69,6 +69,10 @@ void write_source_stamps(const std::string& journal_dir, const std::vector<FileS
 // commands that read a running study (the study file's class_names).
 std::vector<std::string> read_class_names(const std::string& journal_dir);  // empty: none
 void write_class_names(const std::string& journal_dir, const std::vector<std::string>& names);
+// FOLDER/stage-sizes.json: the optimizer's stage sizes when a wall-time budget sized them after
+// stage 1 (optimize.budget: 2h), so that a resume, on any number of ranks, keeps them.
+std::optional<std::vector<std::size_t>> read_stage_sizes(const std::string& journal_dir);
+void write_stage_sizes(const std::string& journal_dir, const std::vector<std::size_t>& sizes);
 
 }  // namespace hsicho::io
 

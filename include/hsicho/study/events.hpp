@@ -66,8 +66,10 @@ class RunObserver {
   }
   virtual void progress(const Progress& /*p*/) {}
   virtual void decisions(std::size_t /*after_stage*/, const std::vector<Decision>& /*d*/) {}
+  // `from_front`: the finalists are the best and points of the accuracy-cost front
+  // (optimize.pick: cheapest), not the lowest errors.
   virtual void final_started(std::size_t /*configs*/, std::size_t /*seeds*/,
-                             double /*epochs_factor*/) {}
+                             double /*epochs_factor*/, bool /*from_front*/) {}
   virtual void finished(const RunSummary& /*summary*/) {}
   // Something the run did that the user should know of (one line, no prefix).
   virtual void note(const std::string& /*text*/) {}

@@ -30,6 +30,13 @@ std::vector<int> pareto_layers(const std::vector<double>& error, const std::vect
 std::optional<std::size_t> cheapest_within(const std::vector<double>& error,
                                            const std::vector<double>& cost, double limit);
 
+// The finalists of the optimizer's final retraining under optimize.pick: cheapest: the `top`
+// lowest errors, and the cheapest configuration whose error is at most `limit` (the front's
+// cheapest point there) when it is not among them. Indices into error/cost, best first.
+std::vector<std::size_t> front_finalists(const std::vector<double>& error,
+                                         const std::vector<double>& cost, std::size_t top,
+                                         double limit);
+
 // What a study file says of accuracy and cost, from its rows: each row's layer of the front
 // (configs/pareto_rank), the pick beside the best (with `make_pick_best`, the pick is also the
 // best: optimize.pick: cheapest), the best's and the pick's cost and stage of origin, and the

@@ -41,7 +41,10 @@ struct OptimizeSettings {
   double final_epochs = number("final_epochs");  // factor on the epochs of the final retraining
   // The winner: the cheapest finalist within the best's seed spread.
   bool pick_cheapest = choice("pick") == "cheapest";
-  std::size_t budget = 0;     // 0: no cap; else stages + final must fit
+  std::size_t budget = 0;  // 0: no cap; else stages + final must fit
+  // A wall-time budget (optimize.budget: 2h), in seconds: stage 1 has 8 trainings per
+  // hyperparameter and the later stages are sized from its times (time_sized_stages).
+  double budget_seconds = 0;
   std::size_t total() const;  // trainings the settings ask for
 };
 
@@ -55,6 +58,12 @@ OptimizeSettings read_optimize(const space::Deck& deck);
 // budget and at least 8 trainings per hyperparameter (all of it if the budget is smaller); the
 // rest goes to two equal later stages (one if it holds fewer than 16 trainings, none under 4).
 std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d);
+
+// The later stages under a wall-time budget: `left` seconds once stage 1 and the final
+// retraining's estimate are paid, `per_training` the wall seconds a training of stage 1 took
+// (its trainings' seconds over the ranks), `first` stage 1's size. As many trainings as fit, in
+// equal stages of about twice stage 1 at most, 1 to 4 of them; none when fewer than 4 fit.
+std::vector<std::size_t> time_sized_stages(double left, double per_training, std::size_t first);
 
 // What the optimizer knows after a stage: every training so far (all stages, configurations over
 // the deck's space) and the analysis of the last stage over that stage's space.
@@ -99,9 +108,11 @@ struct StageDecision {
   space::Space next;  // the space of the next stage
   std::vector<Decision> decisions;
   std::vector<std::string> frozen;
-  std::vector<Move> moves;             // one per hyperparameter of `next` (by index)
-  std::vector<space::Config> parents;  // the goal set of every stage so far, best first
-  bool sample_near_parents = false;    // false: the next stage is a Latin hypercube of `next`
+  std::vector<Move> moves;  // one per hyperparameter of `next` (by index)
+  // The goal set of every stage so far, best first; with optimize.pick: cheapest, the first
+  // layers of its accuracy-cost front among the best 2 alpha (stage.cpp, front_rows).
+  std::vector<space::Config> parents;
+  bool sample_near_parents = false;  // false: the next stage is a Latin hypercube of `next`
 };
 
 StageDecision decide(const StageInput& in, const OptimizeSettings& settings);
