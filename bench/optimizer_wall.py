@@ -16,7 +16,8 @@
 
 The data: the same functions, sizes and input ranges as hsicho's built-in sets (Runge on
 [-1, 1]^dim; Bateman: initial amounts uniform in [0, 1], times in [0, t_max], the amounts at t
-by the matrix exponential), drawn here with numpy (another sample of the same distribution).
+by the matrix exponential), drawn here with numpy (another sample of the same distribution), the
+inputs standardized on the training rows as hsicho does.
 The Optuna methods search for 75% of the wall time, then retrain their finalists with
 `hsicho eval` (hsicho's trainer and data: the same test set as hsicho's picks), 2 at a time, with
 the rule hsicho's `pick: cheapest` uses: the 3 lowest errors and the cheapest within the goal
@@ -78,6 +79,7 @@ import optimizer_wall as ow
 deck = yaml.safe_load(open({deck!r}))
 data = ow.make_data(deck["data"], {seed})
 optuna.logging.set_verbosity(optuna.logging.ERROR)
+ow.patch_journal_reader()
 storage = optuna.storages.JournalStorage(optuna.storages.JournalFileStorage({journal!r}))
 epochs = int(deck["training"]["epochs"])
 if {method!r} == "tpe":
@@ -98,6 +100,28 @@ def objective(trial):
     return err if {method!r} == "tpe" else (err, float(params))
 study.optimize(objective, timeout={timeout})
 '''
+
+
+def patch_journal_reader():
+    """Optuna 3.1's JournalFileStorage.read_logs can raise on a line another process is still
+    writing (a partial last line, then the rest of it read as a new line): read only complete
+    lines, from the offset of the first wanted one."""
+    from optuna.storages._journal.file import JournalFileStorage
+
+    def read_logs(self, log_number_from):
+        start = max(n for n in self._log_number_offset if n <= log_number_from)
+        with open(self._file_path, "rb") as f:
+            f.seek(self._log_number_offset[start])
+            data = f.read()
+        logs, offset = [], self._log_number_offset[start]
+        for number, line in enumerate(data.split(b"\n")[:-1], start=start):
+            offset += len(line) + 1
+            self._log_number_offset[number + 1] = offset
+            if number >= log_number_from:
+                logs.append(json.loads(line))
+        return logs
+
+    JournalFileStorage.read_logs = read_logs
 
 
 def make_data(spec, seed):
@@ -122,7 +146,11 @@ def make_data(spec, seed):
     out = {}
     for split in ("train", "validation"):
         x, y = make(int(spec[split]))
-        out[split] = (np.asarray(x, np.float32), np.asarray(y, np.float32))
+        out[split] = [np.asarray(x, np.float64), np.asarray(y, np.float32)]
+    # hsicho standardizes the inputs on the training rows (data.standardize, true by default)
+    mean, sd = out["train"][0].mean(0), out["train"][0].std(0)
+    for split in out:
+        out[split][0] = ((out[split][0] - mean) / np.where(sd > 0, sd, 1)).astype(np.float32)
     return out
 
 

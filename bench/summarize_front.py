@@ -14,6 +14,8 @@ beyond it add nothing. Larger is better.
 Usage: /usr/bin/python3 bench/summarize_front.py RESULTS.jsonl [--markdown] (needs python3-scipy)
 """
 import argparse
+import gzip
+import lzma
 import json
 import math
 import statistics
@@ -45,7 +47,8 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args()
-    rows = [json.loads(l) for l in open(a.file) if l.strip()]
+    opener = lzma.open if a.file.endswith(".xz") else gzip.open if a.file.endswith(".gz") else open
+    rows = [json.loads(l) for l in opener(a.file, "rt") if l.strip()]
     for case in sorted({r["case"] for r in rows}):
         rs = [r for r in rows if r["case"] == case]
         # The reference point from the five methods of the comparison (variants left out).

@@ -79,7 +79,9 @@ class TextObserver : public study::RunObserver {
   }
   void stage_started(std::size_t k, std::size_t stages, std::size_t size,
                      std::size_t planned) override {
-    out_ << "\n== stage " << k + 1 << " of " << stages << ": " << size << " trainings";
+    out_ << "\n== stage " << k + 1;
+    if (stages > 0) out_ << " of " << stages;  // 0: a wall-time budget sizes them as it goes
+    out_ << ": " << size << " trainings";
     if (size < planned)
       out_ << " (of " << planned << ": every other configuration of the space is trained already)";
     out_ << "\n";

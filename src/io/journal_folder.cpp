@@ -121,21 +121,27 @@ void write_class_names(const std::string& journal_dir, const std::vector<std::st
   replace_file(fs::path(journal_dir) / "class-names.json", Json(names).dump(1) + "\n");
 }
 
-std::optional<std::vector<std::size_t>> read_stage_sizes(const std::string& journal_dir) {
+std::optional<StageSizes> read_stage_sizes(const std::string& journal_dir) {
   const auto path = fs::path(journal_dir) / "stage-sizes.json";
   const auto text = read_text(path);
   if (!text) return std::nullopt;
   try {
-    return Json::parse(*text).get<std::vector<std::size_t>>();
+    const auto j = Json::parse(*text);
+    StageSizes s;
+    s.sizes = j.at("sizes").get<std::vector<std::size_t>>();
+    s.spent = j.at("spent").get<double>();
+    s.last = j.at("last").get<bool>();
+    return s;
   } catch (const std::exception&) {
     throw InputError("'" + path.string() +
                      "' is damaged (the stage sizes the wall-time budget chose): restore it, or "
-                     "remove it to size the later stages again from the first stage's times");
+                     "remove it to size the later stages again from the times");
   }
 }
 
-void write_stage_sizes(const std::string& journal_dir, const std::vector<std::size_t>& sizes) {
-  replace_file(fs::path(journal_dir) / "stage-sizes.json", Json(sizes).dump() + "\n");
+void write_stage_sizes(const std::string& journal_dir, const StageSizes& s) {
+  const Json j = {{"sizes", s.sizes}, {"spent", s.spent}, {"last", s.last}};
+  replace_file(fs::path(journal_dir) / "stage-sizes.json", j.dump() + "\n");
 }
 
 }  // namespace hsicho::io

@@ -651,8 +651,8 @@ std::vector<KeySpec> build() {
           .expect("a whole number of trainings from 0 to 1000000000, or a wall time (90s, 30m, "
                   "2h)")
           .help("trainings in all, final retraining included; or a wall time (90s, 30m, 2h): "
-                "stage 1 of 8 trainings per hyperparameter, the later stages sized from its "
-                "times"),
+                "stage 1 of 8 trainings per hyperparameter, each later stage sized from the time "
+                "left when the one before ends"),
       Row("optimize", "margin", K::Removed)
           .ex("0.1")
           .help("belonged to the range-narrowing optimizer, which is gone: later stages sample "

@@ -81,7 +81,7 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
   std::vector<std::size_t> sizes =
       opt.enabled ? opt.stages : std::vector<std::size_t>{plan.samples.back()};
   if (opt.budget_seconds > 0) {  // sized by a wall-time budget once stage 1 ended
-    if (auto chosen = io::read_stage_sizes(st.journal_dir)) sizes = *chosen;
+    if (auto chosen = io::read_stage_sizes(st.journal_dir)) sizes = chosen->sizes;
   }
   for (auto n : sizes)
     first.push_back(first.back() + n);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
@@ -183,10 +184,11 @@ class Driver {
     std::optional<StageDecision> decided;  // the optimizer's plan for the next stage
     std::size_t first = 0;
     for (std::size_t k = 0; k < sizes.size(); ++k) {
-      if (!run_stage(k, sizes.size(), current, first, decided ? &*decided : nullptr))
-        return stopped();
+      // Under a wall-time budget the number of stages is not known yet (0).
+      const std::size_t stages = opt_.budget_seconds > 0 ? 0 : sizes.size();
+      if (!run_stage(k, stages, current, first, decided ? &*decided : nullptr)) return stopped();
       first += stages_.back().configs.size();
-      if (k == 0 && opt_.budget_seconds > 0) sizes = size_stages_by_time();
+      if (opt_.budget_seconds > 0) sizes = size_stages_by_time(k);
       decided.reset();
       if (opt_.enabled && opt_.strategy == "hsic" && k + 1 < sizes.size() &&
           stages_.back().analysis_problem.empty()) {
@@ -233,6 +235,7 @@ class Driver {
   // `decided` so), trained and analysed. False when stopped.
   bool run_stage(std::size_t k, std::size_t stages, const space::Space& space, std::size_t first,
                  const StageDecision* decided) {
+    stage_started_ = std::chrono::steady_clock::now();
     Stage st;
     st.space = space;
     st.first = first;
@@ -245,7 +248,7 @@ class Driver {
             : make_stage_design(st.space, stage_design(deck_, opt_, k), deck_.study.seed, k);
     st.configs = design.configs;
     st.unit = design.unit;
-    if (observer_ && stages > 1)
+    if (observer_ && stages != 1)
       observer_->stage_started(k, stages, st.configs.size(), opt_.stages[k]);
     Batch batch;
     batch.stage = k;
@@ -262,63 +265,82 @@ class Driver {
     return true;
   }
 
-  // Under a wall-time budget, after stage 1: the later stages that fit, from stage 1's times
-  // less the final retraining's estimate (its trainings timed as stage 1's best ones, times
-  // final_epochs). Stage 1's wall time is the larger of its trainings' seconds over the ranks and
-  // this run's time so far (start-up, scheduling and the analysis included, when this run
-  // trained it). Rank 0 chooses and keeps them in the journal folder; every rank reads them
-  // there, and a resume, on any number of ranks, trains the same stages.
-  std::vector<std::size_t> size_stages_by_time() {
-    auto sizes = io::read_stage_sizes(journal_dir_);
+  // Under a wall-time budget, after stage k: the size of stage k + 1, from the time left (the
+  // budget less the time spent and the final retraining's estimate) and stage k's time per
+  // training (with early stopping and fused training a later stage's trainings cost less than
+  // stage 1's: each decision uses the latest). Rank 0 decides and keeps the sizes in the journal
+  // folder; every rank reads them there, and a resume, on any number of ranks, trains the same
+  // stages. Returns every stage's size decided so far.
+  std::vector<std::size_t> size_stages_by_time(std::size_t k) {
+    auto decided = io::read_stage_sizes(journal_dir_);
+    // The earlier runs' time: as the folder said when this run first looked (its own decisions
+    // add this run's time to it).
+    if (!spent_before_run_) spent_before_run_ = decided ? decided->spent : 0.0;
+    const bool known = decided && (decided->last || decided->sizes.size() > k + 1);
     // Collective, so that no rank reads before rank 0 has written (or skips the barrier).
-    if (parallel::any_rank(!sizes)) {
-      if (rank_ == 0 && !sizes) io::write_stage_sizes(journal_dir_, stage_sizes_from_times());
+    if (parallel::any_rank(!known)) {
+      if (rank_ == 0 && !known) io::write_stage_sizes(journal_dir_, next_stage_by_time(k, decided));
       parallel::barrier();
-      sizes = io::read_stage_sizes(journal_dir_);
-      if (!sizes) throw RuntimeError("cannot read the stage sizes rank 0 wrote in " + journal_dir_);
+      decided = io::read_stage_sizes(journal_dir_);
+      if (!decided)
+        throw RuntimeError("cannot read the stage sizes rank 0 wrote in " + journal_dir_);
     }
-    opt_.stages = *sizes;
+    opt_.stages = decided->sizes;
     while (opt_.alpha.size() < opt_.stages.size())
       opt_.alpha.push_back(opt_.alpha.back());
-    if (observer_ && opt_.stages.size() > 1) {
-      std::string list;
-      for (std::size_t j = 1; j < opt_.stages.size(); ++j)
-        list += (j > 1 ? ", " : "") + std::to_string(opt_.stages[j]);
-      observer_->note("wall-time budget: later stages of " + list +
-                      " trainings, from stage 1's times");
-    } else if (observer_) {
-      observer_->note(
-          "wall-time budget: no time left for a later stage after stage 1 and the "
-          "final retraining's estimate");
+    if (observer_ && opt_.stages.size() > k + 1) {
+      observer_->note(fmt::format("wall-time budget: stage {} of {} trainings{} ({:.0f} s spent)",
+                                  k + 2, opt_.stages[k + 1], decided->last ? ", the last" : "",
+                                  decided->spent));
+    } else if (observer_ && k + 1 == opt_.stages.size()) {
+      observer_->note("wall-time budget: that was the last stage; the final retraining is next");
     }
     return opt_.stages;
   }
 
-  std::vector<std::size_t> stage_sizes_from_times() const {
-    const Stage& st = stages_.front();
+  // Rank 0's decision after stage k (`before`: the sizes decided so far, from this run or an
+  // earlier one). The time spent: the earlier runs' (up to their last decision: what a killed
+  // run did after it is not counted) plus this run's.
+  io::StageSizes next_stage_by_time(std::size_t k, const std::optional<io::StageSizes>& before) {
+    const Stage& st = stages_.back();
     const double ranks = std::max(1.0, static_cast<double>(ranks_));
     double seconds = 0;
-    std::vector<std::pair<double, double>> by_error;  // (error, seconds)
-    for (std::size_t i = 0; i < st.configs.size(); ++i) {
-      const auto& r = scheduler_.result(st.first + i);
-      seconds += std::max(0.0, r.seconds);
-      if (r.ok()) by_error.emplace_back(r.val_error, std::max(0.0, r.seconds));
+    std::vector<std::pair<double, double>> by_error;  // (error, seconds) of every stage so far
+    for (const auto& s : stages_) {
+      for (std::size_t i = 0; i < s.configs.size(); ++i) {
+        const auto& r = scheduler_.result(s.first + i);
+        if (&s == &st) seconds += std::max(0.0, r.seconds);
+        if (r.ok()) by_error.emplace_back(r.val_error, std::max(0.0, r.seconds));
+      }
     }
     std::sort(by_error.begin(), by_error.end());
     double top = 0;
-    const std::size_t k = std::min(by_error.size(), opt_.final_top);
-    for (std::size_t i = 0; i < k; ++i)
-      top += by_error[i].second / static_cast<double>(k);
+    const std::size_t n_top = std::min(by_error.size(), opt_.final_top);
+    for (std::size_t i = 0; i < n_top; ++i)
+      top += by_error[i].second / static_cast<double>(n_top);
     const double final_s =
         static_cast<double>(opt_.final_top * opt_.final_seeds) * opt_.final_epochs * top / ranks;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    const double spent = std::max(seconds / ranks, elapsed);
-    const double per = spent / static_cast<double>(std::max<std::size_t>(1, st.configs.size()));
-    std::vector<std::size_t> sizes = {opt_.stages.front()};
-    for (auto n : time_sized_stages(opt_.budget_seconds - spent - final_s, per, sizes.front()))
-      sizes.push_back(n);
-    return sizes;
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    const double stage_wall = std::chrono::duration<double>(now - stage_started_).count();
+    io::StageSizes next;
+    next.sizes = before ? before->sizes : std::vector<std::size_t>{opt_.stages.front()};
+    next.sizes.resize(k + 1);
+    next.spent = spent_before_run_.value_or(0.0) + elapsed;
+    const double per = std::max(seconds / ranks, stage_wall) /
+                       static_cast<double>(std::max<std::size_t>(1, st.configs.size()));
+    const auto fit =
+        time_sized_stages(opt_.budget_seconds - next.spent - final_s, per, opt_.stages.front());
+    // At most 4 later stages in all: what is left goes to the ones that remain.
+    const std::size_t remaining = k < 4 ? std::min<std::size_t>(fit.size(), 4 - k) : 0;
+    if (remaining == 0) {
+      next.last = true;
+      return next;
+    }
+    const std::size_t total = std::accumulate(fit.begin(), fit.end(), std::size_t{0});
+    next.sizes.push_back((total + remaining - 1) / remaining);
+    next.last = remaining == 1;
+    return next;
   }
 
   // Every configuration trained so far, stage by stage.
@@ -549,7 +571,8 @@ class Driver {
   Stage added_;  // design.add's configurations
   std::vector<std::size_t> final_configs_;
   std::size_t final_first_ = 0;
-  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point started_, stage_started_;
+  std::optional<double> spent_before_run_;  // wall-time budget: the earlier runs' seconds
   std::string started_at_, hosts_;
 };
 

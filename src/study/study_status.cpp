@@ -84,11 +84,12 @@ StudyStatus read_status(const std::string& path, double now) {
     }
   }
   s.planned = s.plan ? s.plan->planned : 0;
-  // A wall-time budget sized the later stages after stage 1: the plan counted stage 1 only.
+  // A wall-time budget sizes each later stage when the one before ends: the plan counted stage
+  // 1 only; the stages decided so far count (an upper bound only once the last is decided).
   if (s.plan && s.plan->optimized) {
     if (const auto sizes = io::read_stage_sizes(s.journal_dir)) {
-      for (std::size_t k = 1; k < sizes->size(); ++k)
-        s.planned += (*sizes)[k];
+      for (std::size_t k = 1; k < sizes->sizes.size(); ++k)
+        s.planned += sizes->sizes[k];
     }
   }
   if (const auto rungs_dir = fs::path(s.journal_dir) / "halving"; fs::is_directory(rungs_dir)) {

@@ -69,10 +69,16 @@ void write_source_stamps(const std::string& journal_dir, const std::vector<FileS
 // commands that read a running study (the study file's class_names).
 std::vector<std::string> read_class_names(const std::string& journal_dir);  // empty: none
 void write_class_names(const std::string& journal_dir, const std::vector<std::string>& names);
-// FOLDER/stage-sizes.json: the optimizer's stage sizes when a wall-time budget sized them after
-// stage 1 (optimize.budget: 2h), so that a resume, on any number of ranks, keeps them.
-std::optional<std::vector<std::size_t>> read_stage_sizes(const std::string& journal_dir);
-void write_stage_sizes(const std::string& journal_dir, const std::vector<std::size_t>& sizes);
+// FOLDER/stage-sizes.json: under a wall-time budget (optimize.budget: 2h), the stage sizes
+// decided so far (each after the stage before it), the wall time spent when the last was
+// decided, and whether it was the last stage: a resume, on any number of ranks, keeps them.
+struct StageSizes {
+  std::vector<std::size_t> sizes;
+  double spent = 0;
+  bool last = false;
+};
+std::optional<StageSizes> read_stage_sizes(const std::string& journal_dir);
+void write_stage_sizes(const std::string& journal_dir, const StageSizes& sizes);
 
 }  // namespace hsicho::io
 

@@ -57,7 +57,8 @@ class RunObserver {
   // design.samples grew: the design is extended from `from` to `to` configurations.
   virtual void extended(std::size_t /*from*/, std::size_t /*to*/) {}
   // `planned`: the stage's size in the settings; a later stage holds fewer when the space has no
-  // more configurations that were not trained.
+  // more configurations that were not trained. `stages`: 0 under a wall-time budget (each
+  // stage is sized when the one before ends).
   virtual void stage_started(std::size_t /*k*/, std::size_t /*stages*/, std::size_t /*size*/,
                              std::size_t /*planned*/) {}
   // `threads`: LibTorch threads per rank (0: the user's command trains).
