@@ -279,7 +279,7 @@ class Driver {
     const bool known = decided && (decided->last || decided->sizes.size() > k + 1);
     // Collective, so that no rank reads before rank 0 has written (or skips the barrier).
     if (parallel::any_rank(!known)) {
-      if (rank_ == 0 && !known) io::write_stage_sizes(journal_dir_, next_stage_by_time(k, decided));
+      if (rank_ == 0 && !known) io::write_stage_sizes(journal_dir_, decide_next_size(k, decided));
       parallel::barrier();
       decided = io::read_stage_sizes(journal_dir_);
       if (!decided)
@@ -301,7 +301,7 @@ class Driver {
   // Rank 0's decision after stage k (`before`: the sizes decided so far, from this run or an
   // earlier one). The time spent: the earlier runs' (up to their last decision: what a killed
   // run did after it is not counted) plus this run's.
-  io::StageSizes next_stage_by_time(std::size_t k, const std::optional<io::StageSizes>& before) {
+  io::StageSizes decide_next_size(std::size_t k, const std::optional<io::StageSizes>& before) {
     const Stage& st = stages_.back();
     const double ranks = std::max(1.0, static_cast<double>(ranks_));
     double seconds = 0;
@@ -329,17 +329,10 @@ class Driver {
     next.spent = spent_before_run_.value_or(0.0) + elapsed;
     const double per = std::max(seconds / ranks, stage_wall) /
                        static_cast<double>(std::max<std::size_t>(1, st.configs.size()));
-    const auto fit =
-        time_sized_stages(opt_.budget_seconds - next.spent - final_s, per, opt_.stages.front());
-    // At most 4 later stages in all: what is left goes to the ones that remain.
-    const std::size_t remaining = k < 4 ? std::min<std::size_t>(fit.size(), 4 - k) : 0;
-    if (remaining == 0) {
-      next.last = true;
-      return next;
-    }
-    const std::size_t total = std::accumulate(fit.begin(), fit.end(), std::size_t{0});
-    next.sizes.push_back((total + remaining - 1) / remaining);
-    next.last = remaining == 1;
+    const auto n = study::next_stage_by_time(opt_.budget_seconds - next.spent - final_s, per,
+                                             opt_.stages.front(), k);
+    if (n.size > 0) next.sizes.push_back(n.size);
+    next.last = n.last;
     return next;
   }
 

@@ -157,6 +157,17 @@ std::vector<std::size_t> time_sized_stages(double left, double per_training, std
   return sizes;
 }
 
+NextStage next_stage_by_time(double left, double per_training, std::size_t first,
+                             std::size_t later_done) {
+  constexpr std::size_t kLaterStages = 4;
+  const auto fit = time_sized_stages(left, per_training, first);
+  const std::size_t remaining =
+      later_done < kLaterStages ? std::min(fit.size(), kLaterStages - later_done) : 0;
+  if (remaining == 0) return {};
+  const std::size_t total = std::accumulate(fit.begin(), fit.end(), std::size_t{0});
+  return {(total + remaining - 1) / remaining, remaining == 1};
+}
+
 std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d) {
   const std::size_t first = std::min(budget, std::max((budget + 1) / 2, 8 * d));
   const std::size_t rest = budget - first;

@@ -240,6 +240,20 @@ TEST_CASE("a wall-time budget sizes the later stages from stage 1's times", "[op
   CHECK(time_sized_stages(3.9, 1, 56).empty());
   CHECK(time_sized_stages(-5, 1, 56).empty());
   CHECK(time_sized_stages(100, 0, 56).empty());
+  // Each later stage is sized when the one before ends: what fits, shared among the later
+  // stages that remain (4 in all). 1000 fit after stage 1: 4 stages wanted, the next of 250.
+  CHECK(next_stage_by_time(1000, 1, 56, 0).size == 250);
+  CHECK_FALSE(next_stage_by_time(1000, 1, 56, 0).last);
+  // After 3 later stages the 4th takes all that fits, and is the last; after 4, none.
+  CHECK(next_stage_by_time(1000, 1, 56, 3).size == 1000);
+  CHECK(next_stage_by_time(1000, 1, 56, 3).last);
+  CHECK(next_stage_by_time(1000, 1, 56, 4).size == 0);
+  // 100 fit: one stage of 100, the last; fewer than 4 fit: none.
+  CHECK(next_stage_by_time(100, 1, 56, 0).size == 100);
+  CHECK(next_stage_by_time(100, 1, 56, 0).last);
+  CHECK(next_stage_by_time(3, 1, 56, 0).size == 0);
+  // 11 fit after a first stage of 4: two stages wanted (6 and 5), the next takes 6.
+  CHECK(next_stage_by_time(11, 1, 4, 0).size == 6);
   // The deck: a duration is a wall-time budget, stage 1 of 8 trainings per hyperparameter.
   const auto deck = space::parse_deck(std::string(kDeck) + "optimize: {budget: 90s}\n", "t.yaml");
   const auto o = read_optimize(deck);

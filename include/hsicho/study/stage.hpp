@@ -65,6 +65,16 @@ std::vector<std::size_t> stage_sizes(std::size_t budget, std::size_t d);
 // equal stages of about twice stage 1 at most, 1 to 4 of them; none when fewer than 4 fit.
 std::vector<std::size_t> time_sized_stages(double left, double per_training, std::size_t first);
 
+// The next stage under a wall-time budget, after `later_done` later stages (0 after stage 1):
+// what time_sized_stages fits in `left` seconds, shared among the later stages that remain (at
+// most 4 in all). size 0: no further stage; last: no stage after this one.
+struct NextStage {
+  std::size_t size = 0;
+  bool last = true;
+};
+NextStage next_stage_by_time(double left, double per_training, std::size_t first,
+                             std::size_t later_done);
+
 // What the optimizer knows after a stage: every training so far (all stages, configurations over
 // the deck's space) and the analysis of the last stage over that stage's space.
 struct StageInput {
