@@ -44,11 +44,13 @@ def quartiles(v):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("file")
+    ap.add_argument("files", nargs="+", help="JSON lines (.xz, .gz or plain), read together")
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args()
-    opener = lzma.open if a.file.endswith(".xz") else gzip.open if a.file.endswith(".gz") else open
-    rows = [json.loads(l) for l in opener(a.file, "rt") if l.strip()]
+    rows = []
+    for path in a.files:
+        opener = lzma.open if path.endswith(".xz") else gzip.open if path.endswith(".gz") else open
+        rows += [json.loads(l) for l in opener(path, "rt") if l.strip()]
     for case in sorted({r["case"] for r in rows}):
         rs = [r for r in rows if r["case"] == case]
         # The reference point from the five methods of the comparison (variants left out).
