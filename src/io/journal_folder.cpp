@@ -38,6 +38,20 @@ void replace_file(const fs::path& path, const std::string& text) {
     throw RuntimeError("cannot rename '" + tmp + "' to '" + path.string() + "': " + ec.message());
 }
 
+// A small JSON file of the folder, parsed by `parse`: nullopt when absent; InputError naming it,
+// with `advice`, when it is not what hsicho writes.
+template <class Parse>
+auto read_json_file(const fs::path& path, const std::string& advice, Parse parse)
+    -> std::optional<decltype(parse(Json{}))> {
+  const auto text = read_text(path);
+  if (!text) return std::nullopt;
+  try {
+    return parse(Json::parse(*text));
+  } catch (const std::exception&) {
+    throw InputError("'" + path.string() + "' is damaged" + advice);
+  }
+}
+
 }  // namespace
 
 std::string lock_json(const LockInfo& lock) {
@@ -65,20 +79,16 @@ void write_lock_file(const std::string& path, const LockInfo& lock) {
 }
 
 std::optional<Plan> read_plan(const std::string& journal_dir) {
-  const auto path = fs::path(journal_dir) / "plan.json";
-  const auto text = read_text(path);
-  if (!text) return std::nullopt;
-  try {
-    const auto j = Json::parse(*text);
-    if (j.at("format").get<int>() != kPlanFormat) throw std::invalid_argument("format");
-    auto p = from_json<Plan>(j);
-    if (p.samples.empty()) throw std::invalid_argument("samples");
-    return p;
-  } catch (const std::exception&) {
-    throw InputError("'" + path.string() +
-                     "' is damaged (not the plan hsicho writes): restore it from a backup, or "
-                     "remove the journal folder to start over");
-  }
+  return read_json_file(fs::path(journal_dir) / "plan.json",
+                        " (not the plan hsicho writes): restore it from a backup, or remove the "
+                        "journal folder to start over",
+                        [](const Json& j) {
+                          if (j.at("format").get<int>() != kPlanFormat)
+                            throw std::invalid_argument("format");
+                          auto p = from_json<Plan>(j);
+                          if (p.samples.empty()) throw std::invalid_argument("samples");
+                          return p;
+                        });
 }
 
 void write_plan(const std::string& journal_dir, const Plan& plan) {
@@ -88,17 +98,14 @@ void write_plan(const std::string& journal_dir, const Plan& plan) {
 }
 
 std::vector<FileStamp> read_source_stamps(const std::string& journal_dir) {
-  const auto path = fs::path(journal_dir) / "data-sources.json";
-  const auto text = read_text(path);
-  if (!text) return {};
-  try {
-    std::vector<FileStamp> stamps;
-    for (const auto& item : Json::parse(*text))
-      stamps.push_back(from_json<FileStamp>(item));
-    return stamps;
-  } catch (const std::exception&) {
-    throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
-  }
+  return read_json_file(fs::path(journal_dir) / "data-sources.json", "; restore it or remove it",
+                        [](const Json& j) {
+                          std::vector<FileStamp> stamps;
+                          for (const auto& item : j)
+                            stamps.push_back(from_json<FileStamp>(item));
+                          return stamps;
+                        })
+      .value_or(std::vector<FileStamp>{});
 }
 
 void write_source_stamps(const std::string& journal_dir, const std::vector<FileStamp>& stamps) {
@@ -107,14 +114,9 @@ void write_source_stamps(const std::string& journal_dir, const std::vector<FileS
 }
 
 std::vector<std::string> read_class_names(const std::string& journal_dir) {
-  const auto path = fs::path(journal_dir) / "class-names.json";
-  const auto text = read_text(path);
-  if (!text) return {};
-  try {
-    return Json::parse(*text).get<std::vector<std::string>>();
-  } catch (const std::exception&) {
-    throw InputError("'" + path.string() + "' is damaged; restore it or remove it");
-  }
+  return read_json_file(fs::path(journal_dir) / "class-names.json", "; restore it or remove it",
+                        [](const Json& j) { return j.get<std::vector<std::string>>(); })
+      .value_or(std::vector<std::string>{});
 }
 
 void write_class_names(const std::string& journal_dir, const std::vector<std::string>& names) {
@@ -122,26 +124,15 @@ void write_class_names(const std::string& journal_dir, const std::vector<std::st
 }
 
 std::optional<StageSizes> read_stage_sizes(const std::string& journal_dir) {
-  const auto path = fs::path(journal_dir) / "stage-sizes.json";
-  const auto text = read_text(path);
-  if (!text) return std::nullopt;
-  try {
-    const auto j = Json::parse(*text);
-    StageSizes s;
-    s.sizes = j.at("sizes").get<std::vector<std::size_t>>();
-    s.spent = j.at("spent").get<double>();
-    s.last = j.at("last").get<bool>();
-    return s;
-  } catch (const std::exception&) {
-    throw InputError("'" + path.string() +
-                     "' is damaged (the stage sizes the wall-time budget chose): restore it, or "
-                     "remove it to size the later stages again from the times");
-  }
+  return read_json_file(fs::path(journal_dir) / "stage-sizes.json",
+                        " (the stage sizes the wall-time budget chose): restore it, or remove it "
+                        "to size the later stages again from the times",
+                        [](const Json& j) { return from_json<StageSizes>(j); });
 }
 
-void write_stage_sizes(const std::string& journal_dir, const StageSizes& s) {
-  const Json j = {{"sizes", s.sizes}, {"spent", s.spent}, {"last", s.last}};
-  replace_file(fs::path(journal_dir) / "stage-sizes.json", j.dump() + "\n");
+void write_stage_sizes(const std::string& journal_dir, const StageSizes& sizes) {
+  replace_file(fs::path(journal_dir) / "stage-sizes.json",
+               to_json(sizes, NonFinite::Null).dump() + "\n");
 }
 
 }  // namespace hsicho::io

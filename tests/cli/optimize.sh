@@ -83,14 +83,7 @@ for r in final:
 PY
 
 # Killed in the middle of stage 2 (after 16 + 4 trainings), resumed on 3 ranks.
-"$mpiexec" -n 2 "$hsicho" run "$deck" --out "$tmp/cut.h5" >"$tmp/cut.log" 2>&1 &
-job=$!
-for _ in $(seq 600); do
-  [ "$(records "$tmp/cut.h5")" -ge 20 ] && break
-  sleep 0.05
-done
-kill -9 $(pgrep -f "hsicho run $deck --out $tmp/cut.h5") 2>/dev/null
-wait $job 2>/dev/null
+run_killed_after 20 600 "$mpiexec" "$hsicho" "$deck" "$tmp/cut.h5"
 n=$(records "$tmp/cut.h5")
 [ "$n" -ge 20 ] && [ "$n" -lt 32 ] && ok || bad "the kill did not land in stage 2 or the final ($n done)"
 check "resume in stage 2" 0 "$mpiexec" -n 3 "$hsicho" run "$deck" --out "$tmp/cut.h5" --resume
@@ -150,14 +143,7 @@ PY
 at_most=$(/usr/bin/python3 -c "import json,sys; print(sum(json.load(open(sys.argv[1]))['sizes']) + 6)" "$tmp/time.h5.journal/stage-sizes.json")
 check "wall-time budget: status" 0 "$hsicho" status "$tmp/time.h5"
 contains "  counts the stages the budget sized (and a cheap finalist)" "of at most $at_most "
-"$mpiexec" -n 2 "$hsicho" run "$tmp/time.yaml" --out "$tmp/tcut.h5" >"$tmp/tcut.log" 2>&1 &
-job=$!
-for _ in $(seq 1200); do
-  [ "$(records "$tmp/tcut.h5")" -ge 52 ] && break
-  sleep 0.05
-done
-kill -9 $(pgrep -f "hsicho run $tmp/time.yaml --out $tmp/tcut.h5") 2>/dev/null
-wait $job 2>/dev/null
+run_killed_after 52 1200 "$mpiexec" "$hsicho" "$tmp/time.yaml" "$tmp/tcut.h5"
 cp "$tmp/tcut.h5.journal/stage-sizes.json" "$tmp/tcut-sizes.json" 2>/dev/null
 n=$(records "$tmp/tcut.h5")
 last=$(/usr/bin/python3 -c "import json,sys; d = json.load(open(sys.argv[1])); print(int(d['last']), sum(d['sizes']) + 4)" "$tmp/tcut-sizes.json")

@@ -95,6 +95,16 @@ struct Describe<io::LockInfo> {
 };
 
 template <>
+struct Describe<io::StageSizes> {
+  template <class V>
+  static void fields(V&& v) {
+    v(field("sizes", &io::StageSizes::sizes));
+    v(field("spent", &io::StageSizes::spent));
+    v(field("last", &io::StageSizes::last));
+  }
+};
+
+template <>
 struct Describe<io::Plan> {
   template <class V>
   static void fields(V&& v) {
