@@ -279,8 +279,20 @@ class Driver {
     const bool known = decided && (decided->last || decided->sizes.size() > k + 1);
     // Collective, so that no rank reads before rank 0 has written (or skips the barrier).
     if (parallel::any_rank(!known)) {
-      if (rank_ == 0 && !known) io::write_stage_sizes(journal_dir_, decide_next_size(k, decided));
-      parallel::barrier();
+      // A fault writing it (a full disk) ends the run on every rank, not on rank 0 alone while
+      // the others wait: the collective below is also the barrier before they read.
+      std::string problem;
+      if (rank_ == 0 && !known) {
+        try {
+          io::write_stage_sizes(journal_dir_, decide_next_size(k, decided));
+        } catch (const std::exception& e) {
+          problem = e.what();
+        }
+      }
+      if (parallel::any_rank(!problem.empty())) {
+        throw RuntimeError(
+            rank_ == 0 ? problem : "rank 0 could not write the stage sizes in " + journal_dir_);
+      }
       decided = io::read_stage_sizes(journal_dir_);
       if (!decided)
         throw RuntimeError("cannot read the stage sizes rank 0 wrote in " + journal_dir_);
