@@ -15,6 +15,12 @@ which reads the hyperparameters from params["params"] and writes {"error": ..., 
 reports its validation error after each epoch to the progress file (params["progress"]), so that
 a deck with a pruning block can stop it early at a rung: it then finds the stop file
 (params["stop_file"]) and ends (hsicho also sends SIGTERM).
+
+It keeps the checkpoint contract too (training.checkpoint: true, for pruning.mode: halving):
+given params["pause_after"] = E it trains through epoch E, saves everything it needs to go on
+(weights, the random generator, the shuffled order, the curve so far) to params["checkpoint"] and
+ends; given params["continue_from"] it loads that state and goes on with the next epoch, so that
+a paused and continued training is bit for bit the uninterrupted one.
 """
 import json
 import math
@@ -58,7 +64,15 @@ def main():
     stop_path = job.get("stop_file") or os.environ.get("HSICHO_STOP_FILE")
     progress = open(progress_path, "a") if progress_path else None
     curves, best, best_epoch, best_test = [], math.inf, 0, math.inf
-    for epoch in range(epochs):
+    start = 0
+    if job.get("continue_from"):  # the checkpoint contract: go on where the pause left it
+        st = json.load(open(job["continue_from"]))
+        start, w, curves = st["epoch"], st["w"], st["curves"]
+        best, best_epoch, best_test = st["best"], st["best_epoch"], st["best_test"]
+        train = [tuple(xy) for xy in st["train"]]
+        rng.setstate((st["rng"][0], tuple(st["rng"][1]), st["rng"][2]))
+    pause_after = job.get("pause_after", 0)
+    for epoch in range(start, epochs):
         if stop_path and os.path.exists(stop_path):
             return  # hsicho stopped it at a rung: its result is the progress it reported
         rng.shuffle(train)
@@ -85,6 +99,15 @@ def main():
             progress.flush()
         if v < best:
             best, best_epoch, best_test = v, epoch + 1, mse(w, test, degree)
+        if pause_after and epoch + 1 == pause_after and epoch + 1 < epochs:
+            state = {"epoch": epoch + 1, "w": w, "curves": curves, "best": best,
+                     "best_epoch": best_epoch, "best_test": best_test, "train": train,
+                     "rng": rng.getstate()}
+            tmp = job["checkpoint"] + ".tmp"
+            json.dump(state, open(tmp, "w"))
+            os.replace(tmp, job["checkpoint"])  # whole or absent, even if killed here
+            json.dump({"error": best, "epochs": epoch + 1, "curves": curves}, open(result_path, "w"))
+            return
     json.dump({"error": best, "test_error": best_test, "parameters": degree + 1,
                "epochs": epochs, "best_epoch": best_epoch, "curves": curves,
                "metrics": {"final_error": curves[-1], "weight_norm": math.sqrt(sum(a * a for a in w))}},

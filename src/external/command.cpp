@@ -258,6 +258,18 @@ CommandSettings read_command(const space::Deck& deck) {
       throw InputError(s->mark, std::string("training.persistent: ") + e.what());
     }
   }
+  if (const auto* s = t.find("checkpoint")) {
+    try {
+      c.checkpoint = space::key_boolean(space::key_spec("training", "checkpoint"), s->text);
+    } catch (const space::KeyValueError& e) {
+      throw InputError(s->mark, std::string("training.checkpoint: ") + e.what());
+    }
+    if (c.checkpoint && c.persistent) {
+      throw InputError(s->key_mark,
+                       "training.checkpoint is kept by a command started per configuration; a "
+                       "persistent worker cannot pause and continue yet: leave one of the two out");
+    }
+  }
   if (const auto* s = t.find("max_trainings_per_worker")) {
     try {
       c.max_trainings = static_cast<std::size_t>(

@@ -158,10 +158,13 @@ std::string prepare_folder(const CommandSettings& settings, const Job& job, cons
 
   // An earlier run of this configuration (in a study, only a killed job leaves one): set aside,
   // not mixed in.
+  // Continuing from a checkpoint, the folder holds the run that paused (it wrote its result).
   std::error_code ec;
   if (fs::exists(f.dir, ec)) {
+    const std::string label =
+        !job.continue_from.empty() && fs::exists(f.dir / "result.json", ec) ? "paused" : job.aside;
     for (int n = 1;; ++n) {
-      const fs::path aside = f.dir.string() + "." + job.aside + "-" + std::to_string(n);
+      const fs::path aside = f.dir.string() + "." + label + "-" + std::to_string(n);
       if (!fs::exists(aside, ec)) {
         fs::rename(f.dir, aside, ec);
         break;
@@ -188,6 +191,17 @@ std::string prepare_folder(const CommandSettings& settings, const Job& job, cons
   p["result"] = f.result;
   p["progress"] = f.progress;
   p["stop_file"] = f.stop;
+  // The checkpoint contract (successive halving): where to pause, save and continue from.
+  if (job.pause_after > 0) {
+    p["pause_after"] = job.pause_after;
+    p["checkpoint"] = job.checkpoint;
+    f.job_env.emplace_back("HSICHO_PAUSE_AFTER", std::to_string(job.pause_after));
+    f.job_env.emplace_back("HSICHO_CHECKPOINT", job.checkpoint);
+  }
+  if (!job.continue_from.empty()) {
+    p["continue_from"] = job.continue_from;
+    f.job_env.emplace_back("HSICHO_CONTINUE_FROM", job.continue_from);
+  }
   std::ofstream out(f.params);
   out << p.dump(2) << '\n';
   out.close();  // a full disk shows at the flush, not at <<
@@ -202,6 +216,10 @@ std::vector<std::string> environment(const CommandSettings& settings, const JobF
     const std::string v = *e;
     if (v.rfind("OMPI_", 0) == 0 || v.rfind("PMIX_", 0) == 0 || v.rfind("PMI_", 0) == 0) continue;
     if (v.rfind("CUDA_VISIBLE_DEVICES=", 0) == 0) continue;
+    // The checkpoint contract's variables are a job's own, never inherited.
+    if (v.rfind("HSICHO_PAUSE_AFTER=", 0) == 0 || v.rfind("HSICHO_CHECKPOINT=", 0) == 0 ||
+        v.rfind("HSICHO_CONTINUE_FROM=", 0) == 0)
+      continue;
     env.push_back(v);
   }
   auto set_env = [&](const std::string& name, const std::string& value) {
@@ -218,6 +236,8 @@ std::vector<std::string> environment(const CommandSettings& settings, const JobF
     set_env("HSICHO_ID", folder->id);
     set_env("HSICHO_PROGRESS", folder->progress);
     set_env("HSICHO_STOP_FILE", folder->stop);
+    for (const auto& [name, value] : folder->job_env)
+      set_env(name, value);
   }
   for (const auto& [name, value] : settings.env)
     set_env(name, folder ? substitute(value, folder->values) : value);

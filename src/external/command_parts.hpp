@@ -29,6 +29,8 @@ struct JobFolder {
   std::string id, params, result, progress, stop, out, err;
   Placeholders values;   // id, stage, seed, workdir, params, result
   io::Json params_json;  // what params.json holds
+  // Variables of this job only (the checkpoint contract's HSICHO_PAUSE_AFTER, ...).
+  std::vector<std::pair<std::string, std::string>> job_env;
 };
 
 // Makes the job's work folder afresh (an earlier, unfinished one is set aside as

@@ -26,7 +26,8 @@ const std::vector<std::string> top = {"study", "design",   "data",     "model", 
                                       "space", "analysis", "optimize", "pruning"};
 // The keys of an external command (training.command); no other training key applies with it.
 const std::vector<std::string> command = {
-    "command", "shell", "workdir", "timeout", "env", "persistent", "max_trainings_per_worker"};
+    "command",   "shell", "workdir", "timeout", "env", "persistent", "max_trainings_per_worker",
+    "checkpoint"};
 // How a study runs, whoever trains: with training.command or the built-in trainer, and never a
 // hyperparameter of the space.
 const std::vector<std::string> both = {"retries"};

@@ -441,6 +441,12 @@ std::vector<KeySpec> build() {
           .ex("true")
           .help("start the command once per rank and send it configuration after configuration "
                 "(hsicho.serve, docs/driver.md), instead of once per configuration"),
+      Row("training", "checkpoint", K::Boolean)
+          .def("false")
+          .ex("true")
+          .help("the command keeps the checkpoint contract (pause_after, checkpoint, "
+                "continue_from in params.json, docs/driver.md), so that pruning.mode: halving can "
+                "pause it at each rung and continue it later"),
       Row("training", "max_trainings_per_worker", K::Whole)
           .range(0, 1000000000)
           .def("0")

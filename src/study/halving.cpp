@@ -11,6 +11,10 @@
 //   journal folder/paused/ID.at-E.pt   each paused training's state at rung epoch E
 // Small networks train fused as in the other modes: each phase groups its survivors anew (a
 // member's paused state is in its own shapes, so it continues in any group).
+// A training.command that keeps the checkpoint contract (training.checkpoint: true,
+// docs/driver.md) is run once per phase: told to pause after the rung's epoch and save its state
+// to paused/ID.at-E.ckpt, and to continue from the previous rung's; a run that saves nothing has
+// ended (its epochs were fewer) and is a finished training.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -21,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
 #include "hsicho/io/journal.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/parallel/work_queue.hpp"
@@ -53,7 +58,8 @@ AtRungs read_rungs(const std::string& dir, const std::string& fingerprint) {
 bool Scheduler::train_halving(const Batch& batch) {
   journal_.check_values(batch.ids, batch.configs, deck_.space);
   const int local_rank = parallel::local_rank_from_environment();
-  int epochs = 0;
+  // A command's epochs are its own (pruning.rungs lists the rungs): every rung counts.
+  int epochs = command_ ? std::numeric_limits<int>::max() : 0;
   for (const auto& s : batch.specs)
     epochs = std::max(epochs, s.optim.epochs);
   const std::vector<int> rungs = rungs_for(pruning_, epochs);
@@ -69,14 +75,19 @@ bool Scheduler::train_halving(const Batch& batch) {
   // writes this rung's, so a kill between writing a state and recording the rung leaves the
   // previous one to continue from. A state is removed once the next rung's record is on disk.
   const auto state_file = [&](std::size_t id, int epoch) {
-    return (fs::path(paused_dir) / (std::to_string(id) + ".at-" + std::to_string(epoch) + ".pt"))
+    return (fs::path(paused_dir) /
+            (std::to_string(id) + ".at-" + std::to_string(epoch) + (command_ ? ".ckpt" : ".pt")))
         .string();
+  };
+  const auto remove_state = [&](std::size_t id, int epoch) {
+    std::error_code ec;  // a command's state may be a folder
+    fs::remove_all(state_file(id, epoch), ec);
   };
   std::vector<std::size_t> todo_all;
   for (std::size_t k = 0; k < batch.ids.size(); ++k) {
     if (!journal_.results().count(batch.ids[k])) todo_all.push_back(k);
   }
-  check_ready(todo_all, batch.specs, local_rank);
+  if (!command_) check_ready(todo_all, batch.specs, local_rank);
   if (observer_) {
     observer_->training_started(batch.ids.size(), todo_all.size(), ranks_, deck_.study.dynamic,
                                 journal_.dir(), 1);
@@ -85,7 +96,10 @@ bool Scheduler::train_halving(const Batch& batch) {
       list += (list.empty() ? "" : ", ") + std::to_string(r);
     observer_->note("successive halving (pruning.mode: halving) at epochs " +
                     (list.empty() ? std::string("(none below the last)") : list) +
-                    "; the survivors of each rung regrouped for fused training");
+                    (command_ ? std::string("; your command pauses at each and continues from "
+                                            "its checkpoint")
+                              : std::string("; the survivors of each rung regrouped for fused "
+                                            "training")));
   }
 
   for (std::size_t phase = 0; phase <= rungs.size(); ++phase) {
@@ -120,7 +134,9 @@ bool Scheduler::train_halving(const Batch& batch) {
     }
     const auto pausing_of = [&](std::size_t pos) {
       train::Pausing p;
-      p.pause_after = last || target >= phase_batch.specs[pos].optim.epochs ? 0 : target;
+      const int planned =
+          command_ ? std::numeric_limits<int>::max() : phase_batch.specs[pos].optim.epochs;
+      p.pause_after = last || target >= planned ? 0 : target;
       p.state_file = state_file(phase_batch.ids[pos], p.pause_after);
       p.continue_from = phase > 0;
       if (phase > 0) p.from_file = state_file(phase_batch.ids[pos], rungs[phase - 1]);
@@ -128,7 +144,7 @@ bool Scheduler::train_halving(const Batch& batch) {
     };
     parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
     const auto keep = [&](std::size_t pos, Record r, bool paused) {
-      r.planned_epochs = phase_batch.specs[pos].optim.epochs;
+      if (!command_) r.planned_epochs = phase_batch.specs[pos].optim.epochs;
       r.rank = rank_;
       r.host = host_;
       r.attempt = 1;
@@ -140,10 +156,8 @@ bool Scheduler::train_halving(const Batch& batch) {
       } else {
         journal_.append(rec);
       }
-      if (phase > 0) {  // recorded: the previous rung's state is no longer needed
-        std::error_code ec;
-        fs::remove(state_file(phase_batch.ids[pos], rungs[phase - 1]), ec);
-      }
+      // Recorded: the previous rung's state is no longer needed.
+      if (phase > 0) remove_state(phase_batch.ids[pos], rungs[phase - 1]);
     };
     while (!stop_was_requested()) {
       const auto next = queue.next();
@@ -151,6 +165,25 @@ bool Scheduler::train_halving(const Batch& batch) {
       const auto& unit = units[*next];
       const auto& first = phase_batch.specs[unit.members.front()];
       try {
+        if (command_) {
+          const std::size_t pos = unit.members.front();
+          const auto p = pausing_of(pos);
+          external::Job job = command_job(phase_batch, pos, local_rank);
+          job.pause_after = p.pause_after;
+          // Absolute: the command runs in its work folder.
+          if (p.pause_after > 0) {
+            job.checkpoint = fs::absolute(p.state_file).string();
+            remove_state(phase_batch.ids[pos], p.pause_after);  // a killed run's, never mixed in
+          }
+          if (p.continue_from) job.continue_from = fs::absolute(p.from_file).string();
+          auto r = external::run(*command_, job, [] { return stop_was_requested(); });
+          if (!r) break;  // stopped: trained again on --resume
+          std::error_code ec;
+          const bool paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);
+          if (paused) r->epochs = p.pause_after;  // the rung it reached, whatever it reported
+          keep(pos, std::move(*r), paused);
+          continue;
+        }
         if (!unit.widths.empty()) {
           train::GroupHooks hooks;
           hooks.interrupted = [] { return stop_was_requested(); };
@@ -232,10 +265,9 @@ bool Scheduler::train_halving(const Batch& batch) {
   // at a rung, and any left by a kill).
   if (rank_ == 0) {
     for (auto id : batch.ids) {
-      std::error_code ec;
       if (!journal_.results().count(id)) continue;
       for (int r : rungs)
-        fs::remove(state_file(id, r), ec);
+        remove_state(id, r);
     }
   }
   check_all_recorded(batch);

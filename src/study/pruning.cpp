@@ -38,11 +38,13 @@ PruningSettings read_pruning(const space::Deck& deck) {
   if (auto v = space::read_key<std::string>(b, "mode")) {
     p.ordered = *v == "ordered";
     p.halving = *v == "halving";
-    if (p.halving && deck.external) {
-      throw InputError(b.find("mode")->mark,
-                       "pruning.mode: halving pauses trainings at each rung, which hsicho's own "
-                       "trainer can do; a training.command cannot yet (its checkpoint contract is "
-                       "not built): use mode: ordered");
+    if (p.halving && deck.external && !external::read_command(deck).checkpoint) {
+      throw InputError(
+          b.find("mode")->mark,
+          "pruning.mode: halving pauses trainings at each rung and continues them "
+          "later: a training.command must save and load its state for that (the "
+          "checkpoint contract, docs/driver.md); say it does with training.checkpoint: "
+          "true, or use mode: ordered");
     }
   }
   if (const auto* s = one("grace")) {
@@ -66,6 +68,11 @@ PruningSettings read_pruning(const space::Deck& deck) {
       throw InputError(s->mark, "pruning.rungs must grow: e.g. [3, 9, 27]");
     if (b.has("min_epochs") || b.has("factor"))
       throw InputError(s->mark, "give pruning.rungs, or min_epochs and factor, not both");
+  }
+  if (p.halving && deck.external && p.rungs.empty()) {
+    throw InputError(b.find("mode")->mark,
+                     "pruning.mode: halving with a training.command needs pruning.rungs (hsicho "
+                     "does not know how many epochs your command trains); e.g. rungs: [3, 9]");
   }
   return p;
 }

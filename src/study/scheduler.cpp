@@ -113,6 +113,22 @@ void stopped_at_rung(Record& r, const std::string& why) {
 }
 }  // namespace
 
+external::Job Scheduler::command_job(const Batch& batch, std::size_t pos, int local_rank) const {
+  external::Job job;
+  job.id = batch.ids[pos];
+  // The stage as the study file, report and export number it: 0 for design.add's own
+  // configurations, 1..K for the stages, K + 1 for the optimizer's final retraining.
+  job.stage = batch.ids[pos] >= kAddedFirstId ? 0 : batch.stage + 1;
+  job.seed = batch.specs.empty() ? 0 : batch.specs[pos].seed;
+  job.epochs_factor = batch.epochs_factor;
+  job.local_rank = local_rank;
+  const auto& config = batch.configs[pos];
+  for (std::size_t k = 0; k < config.size(); ++k) {
+    if (config[k]) job.params.emplace_back(deck_.space[k].name, *config[k]);
+  }
+  return job;
+}
+
 std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
   const int attempt = attempt_.empty() ? 1 : attempt_[pos];
   std::string why;  // why it stopped early, when it did
@@ -135,18 +151,7 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       throw RuntimeError(e.what());
     }
   }
-  external::Job job;
-  job.id = batch.ids[pos];
-  // The stage as the study file, report and export number it: 0 for design.add's own
-  // configurations, 1..K for the stages, K + 1 for the optimizer's final retraining.
-  job.stage = batch.ids[pos] >= kAddedFirstId ? 0 : batch.stage + 1;
-  job.seed = batch.specs.empty() ? 0 : batch.specs[pos].seed;
-  job.epochs_factor = batch.epochs_factor;
-  job.local_rank = local_rank;
-  const auto& config = batch.configs[pos];
-  for (std::size_t k = 0; k < config.size(); ++k) {
-    if (config[k]) job.params.emplace_back(deck_.space[k].name, *config[k]);
-  }
+  const external::Job job = command_job(batch, pos, local_rank);
   external::Progress progress;
   if (batch.prune && pruning_.enabled) {
     progress.grace = pruning_.grace;
@@ -529,7 +534,7 @@ void Scheduler::check_all_recorded(const Batch& batch) const {
 }
 
 bool Scheduler::train_all(const Batch& batch) {
-  if (batch.prune && pruning_.enabled && pruning_.halving && !command_) return train_halving(batch);
+  if (batch.prune && pruning_.enabled && pruning_.halving) return train_halving(batch);
   journal_.check_values(batch.ids, batch.configs, deck_.space);
   const int local_rank = parallel::local_rank_from_environment();
   const Plan p = plan_batch(batch);

@@ -81,6 +81,8 @@ class Scheduler {
   // One configuration of the batch: the built-in trainer or the command. nullopt: stopped by a
   // signal before it finished (not a result).
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
+  // The command's job for the batch's training at pos (its id, stage, seed, values).
+  external::Job command_job(const Batch& batch, std::size_t pos, int local_rank) const;
   // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
   bool train_halving(const Batch& batch);
   // After a batch: every configuration has its result in the journal (RuntimeError if not).

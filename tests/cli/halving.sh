@@ -2,8 +2,7 @@
 # pruning.mode: halving (issue 40): successive halving over the whole batch, fused. The same
 # study file on 1, 2 and 3 ranks; killed between rungs on 2 ranks and resumed on 3, equal to the
 # uninterrupted run; trained alone, the survivors' results equal those of the same trainings never
-# paused (a study without pruning); a deck whose training is a command is refused (no checkpoint
-# contract yet).
+# paused (a study without pruning). A command's halving: halving_command.sh.
 #   halving.sh HSICHO ROOT
 set -u
 hsicho=$1
@@ -80,8 +79,4 @@ for i in np.where(stopped)[0]:
     assert np.array_equal(ca[i, :ep[i]], cb[i, :ep[i]]), i
 PY
 
-# A command cannot pause yet: refused at the mode's line.
-printf 'study: {name: cmd}\ndesign: {samples: 4}\ntraining: {command: [/bin/true]}\npruning: {mode: halving}\nspace:\n  - {name: x, type: continuous, range: [0, 1]}\n' >cmd.yaml
-check "a command deck with mode halving: refused" 2 "$hsicho" validate cmd.yaml
-contains "  saying why and what to use" "use mode: ordered"
 summary

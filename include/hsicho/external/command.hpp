@@ -33,6 +33,9 @@ struct CommandSettings {
   // started anew after max_trainings of them (0: never).
   bool persistent = false;
   std::size_t max_trainings = 0;
+  // training.checkpoint: the command can pause after an epoch and continue from its saved state
+  // (Job::pause_after, docs/driver.md), as successive halving needs.
+  bool checkpoint = false;
 };
 
 // training.command, shell, workdir, timeout and env, checked (placeholders, durations, that the
@@ -51,6 +54,11 @@ struct Job {
   // An existing folder of the same name is set aside as NAME.ASIDE-N: "unfinished" in a study
   // (only a killed run leaves one), "earlier" for eval (each eval reuses its folder).
   std::string aside = "unfinished";
+  // Successive halving (CommandSettings::checkpoint): train through epoch pause_after, save the
+  // state to `checkpoint` and end; 0: train to the end. continue_from: the state to start from
+  // ("": from scratch). A run that ends without saving the state is a finished training.
+  int pause_after = 0;
+  std::string checkpoint, continue_from;
 };
 
 // What a command reports while it trains (docs/driver.md): a line per epoch appended to the file
