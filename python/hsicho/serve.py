@@ -22,8 +22,10 @@ The same script works in both of the deck's modes (docs/driver.md):
 
 `params` is a dict of the active hyperparameters (an inactive conditional one is absent), with
 the rest of params.json as attributes: `seed`, `id`, `stage`, `device` ("cpu" or "cuda:0"),
-`gpu`, `workdir`, `epochs_factor` (1.0 unless the optimizer's final retraining asks for more)
-and `job` (all of params.json). Before each training the process is in the configuration's work
+`gpu`, `workdir`, `epochs_factor` (1.0 unless the optimizer's final retraining asks for more),
+`pause_after`, `checkpoint` and `continue_from` (the checkpoint contract of successive halving:
+0, None and None unless the deck says `training.checkpoint: true`) and `job` (all of
+params.json). Before each training the process is in the configuration's work
 folder, its standard output and error go to that folder's stdout.txt and stderr.txt, and
 Python's `random`, and NumPy's and PyTorch's generators where they are imported, are seeded from
 `params.seed`: a persistent worker gives the same results as a process per configuration.
@@ -55,6 +57,11 @@ class Params(dict):
         self.gpu = job.get("gpu", "")
         self.workdir = job.get("workdir", os.getcwd())
         self.epochs_factor = float(job.get("epochs_factor", 1.0))
+        # The checkpoint contract (successive halving, docs/driver.md): pause after this epoch
+        # (0: never) and save the state to `checkpoint`; start from `continue_from` (None: anew).
+        self.pause_after = int(job.get("pause_after", 0))
+        self.checkpoint = job.get("checkpoint")
+        self.continue_from = job.get("continue_from")
 
 
 def _plain(value):

@@ -264,11 +264,6 @@ CommandSettings read_command(const space::Deck& deck) {
     } catch (const space::KeyValueError& e) {
       throw InputError(s->mark, std::string("training.checkpoint: ") + e.what());
     }
-    if (c.checkpoint && c.persistent) {
-      throw InputError(s->key_mark,
-                       "training.checkpoint is kept by a command started per configuration; a "
-                       "persistent worker cannot pause and continue yet: leave one of the two out");
-    }
   }
   if (const auto* s = t.find("max_trainings_per_worker")) {
     try {

@@ -135,6 +135,21 @@ double number(const Json& j, const std::string& key) {
   throw std::runtime_error("'" + key + "' is not a number: " + j.dump());
 }
 
+namespace {
+// Successive halving: whether the folder holds the run that paused at the previous rung (this job
+// continues from its checkpoint), not one of this job killed before it ended (told the same
+// continue_from).
+bool earlier_pause(const JobFolder& f, const Job& job) {
+  if (job.continue_from.empty()) return false;
+  try {
+    const auto p = Json::parse(io::read_regular_file(f.params, "params", 1u << 20));
+    return p.value("continue_from", std::string()) != job.continue_from;
+  } catch (const std::exception&) {
+    return false;  // unreadable: not what hsicho wrote for a pause
+  }
+}
+}  // namespace
+
 std::string prepare_folder(const CommandSettings& settings, const Job& job, const std::string& gpu,
                            JobFolder& f) {
   f.id = job.id_text.empty() ? std::to_string(job.id) : job.id_text;
@@ -158,11 +173,9 @@ std::string prepare_folder(const CommandSettings& settings, const Job& job, cons
 
   // An earlier run of this configuration (in a study, only a killed job leaves one): set aside,
   // not mixed in.
-  // Continuing from a checkpoint, the folder holds the run that paused (it wrote its result).
   std::error_code ec;
   if (fs::exists(f.dir, ec)) {
-    const std::string label =
-        !job.continue_from.empty() && fs::exists(f.dir / "result.json", ec) ? "paused" : job.aside;
+    const std::string label = earlier_pause(f, job) ? "paused" : job.aside;
     for (int n = 1;; ++n) {
       const fs::path aside = f.dir.string() + "." + label + "-" + std::to_string(n);
       if (!fs::exists(aside, ec)) {

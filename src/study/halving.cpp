@@ -14,7 +14,8 @@
 // A training.command that keeps the checkpoint contract (training.checkpoint: true,
 // docs/driver.md) is run once per phase: told to pause after the rung's epoch and save its state
 // to paused/ID.at-E.ckpt, and to continue from the previous rung's; a run that saves nothing has
-// ended (its epochs were fewer) and is a finished training.
+// ended (its epochs were fewer) and is a finished training. A persistent worker gets the same
+// keys in its train message (hsicho.serve's params.pause_after, ...).
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -176,7 +177,10 @@ bool Scheduler::train_halving(const Batch& batch) {
             remove_state(phase_batch.ids[pos], p.pause_after);  // a killed run's, never mixed in
           }
           if (p.continue_from) job.continue_from = fs::absolute(p.from_file).string();
-          auto r = external::run(*command_, job, [] { return stop_was_requested(); });
+          const auto asked = [] { return stop_was_requested(); };
+          if (command_->persistent && !worker_)
+            worker_ = std::make_unique<external::Worker>(*command_, local_rank);
+          auto r = worker_ ? worker_->run(job, asked, {}) : external::run(*command_, job, asked);
           if (!r) break;  // stopped: trained again on --resume
           std::error_code ec;
           const bool paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);

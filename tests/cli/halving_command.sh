@@ -3,8 +3,9 @@
 # docs/driver.md): examples/external/toy_train.py pauses after the rung's epoch, saves its state
 # where hsicho says, and continues from it. The same study file on 1 and 2 ranks; killed between
 # rungs on 2 ranks and resumed on 3, equal to the uninterrupted run; the survivors' results equal
-# the same trainings never paused (a study without pruning), bit for bit; the decks hsicho must
-# refuse (no checkpoint contract, no rungs, a persistent worker).
+# the same trainings never paused (a study without pruning), bit for bit; a function served by
+# hsicho.serve in a persistent worker, the same; the decks hsicho must refuse (no checkpoint
+# contract, no rungs).
 #   halving_command.sh HSICHO ROOT
 set -u
 hsicho=$1
@@ -32,6 +33,8 @@ contains "  decides at the first rung" "rung 1 (epoch 3): "
 contains "  and counts the stopped" "stopped early: "
 check "  no checkpoint left" 0 test -z "$(ls one.h5.journal/paused)"
 check "  a continued run was told where from" 0 grep -q '"continue_from"' one.h5.runs/*/params.json
+check "  the run that paused kept beside it" 0 test -n "$(ls -d one.h5.runs/*.paused-2)"
+check "  (none called unfinished)" 0 test -z "$(ls -d one.h5.runs/*.unfinished-* 2>/dev/null)"
 check "on 2 ranks" 0 mpiexec -n 2 "$hsicho" run c.yaml --out two.h5
 check "  the same study file as on 1 rank" 0 $compare one.h5 two.h5
 
@@ -60,6 +63,54 @@ for key in ("val_error", "test_error", "best_epoch", "epochs"):
 assert (sa == "stopped").sum() >= 6, (sa == "stopped").sum()
 PY
 
+# A function served by hsicho.serve keeps the contract too (params.pause_after, checkpoint,
+# continue_from): a persistent worker gives the study file of a process per configuration, and
+# its survivors are the never-paused trainings'.
+served() {  # served NAME EXTRA_TRAINING_KEYS PRUNING_LINE
+  cat >"$1.yaml" <<EOD
+study: {name: served, seed: 3}
+design: {samples: 16}
+training:
+  command: [/usr/bin/python3, $root/tests/external/served.py]
+  env: {HSICHO_PYTHON_MODULE: $root/python}
+  $2
+analysis: {alpha: 0.25}
+$3
+space:
+  - {name: x, type: continuous, range: [0, 1]}
+  - {name: k, type: integer, range: [1, 5]}
+  - {name: c, type: categorical, values: [a, b, c]}
+  - {name: epochs, type: fixed, value: 8}
+EOD
+}
+halving="pruning: {rungs: [2, 5], keep: [1.5], mode: halving}"
+served worker "checkpoint: true
+  persistent: true" "$halving"
+served per_process "checkpoint: true" "$halving"
+served never_paused "" ""
+check "a served function, halving, one persistent worker per rank (2 ranks)" 0 mpiexec -n 2 "$hsicho" run worker.yaml --out worker.h5
+check "  the same, a process per configuration" 0 mpiexec -n 2 "$hsicho" run per_process.yaml --out per_process.h5
+check "  the same study file" 0 /usr/bin/python3 $root/tests/cli/compare_studies.py --ignore results/metrics/pid worker.h5 per_process.h5
+/usr/bin/python3 - worker.h5.runs <<'PY' && ok || bad "a continued worker training did not start after its rung"
+import glob, json, sys
+continued = [p for p in glob.glob(sys.argv[1] + "/*/params.json") if "continue_from" in json.load(open(p))]
+assert continued
+for p in continued:
+    said = open(p.replace("params.json", "stdout.txt")).read()
+    assert "continued after epoch 2" in said or "continued after epoch 5" in said, (p, said)
+PY
+check "  never paused" 0 "$hsicho" run never_paused.yaml --out never_paused.h5
+/usr/bin/python3 - worker.h5 never_paused.h5 <<'PY' && ok || bad "the served survivors differ from the trainings never paused"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+sa = a["results/status"].asstr()[()]
+ok = sa == "ok"
+assert 2 <= ok.sum() < len(sa), ok.sum()
+for key in ("val_error", "test_error", "epochs"):
+    x, y = a["results/" + key][()][ok], b["results/" + key][()][ok]
+    assert np.array_equal(x, y), (key, x[:4], y[:4])
+PY
+
 # Refused, at the line that needs changing.
 sed 's/, checkpoint: true//' c.yaml >nock.yaml
 check "halving with a command without the contract: refused" 2 "$hsicho" validate nock.yaml
@@ -67,7 +118,4 @@ contains "  says what to add" "training.checkpoint: true, or use mode: ordered"
 sed 's/rungs: \[3, 8\], //' c.yaml >norungs.yaml
 check "halving with a command and no rungs: refused" 2 "$hsicho" validate norungs.yaml
 contains "  asks for the rungs" "needs pruning.rungs"
-sed 's/checkpoint: true/checkpoint: true, persistent: true/' c.yaml >worker.yaml
-check "the contract with a persistent worker: refused" 2 "$hsicho" validate worker.yaml
-contains "  says it is not built" "a persistent worker cannot pause and continue yet"
 summary
