@@ -71,7 +71,8 @@ std::string deck_for(const space::KeySpec& k) {
            with("model", cnn ? "type: cnn" : "") + space_block;
   }
   // training
-  const std::vector<std::string> command = {"command", "shell", "workdir", "timeout", "env"};
+  const std::vector<std::string> command = {"command", "shell", "workdir",
+                                            "timeout", "env",   "checkpoint"};
   if (std::find(command.begin(), command.end(), k.name) != command.end()) {
     return with("training", "command: [/bin/echo, x]") + space_block;
   }
