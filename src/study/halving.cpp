@@ -43,14 +43,20 @@ io::NamedValues named_values(const space::Space& space, const space::Config& con
 
 namespace {
 
-// id -> (rung epoch -> the training as it was there), from every rank's halving log.
+// id -> (rung epoch -> the training as it was there), from every rank's halving log: the
+// records of the attempt now trained (`attempt`, 1 unless the id is a retry), never an earlier
+// failed attempt's (its states are gone: a retry starts from scratch).
 using AtRungs = std::map<std::size_t, std::map<int, Record>>;
 
-AtRungs read_rungs(const std::string& dir, const std::string& fingerprint) {
+AtRungs read_rungs(const std::string& dir, const std::string& fingerprint,
+                   const std::map<std::size_t, int>& attempt) {
   AtRungs out;
   if (!fs::exists(dir)) return out;
-  for (const auto& rec : io::read_journals(dir, fingerprint).records)
-    out[rec.config][rec.result.epochs] = rec.result;
+  for (const auto& rec : io::read_journals(dir, fingerprint).records) {
+    const auto a = attempt.find(rec.config);
+    if (rec.result.attempt == (a == attempt.end() ? 1 : a->second))
+      out[rec.config][rec.result.epochs] = rec.result;
+  }
   return out;
 }
 
@@ -84,11 +90,35 @@ bool Scheduler::train_halving(const Batch& batch) {
     std::error_code ec;  // a command's state may be a folder
     fs::remove_all(state_file(id, epoch), ec);
   };
+  // A failed training (not a diverged one) is trained again, from scratch, while it has had at
+  // most training.retries retries, as in the other modes (on resume: the journal counts them).
+  std::map<std::size_t, int> attempt;  // the ids trained again: their attempt now
+  for (auto id : batch.ids) {
+    const auto it = journal_.results().find(id);
+    if (it != journal_.results().end() && it->second.result.status == Outcome::Failed &&
+        (retrain_failed_ || it->second.result.attempt <= retries_))
+      attempt[id] = it->second.result.attempt + 1;
+  }
+  // Has its result: any, or the retry's own once it has one.
+  const auto done = [&](std::size_t id) {
+    const auto it = journal_.results().find(id);
+    if (it == journal_.results().end()) return false;
+    const auto a = attempt.find(id);
+    return a == attempt.end() || it->second.result.attempt >= a->second;
+  };
   std::vector<std::size_t> todo_all;
   for (std::size_t k = 0; k < batch.ids.size(); ++k) {
-    if (!journal_.results().count(batch.ids[k])) todo_all.push_back(k);
+    if (!done(batch.ids[k])) todo_all.push_back(k);
   }
   if (!command_) check_ready(todo_all, batch.specs, local_rank);
+  if (observer_ && !attempt.empty()) {
+    observer_->note(
+        fmt::format("{} failed training{} trained again from the start ({}; the "
+                    "earlier attempts stay in the journal and the study file)",
+                    attempt.size(), attempt.size() == 1 ? "" : "s",
+                    retrain_failed_ ? std::string("the command changed and none had a result")
+                                    : fmt::format("training.retries: {}", retries_)));
+  }
   if (observer_) {
     observer_->training_started(batch.ids.size(), todo_all.size(), ranks_, deck_.study.dynamic,
                                 journal_.dir(), 1);
@@ -106,12 +136,12 @@ bool Scheduler::train_halving(const Batch& batch) {
   for (std::size_t phase = 0; phase <= rungs.size(); ++phase) {
     const bool last = phase == rungs.size();
     const int target = last ? std::numeric_limits<int>::max() : rungs[phase];
-    const AtRungs at = read_rungs(rung_dir, journal_.fingerprint());
+    const AtRungs at = read_rungs(rung_dir, journal_.fingerprint(), attempt);
     // Who trains in this phase: no result yet, through the previous rung, not yet at this one.
     std::vector<std::size_t> todo;
     for (std::size_t k = 0; k < batch.ids.size(); ++k) {
       const auto id = batch.ids[k];
-      if (journal_.results().count(id)) continue;
+      if (done(id)) continue;
       const auto it = at.find(id);
       const bool through = phase == 0 || (it != at.end() && it->second.count(rungs[phase - 1]));
       const bool here = !last && it != at.end() && it->second.count(target);
@@ -148,7 +178,8 @@ bool Scheduler::train_halving(const Batch& batch) {
       if (!command_) r.planned_epochs = phase_batch.specs[pos].optim.epochs;
       r.rank = rank_;
       r.host = host_;
-      r.attempt = 1;
+      const auto a = attempt.find(phase_batch.ids[pos]);
+      r.attempt = a == attempt.end() ? 1 : a->second;
       io::JournalRecord rec{phase_batch.ids[pos],
                             named_values(deck_.space, phase_batch.configs[pos]), std::nullopt, r,
                             io::journal_time_now()};
@@ -217,20 +248,19 @@ bool Scheduler::train_halving(const Batch& batch) {
     if (last) break;
 
     // The rung's decision over the whole batch.
-    const AtRungs now = read_rungs(rung_dir, journal_.fingerprint());
+    const AtRungs now = read_rungs(rung_dir, journal_.fingerprint(), attempt);
     std::vector<double> errors;
     std::vector<std::pair<std::size_t, const Record*>> here;
     for (auto id : batch.ids) {
       const auto it = now.find(id);
-      const auto done = journal_.results().find(id);
-      if (done == journal_.results().end() && it != now.end() && it->second.count(target)) {
+      if (!done(id) && it != now.end() && it->second.count(target)) {
         const Record& r = it->second.at(target);
         here.emplace_back(id, &r);
         errors.push_back(r.val_error);
-      } else if (done != journal_.results().end()) {
+      } else if (done(id)) {
         // Ended before the rung: a finished training counts with its error, the others (failed,
         // diverged, stopped at an earlier rung) as the worst.
-        const Record& r = done->second.result;
+        const Record& r = journal_.results().at(id).result;
         errors.push_back(r.ok() ? r.val_error : INFINITY);
       }
     }

@@ -66,13 +66,13 @@ PY
 # A function served by hsicho.serve keeps the contract too (params.pause_after, checkpoint,
 # continue_from): a persistent worker gives the study file of a process per configuration, and
 # its survivors are the never-paused trainings'.
-served() {  # served NAME EXTRA_TRAINING_KEYS PRUNING_LINE
+served() {  # served NAME EXTRA_TRAINING_KEYS PRUNING_LINE [EXTRA_ENV]
   cat >"$1.yaml" <<EOD
 study: {name: served, seed: 3}
 design: {samples: 16}
 training:
   command: [/usr/bin/python3, $root/tests/external/served.py]
-  env: {HSICHO_PYTHON_MODULE: $root/python}
+  env: {HSICHO_PYTHON_MODULE: $root/python${4:+, $4}}
   $2
 analysis: {alpha: 0.25}
 $3
@@ -109,6 +109,30 @@ assert 2 <= ok.sum() < len(sa), ok.sum()
 for key in ("val_error", "test_error", "epochs"):
     x, y = a["results/" + key][()][ok], b["results/" + key][()][ok]
     assert np.array_equal(x, y), (key, x[:4], y[:4])
+PY
+
+# training.retries: a training that failed after its first rung (raised when continued) is
+# trained again on resume from the start, its first attempt's rung records ignored; it then ends
+# as in the study where it never failed.
+/usr/bin/python3 - never_paused.h5 worker.h5 >survivor.txt <<'PY'
+import sys, h5py
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+print(list(b["results/status"].asstr()[()]).index("ok"))  # a row: the configuration's id
+PY
+sid=$(cat survivor.txt)
+served faulty "checkpoint: true
+  retries: 1" "$halving" "FAULT: raise_continued, FAULT_ID: \"$sid\""
+check "a training that fails when continued" 0 "$hsicho" run faulty.yaml --out faulty.h5
+sed 's/FAULT: raise_continued/FAULT: ""/' faulty.yaml >fixed.yaml
+check "  resumed with training.retries: 1" 0 "$hsicho" run fixed.yaml --out faulty.h5 --resume
+contains "  says it trains it again" "1 failed training trained again from the start (training.retries: 1"
+/usr/bin/python3 - faulty.h5 never_paused.h5 "$sid" <<'PY' && ok || bad "the retried training's result is not the never-failed one's"
+import sys, h5py, numpy as np
+a, b, sid = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r"), int(sys.argv[3])
+assert a["results/status"].asstr()[()][sid] == "ok", a["results/status"].asstr()[()][sid]
+assert a["results/attempt"][()][sid] == 2, a["results/attempt"][()][sid]
+assert a["results/val_error"][()][sid] == b["results/val_error"][()][sid]
+assert (a["results/attempt"][()] == 1).sum() == len(a["results/attempt"][()]) - 1
 PY
 
 # Refused, at the line that needs changing.

@@ -3,9 +3,9 @@
 
 The error is a closed form of the hyperparameters plus noise drawn from `random` (seeded by
 serve from the configuration's seed), reported per epoch; the process id is a metric, so that a
-test sees which worker trained what. FAULT=raise|exit|hang|leak (the deck's env) makes the
-configuration with id FAULT_ID raise, leave with os._exit, hang, or (leak) every one grow the
-process's memory. It keeps the checkpoint contract (docs/driver.md): paused after
+test sees which worker trained what. FAULT=raise|raise_continued|exit|hang|leak (the deck's env)
+makes the configuration with id FAULT_ID raise (raise_continued: only when continued from a
+checkpoint), leave with os._exit, hang, or (leak) every one grow the process's memory. It keeps the checkpoint contract (docs/driver.md): paused after
 params.pause_after epochs with its state in params.checkpoint, continued from
 params.continue_from.
 """
@@ -25,7 +25,7 @@ leak = []
 
 def train(params, report):
     if params.id == fault_id:
-        if fault == "raise":
+        if fault == "raise" or (fault == "raise_continued" and params.continue_from):
             print("about to fail", file=sys.stderr)
             raise ValueError(f"bad configuration {params.id}")
         if fault == "exit":
