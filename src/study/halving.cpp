@@ -95,8 +95,7 @@ bool Scheduler::train_halving(const Batch& batch) {
   std::map<std::size_t, int> attempt;  // the ids trained again: their attempt now
   for (auto id : batch.ids) {
     const auto it = journal_.results().find(id);
-    if (it != journal_.results().end() && it->second.result.status == Outcome::Failed &&
-        (retrain_failed_ || it->second.result.attempt <= retries_))
+    if (it != journal_.results().end() && retried(it->second.result))
       attempt[id] = it->second.result.attempt + 1;
   }
   // Has its result: any, or the retry's own once it has one.
@@ -111,14 +110,7 @@ bool Scheduler::train_halving(const Batch& batch) {
     if (!done(batch.ids[k])) todo_all.push_back(k);
   }
   if (!command_) check_ready(todo_all, batch.specs, local_rank);
-  if (observer_ && !attempt.empty()) {
-    observer_->note(
-        fmt::format("{} failed training{} trained again from the start ({}; the "
-                    "earlier attempts stay in the journal and the study file)",
-                    attempt.size(), attempt.size() == 1 ? "" : "s",
-                    retrain_failed_ ? std::string("the command changed and none had a result")
-                                    : fmt::format("training.retries: {}", retries_)));
-  }
+  note_retried(attempt.size());  // each from the start: its states were removed with its result
   if (observer_) {
     observer_->training_started(batch.ids.size(), todo_all.size(), ranks_, deck_.study.dynamic,
                                 journal_.dir(), 1);
@@ -208,10 +200,7 @@ bool Scheduler::train_halving(const Batch& batch) {
             remove_state(phase_batch.ids[pos], p.pause_after);  // a killed run's, never mixed in
           }
           if (p.continue_from) job.continue_from = fs::absolute(p.from_file).string();
-          const auto asked = [] { return stop_was_requested(); };
-          if (command_->persistent && !worker_)
-            worker_ = std::make_unique<external::Worker>(*command_, local_rank);
-          auto r = worker_ ? worker_->run(job, asked, {}) : external::run(*command_, job, asked);
+          auto r = run_command(job, [] { return stop_was_requested(); });
           if (!r) break;  // stopped: trained again on --resume
           std::error_code ec;
           const bool paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);

@@ -129,6 +129,28 @@ external::Job Scheduler::command_job(const Batch& batch, std::size_t pos, int lo
   return job;
 }
 
+std::optional<Record> Scheduler::run_command(const external::Job& job,
+                                             const std::function<bool()>& stop,
+                                             const external::Progress& progress) {
+  if (command_->persistent && !worker_)
+    worker_ = std::make_unique<external::Worker>(*command_, job.local_rank);
+  return worker_ ? worker_->run(job, stop, progress)
+                 : external::run(*command_, job, stop, progress);
+}
+
+bool Scheduler::retried(const Record& r) const {
+  return r.status == Outcome::Failed && (retrain_failed_ || r.attempt <= retries_);
+}
+
+void Scheduler::note_retried(std::size_t n) const {
+  if (!observer_ || n == 0) return;
+  observer_->note(std::to_string(n) + " failed training" + (n == 1 ? "" : "s") +
+                  " trained again (" +
+                  (retrain_failed_ ? std::string("the command changed and none had a result")
+                                   : "training.retries: " + std::to_string(retries_)) +
+                  "; the earlier attempts stay in the journal and the study file)");
+}
+
 std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, int local_rank) {
   const int attempt = attempt_.empty() ? 1 : attempt_[pos];
   std::string why;  // why it stopped early, when it did
@@ -162,11 +184,8 @@ std::optional<Record> Scheduler::evaluate(const Batch& batch, std::size_t pos, i
       return next == train::AfterEpoch::StopEarly;
     };
   }
-  const auto asked = [] { return stop_requested != 0; };
-  if (command_->persistent && !worker_)
-    worker_ = std::make_unique<external::Worker>(*command_, local_rank);
-  auto r =
-      worker_ ? worker_->run(job, asked, progress) : external::run(*command_, job, asked, progress);
+  auto r = run_command(
+      job, [] { return stop_requested != 0; }, progress);
   if (r && r->status == Outcome::Stopped) r->message = why;
   return r;
 }
@@ -384,20 +403,19 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
   for (std::size_t k = 0; k < order_.size(); ++k)
     place[order_[k]] = k;
   p.attempt.assign(ids.size(), 1);
-  std::size_t retried = 0;
+  std::size_t again = 0;
   const auto& results = journal_.results();
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const auto it = results.find(ids[k]);
     if (it == results.end()) {
       p.todo.push_back(k);
-    } else if (it->second.result.status == Outcome::Failed &&
-               (retrain_failed_ || it->second.result.attempt <= retries_)) {
+    } else if (retried(it->second.result)) {
       // A failed training (not a diverged one: that is a result of its values) is trained
       // again while it has had at most training.retries retries: counted in the journal, so a
       // requeued job does not retry it again.
       p.attempt[k] = it->second.result.attempt + 1;
       p.todo.push_back(k);
-      ++retried;
+      ++again;
     } else {
       // What earlier runs left of this batch: the progress line speaks of the batch as a whole.
       ++p.already;
@@ -406,13 +424,7 @@ Scheduler::Plan Scheduler::plan_batch(const Batch& batch) {
         p.best_before = std::min(p.best_before, it->second.result.val_error);
     }
   }
-  if (observer_ && retried > 0) {
-    observer_->note(std::to_string(retried) + " failed training" + (retried == 1 ? "" : "s") +
-                    " trained again (" +
-                    (retrain_failed_ ? std::string("the command changed and none had a result")
-                                     : "training.retries: " + std::to_string(retries_)) +
-                    "; the earlier attempts stay in the journal and the study file)");
-  }
+  note_retried(again);
   std::sort(p.todo.begin(), p.todo.end(), [&](auto a, auto b) { return place[a] < place[b]; });
   // Only what is left to train; a group keeps the widths of the whole group.
   std::vector<bool> left(ids.size(), false);

@@ -83,6 +83,14 @@ class Scheduler {
   std::optional<Record> evaluate(const Batch& batch, std::size_t pos, int local_rank);
   // The command's job for the batch's training at pos (its id, stage, seed, values).
   external::Job command_job(const Batch& batch, std::size_t pos, int local_rank) const;
+  // Runs a job: in this rank's persistent worker (made at first use) or as a process.
+  std::optional<Record> run_command(const external::Job& job, const std::function<bool()>& stop,
+                                    const external::Progress& progress = {});
+  // A failed training (not a diverged one) trained again while training.retries allows (or
+  // since the command changed): counted in the journal, so a requeued job does not retry it
+  // twice. note_retried says how many were.
+  bool retried(const Record& r) const;
+  void note_retried(std::size_t n) const;
   // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
   bool train_halving(const Batch& batch);
   // After a batch: every configuration has its result in the journal (RuntimeError if not).

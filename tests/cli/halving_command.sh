@@ -125,7 +125,7 @@ served faulty "checkpoint: true
 check "a training that fails when continued" 0 "$hsicho" run faulty.yaml --out faulty.h5
 sed 's/FAULT: raise_continued/FAULT: ""/' faulty.yaml >fixed.yaml
 check "  resumed with training.retries: 1" 0 "$hsicho" run fixed.yaml --out faulty.h5 --resume
-contains "  says it trains it again" "1 failed training trained again from the start (training.retries: 1"
+contains "  says it trains it again" "1 failed training trained again (training.retries: 1"
 /usr/bin/python3 - faulty.h5 never_paused.h5 "$sid" <<'PY' && ok || bad "the retried training's result is not the never-failed one's"
 import sys, h5py, numpy as np
 a, b, sid = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r"), int(sys.argv[3])
