@@ -166,6 +166,7 @@ bool Scheduler::train_halving(const Batch& batch) {
       return p;
     };
     parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
+    bool went_past = false;  // a command ran past its pause_after (this rank)
     const auto keep = [&](std::size_t pos, Record r, bool paused) {
       if (!command_) r.planned_epochs = phase_batch.specs[pos].optim.epochs;
       r.rank = rank_;
@@ -205,6 +206,9 @@ bool Scheduler::train_halving(const Batch& batch) {
           std::error_code ec;
           const bool paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);
           if (paused) r->epochs = p.pause_after;  // the rung it reached, whatever it reported
+          // Trained past the pause without saving: a command that does not keep the contract.
+          if (p.pause_after > 0 && !paused && r->ok() && r->epochs > p.pause_after)
+            went_past = true;
           keep(pos, std::move(*r), paused);
           continue;
         }
@@ -231,6 +235,14 @@ bool Scheduler::train_halving(const Batch& batch) {
     }
     queue.finish();
     const bool stopped = parallel::any_rank(stop_was_requested());
+    if (command_ && parallel::any_rank(went_past) && observer_ && !last) {
+      observer_->note(fmt::format(
+          "warning: your command trained past epoch {} without saving a checkpoint where "
+          "params.json's pause_after asked it to: those trainings ran to their end, and halving "
+          "saves nothing on them; does it keep the checkpoint contract (docs/driver.md, "
+          "\"Paused and continued\")?",
+          target));
+    }
     parallel::barrier();
     journal_.reread();
     if (stopped) return false;

@@ -135,6 +135,13 @@ assert a["results/val_error"][()][sid] == b["results/val_error"][()][sid]
 assert (a["results/attempt"][()] == 1).sum() == len(a["results/attempt"][()]) - 1
 PY
 
+# A command that says it keeps the contract but ignores pause_after (the toy without its pause):
+# its trainings run to their end, and the run says why halving saves nothing.
+sed 's/if pause_after and epoch + 1 == pause_after/if False/' toy_train.py >ignores.py
+sed 's/toy_train.py/ignores.py/' c.yaml >ignores.yaml
+check "a command that ignores pause_after" 0 "$hsicho" run ignores.yaml --out ignores.h5
+contains "  is told so" "warning: your command trained past epoch 3 without saving a checkpoint"
+
 # Refused, at the line that needs changing.
 sed 's/, checkpoint: true//' c.yaml >nock.yaml
 check "halving with a command without the contract: refused" 2 "$hsicho" validate nock.yaml
