@@ -62,6 +62,29 @@ AtRungs read_rungs(const std::string& dir, const std::string& fingerprint,
 
 }  // namespace
 
+std::optional<Scheduler::CommandPhase> Scheduler::command_phase(const Batch& batch, std::size_t pos,
+                                                                const train::Pausing& p,
+                                                                int local_rank) {
+  external::Job job = command_job(batch, pos, local_rank);
+  job.pause_after = p.pause_after;
+  std::error_code ec;
+  // Absolute: the command runs in its work folder.
+  if (p.pause_after > 0) {
+    job.checkpoint = fs::absolute(p.state_file).string();
+    fs::remove_all(p.state_file, ec);  // a killed run's, never mixed in
+  }
+  if (p.continue_from) job.continue_from = fs::absolute(p.from_file).string();
+  auto r = run_command(job, [] { return stop_was_requested(); });
+  if (!r) return std::nullopt;
+  CommandPhase out;
+  out.paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);
+  if (out.paused) r->epochs = p.pause_after;  // the rung it reached, whatever it reported
+  // Trained past the pause without saving: a command that does not keep the contract.
+  out.went_past = p.pause_after > 0 && !out.paused && r->ok() && r->epochs > p.pause_after;
+  out.record = std::move(*r);
+  return out;
+}
+
 bool Scheduler::train_halving(const Batch& batch) {
   journal_.check_values(batch.ids, batch.configs, deck_.space);
   const int local_rank = parallel::local_rank_from_environment();
@@ -192,24 +215,10 @@ bool Scheduler::train_halving(const Batch& batch) {
       try {
         if (command_) {
           const std::size_t pos = unit.members.front();
-          const auto p = pausing_of(pos);
-          external::Job job = command_job(phase_batch, pos, local_rank);
-          job.pause_after = p.pause_after;
-          // Absolute: the command runs in its work folder.
-          if (p.pause_after > 0) {
-            job.checkpoint = fs::absolute(p.state_file).string();
-            remove_state(phase_batch.ids[pos], p.pause_after);  // a killed run's, never mixed in
-          }
-          if (p.continue_from) job.continue_from = fs::absolute(p.from_file).string();
-          auto r = run_command(job, [] { return stop_was_requested(); });
-          if (!r) break;  // stopped: trained again on --resume
-          std::error_code ec;
-          const bool paused = p.pause_after > 0 && r->ok() && fs::exists(p.state_file, ec);
-          if (paused) r->epochs = p.pause_after;  // the rung it reached, whatever it reported
-          // Trained past the pause without saving: a command that does not keep the contract.
-          if (p.pause_after > 0 && !paused && r->ok() && r->epochs > p.pause_after)
-            went_past = true;
-          keep(pos, std::move(*r), paused);
+          auto got = command_phase(phase_batch, pos, pausing_of(pos), local_rank);
+          if (!got) break;  // stopped: trained again on --resume
+          went_past = went_past || got->went_past;
+          keep(pos, std::move(got->record), got->paused);
           continue;
         }
         if (!unit.widths.empty()) {

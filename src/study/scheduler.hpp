@@ -93,6 +93,15 @@ class Scheduler {
   void note_retried(std::size_t n) const;
   // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
   bool train_halving(const Batch& batch);
+  // One phase of successive halving for a command that keeps the checkpoint contract: told to
+  // pause (p.pause_after) and where from; nullopt when the run was stopped. `went_past`: it
+  // trained past pause_after without saving a checkpoint (it does not keep the contract).
+  struct CommandPhase {
+    Record record;
+    bool paused = false, went_past = false;
+  };
+  std::optional<CommandPhase> command_phase(const Batch& batch, std::size_t pos,
+                                            const train::Pausing& p, int local_rank);
   // After a batch: every configuration has its result in the journal (RuntimeError if not).
   void check_all_recorded(const Batch& batch) const;
   // The units of work of a batch: single trainings, and fused groups of small MLPs (study.fuse).
