@@ -19,8 +19,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -58,6 +60,41 @@ AtRungs read_rungs(const std::string& dir, const std::string& fingerprint,
       out[rec.config][rec.result.epochs] = rec.result;
   }
   return out;
+}
+
+// When the rung at `epoch` (number `rung`, 0-based) cannot stop any training of the batch, the
+// number of trainings that reach it; nullopt when it may stop some. A training is compared with
+// every other of the batch, and only those that may be below it can push it out: the trainings
+// of the phase and the finished ones (their errors); those that ended before `from` (the last
+// rung decided) count as the worst. When that is too few for the rule to stop anyone (late
+// rungs with wide margins: on Runge, 30 of 30 went on at epoch 81), the survivors would pause
+// only to go on: the phase trains through to the next rung. The same answer after a resume (it
+// reads what is on disk); a rung an earlier run paused at is kept.
+std::optional<std::size_t> cannot_stop_at(const PruningSettings& p, const Batch& batch,
+                                          std::size_t rung, int epoch,
+                                          const std::optional<int>& from, const AtRungs& at,
+                                          const std::function<bool(std::size_t)>& done,
+                                          const std::map<std::size_t, io::JournalRecord>& results) {
+  std::size_t rivals = 0, reach = 0;
+  for (auto id : batch.ids) {
+    const auto it = at.find(id);
+    if (it != at.end() && it->second.count(epoch)) return std::nullopt;
+    const bool reached_from = !from || (it != at.end() && it->second.count(*from));
+    if (!done(id)) {
+      ++rivals, ++reach;
+      continue;
+    }
+    const Record& r = results.at(id).result;
+    if (r.ok()) {
+      ++rivals;  // finished: its error counts
+    } else if (reached_from && !(r.status == Outcome::Stopped && from && r.epochs <= *from)) {
+      ++rivals, ++reach;  // ended in this phase: it may have been anywhere at the rung
+    }
+  }
+  const std::size_t others = batch.ids.size() - 1;
+  if (rivals == 0) return reach;
+  return rung_can_stop(others, rivals - 1, batch.alpha, p, rung) ? std::nullopt
+                                                                 : std::optional(reach);
 }
 
 }  // namespace
@@ -148,17 +185,32 @@ bool Scheduler::train_halving(const Batch& batch) {
                                             "training")));
   }
 
+  // The rung the phase continues from (the last one decided; none before the first phase).
+  std::optional<int> from;
   for (std::size_t phase = 0; phase <= rungs.size(); ++phase) {
     const bool last = phase == rungs.size();
     const int target = last ? std::numeric_limits<int>::max() : rungs[phase];
     const AtRungs at = read_rungs(rung_dir, journal_.fingerprint(), attempt);
+    if (!last) {
+      const auto reach =
+          cannot_stop_at(pruning_, batch, phase, target, from, at, done, journal_.results());
+      if (reach) {
+        if (observer_ && *reach > 0) {
+          observer_->note(fmt::format(
+              "rung {} (epoch {}): no pause: its rule cannot stop any of the {} trainings "
+              "that reach it, whatever their errors (too few others could rank above them)",
+              phase + 1, target, *reach));
+        }
+        continue;
+      }
+    }
     // Who trains in this phase: no result yet, through the previous rung, not yet at this one.
     std::vector<std::size_t> todo;
     for (std::size_t k = 0; k < batch.ids.size(); ++k) {
       const auto id = batch.ids[k];
       if (done(id)) continue;
       const auto it = at.find(id);
-      const bool through = phase == 0 || (it != at.end() && it->second.count(rungs[phase - 1]));
+      const bool through = !from || (it != at.end() && it->second.count(*from));
       const bool here = !last && it != at.end() && it->second.count(target);
       if (through && !here) todo.push_back(k);
     }
@@ -184,8 +236,8 @@ bool Scheduler::train_halving(const Batch& batch) {
           command_ ? std::numeric_limits<int>::max() : phase_batch.specs[pos].optim.epochs;
       p.pause_after = last || target >= planned ? 0 : target;
       p.state_file = state_file(phase_batch.ids[pos], p.pause_after);
-      p.continue_from = phase > 0;
-      if (phase > 0) p.from_file = state_file(phase_batch.ids[pos], rungs[phase - 1]);
+      p.continue_from = from.has_value();
+      if (from) p.from_file = state_file(phase_batch.ids[pos], *from);
       return p;
     };
     parallel::WorkQueue queue(units.size(), deck_.study.dynamic);
@@ -205,7 +257,7 @@ bool Scheduler::train_halving(const Batch& batch) {
         journal_.append(rec);
       }
       // Recorded: the previous rung's state is no longer needed.
-      if (phase > 0) remove_state(phase_batch.ids[pos], rungs[phase - 1]);
+      if (from) remove_state(phase_batch.ids[pos], *from);
     };
     while (!stop_was_requested()) {
       const auto next = queue.next();
@@ -300,6 +352,7 @@ bool Scheduler::train_halving(const Batch& batch) {
     }
     parallel::barrier();
     journal_.reread();
+    from = target;
     if (observer_ && (!todo.empty() || stopped_here > 0)) {  // a resume says what it decided
       observer_->note(fmt::format("rung {} (epoch {}): {} go on, {} stopped", phase + 1, target,
                                   went_on, stopped_here));

@@ -97,19 +97,35 @@ double keep_at(const PruningSettings& p, std::size_t rung) {
   return p.keep.empty() ? 1.0 : p.keep[std::min(rung, p.keep.size() - 1)];
 }
 
+namespace {
+
+// The place in the sorted errors of `others` others of the rung's threshold: the kept fraction,
+// widened by two standard errors of a quantile estimated from n errors, so that a training is
+// stopped only when it is clearly outside it (few others: a wide margin).
+std::size_t threshold_place(std::size_t others, double alpha, const PruningSettings& p,
+                            std::size_t rung) {
+  const double kept = std::min(1.0, keep_at(p, rung) * alpha);
+  const double n = static_cast<double>(others);
+  const double level = std::min(1.0, kept + 2 * std::sqrt(kept * (1 - kept) / n));
+  return static_cast<std::size_t>(std::floor(level * static_cast<double>(others - 1)));
+}
+
+}  // namespace
+
+bool rung_can_stop(std::size_t others, std::size_t rivals, double alpha, const PruningSettings& p,
+                   std::size_t rung) {
+  if (others < p.min_trainings || others == 0) return false;
+  // At most `rivals` errors below a training's own: the threshold sorted(others)[k] is then at
+  // or above it whenever rivals <= k.
+  return rivals > threshold_place(others, alpha, p, rung);
+}
+
 bool goes_on(double error, std::vector<double> others, double alpha, const PruningSettings& p,
              std::size_t rung, double* threshold) {
   if (threshold) *threshold = NAN;
   if (others.size() < p.min_trainings) return true;
   std::sort(others.begin(), others.end());
-  // The kept fraction, widened by two standard errors of a quantile estimated from n errors: a
-  // training is stopped only when it is clearly outside it (few others: a wide margin).
-  const double kept = std::min(1.0, keep_at(p, rung) * alpha);
-  const double n = static_cast<double>(others.size());
-  const double level = std::min(1.0, kept + 2 * std::sqrt(kept * (1 - kept) / n));
-  const auto k =
-      static_cast<std::size_t>(std::floor(level * static_cast<double>(others.size() - 1)));
-  const double t = others[k];
+  const double t = others[threshold_place(others.size(), alpha, p, rung)];
   if (threshold) *threshold = t;
   return !(error > t);  // a NaN error goes on: not ours to judge
 }

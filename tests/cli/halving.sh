@@ -36,6 +36,23 @@ for n in 2 3; do
   check "  the same study file as on 1 rank" 0 $compare one.h5 r$n.h5
 done
 
+# A rung whose rule cannot stop anyone: after rung 2, 12 trainings go on; at a third rung each
+# has at most 11 others that could rank above it, and the threshold is the 12th lowest of its 31
+# others (L = 0.225 + 2 sqrt(0.225 x 0.775 / 31) = 0.375, sorted[floor(0.375 x 30)]): no pause
+# there, and the study is the one without that rung, bit for bit (fused: nobody regrouped there).
+sed 's/rungs: \[2, 6\]/rungs: [2, 6, 12]/' h.yaml >skip.yaml
+check "a rung that cannot stop anyone, 2 ranks" 0 mpiexec -n 2 "$hsicho" run skip.yaml --out skip.h5
+contains "  says it does not pause there" "rung 3 (epoch 12): no pause: its rule cannot stop any of the 12 trainings that reach it"
+check "  no training recorded there" 1 grep -q '"epochs":12,' skip.h5.journal/halving/rank-00000.jnl
+check "  the same study file as without that rung" 0 $compare one.h5 skip.h5
+mpiexec -n 2 "$hsicho" run skip.yaml --out skip-k.h5 >skip-k.log 2>&1 &
+for _ in $(seq 400); do grep -q "rung 1 (epoch 2)" skip-k.log 2>/dev/null && break; sleep 0.02; done
+pkill -9 -f "run skip.yaml --out skip-k.h5"
+wait
+check "  killed after rung 1, resumed on 1 rank" 0 "$hsicho" run skip.yaml --out skip-k.h5 --resume
+contains "  decides the same: no pause at rung 3" "rung 3 (epoch 12): no pause"
+check "  the same study file" 0 $compare one.h5 skip-k.h5
+
 # Killed between rungs (after the first decision) on 2 ranks, resumed on 3.
 mpiexec -n 2 "$hsicho" run h.yaml --out k.h5 >k.log 2>&1 &
 for _ in $(seq 400); do grep -q "rung 1 (epoch 2)" k.log 2>/dev/null && break; sleep 0.02; done

@@ -96,6 +96,41 @@ TEST_CASE("a late bloomer within the margin is not stopped", "[pruning]") {
   CHECK_FALSE(study::goes_on(bloomer3, at3, 0.25, p, 0));
 }
 
+TEST_CASE("a rung that cannot stop anyone is the one where goes_on keeps every arrangement",
+          "[pruning]") {
+  // rung_can_stop(others, rivals) says whether some training can be stopped when at most
+  // `rivals` of its `others` can have a lower error (the rest ended before the rung: +inf).
+  // Checked against goes_on itself, on the worst arrangement for a training: all its rivals just
+  // below it, every other at +inf. When the rung cannot stop, it goes on there (and so in every
+  // other arrangement: a rival moved above it only raises the threshold); when it can, it is
+  // stopped there.
+  study::PruningSettings p;
+  p.enabled = true;
+  p.keep = {3, 2, 1.5};
+  p.min_trainings = 8;
+  const double mine = 0.5;
+  for (double alpha : {0.1, 0.15, 0.25}) {
+    for (std::size_t others : {7, 8, 31, 95, 400}) {
+      for (std::size_t rung : {0, 1, 2, 5}) {
+        for (std::size_t rivals = 0; rivals <= others; ++rivals) {
+          std::vector<double> worst(others, INFINITY);
+          for (std::size_t k = 0; k < rivals; ++k)
+            worst[k] = 0.1 + 0.3 * static_cast<double>(k) / static_cast<double>(others);
+          const bool can = study::rung_can_stop(others, rivals, alpha, p, rung);
+          INFO("alpha " << alpha << ", " << others << " others, " << rivals << " rivals, rung "
+                        << rung);
+          CHECK(can == !study::goes_on(mine, worst, alpha, p, rung));
+        }
+      }
+    }
+  }
+  // Hand-worked: 95 others, alpha 0.15, keep 1.5 (the third rung): L = 0.225 + 2 sqrt(0.225 x
+  // 0.775 / 95) = 0.3107, threshold sorted[floor(0.3107 x 94)] = sorted[29]: 29 rivals cannot
+  // push a training out (the 30 survivors of Runge's rung 3 at epoch 81), 30 can.
+  CHECK_FALSE(study::rung_can_stop(95, 29, 0.15, p, 2));
+  CHECK(study::rung_can_stop(95, 30, 0.15, p, 2));
+}
+
 TEST_CASE("savings: epochs and seconds against the trainings run to their end", "[pruning]") {
   Record full, stopped, failed;
   full.epochs = 60, full.planned_epochs = 60, full.seconds = 6;

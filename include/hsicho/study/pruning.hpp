@@ -58,4 +58,11 @@ double keep_at(const PruningSettings& p, std::size_t rung);
 bool goes_on(double error, std::vector<double> others, double alpha, const PruningSettings& p,
              std::size_t rung, double* threshold = nullptr);
 
+// Whether the rule above can stop any training at rung number `rung` when each is compared with
+// `others` others of which at most `rivals` can have a lower error (the rest ended before the
+// rung: failed, diverged or stopped, counting as the worst). When it cannot, halving does not
+// pause there (study/halving.cpp): everyone would go on whatever their errors.
+bool rung_can_stop(std::size_t others, std::size_t rivals, double alpha, const PruningSettings& p,
+                   std::size_t rung);
+
 }  // namespace hsicho::study
