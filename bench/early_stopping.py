@@ -3,7 +3,8 @@
 
 For each case and seed, the same design twice: without a pruning block (every training to its
 last epoch) and with one. Each run appends one JSON line to --out (resumable: a line already
-there is not run again): wall seconds, epochs and training seconds in all, the goal set (the
+there is not run again): wall seconds (the whole run, and its training alone: the study file's
+training_wall_s), epochs and training seconds in all, the goal set (the
 configurations at or below the analysis' threshold), and each input's index and p-value.
 bench/summarize_early_stopping.py turns the lines into the tables of docs/results.md.
 
@@ -75,7 +76,10 @@ def goal_and_indices(path):
     epochs = int(np.sum(f["results/epochs"][()]))
     seconds = float(np.sum(f["results/seconds"][()]))
     stopped = sum(s == "stopped" for s in status)
-    return goal, inputs, epochs, seconds, stopped, len(err)
+    # The run's training wall time (without start-up, analysis and writing; NaN before it was
+    # recorded).
+    training_wall = float(f.attrs.get("training_wall_s", np.nan))
+    return goal, inputs, epochs, seconds, stopped, len(err), training_wall
 
 
 def main():
@@ -117,9 +121,11 @@ def main():
                     print(f"{case} seed {seed} {variant}: exit {r.returncode}: {r.stderr[-400:]}")
                     shutil.rmtree(work, ignore_errors=True)
                     continue
-                goal, inputs, epochs, seconds, stopped, n = goal_and_indices(os.path.join(work, "s.h5"))
+                goal, inputs, epochs, seconds, stopped, n, training_wall = goal_and_indices(
+                    os.path.join(work, "s.h5"))
                 line = {"case": case, "seed": seed, "variant": variant, "label": label,
                         "pruning": a.pruning if variant == "pruned" else None, "wall": wall,
+                        "training_wall": training_wall,
                         "epochs": epochs, "seconds": seconds, "stopped": stopped, "trainings": n,
                         "goal": goal, "inputs": inputs}
                 with open(a.out, "a") as out:

@@ -44,18 +44,21 @@ def main():
         tau = kendalltau([rf.index(n) for n in rf], [rp.index(n) for n in rf]).correlation
         rows[case].append({
             "epochs": p["epochs"] / f["epochs"], "wall": p["wall"] / f["wall"],
+            "training_wall": p.get("training_wall", np.nan) / f.get("training_wall", np.nan),
             "recall": len(goal_f & goal_p) / len(goal_f) if goal_f else float("nan"),
             "top2": set(rf[:2]) == set(rp[:2]), "sig": sig_f == sig_p, "tau": tau,
             "stopped": p["stopped"] / p["trainings"], "seed": seed})
     def stat(v, fmt="{:.2f}"):
         v = np.array(v, float)
         return (fmt + " (" + fmt + "-" + fmt + ")").format(np.median(v), v.min(), v.max())
-    head = ["case", "seeds", "epochs pruned/full", "wall pruned/full", "stopped", "goal recall",
+    head = ["case", "seeds", "epochs pruned/full", "wall pruned/full", "training wall pruned/full",
+            "stopped", "goal recall",
             "top-2 same", "significant same", "Kendall tau"]
     table = [head]
     for case, rs in rows.items():
         table.append([case, str(len(rs)), stat([r["epochs"] for r in rs]),
-                      stat([r["wall"] for r in rs]), stat([r["stopped"] for r in rs], "{:.0%}"),
+                      stat([r["wall"] for r in rs]), stat([r["training_wall"] for r in rs]),
+                      stat([r["stopped"] for r in rs], "{:.0%}"),
                       stat([r["recall"] for r in rs]),
                       f"{sum(r['top2'] for r in rs)} of {len(rs)}",
                       f"{sum(r['sig'] for r in rs)} of {len(rs)}",

@@ -132,6 +132,10 @@ def write_html(study, path, figures=True):
     parts.append("<h2>Summary</h2><p>" + f"{n} trainings" + (" (partial: the study runs or was stopped)"
                  if s.partial else "") + "; " + ", ".join(f"{v} {words.get(k, k)}" for k, v in status.items())
                  + ".</p>")
+    wall = getattr(s, "training_wall", float("nan"))
+    if wall == wall:  # not NaN
+        parts.append(f"<p><b>Training wall time</b>: {wall:.3g} s on {s.ranks} "
+                     f"rank{'s' if s.ranks != 1 else ''} (the run that wrote the study file)</p>")
     early = _early_stopping(s.trials)
     if early:
         parts.append(f"<p><b>Early stopping</b>: {html.escape(early)}</p>")

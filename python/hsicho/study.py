@@ -112,6 +112,8 @@ class Study:
         stage_indices, stage_pvalues: every stage's indices (rows: stages 1..K).
     class_names: class k's name where the labels were written as names (else []).
     metric: the name of the validation error (rmse, error_rate, ...).
+    ranks, training_wall: the MPI ranks and the wall seconds of training of the run that wrote the
+        file (NaN where not recorded: older files, a study that runs).
     best, pick: dicts; partial: whether the study was still running or stopped (read from its
         journal through `hsicho export --h5`).
     """
@@ -142,6 +144,9 @@ class Study:
         self.name = a.get("name", b"").decode() if isinstance(a.get("name"), bytes) else str(a.get("name", ""))
         self.complete = bool(a.get("complete", 1)) and not self.partial
         self.format_version = int(a.get("format_version", 1))
+        self.ranks = int(a.get("ranks", 1))
+        # Wall seconds the run that wrote the file spent training (NaN: not recorded).
+        self.training_wall = float(a.get("training_wall_s", np.nan))
         metric = f["results"].attrs.get("metric", b"")
         self.metric = metric.decode() if isinstance(metric, bytes) else str(metric)
         names = _strs(f["space/names"])

@@ -218,6 +218,11 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
     records.push_back(&r);
   if (const auto saved = study::savings_of(records).text(s.n()); !saved.empty())
     std::cout << saved << "\n";
+  if (std::isfinite(prov.training_wall)) {
+    std::cout << "training wall time: " << num(prov.training_wall, "{:.3g}") << " s on "
+              << prov.ranks << (prov.ranks == 1 ? " rank" : " ranks")
+              << " (the run that wrote the study file)\n";
+  }
   if (loaded.partial) {
     std::cout << "partial: " << study::partial_summary(loaded) << "\n";
     for (const auto& note : loaded.notes)

@@ -146,7 +146,8 @@ class TextObserver : public study::RunObserver {
 
 void TextObserver::finished(const study::RunSummary& s) {
   out_ << "\ndone: " << s.trainings << " trainings, " << s.failed << " diverged or failed, in "
-       << clock_text(s.seconds) << "\n";
+       << clock_text(s.seconds) << " (" << num(s.training_seconds, "{:.3g}")
+       << " s of it training)\n";
   if (const auto saved = s.savings.text(s.trainings); !saved.empty()) out_ << saved << "\n";
   for (const auto& [cause, c] : s.causes) {
     out_ << "  " << cause << ": " << c.first << (c.second.empty() ? "" : " (e.g. " + c.second + ")")

@@ -228,7 +228,7 @@ class Driver {
       batch.ids.push_back(added_.first + i);
       batch.specs.push_back(spec_of(added_.configs[i], added_.first + i, added_.first + i));
     }
-    return scheduler_.train_all(batch);
+    return train(batch);
   }
 
   // Stage k: its design over `space` (around the good configurations so far when the optimizer
@@ -259,7 +259,7 @@ class Driver {
       batch.ids.push_back(first + i);
       batch.specs.push_back(spec_of(st.configs[i], first + i, first + i));
     }
-    if (!scheduler_.train_all(batch)) return false;
+    if (!train(batch)) return false;
     analyse(st);
     stages_.push_back(std::move(st));
     return true;
@@ -488,7 +488,16 @@ class Driver {
     if (observer_)
       observer_->final_started(ranked.size(), opt_.final_seeds, opt_.final_epochs,
                                opt_.pick_cheapest);
-    return scheduler_.train_all(batch);
+    return train(batch);
+  }
+
+  // A batch trained over the ranks; its wall time counted in the run's training time (what a
+  // user pays for the trainings, without the start-up, analyses and writing around them).
+  bool train(const Batch& batch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool done = scheduler_.train_all(batch);
+    training_wall_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return done;
   }
 
   // Exit status 3: stopped by a signal, to be resumed (batch scripts requeue on it, and on
@@ -527,6 +536,7 @@ class Driver {
     parts.final_first = final_first_;
     parts.started = started_at_;
     parts.hosts = hosts_;
+    parts.training_wall = training_wall_;
     parts.sources = scheduler_.data_sources();
     parts.class_names = scheduler_.class_names();
     parts.ranks = ranks_;
@@ -548,6 +558,7 @@ class Driver {
     sum.savings = savings_of(records);
     sum.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    sum.training_seconds = training_wall_;
     sum.metric = metric_of(deck_);
     sum.best = best;
     sum.pick = study.pick;
@@ -577,6 +588,7 @@ class Driver {
   std::vector<std::size_t> final_configs_;
   std::size_t final_first_ = 0;
   std::chrono::steady_clock::time_point started_, stage_started_;
+  double training_wall_ = 0;                // seconds in train(): this run's
   std::optional<double> spent_before_run_;  // wall-time budget: the earlier runs' seconds
   std::string started_at_, hosts_;
 };

@@ -36,6 +36,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   p.hosts = parts.hosts;
   p.slurm_job = parallel::slurm_job();
   p.ranks = parts.ranks;
+  p.training_wall = parts.training_wall;
   p.seed = static_cast<std::int64_t>(deck.study.seed);
   s.deck_text = deck.text;
   s.sources = parts.sources;

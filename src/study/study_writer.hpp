@@ -44,6 +44,7 @@ struct StudyParts {
   std::size_t final_first = 0;             // id of the first final training
   std::string started, hosts;
   int ranks = 1;
+  double training_wall = NAN;             // seconds this run spent training (rank 0's clock)
   std::vector<io::FileStamp> sources;     // the user's data files
   std::vector<std::string> class_names;   // labels written as names: class k's name
   std::vector<std::size_t> design_sizes;  // a plain study's: first run, then each extension

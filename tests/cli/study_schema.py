@@ -12,6 +12,14 @@ assert f.attrs["format"] == "hsicho-study", f.attrs["format"]
 assert f.attrs["format_version"] == 2
 for a in ("program_version", "git_commit", "name", "started", "finished", "hosts", "ranks", "seed", "complete"):
     assert a in f.attrs, a
+if f.attrs["complete"]:
+    # The training's wall time is part of the run's: between started and finished (whole
+    # seconds, so within one second more).
+    from datetime import datetime
+    when = {k: datetime.strptime(f.attrs[k].decode() if isinstance(f.attrs[k], bytes) else f.attrs[k],
+                                 "%Y-%m-%dT%H:%M:%SZ") for k in ("started", "finished")}
+    wall = float(f.attrs["training_wall_s"])
+    assert 0 < wall <= (when["finished"] - when["started"]).total_seconds() + 1, wall
 deck = f["deck"][0]
 assert b"space" in deck or "space" in str(deck)
 shapes = {

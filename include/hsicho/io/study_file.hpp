@@ -31,6 +31,10 @@ struct Provenance {
   std::string slurm_job;  // the Slurm job of the run that wrote the file ("" outside Slurm)
   std::int64_t ranks = 1, seed = 0;
   bool complete = true;
+  // Wall seconds the run that wrote the file spent training (rank 0: from handing out a
+  // batch's first training to its last result, summed over batches); NaN where unknown (files
+  // before 0.9, a snapshot). A resumed study: its last run's.
+  double training_wall = NAN;
 };
 
 // space/: one row per hyperparameter, deck order.
@@ -210,6 +214,7 @@ struct Describe<io::Provenance> {
     v(field("slurm_job_id", &P::slurm_job, kOptional));
     v(field("seed", &P::seed));
     v(field("complete", &P::complete));
+    v(field("training_wall_s", &P::training_wall, kOptional));
   }
 };
 

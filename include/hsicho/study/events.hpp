@@ -32,8 +32,9 @@ struct RunSummary {
   std::size_t trainings = 0, failed = 0;
   // "failed (timeout)", "diverged", ... -> how many, and the message of the first.
   std::map<std::string, std::pair<std::size_t, std::string>> causes;
-  Savings savings;  // what early stopping saved
-  double seconds = 0;
+  Savings savings;               // what early stopping saved
+  double seconds = 0;            // the run's wall time so far
+  double training_seconds = 0;   // of which training (the batches' wall time)
   std::string metric;            // mse | error_rate
   std::optional<io::Best> best;  // study/best.hpp's rule
   std::optional<io::Best> pick;  // the cheapest within the tolerance of the best
