@@ -12,6 +12,12 @@ trap 'rm -rf "$tmp"' EXIT
 grep -q "study file: $tmp/np1.h5" "$tmp/np1.log" && ok || bad "no study file line"
 grep -q "what decides landing among the best" "$tmp/np1.log" && ok || bad "no summary"
 /usr/bin/python3 "$root/tests/cli/study_schema.py" "$tmp/np1.h5" 12 5 5 && ok || bad "layout"
+# The study file names the commit built, as git says it (read at every build, not only when
+# CMake configured: cmake/version.cmake).
+if head=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
+  written=$(/usr/bin/python3 -c "import h5py, sys; print(h5py.File(sys.argv[1], 'r').attrs['git_commit'])" "$tmp/np1.h5")
+  [ "${written%-dirty}" = "$head" ] && ok || bad "@git_commit $written, git's HEAD $head (rebuild after committing)"
+fi
 for np in 2 3; do
   "$mpiexec" -n $np "$hsicho" run "$deck" --out "$tmp/np$np.h5" >"$tmp/np$np.log" 2>&1 && ok || bad "$np ranks: $(tail -3 "$tmp/np$np.log")"
   /usr/bin/python3 "$root/tests/cli/compare_studies.py" "$tmp/np1.h5" "$tmp/np$np.h5" && ok || bad "$np ranks differ"
