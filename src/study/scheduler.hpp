@@ -93,6 +93,11 @@ class Scheduler {
   void note_retried(std::size_t n) const;
   // pruning.mode: halving (study/halving.cpp): the batch rung by rung; false when stopped.
   bool train_halving(const Batch& batch);
+  // A halving phase's units, longest first by what each costs from epoch `from_epoch` to
+  // `to_epoch` (the order only: every unit trains the same wherever and whenever it runs).
+  void order_phase_longest_first(std::vector<train::Group>& units,
+                                 const std::vector<train::TrainSpec>& specs, int from_epoch,
+                                 int to_epoch);
   // One phase of successive halving for a command that keeps the checkpoint contract: told to
   // pause (p.pause_after) and where from; nullopt when the run was stopped. `went_past`: it
   // trained past pause_after without saving a checkpoint (it does not keep the contract).

@@ -73,14 +73,9 @@ std::vector<Group> form_groups(const std::vector<TrainSpec>& specs,
   // Cuts into runs of the sorted order that minimize the modelled cost (dynamic programming over
   // where each run starts): a run of one trains alone.
   auto cost = [&](std::size_t first, std::size_t last) {  // [first, last)
-    const auto batch = static_cast<double>(specs[positions[first]].optim.batch_size);
-    if (last - first == 1) return alone_step_cost(specs[positions[first]], inputs, outputs);
     const std::vector<std::size_t> members(positions.begin() + static_cast<long>(first),
                                            positions.begin() + static_cast<long>(last));
-    const auto widths = padded_widths(specs, members);
-    return kFusedStep + kFusedPerLayer * static_cast<double>(widths.size()) +
-           kPerMac * batch * static_cast<double>(last - first) *
-               forward_macs(inputs, widths, outputs);
+    return group_step_cost(specs, members, inputs, outputs);
   };
   std::vector<double> best(n + 1, std::numeric_limits<double>::infinity());
   std::vector<std::size_t> start(n + 1, 0);
@@ -110,6 +105,16 @@ double forward_macs(long inputs, const std::vector<int>& widths, long outputs) {
   for (int w : widths)
     m += static_cast<double>(in) * w, in = w;
   return m + static_cast<double>(in) * static_cast<double>(outputs);
+}
+
+double group_step_cost(const std::vector<TrainSpec>& specs, const std::vector<std::size_t>& members,
+                       long inputs, long outputs) {
+  if (members.size() == 1) return alone_step_cost(specs[members.front()], inputs, outputs);
+  const auto batch = static_cast<double>(specs[members.front()].optim.batch_size);
+  const auto widths = padded_widths(specs, members);
+  return kFusedStep + kFusedPerLayer * static_cast<double>(widths.size()) +
+         kPerMac * batch * static_cast<double>(members.size()) *
+             forward_macs(inputs, widths, outputs);
 }
 
 double alone_step_cost(const TrainSpec& spec, long inputs, long outputs) {

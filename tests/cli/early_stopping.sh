@@ -23,7 +23,7 @@ cd "$tmp" || exit 1
 cmp -s a.csv b.csv && ok || bad "the twins' designs differ"
 
 # 2. Ordered decisions: the same on any number of ranks, and after a kill.
-sed -e 's/samples: 96/samples: 40/' -e 's/epochs: 100/epochs: 40/' \
+sed -e 's/samples: 96/samples: 40/' -e 's/epochs: 100/epochs: 40/' -e 's/mode: halving/mode: ordered/' \
   "$root/inputs/early_stopping.yaml" >deck.yaml
 check "1 rank" 0 "$hsicho" run deck.yaml --out r1.h5
 contains "the saving is said" "stopped early:"

@@ -22,7 +22,7 @@ failed_records() {  # journal lines of trainings recorded as failed
 for fuse in 1 16; do
   # A small early-stopped study: its first rung at epoch 2.
   sed -e 's/samples: 96/samples: 12/' -e 's/epochs: 100/epochs: 6/' \
-    -e 's/min_epochs: 3 /min_epochs: 2 /' -e 's/train: 256, validation: 256, test: 1024/train: 64, validation: 64, test: 64/' \
+    -e 's/min_epochs: 3 /min_epochs: 2 /' -e 's/mode: halving/mode: ordered/' -e 's/train: 256, validation: 256, test: 1024/train: 64, validation: 64, test: 64/' \
     -e "s/^study: {name: early_stopping, seed: 3/study: {name: faults, seed: 3, fuse: $fuse/" \
     "$root/inputs/early_stopping.yaml" >"deck$fuse.yaml"
   check "fuse $fuse: the clean study" 0 "$hsicho" run "deck$fuse.yaml" --out "clean$fuse.h5"

@@ -280,6 +280,12 @@ TEST_CASE("groups: deterministic runs by width, padded to the widest, cut by the
   // Mixed depths pad every hidden layer to the widest.
   std::vector<TrainSpec> mixed = {mlp({6}, "relu", 1), mlp({5, 9}, "relu", 2)};
   CHECK(form_groups(mixed, {0, 1}, 16)[0].widths == std::vector<int>{9, 9});
+  // A group's step by the model, by hand: padded to 9 x 9, 3 inputs, 2 outputs: 3 x 9 + 9 x 9 +
+  // 9 x 2 = 126 multiply-adds a sample, 130 us + 2 layers x 35 us + 0.25 ns x batch x 2 members
+  // x 126; one member: its own step alone.
+  const double batch = mixed[0].optim.batch_size;
+  CHECK(group_step_cost(mixed, {0, 1}, 3, 2) == Approx(130e3 + 2 * 35e3 + 0.25 * batch * 2 * 126));
+  CHECK(group_step_cost(mixed, {1}, 3, 2) == alone_step_cost(mixed[1], 3, 2));
   CHECK_FALSE(fusable([] {
     auto t = mlp({4}, "tanh", 1);
     t.model.dropout = 0.1;

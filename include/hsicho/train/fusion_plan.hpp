@@ -35,6 +35,11 @@ std::vector<Group> form_groups(const std::vector<TrainSpec>& specs,
 // Multiply-adds of one sample's forward pass through an MLP of these hidden widths.
 double forward_macs(long inputs, const std::vector<int>& widths, long outputs);
 
+// What one optimizer step of these members costs fused (one member: alone), in nanoseconds, by
+// the same cost model (members of one fusion key: one batch size).
+double group_step_cost(const std::vector<TrainSpec>& specs, const std::vector<std::size_t>& members,
+                       long inputs = 1, long outputs = 1);
+
 // What one optimizer step of this training costs alone, in nanoseconds, by the cost model that
 // forms the groups: a fused member's share of its group's time is in proportion to it.
 double alone_step_cost(const TrainSpec& spec, long inputs, long outputs);
