@@ -46,7 +46,7 @@ CASES = {
     "pytorch": (open(os.path.join(ROOT, "examples/pytorch/mlp.yaml")).read()
                 .replace("train_mlp.py", os.path.join(ROOT, "examples/pytorch/train_mlp.py"))
                 .replace("data/oscillator.csv", "{data}/oscillator.csv"),
-                "min_epochs: 3, factor: 3"),
+                "rungs: [3, 9, 27]"),  # a command's rungs are listed (min_epochs 3, factor 3)
 }
 
 
@@ -57,6 +57,9 @@ def deck_text(case, seed, pruning, data):
     if pruning is not None:
         text = text.replace("\nspace:", "\npruning: {" + rungs + (", " + pruning if pruning else "") +
                             "}\nspace:", 1)
+        if "mode: halving" in pruning and "\n  command:" in text:
+            # A command under halving keeps the checkpoint contract (examples/pytorch does).
+            text = text.replace("\n  command:", "\n  checkpoint: true\n  command:", 1)
     return text
 
 

@@ -9,6 +9,12 @@ With `persistent: true` in the deck (examples/pytorch/mlp.yaml) this script star
 `import torch` and the data are paid once, not per configuration. Nothing here knows about MPI,
 the journal or the study file: hsicho adds those.
 
+It keeps the checkpoint contract of successive halving (docs/driver.md, "Paused and continued";
+the deck says `training.checkpoint: true` under `pruning.mode: halving`): given p.pause_after =
+E it trains through epoch E, saves what the next epochs depend on (weights, Adam's state, the
+random generator, the best so far and the curve) to p.checkpoint and returns the result so far;
+given p.continue_from it loads that and goes on, the same training as one that never paused.
+
 Needs Debian's python3-torch (use /usr/bin/python3), and hsicho's Python module (scripts/setup.sh
 makes it importable).
 """
@@ -54,8 +60,21 @@ def train(p, report):
         with torch.no_grad():
             return torch.mean((net(x[idx]) - y[idx]) ** 2).item()
 
-    best, best_epoch, best_test, curves = math.inf, 0, math.inf, []
-    for epoch in range(1, epochs + 1):
+    best, best_epoch, best_test, curves, start = math.inf, 0, math.inf, [], 1
+    if p.continue_from:  # the checkpoint contract: go on where the pause left it
+        st = torch.load(p.continue_from)
+        net.load_state_dict(st["net"])
+        opt.load_state_dict(st["opt"])
+        torch.set_rng_state(st["rng"])
+        best, best_epoch, best_test, curves = st["best"], st["best_epoch"], st["best_test"], st["curves"]
+        start = len(curves) + 1
+
+    def result(ran):
+        return {"error": best, "test_error": best_test, "best_epoch": best_epoch, "epochs": ran,
+                "parameters": sum(t.numel() for t in net.parameters()), "curves": curves,
+                "metrics": {"final_val_mse": curves[-1]}}
+
+    for epoch in range(start, epochs + 1):
         perm = TRAIN[torch.randperm(len(TRAIN))]
         for first in range(0, len(perm), batch):
             idx = perm[first:first + batch]
@@ -71,9 +90,13 @@ def train(p, report):
             best, best_epoch, best_test = v, epoch, mse(TEST)
         if not report(epoch, v):  # hsicho stopped it at a rung (pruning): what was reported counts
             break
-    return {"error": best, "test_error": best_test, "best_epoch": best_epoch, "epochs": epochs,
-            "parameters": sum(t.numel() for t in net.parameters()), "curves": curves,
-            "metrics": {"final_val_mse": curves[-1]}}
+        if epoch == p.pause_after and epoch < epochs:  # paused at a rung: save, whole or not at all
+            torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "rng": torch.get_rng_state(),
+                        "best": best, "best_epoch": best_epoch, "best_test": best_test,
+                        "curves": curves}, p.checkpoint + ".tmp")
+            os.replace(p.checkpoint + ".tmp", p.checkpoint)
+            return result(epoch)
+    return result(epochs)
 
 
 if __name__ == "__main__":  # run by hsicho; imported, load() and train() are yours to call
