@@ -22,7 +22,6 @@
 #include <functional>
 #include <limits>
 #include <map>
-#include <numeric>
 #include <optional>
 #include <set>
 
@@ -138,13 +137,11 @@ void Scheduler::order_phase_longest_first(std::vector<train::Group>& units,
     double per_step = 0;
     try {
       const auto& data = data_for(spec.data);
-      long inputs = 1;
-      for (int v : data.input_shape)
-        inputs *= v;
-      per_step = spec.model.type == train::ModelType::Mlp
-                     ? train::group_step_cost(specs, u.members, inputs, data.outputs)
-                     : 0.25 * spec.optim.batch_size *
-                           static_cast<double>(train::count_parameters(spec.model, data));
+      per_step =
+          spec.model.type == train::ModelType::Mlp
+              ? train::group_step_cost(specs, u.members, train::input_features(data), data.outputs)
+              : 0.25 * spec.optim.batch_size *
+                    static_cast<double>(train::count_parameters(spec.model, data));
       per_step *=
           std::ceil(static_cast<double>(data.train.rows) / std::max(1, spec.optim.batch_size));
     } catch (const std::exception&) {
@@ -152,13 +149,7 @@ void Scheduler::order_phase_longest_first(std::vector<train::Group>& units,
     }
     cost.push_back(per_step * std::max(0, std::min(to_epoch, spec.optim.epochs) - from_epoch));
   }
-  std::vector<std::size_t> order(units.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
-  std::vector<train::Group> sorted;
-  for (auto k : order)
-    sorted.push_back(std::move(units[k]));
-  units = std::move(sorted);
+  by_cost_descending(units, cost);
 }
 
 bool Scheduler::train_halving(const Batch& batch) {

@@ -307,14 +307,24 @@ void Scheduler::order_longest_first(std::vector<train::Group>& units,
     }
   }
   // A group costs what its members cost (fused, less; the order is what matters).
-  auto unit_cost = [&](const train::Group& u) {
+  std::vector<double> unit_cost;
+  for (const auto& u : units) {
     double c = 0;
     for (auto k : u.members)
       c += cost[k];
-    return c;
-  };
-  std::stable_sort(units.begin(), units.end(),
-                   [&](const auto& a, const auto& b) { return unit_cost(a) > unit_cost(b); });
+    unit_cost.push_back(c);
+  }
+  by_cost_descending(units, unit_cost);
+}
+
+void by_cost_descending(std::vector<train::Group>& units, const std::vector<double>& cost) {
+  std::vector<std::size_t> order(units.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return cost[a] > cost[b]; });
+  std::vector<train::Group> sorted;
+  for (auto k : order)
+    sorted.push_back(std::move(units[k]));
+  units = std::move(sorted);
 }
 
 std::vector<train::Group> Scheduler::work_units(const Batch& batch) {
@@ -346,8 +356,7 @@ std::vector<train::Group> Scheduler::work_units(const Batch& batch) {
     long inputs = 1, outputs = 1;
     try {
       const auto& data = data_for(batch.specs[members.front()].data);
-      for (int v : data.input_shape)
-        inputs *= v;
+      inputs = train::input_features(data);
       outputs = data.outputs;
     } catch (const std::exception&) {
     }

@@ -149,6 +149,10 @@ class Scheduler {
   std::unique_ptr<external::Worker> worker_;  // training.persistent: this rank's, made at first use
 };
 
+// Units of work in decreasing order of cost[k] (unit k's), ties in their order: the dynamic queue
+// then hands out the longest first.
+void by_cost_descending(std::vector<train::Group>& units, const std::vector<double>& cost);
+
 // Asks every Scheduler of this process to stop after the training in progress (signal-safe).
 void install_stop_handlers();
 // Whether a stop was asked for (SIGTERM, SIGUSR1, Ctrl-C).

@@ -133,9 +133,7 @@ class GroupRun {
       return std::tuple{name(x.optim.optimizer), name(x.model.activation)} <
              std::tuple{name(y.optim.optimizer), name(y.model.activation)};
     });
-    long inputs = 1;
-    for (int v : data.input_shape)
-      inputs *= v;
+    const long inputs = input_features(data);
     for (auto k : ordered) {
       Member m{k, &specs[k], {}, at::Generator()};
       m.r.seed = specs[k].seed;

@@ -19,8 +19,7 @@ Tensor member_column(const std::vector<double>& v, const torch::TensorOptions& o
 FusedNets::FusedNets(const std::vector<const TrainSpec*>& specs, const Group& group,
                      const DataSet& data, const torch::TensorOptions& options)
     : options_(options) {
-  for (int v : data.input_shape)
-    in_ *= v;
+  in_ = input_features(data);
   sizes_ = {in_};
   for (int w : group.widths)
     sizes_.push_back(w);

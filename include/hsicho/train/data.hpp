@@ -33,6 +33,14 @@ struct DataSet {
   std::vector<std::string> class_names;
 };
 
+// The values one sample feeds the network: the product of input_shape.
+inline long input_features(const DataSet& d) {
+  long n = 1;
+  for (int v : d.input_shape)
+    n *= v;
+  return n;
+}
+
 // The user's own data (data.name: table): x and y from CSV, HDF5, .npy or .npz files, split and
 // scaled as the spec says. Every problem with a file is an InputError naming it.
 DataSet table_dataset(const DataSpec& spec);
