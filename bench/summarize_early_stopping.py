@@ -25,6 +25,7 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--label", default="")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--ranks", type=int, default=2, help="the runs' ranks (for busy)")
     a = ap.parse_args()
     runs = {}
     for line in open(a.file):
@@ -45,6 +46,9 @@ def main():
         rows[case].append({
             "epochs": p["epochs"] / f["epochs"], "wall": p["wall"] / f["wall"],
             "training_wall": p.get("training_wall", np.nan) / f.get("training_wall", np.nan),
+            # The trainings' own seconds, and the share of the ranks' training time they fill.
+            "seconds": p["seconds"] / f["seconds"],
+            "busy": p["seconds"] / (a.ranks * p.get("training_wall", np.nan)),
             "recall": len(goal_f & goal_p) / len(goal_f) if goal_f else float("nan"),
             "top2": set(rf[:2]) == set(rp[:2]), "sig": sig_f == sig_p, "tau": tau,
             "stopped": p["stopped"] / p["trainings"], "seed": seed})
@@ -52,12 +56,13 @@ def main():
         v = np.array(v, float)
         return (fmt + " (" + fmt + "-" + fmt + ")").format(np.median(v), v.min(), v.max())
     head = ["case", "seeds", "epochs pruned/full", "wall pruned/full", "training wall pruned/full",
-            "stopped", "goal recall",
+            "summed seconds pruned/full", "busy", "stopped", "goal recall",
             "top-2 same", "significant same", "Kendall tau"]
     table = [head]
     for case, rs in rows.items():
         table.append([case, str(len(rs)), stat([r["epochs"] for r in rs]),
                       stat([r["wall"] for r in rs]), stat([r["training_wall"] for r in rs]),
+                      stat([r["seconds"] for r in rs]), stat([r["busy"] for r in rs]),
                       stat([r["stopped"] for r in rs], "{:.0%}"),
                       stat([r["recall"] for r in rs]),
                       f"{sum(r['top2'] for r in rs)} of {len(rs)}",
