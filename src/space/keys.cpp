@@ -565,11 +565,13 @@ std::vector<KeySpec> build() {
           .ex("4")
           .help("no training stops before this many others have reached its rung"),
       Row("pruning", "mode", K::Choice)
-          .choices({"ordered", "async", "halving"})
-          .def("ordered")
-          .ex("halving")
-          .help("ordered: results independent of ranks and timing; async: no waiting (ASHA); "
-                "halving: every training to each rung, decided over the whole batch"),
+          .choices({"auto", "ordered", "async", "halving"})
+          .def("auto")
+          .ex("ordered")
+          .help("auto: halving where trainings can pause (hsicho's trainer, a command with "
+                "training.checkpoint and pruning.rungs), else ordered; ordered: results "
+                "independent of ranks and timing; async: no waiting (ASHA); halving: every "
+                "training to each rung, decided over the whole batch"),
       Row("pruning", "grace", K::Duration)
           .def("10s")
           .ex("5s")

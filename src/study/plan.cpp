@@ -9,6 +9,7 @@
 #include "hsicho/external/command.hpp"
 #include "hsicho/parallel/launcher.hpp"
 #include "hsicho/space/keys.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/suggest.hpp"
 
 namespace hsicho::study {
@@ -76,6 +77,9 @@ Identity study_identity(const space::Deck& deck) {
     if (p.default_value) v += " default " + space::to_text(*p.default_value);
     id["space." + p.name] = v;
   }
+  // The mode the study runs, not the word in the deck: under `auto` (the default) it follows
+  // what the trainings can do, and a default may change between versions.
+  if (deck.pruning.present) id["pruning.mode"] = read_pruning(deck).mode();
   id["design.method"] = space::method_name(deck.design.method);
   id["design.criterion"] = space::criterion_name(deck.design.criterion);
   id["design.iterations"] = std::to_string(deck.design.iterations);
@@ -209,7 +213,11 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
     plan.fingerprint = !before->fingerprint.empty()
                            ? before->fingerprint
                            : identity_fingerprint(before->identity, before->samples.front());
-    auto changes = identity_changes(before->identity, plan.identity);
+    // A study file of an hsicho before `mode: auto` ran ordered when its deck named no mode.
+    Identity started = before->identity;
+    if (plan.identity.count("pruning.mode") && !started.count("pruning.mode"))
+      started["pruning.mode"] = "ordered";
+    auto changes = identity_changes(started, plan.identity);
     if (command_may_change) {
       changes.erase(std::remove_if(changes.begin(), changes.end(),
                                    [](const std::string& c) {
@@ -229,6 +237,12 @@ Plan settle_plan(const std::optional<Plan>& before, const space::Deck& deck, boo
       changes.push_back("space, order of the sampled hyperparameters: " +
                         joined(before->space_order) + " -> " + joined(plan.space_order) +
                         " (the design's columns follow this order: put the lines back in it)");
+    }
+    for (auto& c : changes) {
+      if (c.rfind("pruning.mode:", 0) == 0 && !deck.pruning.has("mode"))
+        c += " (no mode in the deck: the default, auto, runs " + plan.identity["pruning.mode"] +
+             " here; write mode: " + started["pruning.mode"] +
+             " in the pruning block to go on as the study started)";
     }
     if (!changes.empty()) {
       std::string list;

@@ -35,10 +35,12 @@ PruningSettings read_pruning(const space::Deck& deck) {
     if (p.keep.empty()) throw InputError(s->mark, "pruning.keep lists nothing; e.g. [3, 2, 1.5]");
   }
   if (auto v = space::read_key<std::size_t>(b, "min_trainings")) p.min_trainings = *v;
-  if (auto v = space::read_key<std::string>(b, "mode")) {
-    p.ordered = *v == "ordered";
-    p.halving = *v == "halving";
-    if (p.halving && deck.external && !external::read_command(deck).checkpoint) {
+  const auto mode = space::read_key<std::string>(b, "mode").value_or(
+      space::key_default<std::string>("pruning", "mode"));
+  p.ordered = mode == "ordered";
+  p.halving = mode == "halving";
+  if (p.halving) {
+    if (deck.external && !external::read_command(deck).checkpoint) {
       throw InputError(
           b.find("mode")->mark,
           "pruning.mode: halving pauses trainings at each rung and continues them "
@@ -68,6 +70,13 @@ PruningSettings read_pruning(const space::Deck& deck) {
       throw InputError(s->mark, "pruning.rungs must grow: e.g. [3, 9, 27]");
     if (b.has("min_epochs") || b.has("factor"))
       throw InputError(s->mark, "give pruning.rungs, or min_epochs and factor, not both");
+  }
+  // auto: successive halving wherever the trainings can pause and continue (it stops the same
+  // hopeless trainings with less wall time: docs/early_stopping.md, "Which to use"), ordered
+  // where they cannot (a command without the checkpoint contract, or without rungs).
+  if (mode == "auto") {
+    p.halving = !deck.external || (external::read_command(deck).checkpoint && !p.rungs.empty());
+    p.ordered = !p.halving;
   }
   if (p.halving && deck.external && p.rungs.empty()) {
     throw InputError(b.find("mode")->mark,

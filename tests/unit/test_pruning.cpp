@@ -38,6 +38,30 @@ TEST_CASE("rungs: min_epochs x factor^k below the last epoch, or the deck's list
                     Catch::Contains("pruning.factor must be a number in (1, 1000], got '1'"));
 }
 
+TEST_CASE("mode auto: halving where the trainings can pause, ordered where they cannot",
+          "[pruning]") {
+  auto mode = [](const std::string& training, const std::string& pruning) {
+    const auto deck = space::parse_deck(
+        (training.empty() ? "data: {name: runge}\n" : "training: {" + training + "}\n") +
+            "pruning: {" + pruning + "}\nspace:\n  - {name: lr, type: log, range: [0.001, 0.1]}\n",
+        "p.yaml");
+    return study::read_pruning(deck).mode();
+  };
+  // hsicho's own trainer pauses and continues any training.
+  CHECK(mode("", "min_epochs: 3") == "halving");
+  CHECK(mode("", "min_epochs: 3, mode: auto") == "halving");
+  CHECK(mode("", "min_epochs: 3, mode: ordered") == "ordered");
+  CHECK(mode("", "min_epochs: 3, mode: async") == "async");
+  // A command: only with the checkpoint contract and rungs (hsicho does not know its epochs).
+  const std::string command = "command: [/bin/echo, x]";
+  CHECK(mode(command, "rungs: [3, 9]") == "ordered");
+  CHECK(mode(command + ", checkpoint: true", "min_trainings: 4") == "ordered");
+  CHECK(mode(command + ", checkpoint: true", "rungs: [3, 9]") == "halving");
+  // Asked for by name where it cannot run: an error, not a silent fallback.
+  CHECK_THROWS_WITH(mode(command, "rungs: [3], mode: halving"),
+                    Catch::Contains("the checkpoint contract"));
+}
+
 TEST_CASE("a training goes on while within the best keep x alpha of its rung", "[pruning]") {
   study::PruningSettings p;
   p.enabled = true;

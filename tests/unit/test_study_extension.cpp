@@ -102,6 +102,25 @@ TEST_CASE("an extended design keeps its points and fills the space better than r
   CHECK(better >= 9);
 }
 
+TEST_CASE("a study keeps the pruning mode it started with", "[extend]") {
+  const std::string deck = std::string(kDeck) + "pruning: {min_epochs: 2}\n";
+  const auto first = study::settle_plan(std::nullopt, space::parse_deck(deck, "p.yaml"), false, 0);
+  CHECK(first.identity.at("pruning.mode") == "halving");  // mode: auto, hsicho's trainer
+  // A study file of an hsicho before mode: auto: no mode recorded; it ran ordered.
+  auto older = first;
+  older.identity.erase("pruning.mode");
+  CHECK_THROWS_WITH(
+      study::settle_plan(older, space::parse_deck(deck, "p.yaml"), false, 0),
+      Catch::Contains("pruning.mode: ordered -> halving") &&
+          Catch::Contains(
+              "write mode: ordered in the pruning block to go on as the study started"));
+  const std::string ordered = std::string(kDeck) + "pruning: {min_epochs: 2, mode: ordered}\n";
+  CHECK_NOTHROW(study::settle_plan(older, space::parse_deck(ordered, "p.yaml"), false, 0));
+  // mode: auto written out resolves to the same mode: the same study.
+  const std::string written = std::string(kDeck) + "pruning: {min_epochs: 2, mode: auto}\n";
+  CHECK_NOTHROW(study::settle_plan(first, space::parse_deck(written, "p.yaml"), false, 0));
+}
+
 TEST_CASE("the plan grows with design.samples and refuses any other change by name", "[extend]") {
   const auto deck = space::parse_deck(kDeck, "extend.yaml");
   const auto first = study::settle_plan(std::nullopt, deck, false, 0);

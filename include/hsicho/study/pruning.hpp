@@ -30,11 +30,13 @@ struct PruningSettings {
   // Ordered: a training is compared with the trainings before it in the batch's order, waiting
   // for them to reach the rung: the decisions are the same on any number of ranks, whatever the
   // timing. Async: with whatever has reached the rung so far (ASHA): no waiting, not reproducible.
-  bool ordered = space::key_default<std::string>("pruning", "mode") == "ordered";
+  bool ordered = true;
   // Halving: successive halving over the whole batch (study/halving.cpp): every training runs to
   // a rung and pauses; the rung's decision uses every training of the batch; the survivors go on
   // from where they paused.
   bool halving = false;
+  // What the study runs: ordered, async or halving (mode: auto resolved; see read_pruning).
+  std::string mode() const { return halving ? "halving" : ordered ? "ordered" : "async"; }
   double grace = 10;  // seconds a command has to stop after SIGTERM, before SIGKILL
 };
 
