@@ -12,6 +12,7 @@ Usage (Debian's python3-h5py; mpiexec from openmpi-bin; 2 ranks):
   OMP_NUM_THREADS=1 /usr/bin/python3 bench/early_stopping.py --seeds 11-20 \\
       --out bench/results/early_stopping_seeds_11-20.jsonl [--cases runge,bateman] \\
       [--pruning "min_epochs: 3, factor: 3, keep: [3, 2, 1.5]"]
+--pruning without a mode runs `mode: ordered` (the lines before `auto` became hsicho's default).
 """
 import argparse
 import json
@@ -55,6 +56,10 @@ def deck_text(case, seed, pruning, data):
     text = re.sub(r"(study: \{name: [a-z0-9_]+, seed: )\d+", lambda m: m.group(1) + str(seed), text)
     text = text.replace("{data}", data)
     if pruning is not None:
+        if "mode:" not in pruning:
+            # What every earlier line measured without a mode (hsicho's default was ordered until
+            # pruning.mode: auto), so that the documented commands rerun what they measured.
+            pruning = (pruning + ", " if pruning else "") + "mode: ordered"
         text = text.replace("\nspace:", "\npruning: {" + rungs + (", " + pruning if pruning else "") +
                             "}\nspace:", 1)
         if "mode: halving" in pruning and "\n  command:" in text:

@@ -22,7 +22,7 @@ import statistics
 
 from scipy.stats import norm, wilcoxon
 
-METHODS = ("hsic", "random", "lhs", "tpe", "nsga2", "hsic_tol50")
+METHODS = ("hsic", "random", "lhs", "tpe", "nsga2", "hsic_tol50", "hsic_halving", "random_halving")
 
 
 def hypervolume(points, ref):
@@ -57,6 +57,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+", help="JSON lines (.xz, .gz or plain), read together")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--reference", default="hsic", help="the method paired with each other one")
     a = ap.parse_args()
     rows = []
     for path in a.files:
@@ -90,20 +91,21 @@ def main():
                        else r["pick"]["values"] == r["best"]["values"] for r in by[m].values())
             print(f"| {m} | {len(by[m])} | {h2:.2f} | {h1:.2f} - {h3:.2f} | {t2:.3g} | {t1:.3g} - {t3:.3g} "
                   f"| {p2:.0f} | {p1:.0f} - {p3:.0f} | {same} of {len(by[m])} |")
-        print("\n| hsic against | paired seeds | hypervolume: hsic larger | Wilcoxon p | pick's test error: "
+        R = a.reference
+        print(f"\n| {R} against | paired seeds | hypervolume: {R} larger | Wilcoxon p | pick's test error: "
               "median ratio | Wilcoxon p | pick's parameters: median ratio | Wilcoxon p | power for 1.2x: "
               "test error, parameters |")
         print("|---|---|---|---|---|---|---|---|---|")
-        for m in METHODS[1:]:
-            common = sorted(set(by["hsic"]) & set(by[m]))
+        for m in METHODS:
+            common = sorted(set(by[R]) & set(by[m])) if m != R else []
             if len(common) < 2:
                 continue
 
             def test(d):
                 return wilcoxon(d).pvalue if any(x != 0 for x in d) else 1.0
-            dh = [hv["hsic"][s] - hv[m][s] for s in common]
-            te = [math.log(by["hsic"][s]["pick"]["test_error"] / by[m][s]["pick"]["test_error"]) for s in common]
-            pa = [math.log(by["hsic"][s]["pick"]["parameters"] / by[m][s]["pick"]["parameters"]) for s in common]
+            dh = [hv[R][s] - hv[m][s] for s in common]
+            te = [math.log(by[R][s]["pick"]["test_error"] / by[m][s]["pick"]["test_error"]) for s in common]
+            pa = [math.log(by[R][s]["pick"]["parameters"] / by[m][s]["pick"]["parameters"]) for s in common]
             print(f"| {m} | {len(common)} | {sum(d > 0 for d in dh)} of {len(common)} | {test(dh):.2g} "
                   f"| {math.exp(statistics.median(te)):.2f} | {test(te):.2g} | {math.exp(statistics.median(pa)):.2f} "
                   f"| {test(pa):.2g} | {power(te):.2f}, {power(pa):.2f} |")
