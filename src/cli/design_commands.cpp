@@ -10,11 +10,13 @@
 #include "commands.hpp"
 #include "hsicho/design/design.hpp"
 #include "hsicho/error.hpp"
+#include "hsicho/external/command.hpp"
 #include "hsicho/io/csv.hpp"
 #include "hsicho/io/deck_file.hpp"
 #include "hsicho/space/deck.hpp"
 #include "hsicho/space/scalar.hpp"
 #include "hsicho/study/check_deck.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/study/stage.hpp"
 #include "render.hpp"
 
@@ -38,6 +40,22 @@ std::string describe_search(const space::DesignSettings& s, const design::Search
     }
   }
   return o.str();
+}
+
+// What early stopping will do, and under mode: auto why (the mode is not in the deck).
+std::string pruning_line(const space::Deck& deck) {
+  if (!deck.pruning.present) return "";
+  const auto p = study::read_pruning(deck);
+  std::string why;
+  if (!deck.pruning.has("mode")) {
+    why = p.halving ? (deck.external ? "your command keeps the checkpoint contract"
+                                     : "hsicho's trainer pauses and continues trainings")
+          : !external::read_command(deck).checkpoint
+              ? "your command does not keep the checkpoint contract (training.checkpoint)"
+              : "no pruning.rungs for your command";
+    why = " (pruning.mode auto: " + why + ")";
+  }
+  return "early stopping: " + p.mode() + why + "\n";
 }
 
 std::string short_text(const space::Value& v) {
@@ -83,8 +101,8 @@ int cmd_validate(const ValidateArgs& args, const Context& ctx) {
                           std::to_string(opt.final_top) + " x " + std::to_string(opt.final_seeds) +
                           " = " + std::to_string(opt.total()) + " trainings in all\n"
                     : std::string())
-            << "space: " << sp.size() << " hyperparameters, " << sp.dimension() << " varied, "
-            << conditional << " conditional\n\n";
+            << pruning_line(deck) << "space: " << sp.size() << " hyperparameters, "
+            << sp.dimension() << " varied, " << conditional << " conditional\n\n";
   std::vector<std::vector<std::string>> rows = {{"name", "type", "domain", "active when"}};
   for (const auto& p : sp.params()) {
     rows.push_back({p.name, space::type_name(p.type), p.describe_domain(),

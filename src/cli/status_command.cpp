@@ -90,10 +90,15 @@ void print_text(const StudyStatus& s, const std::string& leading, double now) {
         ": " + shell_quote(parallel::front_end_path()) + " report " + shell_quote(s.study_file);
   }
   rows.push_back({"state", state});
+  // An optimizer's plan is an upper bound (a cheap finalist may not be needed): a finished
+  // study has nothing left, whatever the bound.
   const std::size_t left = s.planned > s.done ? s.planned - s.done : 0;
+  const std::string left_text = s.state == StudyStatus::State::Finished
+                                    ? std::string("none left (finished)")
+                                    : std::to_string(left) + " left";
   std::string done =
-      fmt::format("{} of {}{} ({} failed), {} left", s.done,
-                  s.plan && s.plan->optimized ? "at most " : "", s.planned, s.failed, left);
+      fmt::format("{} of {}{} ({} failed), {}", s.done,
+                  s.plan && s.plan->optimized ? "at most " : "", s.planned, s.failed, left_text);
   if (!s.plan)
     done =
         fmt::format("{} ({} failed); no plan.json: written by an older hsicho", s.done, s.failed);

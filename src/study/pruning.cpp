@@ -39,15 +39,12 @@ PruningSettings read_pruning(const space::Deck& deck) {
       space::key_default<std::string>("pruning", "mode"));
   p.ordered = mode == "ordered";
   p.halving = mode == "halving";
-  if (p.halving) {
-    if (deck.external && !external::read_command(deck).checkpoint) {
-      throw InputError(
-          b.find("mode")->mark,
-          "pruning.mode: halving pauses trainings at each rung and continues them "
-          "later: a training.command must save and load its state for that (the "
-          "checkpoint contract, docs/driver.md); say it does with training.checkpoint: "
-          "true, or use mode: ordered");
-    }
+  if (p.halving && deck.external && !external::read_command(deck).checkpoint) {
+    throw InputError(b.find("mode")->mark,
+                     "pruning.mode: halving pauses trainings at each rung and continues them "
+                     "later: a training.command must save and load its state for that (the "
+                     "checkpoint contract, docs/driver.md); say it does with training.checkpoint: "
+                     "true, or use mode: ordered");
   }
   if (const auto* s = one("grace")) {
     const auto v =

@@ -17,6 +17,19 @@ if [ ! -e data/cifar10 ]; then
   check "validate without the CIFAR-10 files" 2 "$hsicho" validate "$inputs/cifar10_small.yaml"
   contains "missing data named" "data/cifar10"
 fi
+# validate says which early stopping mode a deck runs, and under mode: auto why.
+autodeck=$(mktemp --suffix=.yaml)
+grep -v '^  mode:' "$inputs/early_stopping.yaml" >"$autodeck"
+check "validate, pruning without a mode" 0 "$hsicho" validate --no-data "$autodeck"
+contains "auto runs halving for hsicho's trainer" \
+  "early stopping: halving (pruning.mode auto: hsicho's trainer pauses and continues trainings)"
+sed -i 's/^model:.*/training: {command: [\/bin\/true]}/; /^data:/d; s/^training: {epochs.*//' "$autodeck"
+check "validate, a command without the checkpoint contract" 0 "$hsicho" validate --no-data "$autodeck"
+contains "auto runs ordered for it" "early stopping: ordered (pruning.mode auto: your command does not keep"
+check "validate, pruning.mode named" 0 "$hsicho" validate --no-data "$inputs/early_stopping.yaml"
+contains "a named mode as it is" "early stopping: halving"
+if grep -q "early stopping: halving (" <<<"$out"; then bad "a named mode gave a reason: $out"; else ok; fi
+rm -f "$autodeck"
 # The complete example of docs/deck.md is a valid deck.
 docdeck=$(mktemp --suffix=.yaml)
 awk '/^```yaml/{f=1;next}/^```/{if(f)exit}f' "$inputs/../docs/deck.md" >"$docdeck"

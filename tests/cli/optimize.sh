@@ -143,6 +143,7 @@ PY
 at_most=$(/usr/bin/python3 -c "import json,sys; print(sum(json.load(open(sys.argv[1]))['sizes']) + 6)" "$tmp/time.h5.journal/stage-sizes.json")
 check "wall-time budget: status" 0 "$hsicho" status "$tmp/time.h5"
 contains "  counts the stages the budget sized (and a cheap finalist)" "of at most $at_most "
+contains "  finished: none left, whatever the bound" "none left (finished)"
 run_killed_after 52 1200 "$mpiexec" "$hsicho" "$tmp/time.yaml" "$tmp/tcut.h5"
 cp "$tmp/tcut.h5.journal/stage-sizes.json" "$tmp/tcut-sizes.json" 2>/dev/null
 n=$(records "$tmp/tcut.h5")
