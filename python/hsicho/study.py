@@ -114,6 +114,7 @@ class Study:
     metric: the name of the validation error (rmse, error_rate, ...).
     ranks, training_wall: the MPI ranks and the wall seconds of training of the run that wrote the
         file (NaN where not recorded: older files, a study that runs).
+    pruning_mode: the early stopping mode the study ran (ordered, async, halving), "" without one.
     best, pick: dicts; partial: whether the study was still running or stopped (read from its
         journal through `hsicho export --h5`).
     """
@@ -147,6 +148,8 @@ class Study:
         self.ranks = int(a.get("ranks", 1))
         # Wall seconds the run that wrote the file spent training (NaN: not recorded).
         self.training_wall = float(a.get("training_wall_s", np.nan))
+        mode = a.get("pruning_mode", b"")
+        self.pruning_mode = mode.decode() if isinstance(mode, bytes) else str(mode)
         metric = f["results"].attrs.get("metric", b"")
         self.metric = metric.decode() if isinstance(metric, bytes) else str(metric)
         names = _strs(f["space/names"])

@@ -218,6 +218,7 @@ void print_text(const study::LoadedStudy& loaded, const std::string& path) {
     records.push_back(&r);
   if (const auto saved = study::savings_of(records).text(s.n()); !saved.empty())
     std::cout << saved << "\n";
+  if (!prov.pruning_mode.empty()) std::cout << "early stopping mode: " << prov.pruning_mode << "\n";
   if (std::isfinite(prov.training_wall)) {
     std::cout << "training wall time: " << num(prov.training_wall, "{:.3g}") << " s on "
               << prov.ranks << (prov.ranks == 1 ? " rank" : " ranks")

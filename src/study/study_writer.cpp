@@ -10,6 +10,7 @@
 #include "hsicho/study/best.hpp"
 #include "hsicho/study/front.hpp"
 #include "hsicho/study/load.hpp"
+#include "hsicho/study/pruning.hpp"
 #include "hsicho/train/spec.hpp"
 #include "hsicho/version.hpp"
 
@@ -37,6 +38,7 @@ void add_provenance_and_space(io::StudyData& s, const StudyParts& parts) {
   p.slurm_job = parallel::slurm_job();
   p.ranks = parts.ranks;
   p.training_wall = parts.training_wall;
+  if (deck.pruning.present) p.pruning_mode = read_pruning(deck).mode();
   p.seed = static_cast<std::int64_t>(deck.study.seed);
   s.deck_text = deck.text;
   s.sources = parts.sources;

@@ -33,6 +33,8 @@ contains "  and counts the stopped" "stopped early: "
 check "  no paused state left" 0 test -z "$(ls one.h5.journal/paused)"
 check "  report" 0 "$hsicho" report one.h5
 contains "  says the training's wall time, measured" "training wall time: "
+contains "  and the mode the study ran" "early stopping mode: halving"
+/usr/bin/python3 "$root/tests/cli/study_schema.py" one.h5 32 4 4 && ok || bad "the layout, @pruning_mode"
 for n in 2 3; do
   check "on $n ranks" 0 mpiexec -n $n "$hsicho" run h.yaml --out r$n.h5
   check "  the same study file as on 1 rank" 0 $compare one.h5 r$n.h5

@@ -22,6 +22,12 @@ if f.attrs["complete"]:
     assert 0 < wall <= (when["finished"] - when["started"]).total_seconds() + 1, wall
 deck = f["deck"][0]
 assert b"space" in deck or "space" in str(deck)
+# The early stopping mode as run: one of the three where the deck has a pruning block, else "".
+text = deck.decode() if isinstance(deck, bytes) else str(deck)
+mode = f.attrs["pruning_mode"]
+mode = mode.decode() if isinstance(mode, bytes) else str(mode)
+has_block = any(line.startswith("pruning:") for line in text.splitlines())
+assert mode in (("ordered", "async", "halving") if has_block else ("",)), (mode, has_block)
 shapes = {
     "space/names": (p,), "space/types": (p,), "space/domains": (p,), "space/conditions": (p,),
     "space/low": (p,), "space/high": (p,), "space/log_scale": (p,), "space/free": (p,),

@@ -35,6 +35,9 @@ struct Provenance {
   // batch's first training to its last result, summed over batches); NaN where unknown (files
   // before 0.9, a snapshot). A resumed study: its last run's.
   double training_wall = NAN;
+  // The early stopping mode the study ran (ordered, async, halving; pruning.mode auto resolved),
+  // "" without a pruning block (absent in older files).
+  std::string pruning_mode;
 };
 
 // space/: one row per hyperparameter, deck order.
@@ -215,6 +218,7 @@ struct Describe<io::Provenance> {
     v(field("seed", &P::seed));
     v(field("complete", &P::complete));
     v(field("training_wall_s", &P::training_wall, kOptional));
+    v(field("pruning_mode", &P::pruning_mode, kOptional));
   }
 };
 
