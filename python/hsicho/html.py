@@ -138,7 +138,9 @@ def write_html(study, path, figures=True):
                      f"rank{'s' if s.ranks != 1 else ''} (the run that wrote the study file)</p>")
     early = _early_stopping(s.trials)
     if early:
-        parts.append(f"<p><b>Early stopping</b>: {html.escape(early)}</p>")
+        mode = getattr(s, "pruning_mode", "")
+        label = f"Early stopping ({html.escape(mode)})" if mode else "Early stopping"
+        parts.append(f"<p><b>{label}</b>: {html.escape(early)}</p>")
     for key, label in (("best", "Best network"), ("pick", "The pick (cheapest within the tolerance)")):
         g = getattr(s, key)
         if key == "pick" and g and s.best and g.get("config") == s.best.get("config"):

@@ -58,7 +58,8 @@ assert ticks["batch_size"] == ["8", "16", "32", "64"], ticks
 assert ticks["layers"] == ["1", "2"], ticks
 text = open(sys.argv[2], encoding="utf-8").read()
 body = re.sub(r"data:image/png;base64,[^\"]*", "", text)
-assert "<b>Early stopping</b>:" in body and "trainings stopped (after epoch 3:" in body, "no early-stopping line"
+# The mode the study ran: pruning.mode auto, halving for hsicho's trainer.
+assert "<b>Early stopping (halving)</b>:" in body and "trainings stopped (after epoch 3:" in body, "no early-stopping line"
 assert "stopped early" in body.split("<h2>Summary</h2>")[1].split("<h2>")[0]
 assert "did not finish" not in body, "stopped trainings listed as not finished"
 heads = re.findall(r"<th>([^<]*)</th>", body)
