@@ -39,11 +39,18 @@ ALPHA = 0.15
 SEEDS = 3
 
 
+def values_of(row, space):
+    """A training's values as `hsicho eval --set` takes them: inactive ones (a conditional input
+    whose parent excludes it) left out, integer hyperparameters as whole numbers."""
+    integer = set(space["name"][space["type"] == "integer"])
+    return {n: int(row[n]) if n in integer else row[n]
+            for n in space["name"] if str(row[n]) not in ("<NA>", "nan", "None")}
+
+
 def candidates(study):
     """The search's best and its cheap candidates, as (role, values, parameters, error)."""
     t = study.trials
     final = t["stage"].max()
-    names = list(study.space["name"])
     search = t[(t["stage"] < final) & (t["status"] == "ok") & (t["epochs"] == t["planned_epochs"])]
     search = search[search["val_error"].notna()].sort_values("val_error", kind="stable")
     best = search.iloc[0]
@@ -56,10 +63,7 @@ def candidates(study):
     out.append(("goal set", within.sort_values(["parameters", "val_error"]).iloc[0]))
     rows = []
     for role, r in out:
-        values = {n: r[n] for n in names if r[n] is not None and str(r[n]) not in ("<NA>", "nan")}
-        values = {n: (int(v) if isinstance(v, float) and v.is_integer() and n != "lr" and n != "momentum"
-                      else v) for n, v in values.items()}
-        rows.append((role, values, int(r["parameters"]), float(r["val_error"]), int(r["config"])))
+        rows.append((role, values_of(r, study.space), int(r["parameters"]), float(r["val_error"]), int(r["config"])))
     return rows
 
 

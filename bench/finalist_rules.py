@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 import front_compare as fc  # noqa: E402
 import optuna_tpe as ot  # noqa: E402
+from finalist_noise import values_of  # noqa: E402
 
 ALPHA, TOP, SEEDS, LEVELS = 0.15, 3, 3, (1.25, 1.5, 2.0)
 RULES = {"shipped": ("top", "goal set"), "levels": ("top", "goal set") + tuple(f"within {k}x" for k in LEVELS)}
@@ -42,15 +43,12 @@ RULES = {"shipped": ("top", "goal set"), "levels": ("top", "goal set") + tuple(f
 def candidates(study):
     """{config: (roles, values, parameters, search error)} of every rule's finalists."""
     t = study.trials
-    names = list(study.space["name"])
     search = t[(t["stage"] < t["stage"].max()) & (t["status"] == "ok") & t["val_error"].notna()]
     search = search.sort_values("val_error", kind="stable")
     chosen = {}
 
     def add(role, r):
-        values = {n: r[n] for n in names if str(r[n]) not in ("<NA>", "nan", "None")}
-        values = {n: int(v) if isinstance(v, float) and v.is_integer() and n in ("layers", "units") else v
-                  for n, v in values.items()}
+        values = values_of(r, study.space)
         c = int(r["config"])
         roles = chosen.get(c, ([], values, int(r["parameters"]), float(r["val_error"])))[0]
         chosen[c] = (roles + [role], values, int(r["parameters"]), float(r["val_error"]))
