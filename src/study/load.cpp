@@ -66,6 +66,12 @@ LoadedStudy from_journal(const StudyStatus& st, bool quick) {
   p.ranks = plan.ranks;
   p.seed = static_cast<std::int64_t>(deck.study.seed);
   p.complete = false;
+  // The mode the study runs, as its plan recorded it (an older hsicho's plan records none: it ran
+  // ordered when its deck named no mode).
+  if (deck.pruning.present) {
+    const auto mode = plan.identity.find("pruning.mode");
+    p.pruning_mode = mode != plan.identity.end() ? mode->second : "ordered";
+  }
   s.deck_text = plan.deck_text;
   s.sources = io::read_source_stamps(st.journal_dir);
   s.class_names = io::read_class_names(st.journal_dir);

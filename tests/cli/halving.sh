@@ -65,6 +65,9 @@ wait
 check "status of the killed study" 0 "$hsicho" status k.h5
 contains "  says the rungs, not a rate" "halving      rung 1 (epoch 2): 32 reached, "
 check "  (no time left from quick stops)" 1 grep -q "time left\|trainings per hour" <<<"$out"
+check "  a snapshot of it" 0 "$hsicho" export k.h5 --h5 k-snap.h5
+check "  names the mode it runs" 0 /usr/bin/python3 -c \
+  "import h5py, sys; m = h5py.File(sys.argv[1])['/'].attrs['pruning_mode']; sys.exit(m not in (b'halving', 'halving'))" k-snap.h5
 # A kill between writing a rung's states and recording them leaves states of the next rung
 # without records: made here by copying the first rung's states forward. The resume must continue
 # from the recorded rung, not from those.
