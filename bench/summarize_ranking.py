@@ -17,8 +17,12 @@ signed-rank test (two-sided, zero differences split). The verdict per case and n
           never worse than a peer on the other)
   worse   significantly below a peer (p < 0.05)
 
+--kinds pools the cases of one kind (KINDS below) into one row, each case's data sets paired as
+before: the kinds' second cases move the relevant inputs between continuous and discrete
+hyperparameters, so a kind's row does not reward a method for preferring one type of input.
+
 Usage: /usr/bin/python3 bench/summarize_ranking.py bench/results/ranking_seeds_101-120.jsonl.gz
-           [--markdown] [--methods hsicho,fanova,...] [--versus hsicho]
+           [--markdown] [--methods hsicho,fanova,...] [--versus hsicho] [--grid] [--kinds]
 """
 import argparse
 import gzip
@@ -30,6 +34,22 @@ from scipy.stats import binomtest, wilcoxon
 
 CONDITIONAL = {"momentum"}
 PEERS = ["fanova", "mdi", "ped", "mdi+", "ped+"]
+# The issue's kinds, each case in one. Grouped after the held-out cases were measured: a kind
+# with two cases has its relevant inputs continuous in one (lr, units, dropout, momentum) and
+# discrete in the other (layers, batch size, activation, optimizer), or both kinds of input.
+KINDS = {
+    "additive": "additive", "goal_only": "goal-only", "diverging": "diverging",
+    "categorical": "categorical (steps)", "held_threshold": "categorical (steps)",
+    "conditional_relevant": "conditional, relevant child",
+    "held_momentum_band": "conditional, relevant child",
+    "conditional_irrelevant": "conditional, irrelevant child",
+    "interaction": "interaction only",
+    "held_interaction_lr_bs": "ridge (interaction with main effects)",
+    "held_ridge_discrete": "ridge (interaction with main effects)",
+    "weak": "weak single effect", "held_weak_batch": "weak single effect",
+    "heavy_noise": "heavy noise", "held_heavy_noise_discrete": "heavy noise",
+    "real_demo": "real trainings",
+}
 
 
 def measures(line):
@@ -54,12 +74,15 @@ def paired_p(a, b, binary):
     return wilcoxon(a, b, zero_method="zsplit").pvalue
 
 
-def load(paths):
-    rows = defaultdict(dict)  # (case, n, method) -> seed -> (recall, sep, fp, seconds)
+def load(paths, kinds=False):
+    """(case, n, method) -> data set -> (recall, sep, fp, seconds); with kinds, (kind, n, method)
+    -> (case, seed) -> the same."""
+    rows = defaultdict(dict)
     for path in paths:
         for line in (gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
             r = json.loads(line)
-            rows[(r["case"], r["n"], r["method"])][r["seed"]] = measures(r) + (r["seconds"],)
+            group, key = (KINDS[r["case"]], (r["case"], r["seed"])) if kinds else (r["case"], r["seed"])
+            rows[(group, r["n"], r["method"])][key] = measures(r) + (r["seconds"],)
     return rows
 
 
@@ -73,8 +96,10 @@ def main():
                     help="one markdown table instead: a row per case, a cell per n with the "
                          "separation of --versus, of the paper's index ranking and of the best "
                          "peer, and the verdict")
+    ap.add_argument("--kinds", action="store_true",
+                    help="a row per kind of case (KINDS), its cases' data sets pooled")
     a = ap.parse_args()
-    rows = load(a.files)
+    rows = load(a.files, a.kinds)
     cases = list(dict.fromkeys(k[0] for k in rows))
     ns = sorted({k[1] for k in rows})
     methods = a.methods.split(",") if a.methods else list(dict.fromkeys(k[2] for k in rows))
@@ -144,7 +169,7 @@ def main():
             grid[(case, n)] = (f"{sep_of[me]:.2f} / {sep_of.get('hsicho_index', np.nan):.2f} / "
                                f"{sep_of[best]:.2f} {best}: {verdict}")
     if a.grid:
-        print(f"| case | " + " | ".join(f"n = {n}" for n in ns) + " |\n|---|" + "---|" * len(ns))
+        print(f"| {'kind' if a.kinds else 'case'} | " + " | ".join(f"n = {n}" for n in ns) + " |\n|---|" + "---|" * len(ns))
         for case in cases:
             print(f"| {case} | " + " | ".join(grid.get((case, n), "-") for n in ns) + " |")
     print()
