@@ -232,6 +232,32 @@ def held_ridge_discrete(u, rng):
     return 0.45 * gap + 0.4 * _u(u, "dropout") + 0.2 * rng.standard_normal(len(u))
 
 
+# Held out, third batch: written on 2026-12-07 before any of their results were seen, to check the
+# ranking on kinds nobody tuned on; never used to tune anything.
+
+def held_sharp_band(u, rng):
+    """A narrow good band of the learning rate (a sixth of its log range; flat outside it) and
+    one best activation."""
+    band = np.where(np.abs(_u(u, "lr") - 0.7) < 0.08, 0.0, 1.0)
+    act = np.array([0.0, 0.4, 0.4, 0.4])[level(u, "activation")]
+    return band + act + 0.25 * rng.standard_normal(len(u))
+
+
+def held_equal_effects(u, rng):
+    """Four effects of equal size, two continuous (lr, units) and two discrete (layers, batch
+    size), under moderate noise."""
+    lay = level(u, "layers") / 3.0
+    bs = level(u, "batch_size") / 3.0
+    return 0.5 * (_u(u, "lr") + (1 - _u(u, "units")) + lay + bs) + 0.5 * rng.standard_normal(len(u))
+
+
+def held_multiplicative(u, rng):
+    """Errors as trainings give them: positive, multiplicative (log-normal) noise; width with
+    diminishing returns, dropout harmful above half its range."""
+    base = 0.2 + 1.0 / (1.0 + 8.0 * _u(u, "units")) + 0.8 * np.maximum(0.0, _u(u, "dropout") - 0.5)
+    return base * np.exp(0.4 * rng.standard_normal(len(u)))
+
+
 CASES = {
     "additive": (additive, {"lr", "units", "layers", "activation"}),
     "goal_only": (goal_only, {"lr", "units"}),
@@ -248,6 +274,9 @@ CASES = {
     "held_weak_batch": (held_weak_batch, {"batch_size"}),
     "held_heavy_noise_discrete": (held_heavy_noise_discrete, {"layers", "batch_size"}),
     "held_ridge_discrete": (held_ridge_discrete, {"layers", "batch_size", "dropout"}),
+    "held_sharp_band": (held_sharp_band, {"lr", "activation"}),
+    "held_equal_effects": (held_equal_effects, {"lr", "units", "layers", "batch_size"}),
+    "held_multiplicative": (held_multiplicative, {"units", "dropout"}),
 }
 # The data sets' seeds use a case's place in this list (the first 13 sorted, as when they were
 # the only ones), so that adding a case changes no earlier data set.

@@ -49,6 +49,9 @@ KINDS = {
     "weak": "weak single effect", "held_weak_batch": "weak single effect",
     "heavy_noise": "heavy noise", "held_heavy_noise_discrete": "heavy noise",
     "real_demo": "real trainings",
+    # the third held-out batch, a kind each
+    "held_sharp_band": "sharp band", "held_equal_effects": "equal effects",
+    "held_multiplicative": "multiplicative noise",
 }
 
 
