@@ -139,8 +139,8 @@ def main():
                           f"fp {cells[4]:5s} {cells[5]:>7s} s  ({cells[6]})")
             # The paired verdict of `me` against the peers at this n.
             mine = rows.get((case, n, me))
-            if not mine or not peers:
-                continue
+            if not mine or not any((case, n, p) in rows for p in peers):
+                continue  # no peer ran this cell
             notes, worse, better_all, ok = [], False, True, True
             for p in peers:
                 theirs = rows.get((case, n, p))

@@ -286,10 +286,13 @@ class PairTests {
       if (std::min(p1, p2) < best)
         best = std::min(p1, p2), out.partner = static_cast<std::ptrdiff_t>(partners[c]);
     }
+    // The smallest of m p-values, made uniform again by Sidak's correction 1 - (1 - p)^m before
+    // Stouffer's sum: a Bonferroni product capped at 1 would give a score of -8 to any input
+    // whose best partner has p >= 1/m, and one null half would veto the other.
     const double md = static_cast<double>(m);
-    const double z = (evidence_score(std::min(1.0, md * best_total)) +
-                      evidence_score(std::min(1.0, md * best_inter))) /
-                     std::sqrt(2.0);
+    auto sidak = [md](double p) { return -std::expm1(md * std::log1p(-std::min(p, 1.0))); };
+    const double z =
+        (evidence_score(sidak(best_total)) + evidence_score(sidak(best_inter))) / std::sqrt(2.0);
     out.pvalue = normal_sf(z);
     return out;
   }

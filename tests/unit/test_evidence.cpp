@@ -192,6 +192,38 @@ TEST_CASE("the evidence's p-value is calibrated where nothing matters", "[eviden
   }
 }
 
+TEST_CASE("the pair test's p-value is not piled at 1 where nothing matters", "[evidence]") {
+  // Its two halves (the best total within a pair, the best interaction, each the least of m
+  // partners' p-values) enter Stouffer's sum as normal scores, so each must be near uniform
+  // under no effect. A Bonferroni product capped at 1 gave any input whose best partner had
+  // p >= 1/m a score of -8, and 240 of these 300 pair p-values were above 0.99 (one null half
+  // vetoed the other); Sidak's correction gives 30 (a uniform law 3: the partners' tests are
+  // positively dependent, so the least of them is conservative).
+  std::size_t above = 0, below = 0, tests = 0;
+  for (int rep = 0; rep < 60; ++rep) {
+    Rng rng(3000 + rep);
+    const int n = 48;
+    Eigen::MatrixXd x(n, 5);
+    Eigen::VectorXd y(n);
+    for (int i = 0; i < n; ++i) {
+      for (int c = 0; c < 5; ++c)
+        x(i, c) = rng.uniform();
+      y[i] = normal(rng);
+    }
+    for (const auto& e : evidence(x, y, 0.1, {}, true)) {
+      ++tests;
+      above += e.pair_p > 0.99;
+      below += e.pair_p < 0.05;
+    }
+  }
+  INFO(above << " of " << tests << " pair p-values above 0.99, " << below << " below 0.05");
+  const double share_above = static_cast<double>(above) / static_cast<double>(tests);
+  CHECK(share_above <= 0.15);
+  // Still not anticonservative: 0.05 plus three binomial standard errors.
+  CHECK(static_cast<double>(below) / static_cast<double>(tests) <=
+        0.05 + 3 * std::sqrt(0.05 * 0.95 / static_cast<double>(tests)));
+}
+
 TEST_CASE("an input that acts only through an interaction ranks as relevant", "[evidence]") {
   // The authors' example: y depends on x1 and on "exactly one of x2 > 1/2, x3 > 1/2" (no main
   // effect of x2 or x3); x4, x5 inert.
