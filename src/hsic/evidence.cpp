@@ -181,7 +181,7 @@ const Discrete* discrete_of(const std::vector<Discrete>& discrete, Eigen::Index 
 }
 
 // The pair tests of input i (a column of `plain`) against every other plain column: the smallest
-// Bonferroni-corrected p-value of each kind, combined, and the partner.
+// Sidak-corrected p-value of each kind, combined, and the partner.
 struct PairResult {
   double pvalue = kNaN;
   std::ptrdiff_t partner = -1;
