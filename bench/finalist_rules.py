@@ -152,18 +152,11 @@ def main():
         return summary(a.summary)
     work = os.path.join(ROOT, "out", "finalist_rules")
     os.makedirs(work, exist_ok=True)
-    done = set()
-    if os.path.exists(a.out):
-        done = {(l["case"], l["method"], l["seed"]) for l in map(json.loads, open(a.out))}
-    for seed in fc.seeds_of(a.seeds):
-        for case in a.cases.split(","):
-            for method in a.methods.split(","):
-                if (case, method, seed) in done:
-                    continue
-                line = measure(a.hsicho, case, method, seed, work)
-                with open(a.out, "a") as f:
-                    f.write(json.dumps(line, default=lambda o: o.item()) + "\n")
-                print(case, method, seed, "shipped", pick(line, "shipped"), "levels", pick(line, "levels"), flush=True)
+    for case, method, seed in fc.missing(a.out, a.seeds, a.cases, a.methods):
+        line = measure(a.hsicho, case, method, seed, work)
+        with open(a.out, "a") as f:
+            f.write(json.dumps(line, default=lambda o: o.item()) + "\n")
+        print(case, method, seed, "shipped", pick(line, "shipped"), "levels", pick(line, "levels"), flush=True)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,14 @@ def seeds_of(text):
     return list(range(int(a), int(b or a) + 1))
 
 
+def missing(path, seeds, cases, methods):
+    """The (case, method, seed) of a resumable run not yet in its lines at `path`, seeds
+    outermost (a stopped run has every case and method of its seeds)."""
+    have = done(path)
+    return [(case, method, seed) for seed in seeds_of(seeds) for case in cases.split(",")
+            for method in methods.split(",") if (case, method, seed) not in have]
+
+
 def done(path):
     keys = set()
     if os.path.exists(path):

@@ -162,16 +162,11 @@ def main():
         ap.error("--out or --summary is needed")
     work = os.path.join(ROOT, "out", "front_retrained")
     os.makedirs(work, exist_ok=True)
-    done = fc.done(a.out)
-    for seed in fc.seeds_of(a.seeds):
-        for case in a.cases.split(","):
-            for method in a.methods.split(","):
-                if (case, method, seed) in done:
-                    continue
-                line = measure(a.hsicho, case, method, seed, work)
-                with open(a.out, "a") as f:
-                    f.write(json.dumps(line) + "\n")
-                print(case, method, seed, len(line["front"]), "front points", flush=True)
+    for case, method, seed in fc.missing(a.out, a.seeds, a.cases, a.methods):
+        line = measure(a.hsicho, case, method, seed, work)
+        with open(a.out, "a") as f:
+            f.write(json.dumps(line) + "\n")
+        print(case, method, seed, len(line["front"]), "front points", flush=True)
 
 
 if __name__ == "__main__":

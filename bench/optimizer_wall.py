@@ -39,11 +39,9 @@ import concurrent.futures
 import json
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -162,7 +160,6 @@ def make_data(spec, seed):
 
 def train(values, data, epochs, seed, trial=None):
     """(best validation MSE, parameters, pruned) of one configuration, reported per epoch."""
-    import optuna
     import torch
     torch.manual_seed(seed)
     acts = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "silu": torch.nn.SiLU, "gelu": torch.nn.GELU}
@@ -276,27 +273,22 @@ def main():
     a = ap.parse_args()
     work = os.path.join(ROOT, "out", "optimizer_wall")
     os.makedirs(work, exist_ok=True)
-    done = fc.done(a.out)
-    for seed in fc.seeds_of(a.seeds):  # seeds outermost: a stopped run has every case of its seeds
-        for case in a.cases.split(","):
-            for method in a.methods.split(","):
-                if (case, method, seed) in done:
-                    continue
-                if method.partition("_")[0] in ("hsic", "random"):
-                    deck = os.path.join(work, f"{case}_{method}_{seed}.yaml")
-                    open(deck, "w").write(deck_text(case, method, seed, a.seconds))
-                    stem = deck[:-5]
-                    t0 = time.time()
-                    r = fc.hsicho_study(a.hsicho, deck, stem + ".h5", stem + ".log")
-                    r["wall"] = time.time() - t0
-                else:
-                    r = optuna_study(case, method, seed, a.seconds, a.hsicho, work)
-                line = {"case": case, "method": method, "seed": seed, "budget_seconds": a.seconds, **r}
-                with open(a.out, "a") as f:
-                    f.write(json.dumps(line) + "\n")
-                print(f"{case} {method} seed {seed}: {line['wall']:.0f} s, {line['trainings']} trainings, "
-                      f"pick {line['pick']['parameters']} parameters at {line['pick']['test_error']:.3g}",
-                      flush=True)
+    for case, method, seed in fc.missing(a.out, a.seeds, a.cases, a.methods):
+        if method.partition("_")[0] in ("hsic", "random"):
+            deck = os.path.join(work, f"{case}_{method}_{seed}.yaml")
+            open(deck, "w").write(deck_text(case, method, seed, a.seconds))
+            stem = deck[:-5]
+            t0 = time.time()
+            r = fc.hsicho_study(a.hsicho, deck, stem + ".h5", stem + ".log")
+            r["wall"] = time.time() - t0
+        else:
+            r = optuna_study(case, method, seed, a.seconds, a.hsicho, work)
+        line = {"case": case, "method": method, "seed": seed, "budget_seconds": a.seconds, **r}
+        with open(a.out, "a") as f:
+            f.write(json.dumps(line) + "\n")
+        print(f"{case} {method} seed {seed}: {line['wall']:.0f} s, {line['trainings']} trainings, "
+              f"pick {line['pick']['parameters']} parameters at {line['pick']['test_error']:.3g}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -22,19 +22,16 @@ Usage: /usr/bin/python3 bench/ranking_goal_levels.py collect --seeds 1-10 --out 
 Record: bench/results/ranking_goal_levels_seeds_1-10.jsonl.gz
 """
 import argparse
-import collections
-import gzip
 import json
 import os
 import sys
 
-import numpy as np
 from scipy.stats import norm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ranking_cases as rc  # noqa: E402
 import ranking_vs_peers as rv  # noqa: E402
-from ranking_lead import main_p, rho_of  # noqa: E402
+from ranking_lead import main_p, separation_table  # noqa: E402
 
 TUNING = ["additive", "goal_only", "categorical", "conditional_relevant", "conditional_irrelevant",
           "interaction", "weak", "heavy_noise", "diverging", "real_demo"]
@@ -103,32 +100,8 @@ def ranking(ins, variant):
     return sorted(ins, key=lambda k: key[k])
 
 
-def separated(r, order):
-    order = [n for n in order if n in r["relevant"] or n in r["irrelevant"]]
-    pos = {n: k for k, n in enumerate(order)}
-    return max(pos[n] for n in r["relevant"]) < min(pos[n] for n in r["irrelevant"])
-
-
 def summary(path):
-    recs = [json.loads(line) for line in (gzip.open(path, "rt") if path.endswith(".gz") else open(path))]
-    table = collections.defaultdict(list)
-    for r in recs:
-        ins = r["inputs"]
-        for i in ins.values():
-            i["rho"] = rho_of(i)
-        table[(r["case"], r["n"], "as run")].append(separated(r, sorted(ins, key=lambda k: ins[k]["rank"])))
-        for v in VARIANTS:
-            table[(r["case"], r["n"], v)].append(separated(r, ranking(ins, v)))
-    names = ["as run"] + VARIANTS
-    print("| case | n | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
-    total = collections.Counter()
-    for case in sorted({r["case"] for r in recs}):
-        for n in (32, 64, 128, 256):
-            cells = [np.mean(table[(case, n, m)]) for m in names]
-            total.update(dict(zip(names, cells)))
-            print(f"| {case} | {n} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
-    print("| sum of cells | | " + " | ".join(f"{total[m]:.2f}" for m in names) + " |")
-
+    separation_table(path, {v: (lambda ins, v=v: ranking(ins, v)) for v in VARIANTS})
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

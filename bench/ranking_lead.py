@@ -93,24 +93,21 @@ def separated(r, order):
     return max(pos[n] for n in r["relevant"]) < min(pos[n] for n in r["irrelevant"])
 
 
-def summary(path, leads):
+def separation_table(path, orderings):
+    """Prints the separation per case and n of each named re-ranking, orderings: {name:
+    function(record's inputs) -> the names in order}; "as run" is the program's own rank. Each
+    input gets its rho (rho_of) first."""
     recs = [json.loads(line) for line in (gzip.open(path, "rt") if path.endswith(".gz") else open(path))]
     table = collections.defaultdict(list)
     for r in recs:
         ins = r["inputs"]
         for i in ins.values():
             i["rho"] = rho_of(i)
-        table[(r["case"], r["n"], "shipped")].append(
+        table[(r["case"], r["n"], "as run")].append(
             separated(r, sorted(ins, key=lambda k: ins[k]["rank"])))
-        for lead in leads:
-            score = {}
-            for k, i in ins.items():
-                mp = main_p(i["goal_pvalue"], i["order_pvalue"], i["rho"], lead)
-                best = mp if mp is None or i["pair_pvalue"] is None else min(mp, i["pair_pvalue"])
-                score[k] = -1.0 if best is None else -math.log(max(min(1.0, 2 * best), 1e-300))
-            order = sorted(ins, key=lambda k: (-score[k], ins[k]["rank"]))
-            table[(r["case"], r["n"], f"lead {lead:g}")].append(separated(r, order))
-    names = ["shipped"] + [f"lead {lead:g}" for lead in leads]
+        for name, order in orderings.items():
+            table[(r["case"], r["n"], name)].append(separated(r, order(ins)))
+    names = ["as run"] + list(orderings)
     print("| case | n | " + " | ".join(names) + " |")
     print("|---|---|" + "---|" * len(names))
     total = collections.Counter()
@@ -121,6 +118,18 @@ def summary(path, leads):
             print(f"| {case} | {n} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
     print("| sum of cells | | " + " | ".join(f"{total[m]:.2f}" for m in names) + " |")
 
+
+def by_lead(ins, lead):
+    score = {}
+    for k, i in ins.items():
+        mp = main_p(i["goal_pvalue"], i["order_pvalue"], i["rho"], lead)
+        best = mp if mp is None or i["pair_pvalue"] is None else min(mp, i["pair_pvalue"])
+        score[k] = -1.0 if best is None else -math.log(max(min(1.0, 2 * best), 1e-300))
+    return sorted(ins, key=lambda k: (-score[k], ins[k]["rank"]))
+
+
+def summary(path, leads):
+    separation_table(path, {f"lead {lead:g}": (lambda ins, lead=lead: by_lead(ins, lead)) for lead in leads})
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
