@@ -18,7 +18,7 @@ values, parameters, search error and retrained validation and test errors.
 
 Usage: OMP_NUM_THREADS=1 /usr/bin/python3 bench/front_retrained.py --seeds 16-25 --out F.jsonl
        /usr/bin/python3 bench/front_retrained.py --summary F.jsonl[.xz]
-Record: bench/results/front_retrained_seeds_16-25.jsonl.xz
+Records: bench/results/front_retrained_seeds_{16-25,26-30}.jsonl.xz (summarize them concatenated)
 """
 import argparse
 import concurrent.futures
