@@ -17,8 +17,8 @@ is searched again. Lines (JSON, resumable): case, method, seed, the front's poin
 values, parameters, search error and retrained validation and test errors.
 
 Usage: OMP_NUM_THREADS=1 /usr/bin/python3 bench/front_retrained.py --seeds 16-25 --out F.jsonl
-       /usr/bin/python3 bench/front_retrained.py --summary F.jsonl[.xz]
-Records: bench/results/front_retrained_seeds_{16-25,26-30}.jsonl.xz (summarize them concatenated)
+       /usr/bin/python3 bench/front_retrained.py --summary F.jsonl[.xz] [G ...]
+Records: bench/results/front_retrained_seeds_{16-25,26-30}.jsonl.xz (--summary reads both)
 """
 import argparse
 import concurrent.futures
@@ -96,10 +96,11 @@ def measure(hsicho, case, method, seed, work):
     return {"case": case, "method": method, "seed": seed, "front": out}
 
 
-def summary(path):
-    opener = lzma.open if path.endswith(".xz") else open
-    with opener(path, "rt") as f:
-        lines = [json.loads(line) for line in f]
+def summary(paths):
+    lines = []
+    for path in paths:
+        with (lzma.open if path.endswith(".xz") else open)(path, "rt") as f:
+            lines += [json.loads(line) for line in f]
     mean = lambda v: statistics.mean(v) if all(math.isfinite(a) for a in v) else math.inf
     for case in sorted({r["case"] for r in lines}):
         rs = [r for r in lines if r["case"] == case]
@@ -153,7 +154,7 @@ def main():
     ap.add_argument("--cases", default="runge,bateman,runge2d")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--out")
-    ap.add_argument("--summary")
+    ap.add_argument("--summary", nargs="+", help="line files (.xz or plain), read together")
     ap.add_argument("--hsicho", default=os.environ.get("HSICHO_BIN", os.path.join(ROOT, "build/hsicho")))
     a = ap.parse_args()
     if a.summary:
