@@ -77,6 +77,10 @@ def search_points(case, method, seed):
 
 
 def measure(hsicho, case, method, seed, work):
+    for stem in (f"{case}_hsic_{seed}", f"{case}_{method}_{seed}"):
+        if not any(os.path.exists(os.path.join(WORK, stem + ext)) for ext in (".h5", ".journal")):
+            raise SystemExit(f"no stored search {os.path.join(WORK, stem)}.*: run "
+                             f"bench/optimizer_wall.py --seeds {seed} --cases {case} first")
     deck = yaml.safe_load(open(os.path.join(WORK, f"{case}_hsic_{seed}.yaml")))
     deck = {k: v for k, v in deck.items() if k not in ("optimize", "pruning")}  # the search's epochs
     path = os.path.join(work, f"{case}_{seed}_1x.yaml")

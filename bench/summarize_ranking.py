@@ -84,7 +84,9 @@ def load(paths, kinds=False):
     for path in paths:
         for line in (gzip.open(path, "rt") if path.endswith(".gz") else open(path)):
             r = json.loads(line)
-            group, key = (KINDS[r["case"]], (r["case"], r["seed"])) if kinds else (r["case"], r["seed"])
+            # A case KINDS does not name is a kind of its own.
+            group, key = ((KINDS.get(r["case"], r["case"]), (r["case"], r["seed"])) if kinds
+                          else (r["case"], r["seed"]))
             rows[(group, r["n"], r["method"])][key] = measures(r) + (r["seconds"],)
     return rows
 
